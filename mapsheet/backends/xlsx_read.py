@@ -1,0 +1,92 @@
+"""Read an .xlsx/.xlsm file into a grid with python-calamine (fast, read-only).
+
+Before calamine sees the file we look at its first bytes, so that a renamed CSV, an .xls, an .ods, a
+password-protected workbook or a broken zip each get one sentence a user can act on instead of a parser
+error.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import python_calamine
+
+from ..errors import UnreadableWorkbook
+from ..grid import Sheet, Workbook
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def sniff(path: Path) -> None:
+    """Raise UnreadableWorkbook with a helpful reason unless ``path`` looks like an OOXML workbook."""
+    if not path.exists():
+        raise UnreadableWorkbook(path, "no such file")
+    if path.is_dir():
+        raise UnreadableWorkbook(path, "is a folder, not a workbook")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise UnreadableWorkbook(
+            path, f"mapsheet reads .xlsx and .xlsm workbooks, not '{path.suffix or 'no extension'}' files; "
+            "open it in Excel or Google Sheets and save or download it as .xlsx")
+    size = path.stat().st_size
+    if size == 0:
+        raise UnreadableWorkbook(path, "the file is empty (0 bytes); it may not have finished copying")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(_OLE_MAGIC):
+        if _is_encrypted_ooxml(path):
+            raise UnreadableWorkbook(path, "the workbook is password-protected; remove the password "
+                                           "(File > Info > Protect Workbook) and save it again")
+        raise UnreadableWorkbook(path, "this is an old-style Excel 97-2003 file (.xls) with an .xlsx name; "
+                                       "open it in Excel and use Save As > Excel Workbook (.xlsx)")
+    if not head.startswith(_ZIP_MAGIC):
+        kind = "a text file (CSV?)" if _looks_like_text(head) else "not a workbook"
+        raise UnreadableWorkbook(path, f"this is {kind}, not an Excel workbook, although it is named "
+                                       f"{path.suffix}; open it in Excel and save it as .xlsx")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
+                raise UnreadableWorkbook(path, "this is an OpenDocument spreadsheet (.ods) named .xlsx; "
+                                               "open it and save it as Excel Workbook (.xlsx)")
+            if "xl/workbook.xml" not in names:
+                raise UnreadableWorkbook(path, "this zip file is not an Excel workbook (no xl/workbook.xml)")
+    except zipfile.BadZipFile as exc:
+        raise UnreadableWorkbook(path, f"the file is damaged (not a complete zip archive: {exc}); "
+                                       "restore it from a backup or download it again") from None
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    # An encrypted .xlsx is an OLE container with an "EncryptedPackage" stream; its directory entries
+    # are UTF-16 names, so a byte search is enough to tell it from a genuine .xls.
+    with path.open("rb") as fh:
+        data = fh.read(1 << 20)
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_workbook(path: str | os.PathLike) -> Workbook:
+    """Every sheet's values, addressed from A1 (calamine is told not to skip leading empty cells)."""
+    path = Path(path)
+    sniff(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for name in book.sheet_names:
+            data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets.append(Sheet(name, data))
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # calamine raises its own types for every kind of damage
+        raise UnreadableWorkbook(path, f"the workbook could not be read ({type(exc).__name__}: {exc})") from None
+    return Workbook(str(path), sheets)

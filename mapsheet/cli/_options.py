@@ -1,0 +1,28 @@
+"""Options and value parsers shared by several commands (declared once, as STYLE.md asks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import typer
+
+from ..errors import MapsheetError
+
+
+def parse_date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise MapsheetError(f"{option}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31") from None
+
+
+def today_or(text: str | None) -> dt.date:
+    return parse_date(text, "--today") or dt.date.today()
+
+
+TodayOption = typer.Option(None, "--today", metavar="YYYY-MM-DD",
+                           help="Judge the plan as of this date instead of today (reproducible checks).")
+TodayType = Optional[str]

@@ -1,0 +1,119 @@
+"""Commands that make plans: ``new``, ``demo`` and ``template build``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..fill import write_plan
+from ..safeio import ensure_not_open
+from ..samples import write_samples
+from ..template.build import write_template
+from ..template.spec import CURRENCY, STAGE
+from ..workback import new_plan_draft
+from ._app import app, console, friendly_errors
+from ._options import TodayOption, parse_date, today_or
+
+template_app = typer.Typer(help="The standard plan template.", no_args_is_help=True)
+app.add_typer(template_app, name="template")
+
+DEFAULT_DEMO_FOLDER = Path("mapsheet-demo")
+
+
+@app.command()
+@friendly_errors
+def new(
+    customer: str = typer.Option(..., "--customer", "-c", help="The buying organisation."),
+    close: str = typer.Option(..., "--close", metavar="YYYY-MM-DD", help="Target close (signature) date."),
+    owner: str = typer.Option(..., "--owner", "-o", help="The seller who owns the plan."),
+    deal: Optional[str] = typer.Option(None, "--deal", "-d", help="Deal name (default: the customer's name)."),
+    value: Optional[float] = typer.Option(None, "--value", help="Expected contract value."),
+    currency: Optional[str] = typer.Option(None, "--currency", help=f"One of {', '.join(CURRENCY)}."),
+    stage: Optional[str] = typer.Option(None, "--stage", help=f"One of {', '.join(STAGE)}."),
+    champion: Optional[str] = typer.Option(None, "--champion", help="The customer's champion."),
+    economic_buyer: Optional[str] = typer.Option(None, "--economic-buyer", help="Who signs off the budget."),
+    go_live: Optional[str] = typer.Option(None, "--go-live", metavar="YYYY-MM-DD", help="Planned go-live date."),
+    goals: Optional[str] = typer.Option(None, "--goals", help="The customer's goals, in their words."),
+    start: Optional[str] = typer.Option(None, "--start", metavar="YYYY-MM-DD", help="Plan start (default: today)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the plan (default: '<Customer> - <Deal> MAP.xlsx')."),
+    template: Optional[Path] = typer.Option(None, "--template", help="A customised template to start from."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+) -> None:
+    """Create a plan for a deal from the template, milestones scheduled back from the close date."""
+    from ..template.spec import match_choice
+
+    close_date = parse_date(close, "--close")
+    start_date = parse_date(start, "--start") or today_or(None)
+    if close_date <= start_date:
+        raise _usage(f"--close {close_date} must be after the plan start {start_date}")
+    for option, text, choices in (("--currency", currency, CURRENCY), ("--stage", stage, STAGE)):
+        if text is not None and match_choice(text, choices) is None:
+            raise _usage(f"{option}: '{text}' is not one of {', '.join(choices)}")
+    deal_name = deal or customer
+    target = out or Path(_safe_filename(f"{customer} - {deal_name} MAP.xlsx" if deal else f"{customer} MAP.xlsx"))
+    if target.exists() and not force:
+        raise _usage(f"{target} already exists; choose another --out or pass --force")
+    if target.exists():
+        ensure_not_open(target, hint=" or write to another --out")
+    draft = new_plan_draft(
+        customer=customer, deal=deal_name, owner=owner, close=close_date, start=start_date, value=value,
+        currency=match_choice(currency, CURRENCY) if currency else None,
+        stage=match_choice(stage, STAGE) if stage else None, champion=champion, economic_buyer=economic_buyer,
+        go_live=parse_date(go_live, "--go-live"), goals=goals)
+    write_plan(draft, target, template)
+    milestones = draft.tables["milestones"]
+    console.print(f"[green]Created[/] {target}")
+    console.print(f"  {len(milestones)} milestones from {milestones[0]['due']:%d %b %Y} to "
+                  f"{milestones[-1]['due']:%d %b %Y}, signature on {close_date:%d %b %Y}.")
+    console.print("  Next: fill in the customer's goals, actions and stakeholders with your champion, "
+                  f"then run [bold]mapsheet check {_quote(target)}[/].")
+
+
+@app.command()
+@friendly_errors
+def demo(
+    out: Path = typer.Option(DEFAULT_DEMO_FOLDER, "--out", help="Folder for the sample plans and results."),
+    count: int = typer.Option(25, "--count", min=1, max=5000, help="How many sample plans."),
+    seed: int = typer.Option(7, "--seed", help="Random seed: the same seed gives the same plans."),
+    today: Optional[str] = TodayOption,
+) -> None:
+    """Write realistic sample deal plans, check them and sync them into a roll-up (no accounts needed)."""
+    reference = today_or(today)
+    plans_dir = out / "plans"
+    with console.status(f"Writing {count} sample plans..."):
+        written = write_samples(plans_dir, count, seed=seed, today=reference)
+    console.print(f"[green]Wrote[/] {len(written)} sample plans to {plans_dir}/")
+    for stage in DEMO_STAGES:
+        stage(plans_dir, out, reference)
+
+
+#: Later steps of the demo (check, annotate, sync) register themselves here, in order.
+DEMO_STAGES: list = []
+
+
+@template_app.command("build")
+@friendly_errors
+def template_build(
+    out: Path = typer.Argument(Path("templates/mutual-action-plan.xlsx"), help="Where to write the template."),
+) -> None:
+    """Regenerate the standard plan template from its description (templates/mutual-action-plan.xlsx)."""
+    write_template(out)
+    console.print(f"[green]Wrote[/] {out}")
+
+
+def _usage(message: str) -> Exception:
+    from ..errors import MapsheetError
+
+    return MapsheetError(message)
+
+
+def _safe_filename(name: str) -> str:
+    return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", name)
+
+
+def _quote(path: Path) -> str:
+    text = str(path)
+    return f'"{text}"' if " " in text else text

@@ -1,0 +1,103 @@
+"""Annotation as data: the small, engine-neutral list of edits that every backend applies.
+
+The core decides *what* to mark (``annotate.plan_edits``); a backend decides *how* (openpyxl for files,
+xlwings for live Excel, the Sheets API or Apps Script for Google Sheets). The vocabulary is kept
+deliberately small so that each backend stays thin:
+
+- ``ClearOwnMarks``: remove every note, fill and sheet mapsheet wrote before, restoring the user's own
+  fills and notes exactly. Always first, which is what makes annotating idempotent.
+- ``SetNote``: put mapsheet's note on a cell. A user's note already there is kept; mapsheet's text is
+  added below ``NOTE_MARKER`` and removed again by ``ClearOwnMarks``.
+- ``SetFill``: colour a cell by severity. The backend remembers the user's fill (in the hidden
+  ``STATE_SHEET``) so that ``ClearOwnMarks`` can put it back.
+- ``ReplaceSheet``: write a sheet mapsheet owns (the "Plan check" sheet) from scratch at a position.
+
+Rows and columns are 0-based, as everywhere in mapsheet's core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from .grid import Location
+
+#: Separates a user's own note text from what mapsheet added (and marks a note as mapsheet's).
+NOTE_MARKER = "— mapsheet —"
+#: Author name on notes mapsheet writes (Excel shows it).
+NOTE_AUTHOR = "mapsheet"
+#: The sheet mapsheet writes its results to, and the hidden sheet where it remembers what it changed.
+CHECK_SHEET = "Plan check"
+STATE_SHEET = "mapsheet_state"
+
+#: Fill colours by severity (RGB hex), chosen to read as Excel's own "bad / neutral / note" styles.
+SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+
+#: Named styles a ReplaceSheet cell may ask for; every backend maps each name to its own formatting.
+STYLES = frozenset({
+    "title", "subtitle", "muted", "label", "header", "section",
+    "score", "grade", "band-on-track", "band-at-risk", "band-off-track",
+    "error", "warning", "info", "bar", "bar-empty", "link", "number", "percent", "date", "wrap",
+})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a sheet mapsheet writes: a value, an optional named style, an optional link."""
+
+    value: Any = None
+    style: str | None = None
+    link: Location | None = None  # an in-workbook hyperlink target
+
+
+@dataclass(frozen=True)
+class ClearOwnMarks:
+    pass
+
+
+@dataclass(frozen=True)
+class SetNote:
+    sheet: str
+    row: int
+    col: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SetFill:
+    sheet: str
+    row: int
+    col: int
+    color: str  # RGB hex, no '#'
+
+
+@dataclass(frozen=True)
+class ReplaceSheet:
+    name: str
+    position: int  # 0 = first tab
+    rows: tuple[tuple[Cell, ...], ...]
+    column_widths: tuple[float, ...] = ()
+    freeze_rows: int = 0  # rows kept visible at the top
+    tab_color: str | None = None
+    merges: tuple[tuple[int, int, int, int], ...] = field(default=())  # (row, col, last_row, last_col)
+
+
+Edit = Union[ClearOwnMarks, SetNote, SetFill, ReplaceSheet]
+
+
+def strip_own_note(text: str | None) -> str | None:
+    """The user's part of a note (None when the whole note is mapsheet's)."""
+    if not text:
+        return None
+    idx = text.find(NOTE_MARKER)
+    if idx < 0:
+        return text
+    user = text[:idx].rstrip()
+    return user or None
+
+
+def merge_note(user_text: str | None, own_text: str) -> str:
+    """A note holding the user's text first, then mapsheet's below its marker."""
+    user = strip_own_note(user_text)
+    own = f"{NOTE_MARKER}\n{own_text}"
+    return f"{user}\n\n{own}" if user else own

@@ -1,0 +1,168 @@
+"""The typed plan: what the reader makes of a workbook, and what the checks judge.
+
+Records are generic on purpose: their fields are the keys of the template description
+(``template.spec``), so a column added there is a field here with no code to change. Every value keeps
+the cell it came from, so any judgement about it can point at that cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from .grid import Location
+
+
+class ProblemKind(str, Enum):
+    """What the reader could not understand. Each kind has a structure rule that reports it."""
+
+    MISSING_SHEET = "missing-sheet"
+    MISSING_COLUMN = "missing-column"
+    MISSING_FIELD = "missing-field"  # an Overview label that is not there
+    RENAMED_COLUMN = "renamed-column"  # found under a synonym, not the template's header
+    EXTRA_COLUMN = "extra-column"
+    BAD_DATE = "bad-date"
+    BAD_NUMBER = "bad-number"
+    NOT_IN_LIST = "not-in-list"
+    DUPLICATE_ID = "duplicate-id"
+    DANGLING_REFERENCE = "dangling-reference"
+    UNKNOWN_VERSION = "unknown-template-version"
+    ERROR_VALUE = "error-value"  # a cell holding #REF!, #VALUE!...
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value the reader could not take as it is, with where it is and what was expected."""
+
+    kind: ProblemKind
+    location: Location
+    expected: str
+    value: Any = None
+    field: str = ""  # the template field key concerned, when there is one
+
+    def describe(self) -> str:
+        got = f" (found {self.value!r})" if self.value not in (None, "") else ""
+        return f"{self.location}: {self.expected}{got}"
+
+
+@dataclass
+class Record:
+    """One row of a table tab (a milestone, an action, a stakeholder...)."""
+
+    table: str  # the template table key
+    sheet: str  # the sheet name as found in the workbook
+    row: int  # 0-based row of the workbook sheet
+    values: dict[str, Any] = field(default_factory=dict)  # field key -> typed value (None when empty)
+    columns: dict[str, int] = field(default_factory=dict)  # field key -> 0-based column
+    extra: dict[str, Any] = field(default_factory=dict)  # header text -> value, for non-template columns
+    raw: dict[str, Any] = field(default_factory=dict)  # field key -> value as written, where typing failed
+
+    def __getattr__(self, key: str) -> Any:
+        # Only called for names that are not real attributes: the template fields.
+        values = self.__dict__.get("values")
+        if values is not None and key in values:
+            return values[key]
+        raise AttributeError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        v = self.values.get(key)
+        return default if v is None else v
+
+    def loc(self, key: str | None = None) -> Location:
+        """The cell of field ``key`` in this row (or the row's first cell)."""
+        if key is not None and key in self.columns:
+            return Location(self.sheet, self.row, self.columns[key])
+        first = min(self.columns.values(), default=0)
+        return Location(self.sheet, self.row, first)
+
+    @property
+    def is_closed(self) -> bool:
+        from .template.spec import CLOSED_STATUSES
+
+        return self.values.get("status") in CLOSED_STATUSES
+
+
+@dataclass
+class TableData:
+    """A table tab as found: its records and how its header row mapped onto the template."""
+
+    key: str
+    sheet: str | None  # None when the tab is missing
+    header_row: int | None = None
+    columns: dict[str, int] = field(default_factory=dict)  # field key -> column
+    headers: dict[str, str] = field(default_factory=dict)  # field key -> header text as written
+    extra_columns: dict[int, str] = field(default_factory=dict)  # column -> header text
+    records: list[Record] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def header_loc(self, key: str) -> Location | None:
+        if self.sheet is None or self.header_row is None:
+            return None
+        if key in self.columns:
+            return Location(self.sheet, self.header_row, self.columns[key])
+        return Location(self.sheet, self.header_row, None)
+
+
+@dataclass
+class Plan:
+    """A mutual action plan read from one workbook."""
+
+    source: str
+    overview: dict[str, Any] = field(default_factory=dict)  # field key -> typed value
+    overview_cells: dict[str, Location] = field(default_factory=dict)  # field key -> value cell
+    overview_sheet: str | None = None
+    tables: dict[str, TableData] = field(default_factory=dict)
+    sheet_names: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    # -- convenient views ---------------------------------------------------------------------
+    def table(self, key: str) -> TableData:
+        return self.tables[key]
+
+    @property
+    def milestones(self) -> list[Record]:
+        return self.tables["milestones"].records
+
+    @property
+    def actions(self) -> list[Record]:
+        return self.tables["actions"].records
+
+    @property
+    def stakeholders(self) -> list[Record]:
+        return self.tables["stakeholders"].records
+
+    @property
+    def risks(self) -> list[Record]:
+        return self.tables["risks"].records
+
+    @property
+    def checkins(self) -> list[Record]:
+        return self.tables["checkins"].records
+
+    @property
+    def outcomes(self) -> list[Record]:
+        return self.tables["outcomes"].records
+
+    def field(self, key: str, default: Any = None) -> Any:
+        v = self.overview.get(key)
+        return default if v is None else v
+
+    def field_loc(self, key: str) -> Location:
+        if key in self.overview_cells:
+            return self.overview_cells[key]
+        return Location(self.overview_sheet or "Overview")
+
+    @property
+    def deal(self) -> str:
+        return str(self.field("deal") or "")
+
+    @property
+    def close_date(self) -> dt.date | None:
+        return self.overview.get("close_date")

@@ -1,0 +1,339 @@
+"""Grid -> plan: find the tabs and header rows, match headers by meaning, type every value.
+
+Nothing here raises on bad content: whatever cannot be understood becomes a ``Problem`` that names the
+sheet, the cell and what was expected, and the value is left out of the typed plan (kept in
+``Record.raw``). The only input this module refuses is no input at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from .edits import CHECK_SHEET, STATE_SHEET
+from .grid import Location, Sheet, Workbook
+from .model import Plan, Problem, ProblemKind, Record, TableData
+from .template.spec import (
+    KNOWN_TEMPLATE_VERSIONS,
+    SPEC,
+    Field,
+    Kind,
+    Table,
+    TemplateSpec,
+    header_index,
+    match_choice,
+    normalize_header,
+)
+
+HEADER_SCAN_ROWS = 20  # how far down a tab the header row may start
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial day 0 in Excel (1900 system) and Google Sheets
+EXCEL_ERRORS = {"#REF!", "#VALUE!", "#N/A", "#NAME?", "#DIV/0!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#ERROR!"}
+_ID_SPLIT = re.compile(r"[,;\s]+")
+_NUMBER_JUNK = re.compile(r"[\s,$€£¥]|USD|EUR|GBP", re.IGNORECASE)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d-%b-%Y",
+                 "%d-%b-%y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+
+
+def parse_plan(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
+    plan = Plan(source=workbook.source, sheet_names=workbook.sheet_names)
+    # Tabs named for a table are theirs first; only then may a table without a tab adopt an unnamed one
+    # (a plan not made from the template keeps its steps on "Sheet1"). Actions adopt first: a loose list
+    # of steps with owners and dates is an action list.
+    sheets = {t.key: _find_sheet(workbook, _sheet_names(t), set()) for t in spec.tables}
+    claimed = {s.name for s in sheets.values() if s is not None}
+    claimed |= {*spec.extra_sheets, CHECK_SHEET, STATE_SHEET}  # never adopt the Timeline or mapsheet's own tabs
+    for table in sorted(spec.tables, key=lambda t: t.key != "actions"):
+        data = _parse_table(workbook, table, sheets[table.key], claimed, plan.problems)
+        plan.tables[table.key] = data
+        if data.sheet:
+            claimed.add(data.sheet)
+    plan.tables = {t.key: plan.tables[t.key] for t in spec.tables}
+    _parse_overview(workbook, spec, plan, claimed)
+    _check_ids(plan, spec)
+    return plan
+
+
+def _sheet_names(table: Table) -> tuple[str, ...]:
+    return (table.sheet, table.title, table.key, *table.sheet_synonyms)
+
+
+# -- sheets and header rows -------------------------------------------------------------------------
+
+def _find_sheet(workbook: Workbook, names: tuple[str, ...], claimed: set[str]) -> Sheet | None:
+    wanted = [normalize_header(n) for n in names]
+    by_norm = {normalize_header(s.name): s for s in workbook.sheets if s.name not in claimed}
+    for w in wanted:
+        if w in by_norm:
+            return by_norm[w]
+    return None
+
+
+def _score_header_row(sheet: Sheet, row: int, index: dict[str, str]) -> int:
+    return len({index[normalize_header(v)] for _, v in sheet.iter_row(row) if normalize_header(v) in index})
+
+
+def find_header_row(sheet: Sheet, table: Table) -> tuple[int | None, int]:
+    index = header_index(table.fields)
+    best_row, best = None, 0
+    for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
+        score = _score_header_row(sheet, r, index)
+        if score > best:
+            best_row, best = r, score
+    return best_row, best
+
+
+def _locate_table(workbook: Workbook, table: Table, sheet: Sheet | None,
+                  claimed: set[str]) -> tuple[Sheet | None, int | None]:
+    if sheet is not None:
+        row, _ = find_header_row(sheet, table)
+        return sheet, row
+    # A plan that does not follow the template (one sheet of steps under a block of deal fields) is
+    # still checkable: take an unclaimed sheet whose header row names most of this table's required columns.
+    required = [f for f in table.fields if f.required]
+    best: tuple[Sheet | None, int | None, int] = (None, None, 0)
+    for candidate in workbook.sheets:
+        if candidate.name in claimed:
+            continue
+        row, score = find_header_row(candidate, table)
+        if score > best[2]:
+            best = (candidate, row, score)
+    if best[0] is not None and best[2] >= max(3, (len(required) + 1) // 2):
+        return best[0], best[1]
+    return None, None
+
+
+# -- tables -------------------------------------------------------------------------------------------
+
+def _parse_table(workbook: Workbook, table: Table, named: Sheet | None, claimed: set[str],
+                 problems: list[Problem]) -> TableData:
+    sheet, header_row = _locate_table(workbook, table, named, claimed)
+    if sheet is None:
+        data = TableData(key=table.key, sheet=None)
+        if table.required:
+            problems.append(Problem(ProblemKind.MISSING_SHEET, Location(table.sheet),
+                                    f"a '{table.sheet}' tab ({table.description.rstrip('.').lower()})"))
+        return data
+    data = TableData(key=table.key, sheet=sheet.name, header_row=header_row)
+    if header_row is None:
+        for f in table.fields:
+            if f.required:
+                problems.append(Problem(ProblemKind.MISSING_COLUMN, Location(sheet.name, 0),
+                                        f"a '{f.header}' column", field=f.key))
+        return data
+    _map_columns(sheet, header_row, table, data, problems)
+    for r in range(header_row + 1, sheet.height):
+        record = _parse_row(sheet, r, table, data, problems)
+        if record is not None:
+            data.records.append(record)
+    return data
+
+
+def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, problems: list[Problem]) -> None:
+    index = header_index(table.fields)
+    for col, text in sheet.iter_row(header_row):
+        key = index.get(normalize_header(text))
+        if key is None or key in data.columns:
+            data.extra_columns[col] = str(text).strip()
+            problems.append(Problem(ProblemKind.EXTRA_COLUMN, Location(sheet.name, header_row, col),
+                                    "a column the template does not have (kept, not checked)", value=text))
+            continue
+        data.columns[key] = col
+        data.headers[key] = str(text).strip()
+        f = table.field(key)
+        if normalize_header(text) != normalize_header(f.header):
+            problems.append(Problem(ProblemKind.RENAMED_COLUMN, Location(sheet.name, header_row, col),
+                                    f"the template's header '{f.header}'", value=text, field=key))
+    for f in table.fields:
+        if f.required and f.key not in data.columns:
+            problems.append(Problem(ProblemKind.MISSING_COLUMN, Location(sheet.name, header_row),
+                                    f"a '{f.header}' column", field=f.key))
+
+
+def _parse_row(sheet: Sheet, r: int, table: Table, data: TableData, problems: list[Problem]) -> Record | None:
+    cells = {key: sheet.value(r, col) for key, col in data.columns.items()}
+    if all(_blank(v) for v in cells.values()):
+        return None
+    record = Record(table=table.key, sheet=sheet.name, row=r, columns=dict(data.columns))
+    for key, raw in cells.items():
+        f = table.field(key)
+        value = convert(raw, f, Location(sheet.name, r, data.columns[key]), problems)
+        record.values[key] = value
+        if value in (None, []) and not _blank(raw):
+            record.raw[key] = raw
+    for f in table.fields:
+        record.values.setdefault(f.key, [] if f.kind is Kind.IDS else None)
+    for col, header in data.extra_columns.items():
+        v = sheet.value(r, col)
+        if not _blank(v):
+            record.extra[header] = v
+    return record
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+# -- values -------------------------------------------------------------------------------------------
+
+def convert(raw: Any, f: Field, loc: Location, problems: list[Problem]) -> Any:
+    """Type one cell value for field ``f``; a value that does not fit adds a Problem and gives None."""
+    if _blank(raw):
+        return [] if f.kind is Kind.IDS else None
+    if isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS:
+        problems.append(Problem(ProblemKind.ERROR_VALUE, loc, "a value, not a formula error", raw, f.key))
+        return None
+    if f.kind is Kind.DATE:
+        d = to_date(raw)
+        if d is None:
+            problems.append(Problem(ProblemKind.BAD_DATE, loc, f"a date in '{f.header}' (e.g. 2026-03-31)", raw, f.key))
+        return d
+    if f.kind is Kind.NUMBER:
+        n = to_number(raw)
+        if n is None:
+            problems.append(Problem(ProblemKind.BAD_NUMBER, loc, f"a number in '{f.header}'", raw, f.key))
+        return n
+    if f.kind is Kind.CHOICE:
+        c = match_choice(raw, f.choices)
+        if c is None:
+            problems.append(Problem(ProblemKind.NOT_IN_LIST, loc,
+                                    f"one of {', '.join(f.choices)} in '{f.header}'", raw, f.key))
+        return c
+    if f.kind is Kind.ID:
+        return to_id(raw)
+    if f.kind is Kind.IDS:
+        return [i for i in (to_id(p) for p in _ID_SPLIT.split(str(to_id(raw)))) if i]
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    return raw
+
+
+def to_date(raw: Any) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        # A serial day number: how Excel stores dates and how Google's API returns them.
+        if 1 <= raw < 2958466:
+            return EXCEL_EPOCH + dt.timedelta(days=int(raw))
+        return None
+    if isinstance(raw, str):
+        text = raw.strip()
+        for fmt in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def to_number(raw: Any) -> float | int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+    if isinstance(raw, str):
+        text = _NUMBER_JUNK.sub("", raw)
+        scale = 1
+        if text[-1:].lower() in ("k", "m"):
+            scale = 1_000 if text[-1].lower() == "k" else 1_000_000
+            text = text[:-1]
+        try:
+            n = float(text) * scale
+        except ValueError:
+            return None
+        return int(n) if n.is_integer() else n
+    return None
+
+
+def to_id(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip()
+
+
+# -- overview -----------------------------------------------------------------------------------------
+
+def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed: set[str]) -> None:
+    ov = spec.overview
+    sheet = _find_sheet(workbook, (ov.sheet, *ov.sheet_synonyms), claimed)
+    # Plans that do not follow the template keep their deal fields above the table of steps.
+    candidates = [sheet] if sheet is not None else [s for s in workbook.sheets]
+    table_tops = {d.sheet: d.header_row for d in plan.tables.values() if d.sheet and d.header_row is not None}
+    index = header_index(ov.fields)
+    found: dict[str, tuple[Sheet, int, int]] = {}
+    for s in candidates:
+        # On a sheet that also holds a table, deal fields sit above its header row.
+        limit = s.height if s is sheet else min(s.height, table_tops.get(s.name, HEADER_SCAN_ROWS))
+        for r in range(limit):
+            for c, v in s.iter_row(r):
+                if not isinstance(v, str):
+                    continue
+                key = index.get(normalize_header(v.rstrip(":")))
+                if key is not None and key not in found:
+                    found[key] = (s, r, c)
+    plan.overview_sheet = sheet.name if sheet is not None else None
+    if sheet is None and not found:
+        plan.problems.append(Problem(ProblemKind.MISSING_SHEET, Location(ov.sheet),
+                                     "an 'Overview' tab with the deal's fields (deal name, customer, close date...)"))
+    for f in ov.fields:
+        if f.key not in found:
+            plan.overview[f.key] = None
+            if f.required and sheet is not None:
+                plan.problems.append(Problem(ProblemKind.MISSING_FIELD, Location(sheet.name),
+                                             f"a '{f.header}' label with its value beside it", field=f.key))
+            continue
+        s, r, c = found[f.key]
+        vc = _value_column(s, r, c)
+        loc = Location(s.name, r, vc)
+        plan.overview_cells[f.key] = loc
+        plan.overview[f.key] = convert(s.value(r, vc), f, loc, plan.problems)
+    version = plan.overview.get("template_version")
+    if version is not None and str(version) not in KNOWN_TEMPLATE_VERSIONS:
+        plan.problems.append(Problem(ProblemKind.UNKNOWN_VERSION, plan.field_loc("template_version"),
+                                     f"template version {' or '.join(KNOWN_TEMPLATE_VERSIONS)}", version,
+                                     "template_version"))
+
+
+def _value_column(sheet: Sheet, row: int, label_col: int) -> int:
+    """The value of a label is the first filled cell to its right (or the cell just right of it)."""
+    for c in range(label_col + 1, label_col + 4):
+        if not _blank(sheet.value(row, c)):
+            return c
+    return label_col + 1
+
+
+# -- ids and references -------------------------------------------------------------------------------
+
+def _check_ids(plan: Plan, spec: TemplateSpec) -> None:
+    ids: dict[str, set[str]] = {}
+    for table in spec.tables:
+        id_field = table.id_field
+        if id_field is None:
+            continue
+        seen: set[str] = set()
+        for rec in plan.tables[table.key].records:
+            value = rec.values.get(id_field.key)
+            if value is None or value == "":
+                continue
+            if value in seen:
+                plan.problems.append(Problem(ProblemKind.DUPLICATE_ID, rec.loc(id_field.key),
+                                             f"an id not used by another row of '{rec.sheet}'", value, id_field.key))
+            seen.add(value)
+        ids[table.key] = seen
+    for table in spec.tables:
+        for f in table.fields:
+            if f.kind is not Kind.IDS or not f.refers_to:
+                continue
+            known = ids.get(f.refers_to, set())
+            target = spec.table(f.refers_to).sheet
+            for rec in plan.tables[table.key].records:
+                for ref in rec.values.get(f.key) or []:
+                    if ref not in known:
+                        plan.problems.append(Problem(ProblemKind.DANGLING_REFERENCE, rec.loc(f.key),
+                                                     f"an id that exists on the '{target}' tab", ref, f.key))

@@ -1,0 +1,69 @@
+"""Writing files so that a crash, a kill or a full disk never leaves a half-written workbook.
+
+Every file mapsheet writes goes to a temporary file in the same folder, is flushed to disk, and then
+replaces the target in one ``os.replace`` (atomic on POSIX and on Windows for files on one volume).
+A workbook that Excel has open (it keeps a ``~$name.xlsx`` lock file beside it) is never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import WorkbookBusy
+
+
+def excel_lock_files(path: Path) -> list[Path]:
+    """Lock files Excel (Windows/macOS) or LibreOffice keep while ``path`` is open."""
+    name = path.name
+    candidates = {path.with_name("~$" + name), path.with_name(f".~lock.{name}#")}
+    if len(name) > 2:
+        candidates.add(path.with_name("~$" + name[2:]))  # Office drops two characters of long names
+    return sorted(p for p in candidates if p.exists())
+
+
+def ensure_not_open(path: Path, hint: str = "") -> None:
+    locks = excel_lock_files(path)
+    if locks:
+        raise WorkbookBusy(f"{path}: the workbook is open in a spreadsheet program (lock file {locks[0].name}); "
+                           f"close it first{hint}")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        # Keep the permissions the user gave the original; a new file gets the usual ones (mkstemp's are 0600).
+        os.chmod(tmp_path, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask())
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def atomic_write(target: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    with atomic_path(target) as tmp:
+        write(tmp)
+    return Path(target)
+
+
+def atomic_save_workbook(workbook, target: str | os.PathLike) -> Path:
+    """Save an openpyxl workbook atomically."""
+    return atomic_write(target, lambda tmp: workbook.save(tmp))

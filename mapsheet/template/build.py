@@ -1,0 +1,336 @@
+"""Generate the standard plan workbook from the template description.
+
+``templates/mutual-action-plan.xlsx`` is this module's output, committed; ``mapsheet template build``
+rewrites it and a test fails when the two disagree. The look is meant for a seller to send to a buyer:
+a title on each tab, one navy header row, light input cells, dropdowns for every closed list, dates as
+"31 Mar 2026", frozen headers, filters, overdue rows in red and done rows greyed, a Gantt-style
+Timeline driven by the milestone dates, and a print setup that fits a page's width.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .spec import SPEC, Field, Kind, Table, TemplateSpec
+
+DATE_FORMAT = "d mmm yyyy"
+NAVY = "1F3864"
+INK = "262626"
+MUTED = "595959"
+INPUT_FILL = PatternFill("solid", fgColor="F7F9FC")
+SECTION_FILL = PatternFill("solid", fgColor="D9E1F2")
+HEADER_FILL = PatternFill("solid", fgColor=NAVY)
+OVERDUE_FILL = PatternFill("solid", fgColor="FDE2E1")
+DONE_FILL = PatternFill("solid", fgColor="EDEDED")
+THIN = Side(style="thin", color="BFC9D9")
+CELL_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+TITLE_ROW = 1  # 1-based rows, as openpyxl counts
+DESCRIPTION_ROW = 2
+HEADER_ROW = 3
+FORMATTED_ROWS = 300  # validations and conditional formats reach this far below the header
+TIMELINE_ROWS = 30
+TIMELINE_WEEKS = 26
+OVERVIEW_VERSION_NAME = "mapsheet_template_version"
+
+
+def build_template(spec: TemplateSpec = SPEC) -> Workbook:
+    """The empty standard plan workbook."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    overview_cells = _overview_sheet(wb.create_sheet(spec.overview.sheet), spec)
+    for table in spec.tables:
+        _table_sheet(wb.create_sheet(table.sheet), table)
+    _timeline_sheet(wb.create_sheet("Timeline"), spec, overview_cells)
+    _instructions_sheet(wb.create_sheet("Instructions"), spec)
+    wb.active = 0
+    wb.properties.title = "Mutual action plan"
+    wb.properties.subject = "Sales mutual action plan"
+    wb.properties.creator = "mapsheet"
+    wb.properties.keywords = f"mutual action plan; mapsheet template {spec.version}"
+    wb.custom_doc_props.append(StringProperty(name="mapsheet template version", value=spec.version))
+    version_cell = overview_cells["template_version"]
+    wb.defined_names[OVERVIEW_VERSION_NAME] = DefinedName(
+        OVERVIEW_VERSION_NAME, attr_text=f"'{spec.overview.sheet}'!${version_cell[0]}${version_cell[1:]}")
+    return wb
+
+
+def write_template(path: str | Path, spec: TemplateSpec = SPEC) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from ..safeio import atomic_save_workbook
+
+    atomic_save_workbook(build_template(spec), path)
+    return path
+
+
+# -- shared pieces -------------------------------------------------------------------------------------
+
+def _title(ws: Worksheet, title: str, description: str, width_cols: int) -> None:
+    ws.sheet_view.showGridLines = False
+    ws.cell(TITLE_ROW, 1, title).font = Font(size=18, bold=True, color=NAVY)
+    ws.row_dimensions[TITLE_ROW].height = 30
+    ws.cell(DESCRIPTION_ROW, 1, description).font = Font(italic=True, color=MUTED)
+    ws.row_dimensions[DESCRIPTION_ROW].height = 20
+    ws.cell(TITLE_ROW, 1).alignment = Alignment(vertical="center")
+
+
+def _print_setup(ws: Worksheet, title_rows: str | None, landscape: bool = True) -> None:
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddHeader.left.text = "&A"
+    ws.oddHeader.right.text = "Mutual action plan"
+    ws.oddFooter.left.text = "Confidential: shared between customer and vendor"
+    ws.oddFooter.right.text = "Page &P of &N"
+
+
+def _validation_for(f: Field, sqref: str) -> DataValidation | None:
+    if f.kind is Kind.CHOICE:
+        dv = DataValidation(type="list", formula1='"' + ",".join(f.choices) + '"', allow_blank=True,
+                            showDropDown=False)
+        dv.error = f"Pick one of: {', '.join(f.choices)}"
+        dv.errorTitle = f.header
+        dv.errorStyle = "warning"
+    elif f.kind is Kind.DATE:
+        dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+        dv.error = "Enter a date, e.g. 31 Mar 2026"
+        dv.errorTitle = f.header
+        dv.errorStyle = "warning"
+    elif f.kind is Kind.NUMBER:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        dv.error = "Enter a number"
+        dv.errorTitle = f.header
+        dv.errorStyle = "warning"
+    else:
+        return None
+    if f.help:
+        dv.prompt = f.help
+        dv.promptTitle = f.header
+    dv.add(sqref)
+    return dv
+
+
+# -- Overview -------------------------------------------------------------------------------------------
+
+def _overview_sheet(ws: Worksheet, spec: TemplateSpec) -> dict[str, str]:
+    """Labels in column A, values in column B. Returns field key -> value cell ('B5')."""
+    ov = spec.overview
+    _title(ws, ov.title, "A shared plan between the customer and the vendor: why, what, who and when.", 2)
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 70
+    cells: dict[str, str] = {}
+    row = HEADER_ROW + 1
+    for section in ov.sections:
+        head = ws.cell(row, 1, section.title)
+        head.font = Font(bold=True, color=NAVY, size=12)
+        for col in (1, 2):
+            ws.cell(row, col).fill = SECTION_FILL
+        ws.row_dimensions[row].height = 20
+        row += 1
+        for f in section.fields:
+            label = ws.cell(row, 1, f.header)
+            label.font = Font(bold=f.required, color=INK)
+            label.alignment = Alignment(vertical="top")
+            value = ws.cell(row, 2)
+            value.fill = INPUT_FILL
+            value.border = CELL_BORDER
+            value.alignment = Alignment(vertical="top", wrap_text=True, horizontal="left")
+            if f.kind is Kind.DATE:
+                value.number_format = DATE_FORMAT
+            elif f.kind is Kind.NUMBER:
+                value.number_format = "#,##0"
+            if f.key == "template_version":
+                value.value = spec.version
+                value.font = Font(color=MUTED)
+            if f.key in ("goals", "compelling_event", "success_criteria"):
+                ws.row_dimensions[row].height = 48
+            dv = _validation_for(f, value.coordinate)
+            if dv is None and f.help:
+                dv = DataValidation(type=None, allow_blank=True, showInputMessage=True)
+                dv.prompt, dv.promptTitle = f.help, f.header
+                dv.add(value.coordinate)
+            if dv is not None:
+                ws.add_data_validation(dv)
+            cells[f.key] = value.coordinate
+            row += 1
+        row += 1
+    ws.cell(row, 1, "Bold labels are required. Fields marked by mapsheet's checks get a note and a colour.").font = \
+        Font(italic=True, color=MUTED, size=9)
+    ws.freeze_panes = "A4"
+    _print_setup(ws, None, landscape=False)
+    ws.sheet_properties.tabColor = NAVY
+    return cells
+
+
+# -- table tabs -----------------------------------------------------------------------------------------
+
+def _table_sheet(ws: Worksheet, table: Table) -> None:
+    _title(ws, table.title, table.description, len(table.fields))
+    first, last = HEADER_ROW + 1, HEADER_ROW + FORMATTED_ROWS
+    for col, f in enumerate(table.fields, start=1):
+        letter = get_column_letter(col)
+        ws.column_dimensions[letter].width = f.width
+        head = ws.cell(HEADER_ROW, col, f.header)
+        head.font = Font(bold=True, color="FFFFFF")
+        head.fill = HEADER_FILL
+        head.alignment = Alignment(vertical="center", wrap_text=True)
+        head.border = CELL_BORDER
+        for r in range(first, first + max(table.example_rows, 1)):
+            c = ws.cell(r, col)
+            c.border = CELL_BORDER
+            c.alignment = Alignment(vertical="top", wrap_text=f.kind is Kind.TEXT)
+            if f.kind is Kind.DATE:
+                c.number_format = DATE_FORMAT
+        dv = _validation_for(f, f"{letter}{first}:{letter}{last}")
+        if dv is not None:
+            ws.add_data_validation(dv)
+    ws.row_dimensions[HEADER_ROW].height = 22
+    last_letter = get_column_letter(len(table.fields))
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{HEADER_ROW + table.example_rows}"
+    ws.freeze_panes = f"A{first}"
+    _row_rules(ws, table, f"A{first}:{last_letter}{last}", first)
+    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def _row_rules(ws: Worksheet, table: Table, sqref: str, first: int) -> None:
+    """Overdue rows red, done rows grey: computed by Excel from the row itself, so they stay true."""
+    keys = [f.key for f in table.fields]
+    if "status" not in keys:
+        return
+    status = f"${get_column_letter(keys.index('status') + 1)}{first}"
+    done = FormulaRule(formula=[f'OR({status}="Done",{status}="Cancelled",{status}="Closed",{status}="Mitigated")'],
+                       fill=DONE_FILL, font=Font(color="7F7F7F"), stopIfTrue=True)
+    ws.conditional_formatting.add(sqref, done)
+    if "due" in keys:
+        due = f"${get_column_letter(keys.index('due') + 1)}{first}"
+        overdue = FormulaRule(formula=[f'AND(ISNUMBER({due}),{due}<TODAY())'], fill=OVERDUE_FILL,
+                              font=Font(color="9C0006"))
+        ws.conditional_formatting.add(sqref, overdue)
+
+
+# -- Timeline -------------------------------------------------------------------------------------------
+
+def _timeline_sheet(ws: Worksheet, spec: TemplateSpec, overview_cells: dict[str, str]) -> None:
+    """A Gantt view: one row per milestone (pulled by formula), one column per week, bars by formatting."""
+    ms = spec.table("milestones")
+    keys = [f.key for f in ms.fields]
+    _title(ws, "Timeline", "Milestones week by week; bars follow the dates on the Milestones tab. "
+                           "Blue: planned, green: done, red: overdue, yellow column: this week, navy line: close date.", 6)
+    cols = [("id", "ID", 6), ("name", "Milestone", 30), ("side", "Side", 9), ("start", "Start", 11),
+            ("due", "Due", 11), ("status", "Status", 11)]
+    header = HEADER_ROW + 1
+    first, last = header + 1, header + TIMELINE_ROWS
+    close_ref = f"'{spec.overview.sheet}'!${overview_cells['close_date'][0]}${overview_cells['close_date'][1:]}"
+    ws.cell(HEADER_ROW, 4, "Close date").font = Font(bold=True, color=NAVY)
+    close = ws.cell(HEADER_ROW, 5, f'=IF({close_ref}="","",{close_ref})')
+    close.number_format = DATE_FORMAT
+    close.font = Font(bold=True, color=NAVY)
+    for i, (key, text, width) in enumerate(cols, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = width
+        h = ws.cell(header, i, text)
+        h.font, h.fill, h.border = Font(bold=True, color="FFFFFF"), HEADER_FILL, CELL_BORDER
+        src = get_column_letter(keys.index(key) + 1)
+        for r in range(first, last + 1):
+            ms_row = HEADER_ROW + 1 + (r - first)
+            ref = f"'{ms.sheet}'!{src}{ms_row}"
+            c = ws.cell(r, i, f'=IF({ref}="","",{ref})')
+            c.border = CELL_BORDER
+            c.font = Font(size=9)
+            if key in ("start", "due"):
+                c.number_format = "d mmm"
+    week0 = len(cols) + 1
+    span = f"$D${first}:$E${last}"
+    for w in range(TIMELINE_WEEKS):
+        col = week0 + w
+        letter = get_column_letter(col)
+        ws.column_dimensions[letter].width = 4.2
+        if w == 0:
+            formula = (f"=IF(COUNT({span})=0,TODAY()-WEEKDAY(TODAY(),3),"
+                       f"MIN({span})-WEEKDAY(MIN({span}),3))")
+        else:
+            formula = f"={get_column_letter(col - 1)}{header}+7"
+        h = ws.cell(header, col, formula)
+        h.number_format = "d mmm"
+        h.font, h.fill = Font(bold=True, color="FFFFFF", size=8), HEADER_FILL
+        h.alignment = Alignment(text_rotation=90, horizontal="center")
+        for r in range(first, last + 1):
+            ws.cell(r, col).border = Border(left=Side(style="hair", color="D9D9D9"), bottom=Side(style="hair", color="D9D9D9"))
+    ws.row_dimensions[header].height = 42
+    g0, gl = get_column_letter(week0), get_column_letter(week0 + TIMELINE_WEEKS - 1)
+    grid = f"{g0}{first}:{gl}{last}"
+    wk = f"{g0}${header}"
+    in_bar = f'$E{first}<>"",{wk}+6>=IF($D{first}="",$E{first},$D{first}),{wk}<=$E{first}'
+    rules = [
+        (f'AND({in_bar},$F{first}="Done")', "A9D18E"),
+        (f'AND({in_bar},$E{first}<TODAY(),$F{first}<>"Done",$F{first}<>"Cancelled")', "E06666"),
+        (f"AND({in_bar})", "6F9FD8"),
+        (f'AND($E${HEADER_ROW}<>"",$E${HEADER_ROW}>={wk},$E${HEADER_ROW}<{wk}+7)', NAVY),
+        (f"AND(TODAY()>={wk},TODAY()<{wk}+7)", "FFF2CC"),
+    ]
+    for formula, colour in rules:
+        ws.conditional_formatting.add(grid, FormulaRule(formula=[formula], fill=PatternFill("solid", fgColor=colour),
+                                                        stopIfTrue=True))
+    ws.freeze_panes = ws.cell(first, week0).coordinate
+    _print_setup(ws, f"{header}:{header}")
+
+
+# -- Instructions -----------------------------------------------------------------------------------------
+
+def _instructions_sheet(ws: Worksheet, spec: TemplateSpec) -> None:
+    _title(ws, "How to use this plan", f"Template version {spec.version}. Made with mapsheet.", 1)
+    ws.column_dimensions["A"].width = 110
+    lines = [
+        ("Build the plan together", True),
+        ("Fill in the Overview with the customer: their goals in their words, the compelling event (why now) and the "
+         "target close date.", False),
+        ("List the few milestones that lead to signature (discovery, demo, evaluation, business case, security and "
+         "legal review, procurement, signature, kickoff). Each has an owner side, a named owner and a due date.", False),
+        ("Break each milestone into action items. Every action has one named person as owner, a party (Vendor or "
+         "Customer), a due date and a status. 'Customer' or 'TBD' is not an owner.", False),
+        ("Name the stakeholders on both sides, including the champion, the economic buyer, legal, security and "
+         "procurement, before their milestones come due.", False),
+        ("Write down the risks you can foresee, each with a mitigation or contingency and an owner.", False),
+        ("Log each check-in and schedule the next one. Review the plan together at least every two weeks.", False),
+        ("", False),
+        ("Statuses", True),
+        ("Not started, In progress, Blocked, Done, Cancelled. Set 'Completed on' when an item is done. "
+         "Overdue rows turn red and done rows grey by themselves.", False),
+        ("", False),
+        ("Checking the plan", True),
+        ("Click 'Check plan' (Excel: the Mutual action plan ribbon tab; Google Sheets: the mapsheet menu), or run "
+         "'mapsheet check --annotate this-file.xlsx'. mapsheet adds a 'Plan check' tab with a score, a health band "
+         "and what to fix, and marks the cells concerned with a note and a colour. 'Clear check' or "
+         "'mapsheet clean' removes every mark; your own values, notes and colours are never changed.", False),
+        ("To silence a finding on purpose, put its code (e.g. MAP402) in 'Ignore checks' on the Overview tab.", False),
+        ("", False),
+        ("Keep the tab and column names", True),
+        ("You may reorder columns and add your own; mapsheet matches headers by meaning and keeps extra columns. "
+         "Renaming or deleting a template column is reported so that roll-ups stay correct.", False),
+    ]
+    row = HEADER_ROW + 1
+    for text, heading in lines:
+        c = ws.cell(row, 1, text or None)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        c.font = Font(bold=True, color=NAVY, size=12) if heading else Font(color=INK)
+        if text and not heading:
+            ws.row_dimensions[row].height = 15 * (1 + len(text) // 120)
+        row += 1
+    _print_setup(ws, None, landscape=False)
