@@ -1,0 +1,106 @@
+"""``mapsheet excel ...``: build and install the "Check plan" add-in, and clear a check in open Excel."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import MapsheetError
+from ..excel.addin import ADDIN_NAME, build_addin
+from ..excel.install import Targets, default_targets, install, uninstall
+from ..excel.settings import for_python
+from ._app import EXIT_ERROR, app, console, err_console, friendly_errors
+
+excel_app = typer.Typer(help="The Excel add-in: a 'Check plan' button on the ribbon.", no_args_is_help=True)
+app.add_typer(excel_app, name="excel")
+
+InterpreterOption = typer.Option(
+    None, "--interpreter", metavar="PYTHON",
+    help="The Python the button runs (default: this one, which has mapsheet).")
+StartupDirOption = typer.Option(
+    None, "--startup-dir", metavar="DIR", help="Install here instead of Excel's startup (XLSTART) folder.")
+ScriptDirOption = typer.Option(
+    None, "--applescript-dir", metavar="DIR",
+    help="macOS: put xlwings' RunPython AppleScript here instead of ~/Library/Application Scripts/com.microsoft.Excel.")
+
+
+@excel_app.command("build-addin")
+@friendly_errors
+def build_addin_command(
+    out: Path = typer.Option(Path(ADDIN_NAME), "--out", help=f"File or folder to write {ADDIN_NAME} to."),
+    interpreter: Optional[str] = InterpreterOption,
+) -> None:
+    """Build the add-in without installing it."""
+    path = build_addin(out, for_python(interpreter))
+    console.print(f"Built {path}")
+
+
+@excel_app.command("install")
+@friendly_errors
+def install_command(
+    interpreter: Optional[str] = InterpreterOption,
+    startup_dir: Optional[Path] = StartupDirOption,
+    applescript_dir: Optional[Path] = ScriptDirOption,
+) -> None:
+    """Build the add-in for this Python and install it so that Excel shows the 'Mutual action plan' tab."""
+    targets = _targets(startup_dir, applescript_dir)
+    if targets is None:
+        path = build_addin(Path.cwd(), for_python(interpreter))
+        err_console.print(
+            f"Excel is not available on {sys.platform}: nothing was installed. The add-in was built at {path} "
+            "for inspection, but it starts this machine's Python, so it only works here. Run "
+            "'mapsheet excel install' on the Windows or macOS computer where Excel runs.")
+        raise typer.Exit(EXIT_ERROR)
+    done = install(targets, for_python(interpreter))
+    console.print(f"Installed {done.addin}")
+    if done.applescript:
+        console.print(f"Installed xlwings' RunPython script {done.applescript}")
+    console.print("Restart Excel (on macOS quit it with Cmd-Q first): the ribbon gets a 'Mutual action plan' "
+                  "tab with a 'Check plan' button.")
+
+
+@excel_app.command("uninstall")
+@friendly_errors
+def uninstall_command(startup_dir: Optional[Path] = StartupDirOption) -> None:
+    """Remove the add-in from Excel's startup folder."""
+    targets = _targets(startup_dir, None)
+    if targets is None:
+        raise MapsheetError(f"Excel is not available on {sys.platform}: there is nothing to uninstall")
+    removed = uninstall(targets)
+    console.print(f"Removed {removed}; restart Excel." if removed else "The add-in was not installed.")
+
+
+@excel_app.command("clear")
+@friendly_errors
+def clear_command(
+    book: Optional[str] = typer.Option(None, "--book", help="Workbook name as Excel shows it (default: the active one)."),
+) -> None:
+    """Remove mapsheet's marks from a plan open in Excel (the 'Clear check' the ribbon cannot offer)."""
+    from ..edits import ClearOwnMarks
+    from ..excel.backend import apply_edits
+
+    target = _open_book(book)
+    apply_edits(target, [ClearOwnMarks()])
+    console.print(f"Cleared mapsheet's marks from {target.name} (not saved: save it in Excel).")
+
+
+def _targets(startup_dir: Optional[Path], applescript_dir: Optional[Path]) -> Targets | None:
+    default = default_targets()
+    if startup_dir is None:
+        return default
+    script_dir = applescript_dir or (default.applescript_dir if default else None)
+    return Targets(startup_dir, script_dir)
+
+
+def _open_book(name: Optional[str]):
+    try:
+        import xlwings as xw
+
+        return xw.books[name] if name else xw.books.active
+    except Exception as exc:  # noqa: BLE001 - xlwings raises many kinds when there is no Excel
+        what = f"a workbook named {name!r}" if name else "an active workbook"
+        raise MapsheetError(f"found no Excel with {what} open ({type(exc).__name__}: {exc}); "
+                            "for a closed file use 'mapsheet clean PLAN.xlsx'") from None
