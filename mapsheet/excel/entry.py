@@ -26,7 +26,7 @@ def check_plan(book: Any = None, *, today: dt.date | None = None) -> None:
     """Check the calling workbook and mark it: notes, fills and a Plan check sheet, all in one batch."""
 
     def edits(book: Any) -> list[Edit]:
-        _result, edits = api.annotation_edits(read_workbook(book), today=today)
+        _result, edits = api.annotation_edits(read_workbook(book), today=today, config=_team_config(book))
         return edits
 
     _run(book, edits, action="check")
@@ -39,6 +39,22 @@ def clear_check(book: Any = None) -> None:
 
 #: RunPython calls ``<module>.main()``; the button's module re-exports this.
 main = check_plan
+
+
+def _team_config(book: Any):
+    """The mapsheet.toml (or pyproject.toml) the CLI would use for this plan, found from its folder, so
+    the button and ``mapsheet check`` score a plan alike. None (the defaults) for a plan that has no
+    local file: unsaved, or opened from OneDrive/SharePoint where xlwings may fail to map its URL."""
+    try:
+        fullname = str(book.fullname)
+    except Exception:  # noqa: BLE001 - xlwings raises its own errors for unmappable URLs
+        return None
+    path = Path(fullname)
+    if "://" in fullname or not path.is_absolute() or not path.is_file():
+        return None
+    from ..config import load_config
+
+    return load_config(near=path)
 
 
 def _run(book: Any, make_edits: Callable[[Any], list[Edit]], action: str) -> None:

@@ -62,6 +62,7 @@ class App:
 class Book:
     def __init__(self, name: str = "plan.xlsx", app: App | None = None):
         self.name = name
+        self.fullname = name  # what Excel reports for a book never saved; tests set a path or a URL
         self.app = app or App()
         self._sheets: list[Sheet] = []
         self.active_sheet: Sheet | None = None
