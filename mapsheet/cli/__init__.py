@@ -9,3 +9,4 @@ from __future__ import annotations
 from ._app import app, main  # noqa: F401  (the console script entry point)
 from . import plans  # noqa: F401,E402  (registers: new, demo, template)
 from . import excel  # noqa: F401,E402  (registers: excel build-addin, install, uninstall, clear)
+from . import sync  # noqa: F401,E402  (registers: sync, and the demo's roll-up step)

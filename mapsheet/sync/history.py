@@ -1,0 +1,150 @@
+"""The sync history: an SQLite file beside the roll-up (``rollup.xlsx`` -> ``rollup.history.sqlite``).
+
+It keeps, per sync and plan, the key fields and the score (so the Changes sheet and close-date pushes need
+no CRM), and the last summary of every plan keyed by its path, size and modification time (so a plan that
+has not changed is not read again). Summaries are also keyed by the *context* they were made in (reference
+date, configuration, mapsheet version): a new day can move a plan's band, so it is checked again.
+
+Everything a sync learned is recorded in one transaction after the roll-up is written: a sync that fails
+or is interrupted leaves the history as it was, and the next sync compares with the last roll-up written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+from ..errors import MapsheetError
+
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS syncs (
+    id INTEGER PRIMARY KEY, at TEXT, today TEXT, version TEXT, fingerprint TEXT,
+    rollup TEXT, rollup_size INTEGER, rollup_mtime_ns INTEGER, plans INTEGER, unreadable INTEGER,
+    drifted INTEGER);
+CREATE TABLE IF NOT EXISTS plan_state (
+    sync_id INTEGER, path TEXT, deal TEXT, owner TEXT, close_date TEXT, score INTEGER, band TEXT,
+    pct_done REAL, pushes INTEGER, milestones TEXT, readable INTEGER, PRIMARY KEY (sync_id, path));
+CREATE TABLE IF NOT EXISTS plan_cache (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, context TEXT, summary BLOB);
+"""
+
+
+def default_history_path(rollup: Path) -> Path:
+    return rollup.with_name(f"{rollup.stem}.history.sqlite")
+
+
+class PlanState(NamedTuple):
+    """What a sync remembers of one plan, to compare the next sync with."""
+
+    path: str
+    deal: str
+    owner: str
+    close_date: dt.date | None
+    score: int | None
+    band: str
+    pct_done: float | None
+    pushes: int  # times the close date moved later, over the whole history
+    milestones: dict[str, tuple[str, dt.date | None]]  # id -> (name, due)
+    readable: bool = True
+
+
+class LastSync(NamedTuple):
+    id: int
+    at: str
+    fingerprint: str
+    rollup: str
+    rollup_size: int | None
+    rollup_mtime_ns: int | None
+    unreadable: int
+    drifted: int
+
+
+class CacheEntry(NamedTuple):
+    path: str
+    size: int
+    mtime_ns: int
+    context: str
+    summary: bytes
+
+
+class History:
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30)
+            self.db.executescript(_SCHEMA)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            self.db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise MapsheetError(f"{path}: the sync history cannot be opened ({exc}); move it away to start a new "
+                                "history (the roll-up is rebuilt from the plans, the Changes sheet starts over)") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reading --------------------------------------------------------------------------------------
+    def cache_keys(self) -> dict[str, tuple[int, int, str]]:
+        """path -> (size, mtime_ns, context) of every cached summary: enough to tell what changed."""
+        return {p: (s, m, c) for p, s, m, c in self.db.execute("SELECT path, size, mtime_ns, context FROM plan_cache")}
+
+    def cached_summaries(self, paths: Iterable[str]) -> dict[str, bytes]:
+        wanted = set(paths)
+        return {p: blob for p, blob in self.db.execute("SELECT path, summary FROM plan_cache") if p in wanted}
+
+    def last_sync(self) -> LastSync | None:
+        row = self.db.execute("SELECT id, at, fingerprint, rollup, rollup_size, rollup_mtime_ns, unreadable, drifted FROM syncs "
+                              "ORDER BY id DESC LIMIT 1").fetchone()
+        return LastSync(*row) if row else None
+
+    def states(self, sync_id: int) -> dict[str, PlanState]:
+        rows = self.db.execute("SELECT path, deal, owner, close_date, score, band, pct_done, pushes, milestones, "
+                               "readable FROM plan_state WHERE sync_id = ?", (sync_id,))
+        return {r[0]: PlanState(r[0], r[1], r[2], _date(r[3]), r[4], r[5], r[6], r[7], _milestones(r[8]), bool(r[9]))
+                for r in rows}
+
+    # -- writing (one transaction) --------------------------------------------------------------------
+    def record(self, *, today: dt.date, version: str, fingerprint: str, rollup: Path,
+               states: Iterable[PlanState], cache: Iterable[CacheEntry], forget: Iterable[str],
+               unreadable: int, drifted: int) -> int:
+        states = list(states)
+        stat = rollup.stat() if rollup.exists() else None
+        with self.db:
+            cur = self.db.execute(
+                "INSERT INTO syncs (at, today, version, fingerprint, rollup, rollup_size, rollup_mtime_ns, plans, "
+                "unreadable, drifted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (dt.datetime.now().astimezone().isoformat(timespec="seconds"), today.isoformat(), version,
+                 fingerprint, str(rollup), stat and stat.st_size, stat and stat.st_mtime_ns, len(states), unreadable,
+                 drifted))
+            sync_id = cur.lastrowid
+            self.db.executemany(
+                "INSERT INTO plan_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(sync_id, s.path, s.deal, s.owner, _iso(s.close_date), s.score, s.band, s.pct_done, s.pushes,
+                  json.dumps({k: [n, _iso(d)] for k, (n, d) in s.milestones.items()}), int(s.readable))
+                 for s in states])
+            self.db.executemany("INSERT OR REPLACE INTO plan_cache VALUES (?, ?, ?, ?, ?)", list(cache))
+            self.db.executemany("DELETE FROM plan_cache WHERE path = ?", [(p,) for p in forget])
+        return sync_id
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _milestones(text: str | None) -> dict[str, tuple[str, dt.date | None]]:
+    return {k: (n, _date(d)) for k, (n, d) in json.loads(text or "{}").items()}

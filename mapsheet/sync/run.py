@@ -1,0 +1,224 @@
+"""A sync, start to end: list the plans, read the changed ones in parallel, compare with the history,
+write the roll-up (and exports), record the history.
+
+A re-sync where nothing changed (same files by path, size and modification time; same reference date,
+configuration, mapsheet version and outputs; the roll-up still as it was written) costs the listing, one
+``stat`` per plan and one history query: nothing is read and the roll-up is not rewritten, so its Changes
+sheet keeps showing what changed at the last real change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .._version import __version__
+from ..config import Config, load_config
+from ..errors import MapsheetError
+from ..safeio import ensure_not_open
+from ..sources import expand_sources
+from . import export, summary
+from .changes import compare, state_of
+from .history import CacheEntry, History, PlanState, default_history_path
+from .tables import build_rollup
+from .xlsx import write_rollup
+
+Progress = Callable[[int, int], None]  # (plans read so far, plans to read)
+
+
+@dataclass
+class SyncReport:
+    out: Path
+    history: Path
+    plans: int = 0
+    read: int = 0  # parsed in this sync
+    cached: int = 0  # taken from the history, not parsed
+    unreadable: int = 0
+    drifted: int = 0
+    written: bool = True  # False: nothing changed, the roll-up was left as it was
+    rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows written
+    exports: list[Path] = field(default_factory=list)
+
+    @property
+    def problems(self) -> int:
+        return self.unreadable + self.drifted
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.problems else 0
+
+
+def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | None = None,
+         config: str | Path | None = None, history: str | Path | None = None, csv: str | Path | None = None,
+         parquet: str | Path | None = None, jobs: int | None = None, progress: Progress | None = None) -> SyncReport:
+    """Roll the plans found in ``sources`` up into the workbook ``out``. Raises MapsheetError when it cannot run;
+    plans that cannot be read are reported (``report.unreadable``), never raised."""
+    out = Path(out).absolute()
+    today = today or dt.date.today()
+    report = SyncReport(out, Path(history).absolute() if history else default_history_path(out))
+    exports = {fmt: Path(folder).absolute() for fmt, folder in (("csv", csv), ("parquet", parquet)) if folder}
+    for fmt in exports:
+        export.require(fmt)
+    ensure_not_open(out, hint=" before syncing, or choose another --out")
+    paths = [p.absolute() for p in expand_sources(list(sources), exclude=(out,))]
+    if not paths:
+        raise MapsheetError("no plan workbooks (.xlsx/.xlsm) found in " + ", ".join(map(str, sources)))
+    configs, contexts = _contexts(paths, today, config)
+    stats = {str(p): _stat(p) for p in paths}
+    report.plans = len(paths)
+    fingerprint = _fingerprint(stats, contexts, out, exports)
+    with History(report.history) as store:
+        last = store.last_sync()
+        keys = store.cache_keys()
+        fresh = [p for p in stats if keys.get(p) == (*stats[p], contexts[p][0])]
+        if len(fresh) == len(stats) and last and _unchanged(last, fingerprint, out, exports):
+            report.cached, report.written = len(fresh), False
+            report.unreadable, report.drifted = last.unreadable, last.drifted
+            return report
+        to_read = [p for p in stats if p not in set(fresh)]
+        summaries = {p: summary.loads(b) for p, b in store.cached_summaries(fresh).items()}
+        new = read_plans([(p, contexts[p][1]) for p in to_read], configs, today, jobs, progress)
+        summaries.update(new)
+        report.read, report.cached = len(new), len(fresh)
+        ordered = [summaries[str(p)] for p in paths]
+        previous = store.states(last.id) if last else None
+        states = _states(ordered, previous or {})
+        unreadable = {s["path"] for s in ordered if s["error"]}
+        changes = compare(previous, {p: s for p, s in states.items() if s.readable}, unreadable) \
+            if previous is not None else None
+        rollup = build_rollup(ordered, {p: s.pushes for p, s in states.items()}, changes, today, out.parent,
+                              last.at if last else None)
+        write_rollup(rollup, out)
+        for fmt, folder in exports.items():
+            report.exports += export.export(rollup, folder, fmt)
+        report.unreadable = len(unreadable)
+        report.drifted = sum(1 for s in ordered if not s["error"] and s["drift"])
+        report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
+        store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out, states=states.values(),
+                     cache=[CacheEntry(p, *stats[p], contexts[p][0], summary.dumps(new[p])) for p in new
+                            if stats[p] != (-1, -1)],
+                     forget=[p for p in keys if p not in stats], unreadable=report.unreadable, drifted=report.drifted)
+    return report
+
+
+def _contexts(paths: list[Path], today: dt.date, config: str | Path | None):
+    """The configuration of every plan (the one given, or the one found beside it) and the context key a
+    cached summary must match: reference date, configuration, mapsheet version."""
+    fixed = load_config(Path(config)) if config else None
+    by_folder: dict[Path, Config] = {}
+    configs: dict[str, Config] = {}
+    contexts: dict[str, tuple[str, str]] = {}  # path -> (context hash, config key)
+    for p in paths:
+        cfg = fixed or by_folder.get(p.parent)
+        if cfg is None:
+            cfg = by_folder[p.parent] = load_config(near=p.parent)
+        key = _hash([cfg.source, cfg.raw])
+        configs[key] = cfg
+        contexts[str(p)] = (_hash([key, today.isoformat(), __version__]), key)
+    return configs, contexts
+
+
+def _hash(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)  # gone since the listing: the reader says so, and it is never cached
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _fingerprint(stats: dict, contexts: dict, out: Path, exports: dict[str, Path]) -> str:
+    return _hash([sorted((p, *s, contexts[p][0]) for p, s in stats.items()), str(out),
+                  {k: str(v) for k, v in exports.items()}])
+
+
+def _unchanged(last, fingerprint: str, out: Path, exports: dict[str, Path]) -> bool:
+    if last.fingerprint != fingerprint or not out.exists():
+        return False
+    st = out.stat()
+    if (st.st_size, st.st_mtime_ns) != (last.rollup_size, last.rollup_mtime_ns):
+        return False  # someone replaced or edited the roll-up: write it again
+    return all(any(folder.glob(f"*.{fmt}")) for fmt, folder in exports.items())
+
+
+def _states(ordered: list[dict], previous: dict[str, PlanState]) -> dict[str, PlanState]:
+    """This sync's snapshot: read plans as they are; unreadable ones keep their last good state, marked."""
+    states = {}
+    for s in ordered:
+        if not s["error"]:
+            states[s["path"]] = state_of(s, previous.get(s["path"]))
+        elif s["path"] in previous:
+            states[s["path"]] = previous[s["path"]]._replace(readable=False)
+    return states
+
+
+# -- reading in parallel --------------------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(today: dt.date, configs: dict[str, Config]) -> None:
+    _WORKER.update(today=today, configs=configs)
+
+
+def _read_chunk(chunk: list[tuple[str, str]]) -> list[dict]:
+    return [summary.summarize(path, _WORKER["today"], _WORKER["configs"][key]) for path, key in chunk]
+
+
+def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: dt.date, jobs: int | None,
+               progress: Progress | None = None) -> dict[str, dict]:
+    """Summaries of the plans ``items`` ((path, config key)), read on ``jobs`` processes (default: all cores)."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    report = progress or (lambda done, total: None)
+    results: dict[str, dict] = {}
+    report(0, len(items))
+    if jobs == 1 or len(items) < 8:
+        _init_worker(today, configs)
+        for path, key in items:
+            results[path] = _read_chunk([(path, key)])[0]
+            report(len(results), len(items))
+        return results
+    size = max(1, min(16, len(items) // (jobs * 8)))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    while True:
+        left = [item for chunk in _run_pool(chunks, jobs, today, configs, results, report, len(items))
+                for item in chunk]
+        if not left or len(left) == sum(map(len, chunks)):
+            break
+        # A worker died (a crash inside a reader library) and took the plans in flight with it: read those
+        # again one by one, until only the plans that crash it are left.
+        chunks = [[item] for item in left]
+    for path, _ in left:
+        results[path] = {"path": path, "error": "the reader crashed on this plan (its process died); "
+                                                "open and save it again in Excel, or report it"}
+    return results
+
+
+def _run_pool(chunks, jobs, today, configs, results, report, total) -> list[list[tuple[str, str]]]:
+    crashed = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_worker,
+                             initargs=(today, configs)) as pool:
+        futures: dict[Future, list] = {pool.submit(_read_chunk, chunk): chunk for chunk in chunks}
+        try:
+            for future in as_completed(futures):
+                try:
+                    for s in future.result():
+                        results[s["path"]] = s
+                except BrokenProcessPool:
+                    crashed.append(futures[future])
+                    continue
+                report(len(results), total)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return crashed

@@ -1,0 +1,180 @@
+"""One plan -> the small summary the roll-up needs: what a sync worker returns.
+
+A worker reads and checks one plan and keeps only what a manager reads: the Deals row, the open actions,
+the open risks, the milestones and the template drift. Summaries are plain dicts of plain values and
+named tuples, so they pickle cheaply back from a worker process and store as JSON in the history (JSON,
+not pickle: the history file may sit in a shared folder, and loading a pickle runs code).
+
+Everything date-dependent (days to close, days overdue) is computed from the plan's own records and the
+reference date, never from rule findings, so the roll-up does not depend on which rules exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zlib
+from typing import Any, NamedTuple
+
+from .. import api
+from ..config import Config
+from ..errors import MapsheetError
+from ..model import Plan, ProblemKind, Record
+from ..template.spec import CLOSED_STATUSES
+
+#: Problems that mean the workbook no longer follows the template (said loudly on the Problems sheet).
+DRIFT_KINDS = (ProblemKind.MISSING_SHEET, ProblemKind.MISSING_COLUMN, ProblemKind.RENAMED_COLUMN,
+               ProblemKind.EXTRA_COLUMN, ProblemKind.UNKNOWN_VERSION)
+CLOSED_RISK = frozenset({"Mitigated", "Closed"})
+
+
+class ActionRow(NamedTuple):
+    id: str
+    action: str
+    milestone: str
+    party: str
+    owner: str
+    due: dt.date | None
+    status: str
+    days_overdue: int
+
+
+class MilestoneRow(NamedTuple):
+    id: str
+    name: str
+    side: str
+    owner: str
+    start: dt.date | None
+    due: dt.date | None
+    status: str
+    completed: dt.date | None
+    days_overdue: int
+
+
+class RiskRow(NamedTuple):
+    id: str
+    risk: str
+    category: str
+    likelihood: str
+    impact: str
+    mitigation: str
+    owner: str
+    status: str
+
+
+class DriftRow(NamedTuple):
+    kind: str  # a ProblemKind value
+    cell: str  # Sheet!A1 (or the sheet alone)
+    detail: str
+
+
+ROW_TYPES = {"actions": ActionRow, "milestones": MilestoneRow, "risks": RiskRow, "drift": DriftRow}
+
+
+def summarize(path: str, today: dt.date, config: Config) -> dict[str, Any]:
+    """Read and check one plan; never raises: a plan that cannot be read comes back with ``error`` set."""
+    try:
+        result = api.check(path, today=today, config=config)
+    except MapsheetError as exc:
+        return {"path": path, "error": getattr(exc, "reason", None) or str(exc)}
+    except Exception as exc:  # one bad plan never stops a sync
+        return {"path": path, "error": f"mapsheet failed on this plan ({type(exc).__name__}: {exc}); please report it"}
+    return plan_summary(result.plan, path, today) | {
+        "score": result.score.total, "grade": result.score.grade, "band": result.score.band.value,
+        "why": result.score.band_reasons[0] if result.score.band_reasons else ""}
+
+
+def plan_summary(plan: Plan, path: str, today: dt.date) -> dict[str, Any]:
+    """The facts of a plan the roll-up shows, without its score (which the check adds)."""
+    actions = [a for a in plan.actions if a.values.get("status") != "Cancelled"]
+    done = sum(1 for a in actions if a.values.get("status") == "Done")
+    names = {m.values.get("id"): m.values.get("name") for m in plan.milestones}
+    open_actions = [_action(a, names, today) for a in plan.actions if not _closed(a)]
+    milestones = [_milestone(m, today) for m in plan.milestones]
+    upcoming = sorted((m for m in milestones if m.status not in CLOSED_STATUSES and m.due),
+                      key=lambda m: m.due)
+    checkins = [c.values.get("date") for c in plan.checkins if c.values.get("date")]
+    close = plan.close_date
+    return {
+        "path": path, "error": None,
+        "deal": plan.deal, "customer": _text(plan.field("customer")), "owner": _text(plan.field("seller_owner")),
+        "stage": _text(plan.field("stage")), "value": plan.field("value"), "currency": _text(plan.field("currency")),
+        "close_date": close, "days_to_close": (close - today).days if close else None,
+        "pct_done": done / len(actions) if actions else None,
+        "overdue_vendor": sum(1 for a in open_actions if a.days_overdue and a.party == "Vendor"),
+        "overdue_customer": sum(1 for a in open_actions if a.days_overdue and a.party == "Customer"),
+        "next_milestone": upcoming[0].name if upcoming else "",
+        "next_milestone_due": upcoming[0].due if upcoming else None,
+        "last_checkin": max((d for d in checkins if d <= today), default=None),
+        "last_reviewed": plan.field("last_reviewed"),
+        "actions": open_actions,
+        "milestones": milestones,
+        "risks": [_risk(r) for r in plan.risks if r.values.get("status") not in CLOSED_RISK],
+        "drift": [DriftRow(p.kind.value, str(p.location), _drift_text(p)) for p in plan.problems
+                  if p.kind in DRIFT_KINDS],
+    }
+
+
+def _closed(record: Record) -> bool:
+    return record.values.get("status") in CLOSED_STATUSES
+
+
+def _overdue(record: Record, today: dt.date) -> int:
+    due = record.values.get("due")
+    return max(0, (today - due).days) if due and not _closed(record) else 0
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _action(a: Record, names: dict[str, Any], today: dt.date) -> ActionRow:
+    v = a.values
+    milestone = ", ".join(str(names.get(i) or i) for i in v.get("milestone") or [])
+    return ActionRow(_text(v.get("id")), _text(v.get("action")), milestone, _text(v.get("party")),
+                     _text(v.get("owner")), v.get("due"), _text(v.get("status")), _overdue(a, today))
+
+
+def _milestone(m: Record, today: dt.date) -> MilestoneRow:
+    v = m.values
+    return MilestoneRow(_text(v.get("id")), _text(v.get("name")), _text(v.get("side")), _text(v.get("owner")),
+                        v.get("start"), v.get("due"), _text(v.get("status")), v.get("completed"), _overdue(m, today))
+
+
+def _risk(r: Record) -> RiskRow:
+    v = r.values
+    return RiskRow(*(_text(v.get(k)) for k in RiskRow._fields))
+
+
+def _drift_text(problem) -> str:
+    if problem.kind is ProblemKind.RENAMED_COLUMN:
+        return f"column '{problem.value}' stands for {problem.expected}: it was renamed"
+    if problem.kind is ProblemKind.EXTRA_COLUMN:
+        return f"column '{problem.value}' is not in the template (kept, not rolled up)"
+    if problem.kind is ProblemKind.UNKNOWN_VERSION:
+        return f"template version {problem.value!r} is unknown; expected {problem.expected}"
+    return f"missing: {problem.expected}"
+
+
+# -- storing summaries (JSON, compressed) ----------------------------------------------------------------
+
+def _encode(obj: Any) -> Any:
+    if isinstance(obj, dt.date):
+        return {"$d": obj.isoformat()}
+    raise TypeError(f"cannot store {type(obj).__name__} in a summary")
+
+
+def _decode(obj: dict) -> Any:
+    return dt.date.fromisoformat(obj["$d"]) if len(obj) == 1 and "$d" in obj else obj
+
+
+def dumps(summary: dict[str, Any]) -> bytes:
+    return zlib.compress(json.dumps(summary, default=_encode, separators=(",", ":")).encode(), 1)
+
+
+def loads(blob: bytes) -> dict[str, Any]:
+    summary = json.loads(zlib.decompress(blob), object_hook=_decode)
+    for key, row_type in ROW_TYPES.items():
+        if key in summary:
+            summary[key] = [row_type._make(r) for r in summary[key]]
+    return summary

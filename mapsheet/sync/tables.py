@@ -1,0 +1,320 @@
+"""The roll-up as data: sheets of typed columns and rows, and a dashboard of figures and charts.
+
+This is the core of the roll-up. It knows what a manager reads (which sheets, columns, order, captions)
+and nothing about a file format: ``xlsx`` writes it as a workbook, ``export`` as CSV or Parquet files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..rules.base import Band
+from .changes import Change
+
+BANDS = [b.value for b in sorted(Band, key=lambda b: b.rank)]
+LEVEL_RANK = {"High": 3, "Medium": 2, "Low": 1}
+
+
+class Kind(str, Enum):
+    TEXT = "text"
+    INT = "int"
+    MONEY = "money"
+    DATE = "date"
+    PERCENT = "percent"
+    DAYS_LATE = "days late"  # an int, highlighted when above zero
+    DAYS_LEFT = "days left"  # an int, highlighted when below zero
+    BAND = "band"  # a health band, coloured by its value
+    LINK = "link"  # a Link to a plan file
+
+
+class Column(NamedTuple):
+    header: str
+    kind: Kind = Kind.TEXT
+    width: int = 14
+
+
+class Link(NamedTuple):
+    text: str
+    target: str  # a path, relative to the roll-up's folder where possible
+
+
+@dataclass
+class Table:
+    sheet: str
+    caption: str
+    columns: list[Column]
+    rows: list[tuple]
+    loud: bool = False  # a caption to shout (problems)
+
+
+@dataclass
+class Chart:
+    title: str
+    kind: str  # "pie", "bar" (horizontal) or "column"
+    categories: list[str]
+    series: list[tuple[str, list[int]]]  # (name, one value per category); band names get band colours
+    stacked: bool = False
+
+
+@dataclass
+class Dashboard:
+    title: str
+    alert: str  # said at the top when plans have problems ("" when none)
+    figures: list[tuple[str, Any, Kind]]
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass
+class Rollup:
+    today: dt.date
+    dashboard: Dashboard
+    tables: list[Table]
+
+
+def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Change] | None,
+                 today: dt.date, out_dir: Path, last_sync_at: str | None = None) -> Rollup:
+    """Every sheet of the roll-up from the plans' summaries (unreadable ones have ``error`` set)."""
+    links = {s["path"]: _link(s, out_dir) for s in summaries}
+    read = sorted((s for s in summaries if not s["error"]),
+                  key=lambda s: (-_band_rank(s["band"]), _none_last(s["close_date"]), s["deal"]))
+    as_of = f"as of {today:%d %b %Y}"
+    problems = problems_table(summaries, links, as_of)
+    tables = [deals_table(read, pushes, links, as_of), actions_table(read, links, as_of),
+              overdue_table(read, as_of), milestones_table(read, links, as_of), risks_table(read, links, as_of),
+              changes_table(changes, links, last_sync_at), problems]
+    return Rollup(today, dashboard(read, changes or [], problems, today), tables)
+
+
+def _link(summary: dict, out_dir: Path) -> Link:
+    path = summary["path"]
+    try:
+        target = os.path.relpath(path, out_dir.resolve())
+    except ValueError:  # another drive (Windows): keep it absolute
+        target = path
+    return Link(summary.get("deal") or Path(path).stem, target)
+
+
+def _band_rank(band: str | None) -> int:
+    return BANDS.index(band) if band in BANDS else -1
+
+
+def _none_last(d: dt.date | None) -> dt.date:
+    return d or dt.date.max
+
+
+# -- the sheets ------------------------------------------------------------------------------------------
+
+DEALS = [Column("Deal", Kind.LINK, 36), Column("Customer", width=22), Column("Owner", width=16),
+         Column("Stage", width=13), Column("Value", Kind.MONEY, 12), Column("Currency", width=9),
+         Column("Close date", Kind.DATE, 12), Column("Days to close", Kind.DAYS_LEFT, 9), Column("Score", Kind.INT, 7),
+         Column("Grade", width=7), Column("Band", Kind.BAND, 11), Column("Why", width=48),
+         Column("% done", Kind.PERCENT, 8), Column("Overdue vendor", Kind.DAYS_LATE, 9),
+         Column("Overdue customer", Kind.DAYS_LATE, 10), Column("Next milestone", width=26),
+         Column("Next milestone due", Kind.DATE, 12), Column("Last check-in", Kind.DATE, 12),
+         Column("Last reviewed", Kind.DATE, 12), Column("Close-date pushes", Kind.DAYS_LATE, 10),
+         Column("Plan file", width=40)]
+
+
+def deals_table(read: list[dict], pushes: dict[str, int], links: dict[str, Link], as_of: str) -> Table:
+    rows = [(links[s["path"]], s["customer"], s["owner"], s["stage"], s["value"], s["currency"], s["close_date"],
+             s["days_to_close"], s["score"], s["grade"], s["band"], s["why"], s["pct_done"], s["overdue_vendor"],
+             s["overdue_customer"], s["next_milestone"], s["next_milestone_due"], s["last_checkin"],
+             s["last_reviewed"], pushes.get(s["path"], 0), links[s["path"]].target) for s in read]
+    return Table("Deals", f"Every deal, worst band first, {as_of}. Click a deal to open its plan.", DEALS, rows)
+
+
+ACTIONS = [Column("Deal", Kind.LINK, 32), Column("Deal owner", width=16), Column("ID", width=6),
+           Column("Action", width=50), Column("Milestone", width=24), Column("Party", width=10),
+           Column("Owner", width=18), Column("Due", Kind.DATE, 12), Column("Status", width=12),
+           Column("Days overdue", Kind.DAYS_LATE, 10)]
+
+
+def actions_table(read: list[dict], links: dict[str, Link], as_of: str) -> Table:
+    rows = [(links[s["path"]], s["owner"], *a[:5], a.due, a.status, a.days_overdue)
+            for s in read for a in s["actions"]]
+    rows.sort(key=lambda r: (-r[9], _none_last(r[7])))
+    return Table("Actions", f"Every open action of every plan, most overdue first, {as_of}. "
+                 "Filter by owner, party or deal.", ACTIONS, rows)
+
+
+OVERDUE = [Column("Party", width=10), Column("Owner", width=22), Column("Overdue items", Kind.DAYS_LATE, 10),
+           Column("1-6 days late", Kind.INT, 10), Column("7+ days late", Kind.DAYS_LATE, 10),
+           Column("Oldest (days)", Kind.DAYS_LATE, 10), Column("Deals", Kind.INT, 7), Column("Which deals", width=60)]
+
+
+def overdue_table(read: list[dict], as_of: str) -> Table:
+    late: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for s in read:
+        for a in s["actions"]:
+            if a.days_overdue:
+                late[(a.party or "(no party)", a.owner or "(no owner)")].append((a.days_overdue, s["deal"]))
+    rows = []
+    for (party, owner), items in late.items():
+        days = [d for d, _ in items]
+        deals = sorted(set(deal for _, deal in items))
+        rows.append((party, owner, len(items), sum(1 for d in days if d < 7), sum(1 for d in days if d >= 7),
+                     max(days), len(deals), ", ".join(deals)))
+    rows.sort(key=lambda r: (r[0] != "Customer", -r[2], -r[5]))
+    return Table("Overdue", f"Who owes what: overdue open actions by party and owner, {as_of}.", OVERDUE, rows)
+
+
+MILESTONES = [Column("Due", Kind.DATE, 12), Column("Week of", Kind.DATE, 12), Column("Deal", Kind.LINK, 32),
+              Column("Deal owner", width=16), Column("ID", width=6), Column("Milestone", width=30),
+              Column("Side", width=10), Column("Owner", width=18), Column("Start", Kind.DATE, 12),
+              Column("Status", width=12), Column("Days overdue", Kind.DAYS_LATE, 10),
+              Column("Deal close date", Kind.DATE, 12)]
+
+
+def milestones_table(read: list[dict], links: dict[str, Link], as_of: str) -> Table:
+    rows = [(m.due, m.due - dt.timedelta(days=m.due.weekday()) if m.due else None, links[s["path"]], s["owner"],
+             m.id, m.name, m.side, m.owner, m.start, m.status, m.days_overdue, s["close_date"])
+            for s in read for m in s["milestones"] if m.status not in ("Done", "Cancelled")]
+    rows.sort(key=lambda r: (_none_last(r[0]), r[2].text))
+    return Table("Milestones", f"Open milestones of every deal in date order: the cross-deal timeline, {as_of}.",
+                 MILESTONES, rows)
+
+
+RISKS = [Column("Deal", Kind.LINK, 32), Column("Deal owner", width=16), Column("ID", width=6),
+         Column("Risk", width=42), Column("Category", width=14), Column("Likelihood", width=10),
+         Column("Impact", width=9), Column("Mitigation / contingency", width=44), Column("Risk owner", width=18),
+         Column("Status", width=10), Column("Attention", width=28)]
+
+
+def risks_table(read: list[dict], links: dict[str, Link], as_of: str) -> Table:
+    rows = [(links[s["path"]], s["owner"], *r, _risk_attention(r)) for s in read for r in s["risks"]]
+    rows.sort(key=lambda r: (-LEVEL_RANK.get(r[5], 0) * LEVEL_RANK.get(r[6], 0), r[0].text))
+    return Table("Risks", f"Open risks of every deal, likeliest and biggest first, {as_of}.", RISKS, rows)
+
+
+def _risk_attention(risk) -> str:
+    notes = []
+    if risk.likelihood == "High" and risk.impact == "High":
+        notes.append("high likelihood and impact")
+    if not risk.mitigation:
+        notes.append("no mitigation")
+    if not risk.owner:
+        notes.append("no owner")
+    return "; ".join(notes)
+
+
+CHANGES = [Column("Change", width=20), Column("Deal", Kind.LINK, 32), Column("Deal owner", width=16),
+           Column("What", width=30), Column("Before", width=14), Column("After", width=14),
+           Column("Move", Kind.INT, 8)]
+
+
+def changes_table(changes: list[Change] | None, links: dict[str, Link], last_sync_at: str | None) -> Table:
+    if last_sync_at:
+        last_sync_at = f"{dt.datetime.fromisoformat(last_sync_at):%d %b %Y %H:%M}"
+    if changes is None:
+        return Table("Changes", "First sync: nothing to compare with yet. From the next sync on, this sheet lists "
+                     "slipped dates, score and band moves, new and vanished plans.", CHANGES, [])
+    rows = [(c.change, links.get(c.path) or Link(c.deal or Path(c.path).stem, c.path), c.owner, c.item,
+             _show(c.before), _show(c.after), c.move) for c in changes]
+    caption = (f"Since the last sync ({last_sync_at}): {len(rows)} change{'s' if len(rows) != 1 else ''}; "
+               "Move is in days for dates, points for scores, percentage points for progress.")
+    return Table("Changes", caption if rows else f"Nothing changed since the last sync ({last_sync_at}).",
+                 CHANGES, rows)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return f"{value:%d %b %Y}"
+    if isinstance(value, float):
+        return f"{value:.0%}"
+    return "" if value is None else str(value)
+
+
+PROBLEMS = [Column("Plan", Kind.LINK, 40), Column("Deal owner", width=16), Column("Problem", width=22),
+            Column("Where", width=22), Column("Detail", width=80)]
+PROBLEM_NAMES = {"missing-sheet": "Missing tab", "missing-column": "Missing column", "renamed-column": "Renamed column",
+                 "extra-column": "Extra column", "unknown-template-version": "Unknown template version"}
+
+
+def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) -> Table:
+    rows, unreadable, drifted = [], 0, 0
+    for s in sorted(summaries, key=lambda s: s["path"]):
+        link = links[s["path"]]
+        if s["error"]:
+            unreadable += 1
+            rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"]))
+        elif s["drift"]:
+            drifted += 1
+            rows += [(link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail) for d in s["drift"]]
+    if not rows:
+        return Table("Problems", f"No problems: every plan was read and follows the template ({as_of}).", PROBLEMS, [])
+    parts = [f"{n} plan{'s' if n != 1 else ''} {what}" for n, what in
+             ((unreadable, "could not be read and are missing from every other sheet"),
+              (drifted, "no longer follow the template, so some of their values may be missing")) if n]
+    return Table("Problems", "ATTENTION: " + "; ".join(parts) + ". Fix them in the plans and sync again.",
+                 PROBLEMS, rows, loud=True)
+
+
+# -- the dashboard -----------------------------------------------------------------------------------------
+
+def dashboard(read: list[dict], changes: list[Change], problems: Table, today: dt.date) -> Dashboard:
+    bands = Counter(s["band"] for s in read)
+    figures: list[tuple[str, Any, Kind]] = [("Plans rolled up", len(read), Kind.INT)]
+    figures += [(f"{band}", bands.get(band, 0), Kind.INT) for band in BANDS]
+    value: dict[str, float] = defaultdict(float)
+    for s in read:
+        if isinstance(s["value"], (int, float)):
+            value[s["currency"] or "(no currency)"] += s["value"]
+    figures += [(f"Pipeline value ({cur})", total, Kind.MONEY) for cur, total in sorted(value.items())]
+    figures += [("Overdue actions, vendor side", sum(s["overdue_vendor"] for s in read), Kind.DAYS_LATE),
+                ("Overdue actions, customer side", sum(s["overdue_customer"] for s in read), Kind.DAYS_LATE),
+                ("Close dates slipped since the last sync",
+                 sum(1 for c in changes if c.change == "Close date slipped"), Kind.DAYS_LATE),
+                ("Plans with problems", len({r[0].target for r in problems.rows}), Kind.DAYS_LATE)]
+    alert = problems.caption if problems.loud else ""
+    return Dashboard(f"Mutual action plans: the roll-up, as of {today:%d %b %Y}", alert, figures,
+                     charts(read))
+
+
+def charts(read: list[dict]) -> list[Chart]:
+    bands = Counter(s["band"] for s in read)
+    by_owner: dict[str, Counter] = defaultdict(Counter)
+    by_month: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    for s in read:
+        by_owner[s["owner"] or "(no owner)"][s["band"]] += 1
+        if s["close_date"]:
+            by_month[(s["close_date"].year, s["close_date"].month)][s["band"]] += 1
+    owners = sorted(by_owner, key=lambda o: (-sum(by_owner[o].values()), o))
+    months = sorted(by_month)
+    late = {p: Counter() for p in ("Vendor", "Customer")}
+    for s in read:
+        for a in s["actions"]:
+            if a.days_overdue and a.party in late:
+                late[a.party]["7+ days late" if a.days_overdue >= 7 else "1-6 days late"] += 1
+    return [
+        Chart("Plans by health band", "column", BANDS, [("Plans", [bands.get(b, 0) for b in BANDS])]),
+        Chart("Plans by owner and band", "bar", owners,
+              [(b, [by_owner[o].get(b, 0) for o in owners]) for b in BANDS], stacked=True),
+        Chart("Close dates by month", "column", [dt.date(y, m, 1).strftime("%b %Y") for y, m in months],
+              [(b, [by_month[k].get(b, 0) for k in months]) for b in BANDS], stacked=True),
+        Chart("Overdue actions by party", "bar", list(late),
+              [(k, [late[p].get(k, 0) for p in late]) for k in ("1-6 days late", "7+ days late")], stacked=True),
+    ]
+
+
+# -- fitting a sheet's row limit ---------------------------------------------------------------------------
+
+def split(table: Table, max_rows: int) -> list[Table]:
+    """``table`` as one or more sheets of at most ``max_rows`` rows each, every one saying which part it is:
+    rows are never dropped to fit a format's limit."""
+    if len(table.rows) <= max_rows:
+        return [table]
+    parts = [table.rows[i:i + max_rows] for i in range(0, len(table.rows), max_rows)]
+    names = [table.sheet] + [f"{table.sheet} ({n})" for n in range(2, len(parts) + 1)]
+    out = []
+    for n, rows in enumerate(parts):
+        first = n * max_rows + 1
+        more = f" Continued on '{names[n + 1]}'." if n + 1 < len(parts) else ""
+        note = f"Part {n + 1} of {len(parts)}: rows {first:,}-{first + len(rows) - 1:,} of {len(table.rows):,}.{more} "
+        out.append(replace(table, sheet=names[n], rows=rows, caption=note + table.caption))
+    return out
