@@ -1,13 +1,15 @@
 """mapsheet: check, score, annotate and roll up sales mutual action plans kept in spreadsheets."""
 
-from .api import read_plan
+from .api import check, read_plan
+from .check import CheckResult
 from .errors import ConfigError, MapsheetError, NotAPlan, UnreadableWorkbook, WorkbookBusy
 from .grid import Location
 from .model import Plan, Problem, ProblemKind, Record
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
+    "CheckResult",
     "ConfigError",
     "Location",
     "MapsheetError",
@@ -19,5 +21,6 @@ __all__ = [
     "UnreadableWorkbook",
     "WorkbookBusy",
     "__version__",
+    "check",
     "read_plan",
 ]

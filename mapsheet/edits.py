@@ -35,7 +35,7 @@ SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 
 #: Named styles a ReplaceSheet cell may ask for; every backend maps each name to its own formatting.
 STYLES = frozenset({
-    "title", "subtitle", "muted", "label", "header", "section",
+    "title", "subtitle", "muted", "note", "label", "header", "section",
     "score", "grade", "band-on-track", "band-at-risk", "band-off-track",
     "error", "warning", "info", "bar", "bar-empty", "link", "number", "percent", "date", "wrap",
 })
@@ -83,6 +83,34 @@ class ReplaceSheet:
 
 
 Edit = Union[ClearOwnMarks, SetNote, SetFill, ReplaceSheet]
+
+
+class EditWriter:
+    """What every backend's writer shares: each edit goes to the method that applies it."""
+
+    def apply(self, edit: Edit) -> None:
+        if isinstance(edit, ClearOwnMarks):
+            self.clear_own_marks()
+        elif isinstance(edit, SetNote):
+            self.set_note(edit)
+        elif isinstance(edit, SetFill):
+            self.set_fill(edit)
+        elif isinstance(edit, ReplaceSheet):
+            self.replace_sheet(edit)
+        else:
+            raise TypeError(f"not an edit: {edit!r}")
+
+    def clear_own_marks(self) -> None:
+        raise NotImplementedError
+
+    def set_note(self, edit: SetNote) -> None:
+        raise NotImplementedError
+
+    def set_fill(self, edit: SetFill) -> None:
+        raise NotImplementedError
+
+    def replace_sheet(self, edit: ReplaceSheet) -> None:
+        raise NotImplementedError
 
 
 def strip_own_note(text: str | None) -> str | None:

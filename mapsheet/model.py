@@ -79,9 +79,10 @@ class Record:
 
     @property
     def is_closed(self) -> bool:
-        from .template.spec import CLOSED_STATUSES
+        """Finished: Done or Cancelled (a risk: Mitigated or Closed)."""
+        from .template.spec import CLOSED_STATUSES, SETTLED_RISK_STATUSES
 
-        return self.values.get("status") in CLOSED_STATUSES
+        return self.values.get("status") in (SETTLED_RISK_STATUSES if self.table == "risks" else CLOSED_STATUSES)
 
 
 @dataclass
@@ -158,6 +159,13 @@ class Plan:
         if key in self.overview_cells:
             return self.overview_cells[key]
         return Location(self.overview_sheet or "Overview")
+
+    @property
+    def looks_like_a_plan(self) -> bool:
+        """Whether anything of a plan was found: a table of the template or a few Overview fields."""
+        tables = sum(1 for t in self.tables.values() if t.sheet is not None)
+        fields = sum(1 for v in self.overview_cells)
+        return tables >= 1 or fields >= 3
 
     @property
     def deal(self) -> str:

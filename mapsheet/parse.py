@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from .edits import CHECK_SHEET, STATE_SHEET
@@ -36,13 +37,15 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%
 
 
 def parse_plan(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
+    # mapsheet's own tabs (the Plan check and its hidden state) are never part of the plan.
+    workbook = Workbook(workbook.source, [s for s in workbook.sheets if s.name not in (CHECK_SHEET, STATE_SHEET)])
     plan = Plan(source=workbook.source, sheet_names=workbook.sheet_names)
     # Tabs named for a table are theirs first; only then may a table without a tab adopt an unnamed one
     # (a plan not made from the template keeps its steps on "Sheet1"). Actions adopt first: a loose list
     # of steps with owners and dates is an action list.
     sheets = {t.key: _find_sheet(workbook, _sheet_names(t), set()) for t in spec.tables}
     claimed = {s.name for s in sheets.values() if s is not None}
-    claimed |= {*spec.extra_sheets, CHECK_SHEET, STATE_SHEET}  # never adopt the Timeline or mapsheet's own tabs
+    claimed |= set(spec.extra_sheets)  # never adopt the Timeline or the Instructions
     for table in sorted(spec.tables, key=lambda t: t.key != "actions"):
         data = _parse_table(workbook, table, sheets[table.key], claimed, plan.problems)
         plan.tables[table.key] = data
@@ -154,9 +157,10 @@ def _parse_row(sheet: Sheet, r: int, table: Table, data: TableData, problems: li
     cells = {key: sheet.value(r, col) for key, col in data.columns.items()}
     if all(_blank(v) for v in cells.values()):
         return None
-    record = Record(table=table.key, sheet=sheet.name, row=r, columns=dict(data.columns))
+    record = Record(table=table.key, sheet=sheet.name, row=r, columns=data.columns)
+    fields = _fields_by_key(table)
     for key, raw in cells.items():
-        f = table.field(key)
+        f = fields[key]
         value = convert(raw, f, Location(sheet.name, r, data.columns[key]), problems)
         record.values[key] = value
         if value in (None, []) and not _blank(raw):
@@ -168,6 +172,11 @@ def _parse_row(sheet: Sheet, r: int, table: Table, data: TableData, problems: li
         if not _blank(v):
             record.extra[header] = v
     return record
+
+
+@lru_cache(maxsize=64)
+def _fields_by_key(table: Table) -> dict[str, Field]:
+    return {f.key: f for f in table.fields}
 
 
 def _blank(v: Any) -> bool:

@@ -74,6 +74,7 @@ def dump_workbook(path: str | Path, *, skip_sheets: tuple[str, ...] = ()) -> dic
         "sheets": [ws.title for ws in wb.worksheets if ws.title not in skip_sheets],
         "names": sorted((n, dn.attr_text) for n, dn in wb.defined_names.items()),
         "custom_props": sorted((p.name, str(p.value)) for p in wb.custom_doc_props.props),
+        "active": wb.active.title if wb.worksheets else None,
     }
     for ws in wb.worksheets:
         if ws.title not in skip_sheets:

@@ -7,6 +7,6 @@ Each command group lives in its own module and is registered here. Exit codes, f
 from __future__ import annotations
 
 from ._app import app, main  # noqa: F401  (the console script entry point)
-from . import plans  # noqa: F401,E402  (registers: new, demo, template)
+from . import check, plans  # noqa: F401,E402  (registers: check, rules, new, demo, template)
 from . import excel  # noqa: F401,E402  (registers: excel build-addin, install, uninstall, clear)
 from . import sync  # noqa: F401,E402  (registers: sync, and the demo's roll-up step)

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from ..fill import write_plan
+from ..report import result_dict
 from ..safeio import ensure_not_open
 from ..samples import write_samples
 from ..template.build import write_template
@@ -90,8 +91,26 @@ def demo(
         stage(plans_dir, out, reference)
 
 
-#: Later steps of the demo (check, annotate, sync) register themselves here, in order.
-DEMO_STAGES: list = []
+def _check_and_annotate(plans_dir: Path, out: Path, reference) -> None:
+    """Demo stage: check every sample plan and write the result into it (notes, colours, Plan check)."""
+    from rich.progress import track
+
+    from .. import api
+    from .check import print_summary
+
+    documents = []
+    paths = sorted(plans_dir.glob("*.xlsx"))
+    for path in track(paths, description="Checking and annotating...", console=console, transient=True):
+        result = api.check(path, today=reference)
+        api.annotate_file(path, result)
+        documents.append(result_dict(result, str(path)))
+    print_summary(documents)
+    console.print(f"[green]Checked and annotated[/] {len(paths)} plans in {plans_dir}/ "
+                  "(open one: the 'Plan check' tab comes first; `mapsheet clean` removes the marks)")
+
+
+#: The steps of the demo after writing the plans, in order; sync adds its own.
+DEMO_STAGES: list = [_check_and_annotate]
 
 
 @template_app.command("build")

@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .. import grid
-from ..edits import (CHECK_SHEET, NOTE_MARKER, STATE_SHEET, ClearOwnMarks, Edit, ReplaceSheet, SetFill,
-                     SetNote, merge_note, strip_own_note)
+from ..edits import (CHECK_SHEET, NOTE_MARKER, STATE_SHEET, Edit, EditWriter, ReplaceSheet,
+                     SetFill, SetNote, merge_note, strip_own_note)
 from .styles import FORMATS, apply_format
 
 STATE_HEADER = ("sheet", "cell", "fill")
@@ -57,7 +57,7 @@ def apply_edits(book: Any, edits: Iterable[Edit]) -> None:
         app.screen_updating = was_updating
 
 
-class _Writer:
+class _Writer(EditWriter):
     def __init__(self, book: Any):
         self.book = book
         self.original_fills: dict[tuple[str, str], str] | None = None  # loaded at the first SetFill
@@ -65,18 +65,6 @@ class _Writer:
         self.own_notes: dict[tuple[str, int, int], str] = {}
         self.check_sheet: Any = None
         self._by_name: dict[str, Any] | None = None
-
-    def apply(self, edit: Edit) -> None:
-        if isinstance(edit, ClearOwnMarks):
-            self.clear_own_marks()
-        elif isinstance(edit, SetNote):
-            self.set_note(edit)
-        elif isinstance(edit, SetFill):
-            self.set_fill(edit)
-        elif isinstance(edit, ReplaceSheet):
-            self.replace_sheet(edit)
-        else:
-            raise TypeError(f"not an edit: {edit!r}")
 
     def sheet(self, name: str) -> Any | None:
         # Cached: every sheet name read is one call into Excel (an Apple event on macOS).

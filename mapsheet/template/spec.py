@@ -13,6 +13,7 @@ Vocabulary:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -73,8 +74,12 @@ STAGE = (
 )
 CURRENCY = ("USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK", "INR", "Other")
 
+#: Stages at which a deal is decided: its close date is history, not a target.
+CLOSED_STAGES = frozenset({"Closed won", "Closed lost"})
 #: Statuses that count as finished: nothing more is expected of the item.
 CLOSED_STATUSES = frozenset({"Done", "Cancelled"})
+#: Risk statuses that need no more action.
+SETTLED_RISK_STATUSES = frozenset({"Mitigated", "Closed"})
 
 
 @dataclass(frozen=True)
@@ -346,13 +351,18 @@ SPEC = TemplateSpec(
 _NON_WORD = re.compile(r"[^0-9a-z#]+")
 
 
+@lru_cache(maxsize=4096)
+def _normalize_text(s: str) -> str:
+    s = s.strip().lower().replace("&", " and ")
+    return _NON_WORD.sub(" ", s).strip()
+
+
 def normalize_header(text: object) -> str:
     """Header text reduced to its meaning: case, spacing, punctuation and a trailing '*' ignored."""
-    s = str(text or "").strip().lower().replace("&", " and ")
-    s = _NON_WORD.sub(" ", s).strip()
-    return s
+    return _normalize_text(text) if isinstance(text, str) else _normalize_text(str(text or ""))
 
 
+@lru_cache(maxsize=64)
 def header_index(fields: tuple[Field, ...]) -> dict[str, str]:
     """Normalised header text -> field key, for every name a field answers to."""
     index: dict[str, str] = {}

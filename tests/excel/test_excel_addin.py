@@ -160,7 +160,7 @@ def test_every_config_key_is_one_the_vba_reads(addin, vba):
 def test_vba_and_applescript_match_the_installed_xlwings(vba):
     version = re.search(r'XLWINGS_VERSION\s+As\s+String\s*=\s*"([^"]+)"', vba["xlwings"]).group(1)
     assert version == xlwings.__version__
-    assert f'"xlwings-" & XLWINGS_VERSION & ".applescript"' in vba["xlwings"]
+    assert '"xlwings-" & XLWINGS_VERSION & ".applescript"' in vba["xlwings"]
     assert applescript_source().is_file() and applescript_source().name == f"xlwings-{version}.applescript"
 
 

@@ -82,11 +82,11 @@ def test_plan_check_sheet_is_first_active_and_formatted():
     assert check.name == CHECK_SHEET and book.sheets.active is check
     assert check.range("A1").value == "Plan check"
     assert check.range("B2").value == 72
-    assert check.range("A1").font.bold and check.range("A1").font.size == 16
+    assert check.range("A1").font.bold and check.range("A1").font.size == FORMATS["title"].size
     assert [check.range(a).font.bold for a in ("A3", "B3", "C3")] == [True, True, True]
     assert check.range("C2").color == (0xFF, 0xEB, 0x9C)
     assert check.hyperlinks[(4, 1)] == ("#'Milestones'!B4", "Milestones!B4")
-    assert check.range("C5").number_format == "yyyy-mm-dd"
+    assert check.range("C5").number_format == FORMATS["date"].number_format
     assert check.column_widths == {1: 18, 2: 60}
     assert check.merged == ["A1:C1"]
 

@@ -1,0 +1,120 @@
+"""A check result as edits: notes and colours on the offending cells, and the "Plan check" sheet.
+
+Pure core: it decides what to mark and how the summary sheet reads; a backend (file, live Excel,
+Google Sheets) applies the same list. The list always starts with ``ClearOwnMarks``, so annotating a
+plan twice gives the same workbook as annotating it once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .check import CheckResult
+from .edits import CHECK_SHEET, SEVERITY_FILLS, Cell, ClearOwnMarks, Edit, ReplaceSheet, SetFill, SetNote
+from .grid import Location
+from .rules.base import Band, Family, Finding, Severity
+
+SEVERITY_ICON = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "●"}
+BAND_STYLE = {Band.ON_TRACK: "band-on-track", Band.AT_RISK: "band-at-risk", Band.OFF_TRACK: "band-off-track"}
+BAR_WIDTH = 20
+COLUMN_WIDTHS = (26, 12, 28, 16, 84, 8)
+
+
+def plan_edits(result: CheckResult, sheet_names: list[str] | None = None) -> list[Edit]:
+    """The edits that annotate a plan with ``result``. Findings on sheets the workbook does not have
+    (a missing tab) appear only on the Plan check sheet."""
+    existing = set(sheet_names if sheet_names is not None else result.plan.sheet_names)
+    edits: list[Edit] = [ClearOwnMarks()]
+    by_cell: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        cell = marked_cell(f.location)
+        if cell is not None and cell[0] in existing:
+            by_cell[cell].append(f)
+    for (sheet, row, col), findings in sorted(by_cell.items()):
+        worst = max(findings, key=lambda f: f.severity.rank)
+        edits.append(SetNote(sheet, row, col, "\n".join(note_line(f) for f in findings)))
+        edits.append(SetFill(sheet, row, col, SEVERITY_FILLS[worst.severity.value]))
+    edits.append(check_sheet(result, existing))
+    return edits
+
+
+def marked_cell(location: Location) -> tuple[str, int, int] | None:
+    """The cell a finding is marked on: its own, or the first of its row (a header-row finding)."""
+    if location.row is None:
+        return None
+    return location.sheet, location.row, location.col if location.col is not None else 0
+
+
+def note_line(f: Finding) -> str:
+    return f"{SEVERITY_ICON[f.severity]} {f.code} {f.name}: {f.message}"
+
+
+def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
+    score, plan = result.score, result.plan
+    rows: list[tuple[Cell, ...]] = []
+    merges: list[tuple[int, int, int, int]] = []
+
+    def add(*cells: Cell, span_from: int | None = None) -> None:
+        """Add a row; ``span_from`` merges that cell across the rest of the sheet's width (long text)."""
+        if span_from is not None:
+            merges.append((len(rows), span_from, len(rows), len(COLUMN_WIDTHS) - 1))
+        rows.append(tuple(cells))
+
+    title = " – ".join(str(v) for v in (plan.field("deal"), plan.field("customer")) if v) or "Mutual action plan"
+    add(Cell("Plan check", "title"))
+    add(Cell(title, "subtitle"), span_from=0)
+    add()
+    add(Cell("Score", "label"), Cell(score.total, "score"), Cell(f"/ 100   grade {score.grade}", "muted"),
+        Cell(score.band.value, BAND_STYLE[score.band]))
+    add(Cell("Why", "label"), Cell("\n".join(score.band_reasons), "wrap"), span_from=1)
+    counts = ", ".join(f"{result.count(s)} {s.value}{'s' if result.count(s) != 1 else ''}" for s in Severity)
+    add(Cell("Findings", "label"), Cell(counts), span_from=1)
+    add(Cell("Checked", "label"),
+        Cell(f"{result.checked_at:%d %b %Y %H:%M} by mapsheet {result.version}, judged as of "
+             f"{result.today:%d %b %Y}, settings: {result.config_source}", "muted"), span_from=1)
+    add()
+    add(Cell("Breakdown by family", "section"))
+    add(Cell("Family", "header"), Cell("Points", "header"), Cell("Kept", "header"), Cell("", "header"),
+        Cell("", "header"), Cell("Findings", "header"))
+    for fs in score.families:
+        if fs.weight == 0:
+            continue
+        filled = round(fs.share * BAR_WIDTH)
+        add(Cell(fs.family.title), Cell(f"{fs.score:.0f} / {fs.weight:.0f}"), Cell(fs.share, "percent"),
+            Cell("█" * filled or None, "bar"), Cell(None), Cell(fs.findings or None, "number"))
+    add()
+    add(Cell(f"What to fix ({len(result.findings)})", "section"))
+    if result.findings:
+        add(*(Cell(h, "header") for h in ("Severity", "Code", "Check", "Where", "What to do", "Points")))
+        for f in _ordered(result.findings):
+            add(Cell(f.severity.value, f.severity.value), Cell(f.code), Cell(f.name),
+                _where(f.location, existing), Cell(f.message, "wrap"),
+                Cell(f.points or None, "number"))
+    else:
+        add(Cell("Nothing: this plan follows every check.", "muted"))
+    if result.suppressed:
+        add()
+        add(Cell(f"Silenced on purpose ({len(result.suppressed)})", "section"))
+        for f in result.suppressed:
+            add(Cell(f.severity.value, "muted"), Cell(f.code, "muted"), Cell(f.name, "muted"),
+                _where(f.location, existing), Cell(f.message, "muted"))
+    add()
+    add(Cell("Cells with a finding carry a note (below '— mapsheet —') and a colour: red error, yellow warning, "
+             "blue info. 'Clear check' or `mapsheet clean` removes them all; your own values, notes and colours "
+             "are never changed. To silence a check on purpose, put its code in 'Ignore checks' on the Overview, "
+             "or write 'mapsheet: ignore CODE' in a row's Notes.", "note"), span_from=0)
+    return ReplaceSheet(CHECK_SHEET, 0, tuple(rows), COLUMN_WIDTHS, tab_color="1F3864", merges=tuple(merges))
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    family_order = {f: i for i, f in enumerate(Family)}
+    return sorted(findings, key=lambda f: (-f.severity.rank, family_order[f.family], f.code, f.location))
+
+
+def _where(location: Location, existing: set[str]) -> Cell:
+    """The finding's place, linked to its cell when the sheet exists (a missing tab has nowhere to go)."""
+    if location.sheet not in existing:
+        return Cell(f"{location} (missing)")
+    cell = marked_cell(location)
+    target = Location(location.sheet, cell[1], cell[2]) if cell else Location(location.sheet, 0, 0)
+    return Cell(str(location), "link", link=target)

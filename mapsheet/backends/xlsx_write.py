@@ -1,0 +1,320 @@
+"""Apply an edit list to an .xlsx/.xlsm file with openpyxl, and save it safely.
+
+What this backend promises (tested with a full dump of the workbook before and after):
+- the user's values, formulas, notes, fills, validations, conditional formats, names, widths, panes and
+  the macros of .xlsm files (``keep_vba``) are untouched; only mapsheet's own marks change;
+- mapsheet's note text sits below ``NOTE_MARKER`` (a user's note above it is kept); the fill a cell had
+  before mapsheet coloured it is remembered in the hidden ``STATE_SHEET`` (the same layout the live-Excel
+  backend uses: sheet | cell | fill as RRGGBB, plus the exact openpyxl fill in a fourth column), so
+  ``ClearOwnMarks`` restores it exactly;
+- a workbook holding what openpyxl cannot carry through a save (charts, images, threaded comments,
+  extended validations or formats) is refused rather than silently damaged;
+- the file is replaced atomically, and never while Excel has it open.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Iterable
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.colors import Color
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from ..edits import (CHECK_SHEET, NOTE_AUTHOR, NOTE_MARKER, STATE_SHEET, Edit, EditWriter,
+                     ReplaceSheet, SetFill, SetNote, merge_note, strip_own_note)
+from ..errors import MapsheetError
+from ..grid import a1
+from ..safeio import atomic_save_workbook, ensure_not_open
+from ..styles import FORMATS
+
+STATE_HEADER = ("sheet", "cell", "fill", "xlsx fill")
+ACTIVE_LABEL_CELL, ACTIVE_CELL = "F1", "G1"  # the tab to show again once the marks are cleared
+NOTE_SIZE = (320, 140)  # points: wide enough for a finding or two
+# Parts of a package that openpyxl drops on save: refusing beats losing the user's work.
+_FRAGILE_PARTS = {"xl/charts/": "charts", "xl/media/": "images", "xl/threadedComments/": "threaded comments",
+                  "xl/pivotTables/": "pivot tables", "xl/slicers/": "slicers", "xl/diagrams/": "SmartArt"}
+
+
+class AnnotationUnsafe(MapsheetError):
+    """The workbook holds something openpyxl would drop on save."""
+
+
+def load_for_edit(path: Path) -> openpyxl.Workbook:
+    """Load a workbook to change it, refusing what a save would damage."""
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+    lost = sorted({what for prefix, what in _FRAGILE_PARTS.items() if any(n.startswith(prefix) for n in names)})
+    if lost:
+        raise AnnotationUnsafe(f"{path}: the workbook has {', '.join(lost)}, which mapsheet's file writer cannot keep; "
+                               "use the Excel 'Check plan' button, or check without --annotate")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True, rich_text=True)
+    dropped = [str(w.message) for w in caught if "will be removed" in str(w.message) or "not supported" in str(w.message)]
+    if dropped:
+        raise AnnotationUnsafe(f"{path}: openpyxl would change this workbook on save ({dropped[0]}); "
+                               "use the Excel 'Check plan' button instead")
+    _regenerate_comment_drawings(wb, path)
+    return wb
+
+
+def _regenerate_comment_drawings(wb: openpyxl.Workbook, path: Path) -> None:
+    """With keep_vba, openpyxl re-reads each sheet's legacy (VML) drawing from the original file and
+    can write it twice or look for one that is gone. When those drawings hold only note shapes, let
+    openpyxl draw the notes afresh; a drawing with form controls (macro buttons) is not ours to redraw."""
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        for ws in wb.worksheets:
+            drawing = ws.legacy_drawing
+            if not drawing:
+                continue
+            if drawing in names and _has_controls(zf.read(drawing)):
+                raise AnnotationUnsafe(f"{path}: sheet '{ws.title}' has form controls (buttons) that mapsheet's "
+                                       "file writer cannot keep; use the Excel 'Check plan' button instead")
+            ws.legacy_drawing = None
+
+
+def _has_controls(vml: bytes) -> bool:
+    # Note shapes are ObjectType="Note"; buttons, check boxes and lists have other object types.
+    text = vml.decode("utf-8", "replace")
+    return any(kind != "Note" for kind in re.findall(r'ObjectType="([^"]+)"', text))
+
+
+def apply_edits(wb: openpyxl.Workbook, edits: Iterable[Edit]) -> bool:
+    """Apply ``edits`` to a loaded workbook; True when anything changed."""
+    writer = _Writer(wb)
+    for edit in edits:
+        writer.apply(edit)
+    writer.finish()
+    return writer.changed
+
+
+def edit_file(path: Path, edits: list[Edit], output: Path | None = None) -> tuple[Path, bool]:
+    """Apply ``edits`` to the workbook at ``path`` and save it (in place, or to ``output``).
+    Nothing is written when nothing changed and the target is the file itself."""
+    target = output or path
+    ensure_not_open(target, hint=" or write an annotated copy with --output COPY" if output is None else "")
+    wb = load_for_edit(path)
+    changed = apply_edits(wb, edits)
+    if changed or output is not None:
+        atomic_save_workbook(wb, target)
+    return target, changed
+
+
+class _Writer(EditWriter):
+    def __init__(self, wb: openpyxl.Workbook):
+        self.wb = wb
+        self.changed = False
+        self.fills: dict[tuple[str, str], tuple[str, str]] = self._read_state()  # original fills
+        self.own_notes: dict[tuple[str, int, int], str] = {}
+        self.active_before = self._remembered_active()  # the tab the user had open before the check
+        self.marked = False  # whether this edit list leaves marks (then the state sheet is written)
+
+    # -- state ------------------------------------------------------------------------------------------
+    def _read_state(self) -> dict[tuple[str, str], tuple[str, str]]:
+        if STATE_SHEET not in self.wb.sheetnames:
+            return {}
+        ws = self.wb[STATE_SHEET]
+        fills = {}
+        for sheet, ref, rgb, exact, *_ in ws.iter_rows(min_row=2, max_col=4, values_only=True):
+            if sheet and ref:
+                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or ""))
+        return fills
+
+    def _remembered_active(self) -> str:
+        if STATE_SHEET in self.wb.sheetnames:
+            remembered = self.wb[STATE_SHEET][ACTIVE_CELL].value
+            if remembered in self.wb.sheetnames:
+                return remembered
+        own = (CHECK_SHEET, STATE_SHEET)
+        if self.wb.active.title not in own:
+            return self.wb.active.title
+        return next((ws.title for ws in self.wb.worksheets if ws.title not in own), self.wb.active.title)
+
+    # -- ClearOwnMarks ------------------------------------------------------------------------------------
+    def clear_own_marks(self) -> None:
+        active = self.active_before
+        for (sheet, ref), (rgb, exact) in self.fills.items():
+            if sheet in self.wb.sheetnames:
+                self.wb[sheet][ref].fill = _fill_from_state(rgb, exact)
+                self.changed = True
+        self.fills = {}
+        for ws in self.wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    comment = cell.comment
+                    if comment is None or NOTE_MARKER not in comment.text:
+                        continue
+                    user = strip_own_note(comment.text)
+                    cell.comment = _comment(user, comment.author) if user else None
+                    self.changed = True
+        for name in (CHECK_SHEET, STATE_SHEET):
+            if name in self.wb.sheetnames:
+                self.wb.remove(self.wb[name])
+                self.changed = True
+        if active in self.wb.sheetnames:
+            self._activate(active)
+        elif self.wb.worksheets:
+            self._activate(self.wb.worksheets[0].title)
+
+    # -- SetNote ------------------------------------------------------------------------------------------
+    def set_note(self, edit: SetNote) -> None:
+        key = (edit.sheet, edit.row, edit.col)
+        own = f"{self.own_notes[key]}\n{edit.text}" if key in self.own_notes else edit.text
+        self.own_notes[key] = own
+        cell = self.wb[edit.sheet].cell(edit.row + 1, edit.col + 1)
+        existing = cell.comment
+        author = existing.author if existing is not None and existing.author else NOTE_AUTHOR
+        cell.comment = _comment(merge_note(existing.text if existing else None, own), author)
+        self.changed = self.marked = True
+
+    # -- SetFill ------------------------------------------------------------------------------------------
+    def set_fill(self, edit: SetFill) -> None:
+        cell = self.wb[edit.sheet].cell(edit.row + 1, edit.col + 1)
+        key = (edit.sheet, a1(edit.row, edit.col))
+        if key not in self.fills:
+            self.fills[key] = _fill_to_state(cell.fill)
+        cell.fill = PatternFill("solid", fgColor=edit.color)
+        self.changed = self.marked = True
+
+    # -- ReplaceSheet -------------------------------------------------------------------------------------
+    def replace_sheet(self, edit: ReplaceSheet) -> None:
+        if edit.name in self.wb.sheetnames:
+            self.wb.remove(self.wb[edit.name])
+        ws = self.wb.create_sheet(edit.name, edit.position)
+        ws.sheet_view.showGridLines = False
+        if edit.tab_color:
+            ws.sheet_properties.tabColor = edit.tab_color
+        for r, row in enumerate(edit.rows, start=1):
+            for c, spec in enumerate(row, start=1):
+                cell = ws.cell(r, c)
+                if spec.value is not None:
+                    cell.value = spec.value
+                    if isinstance(spec.value, str) and spec.value[:1] in ("=", "+", "-", "@"):
+                        cell.data_type = "s"  # text from a plan never becomes a formula
+                _style(cell, spec.style)
+                if spec.link is not None:
+                    sheet = spec.link.sheet.replace("'", "''")
+                    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!{spec.link.a1 or 'A1'}")
+        for c, width in enumerate(edit.column_widths, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = width
+        for r0, c0, r1, c1 in edit.merges:
+            ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+        _fit_rows(ws, edit)
+        if edit.freeze_rows:
+            ws.freeze_panes = ws.cell(edit.freeze_rows + 1, 1)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if edit.name == CHECK_SHEET:
+            self._activate(edit.name)  # opening the plan shows the result first
+        self.changed = self.marked = True
+
+    def _activate(self, title: str) -> None:
+        # Exactly one selected tab: several selected tabs make a "group" in Excel, where typing in one
+        # sheet types into all of them.
+        for ws in self.wb.worksheets:
+            ws.sheet_view.tabSelected = ws.title == title
+        self.wb.active = self.wb.sheetnames.index(title)
+
+    # -------------------------------------------------------------------------------------------------------
+    def finish(self) -> None:
+        if not self.marked:
+            return
+        if STATE_SHEET in self.wb.sheetnames:
+            self.wb.remove(self.wb[STATE_SHEET])
+        ws = self.wb.create_sheet(STATE_SHEET)
+        ws.append(STATE_HEADER)
+        for (sheet, ref), (rgb, exact) in sorted(self.fills.items()):
+            ws.append([sheet, ref, rgb, exact])
+        ws[ACTIVE_LABEL_CELL] = "active sheet before the check"
+        ws[ACTIVE_CELL] = self.active_before
+        ws.sheet_state = "hidden"
+
+
+def _style(cell, style: str | None) -> None:
+    fmt = FORMATS.get(style) if style else None
+    if fmt is None:
+        cell.alignment = Alignment(vertical="top")
+        return
+    cell.font = Font(bold=fmt.bold, italic=fmt.italic, size=fmt.size or 11,
+                     color=fmt.font_color if fmt.font_color else None)
+    if fmt.fill:
+        cell.fill = PatternFill("solid", fgColor=fmt.fill)
+    if fmt.number_format:
+        cell.number_format = fmt.number_format
+    cell.alignment = Alignment(wrap_text=fmt.wrap or None, vertical="top")
+
+
+def _fit_rows(ws, edit: ReplaceSheet) -> None:
+    """Give rows with wrapped or large text the height they need: Excel and LibreOffice do not grow
+    rows of a file written by a program until someone edits them."""
+    widths = list(edit.column_widths)
+    spans = {(r0, c0): sum(widths[c0:c1 + 1]) for r0, c0, r1, c1 in edit.merges}
+    for r, row in enumerate(edit.rows):
+        lines = 1
+        big = max((FORMATS[c.style].size or 11 for c in row if c.style), default=11)
+        if big > 14:
+            ws.row_dimensions[r + 1].height = big * 1.5
+        for c, spec in enumerate(row):
+            fmt = FORMATS.get(spec.style) if spec.style else None
+            if not (fmt and fmt.wrap) or not isinstance(spec.value, str):
+                continue
+            width = spans.get((r, c), widths[c] if c < len(widths) else 10)
+            chars = max(int(width * 1.15), 1)  # characters of 11-pt text a column of this width holds
+            lines = max(lines, sum(-(-max(len(part), 1) // chars) for part in spec.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[r + 1].height = 15 * lines
+
+
+def _comment(text: str, author: str) -> Comment:
+    comment = Comment(text, author)
+    comment.width, comment.height = NOTE_SIZE
+    return comment
+
+
+def _fill_to_state(fill) -> tuple[str, str]:
+    """(RRGGBB or "", exact openpyxl fill as JSON or "") for a cell's current fill."""
+    if fill is None or fill.fill_type is None:
+        return "", ""
+    color = fill.fgColor
+    rgb = color.rgb[-6:].upper() if color is not None and color.type == "rgb" and isinstance(color.rgb, str) else ""
+    exact = {"type": fill.fill_type, "fg": _color_dict(fill.fgColor), "bg": _color_dict(fill.bgColor)}
+    return rgb, json.dumps(exact, sort_keys=True)
+
+
+def _color_dict(color: Color | None) -> dict:
+    if color is None:
+        return {}
+    return {"type": color.type, "value": color.value if not isinstance(color.value, bool) else None,
+            "tint": color.tint}
+
+
+def _fill_from_state(rgb: str, exact: str) -> PatternFill:
+    if exact:
+        data = json.loads(exact)
+        return PatternFill(fill_type=data["type"], fgColor=_color_from(data["fg"]), bgColor=_color_from(data["bg"]))
+    if rgb:
+        return PatternFill("solid", fgColor=rgb.lstrip("#")[-6:])
+    return PatternFill(fill_type=None)
+
+
+def _color_from(data: dict) -> Color:
+    if not data:
+        return Color()
+    kind, value, tint = data["type"], data["value"], data.get("tint") or 0.0
+    if kind == "theme":
+        return Color(theme=value, tint=tint)
+    if kind == "indexed":
+        return Color(indexed=value, tint=tint)
+    if kind == "auto":
+        return Color(auto=True, tint=tint)
+    return Color(rgb=value, tint=tint)

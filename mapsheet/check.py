@@ -1,0 +1,117 @@
+"""Running the rules on a plan: selection, severity overrides, suppression, then scoring.
+
+A rule that crashes becomes an internal finding (MAP000) that names the rule; it never takes the whole
+check down, and the other rules still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import traceback
+from dataclasses import dataclass, field
+
+from ._version import __version__
+from .config import Config
+from .grid import Location
+from .model import Plan
+from .rules.base import Context, Family, Finding, Rule, Severity
+from .rules.registry import all_rules
+from .scoring import Score, score_findings
+
+_IGNORE_IN_CELL = re.compile(r"mapsheet:\s*ignore\s+([A-Za-z0-9_,\s-]+)", re.IGNORECASE)
+_CODES = re.compile(r"MAP\d{3}|[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
+
+
+@dataclass
+class CheckResult:
+    plan: Plan
+    today: dt.date
+    findings: list[Finding]
+    score: Score
+    suppressed: list[Finding] = field(default_factory=list)
+    config_source: str = "defaults"
+    checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone().replace(microsecond=0))
+    version: str = __version__
+
+    def by_family(self) -> dict[Family, list[Finding]]:
+        groups: dict[Family, list[Finding]] = {f: [] for f in Family}
+        for finding in self.findings:
+            groups[finding.family].append(finding)
+        return groups
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+
+def selected_rules(config: Config) -> list[Rule]:
+    def matches(rule: Rule, patterns: list[str]) -> bool:
+        return any(rule.code.startswith(p.upper()) or rule.name == p for p in patterns)
+
+    return [r for r in all_rules().values() if matches(r, config.select) and not matches(r, config.ignore)]
+
+
+def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | None = None) -> CheckResult:
+    config = config or Config.default()
+    today = today or dt.date.today()
+    ctx = Context(plan, today, config.thresholds)
+    findings: list[Finding] = []
+    for rule in selected_rules(config):
+        findings += _run(rule, ctx, config)
+    findings = _dedupe(findings)
+    findings.sort(key=lambda f: (-f.severity.rank, f.code, f.location))
+    kept, suppressed = _suppress(findings, plan)
+    score, priced = score_findings(kept, config)
+    return CheckResult(plan, today, priced, score, suppressed, config.source)
+
+
+def _run(rule: Rule, ctx: Context, config: Config) -> list[Finding]:
+    override = config.severity.get(rule.code)
+    try:
+        return [
+            Finding(rule.code, rule.name, override or hit.severity or rule.severity, rule.family, hit.message,
+                    hit.location, hit.band)
+            for hit in rule.check(ctx)
+        ]
+    except Exception as exc:  # a broken rule is reported, never fatal
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return [Finding("MAP000", "internal-error", Severity.INFO, Family.STRUCTURE,
+                        f"rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc} "
+                        f"[{where.filename.rsplit('/', 1)[-1]}:{where.lineno}]; please report it",
+                        Location(ctx.plan.overview_sheet or "Overview"))]
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.code, f.location, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def ignored_codes(text: object) -> set[str]:
+    return {c.upper() if c.upper().startswith("MAP") else c.lower() for c in _CODES.findall(str(text or ""))}
+
+
+def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[Finding]]:
+    """Findings silenced on purpose from the sheet: codes or names in the Overview's 'Ignore checks'
+    field (whole plan), or "mapsheet: ignore MAP204" written in any cell of a row (that row only)."""
+    plan_wide = ignored_codes(plan.field("ignore_checks"))
+    per_row: dict[tuple[str, int], set[str]] = {}
+    for table in plan.tables.values():
+        for rec in table.records:
+            texts = [*rec.values.values(), *rec.extra.values()]
+            for text in texts:
+                m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
+                if m:
+                    per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
+    kept, suppressed = [], []
+    for f in findings:
+        row_codes = per_row.get((f.location.sheet, f.location.row), set()) if f.location.row is not None else set()
+        if {f.code, f.name} & (plan_wide | row_codes):
+            suppressed.append(f)
+        else:
+            kept.append(f)
+    return kept, suppressed

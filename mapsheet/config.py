@@ -1,0 +1,188 @@
+"""Configuration: packaged defaults, overridden by a project file, checked strictly.
+
+Where settings come from, in order: ``mapsheet/defaults.toml`` (packaged), then the first of
+``mapsheet.toml`` or ``pyproject.toml`` with a ``[tool.mapsheet]`` table found in the plan's folder or
+any parent (or ``--config PATH``). Any key or value mapsheet does not know is a ``ConfigError`` that
+names the file, the key and, where it can, what was probably meant.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .errors import ConfigError
+from .rules.base import Family, Severity
+
+PROJECT_FILES = ("mapsheet.toml", "pyproject.toml")
+
+
+def _defaults() -> dict[str, Any]:
+    text = resources.files("mapsheet").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+DEFAULTS = _defaults()
+
+
+@dataclass
+class Config:
+    select: list[str]
+    ignore: list[str]
+    severity: dict[str, Severity]
+    points: dict[Severity, float]
+    rule_weights: dict[str, float]
+    family_weights: dict[Family, float]
+    grades: dict[str, float]
+    bands: dict[str, float]
+    thresholds: dict[str, Any]
+    source: str = "defaults"
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def default(cls) -> "Config":
+        return _default_config()
+
+
+@lru_cache(maxsize=1)
+def _default_config() -> Config:
+    return build_config({}, "defaults")
+
+
+def find_project_file(start: Path) -> Path | None:
+    folder = start if start.is_dir() else start.parent
+    for d in (folder.resolve(), *folder.resolve().parents):
+        for name in PROJECT_FILES:
+            candidate = d / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        return "mapsheet" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+    except (tomllib.TOMLDecodeError, OSError):
+        return False
+
+
+def load_config(path: Path | None = None, *, near: Path | None = None) -> Config:
+    """The configuration in ``path``, or the project file found near ``near``, or the defaults."""
+    if path is None and near is not None:
+        path = find_project_file(near)
+    if path is None:
+        return Config.default()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("mapsheet", {})
+    return build_config(data, str(path))
+
+
+def build_config(overrides: dict[str, Any], source: str) -> Config:
+    merged = copy.deepcopy(DEFAULTS)
+    _check_keys(overrides, DEFAULTS, source, "")
+    for key, value in overrides.items():
+        if isinstance(value, dict):
+            merged.setdefault(key, {}).update(value)
+        else:
+            merged[key] = value
+    return _validate(merged, source)
+
+
+_OPEN_TABLES = {"severity", "rule_weights"}  # keyed by rule codes, checked against the catalogue
+
+
+def _check_keys(data: dict, reference: dict, source: str, prefix: str) -> None:
+    for key, value in data.items():
+        where = f"{prefix}{key}"
+        if prefix.rstrip(".") in _OPEN_TABLES:
+            continue
+        if key not in reference:
+            hint = difflib.get_close_matches(key, list(reference), n=1)
+            also = f"; did you mean '{prefix}{hint[0]}'?" if hint else f"; known keys: {', '.join(sorted(reference))}"
+            raise ConfigError(f"{source}: unknown setting '{where}'{also}")
+        expected = reference[key]
+        if isinstance(expected, dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: '{where}' must be a table ([{where}])")
+            _check_keys(value, expected, source, f"{where}.")
+        elif not _same_type(value, expected):
+            raise ConfigError(f"{source}: '{where}' must be {_type_name(expected)}, not {value!r}")
+
+
+def _same_type(value: Any, expected: Any) -> bool:
+    if isinstance(expected, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(expected, bool)
+    if isinstance(expected, (int, float)):
+        return isinstance(value, (int, float)) and value >= 0
+    if isinstance(expected, list):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, type(expected))
+
+
+def _type_name(expected: Any) -> str:
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        return "a number >= 0"
+    if isinstance(expected, list):
+        return "a list of strings"
+    return type(expected).__name__
+
+
+def _validate(data: dict[str, Any], source: str) -> Config:
+    from .rules.registry import all_rules
+
+    rules = all_rules()
+    names = {r.name: r.code for r in rules.values()}
+
+    def rule_code(key: str, setting: str) -> str:
+        if key.upper() in rules:
+            return key.upper()
+        if key in names:
+            return names[key]
+        hint = difflib.get_close_matches(key, [*rules, *names], n=1)
+        raise ConfigError(f"{source}: '{setting}' names no rule '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+
+    for setting in ("select", "ignore"):
+        for item in data[setting]:
+            if not any(code.startswith(item.upper()) for code in rules) and item not in names:
+                raise ConfigError(f"{source}: '{setting}' entry '{item}' matches no rule code, prefix or name")
+    severity = {}
+    for key, value in data["severity"].items():
+        try:
+            severity[rule_code(key, f"severity.{key}")] = Severity(str(value).lower())
+        except ValueError:
+            raise ConfigError(f"{source}: 'severity.{key}' must be error, warning or info, not {value!r}") from None
+    weights = {}
+    for key, value in data["rule_weights"].items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{source}: 'rule_weights.{key}' must be a number >= 0, not {value!r}")
+        weights[rule_code(key, f"rule_weights.{key}")] = float(value)
+    family_weights = {Family(k): float(v) for k, v in data["family_weights"].items()}
+    if abs(sum(family_weights.values()) - 100) > 1e-6:
+        raise ConfigError(f"{source}: family_weights must add up to 100 (they add up to "
+                          f"{sum(family_weights.values()):g})")
+    for key in ("min_customer_share", "engagement_gap", "min_on_time_share"):
+        if not 0 <= data["thresholds"][key] <= 1:
+            raise ConfigError(f"{source}: 'thresholds.{key}' is a share between 0 and 1, not {data['thresholds'][key]!r}")
+    return Config(
+        select=list(data["select"]), ignore=list(data["ignore"]), severity=severity,
+        points={Severity(k): float(v) for k, v in data["points"].items()}, rule_weights=weights,
+        family_weights=family_weights, grades=dict(data["grades"]), bands=dict(data["bands"]),
+        thresholds=dict(data["thresholds"]), source=source, raw=data)

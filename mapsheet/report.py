@@ -1,0 +1,66 @@
+"""Check results as data: the stable JSON document of ``mapsheet check --format json``.
+
+Schema ``mapsheet.check/1`` (documented in the README; fields are only ever added, never renamed or
+removed, within a schema version)::
+
+    {"schema": "mapsheet.check/1", "mapsheet": "0.1.0", "today": "2026-11-27",
+     "plans": [{"file": "...", "deal": "...", "customer": "...", "owner": "...",
+                "score": 72, "grade": "C", "band": "At risk", "band_reasons": ["..."],
+                "families": [{"family": "follow-through", "title": "Follow-through", "weight": 11,
+                              "lost": 6.0, "score": 5.0, "findings": 2}],
+                "counts": {"error": 1, "warning": 3, "info": 0},
+                "findings": [{"code": "MAP801", "name": "overdue-customer-item", "severity": "error",
+                              "family": "follow-through", "message": "...", "sheet": "Actions",
+                              "cell": "F10", "row": 10, "column": 6, "points": 4.5, "band": "Off track"}],
+                "suppressed": [ ...same shape as findings... ],
+                "checked_at": "2026-11-27T10:00:00+00:00", "config": "defaults", "error": null}]}
+
+A plan that could not be read has ``"error": "<message>"`` and no score. ``row`` and ``column`` are
+1-based like Excel's (null for a finding about a whole sheet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ._version import __version__
+from .check import CheckResult
+from .rules.base import Finding, Severity
+
+SCHEMA = "mapsheet.check/1"
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    loc = f.location
+    return {
+        "code": f.code, "name": f.name, "severity": f.severity.value, "family": f.family.value,
+        "message": f.message, "sheet": loc.sheet, "cell": loc.a1 or None,
+        "row": None if loc.row is None else loc.row + 1, "column": None if loc.col is None else loc.col + 1,
+        "points": f.points, "band": f.band.value if f.band else None,
+    }
+
+
+def result_dict(result: CheckResult, file: str) -> dict[str, Any]:
+    plan, score = result.plan, result.score
+    return {
+        "file": file, "deal": plan.field("deal"), "customer": plan.field("customer"),
+        "owner": plan.field("seller_owner"),
+        "score": score.total, "grade": score.grade, "band": score.band.value,
+        "band_reasons": list(score.band_reasons),
+        "families": [{"family": fs.family.value, "title": fs.family.title, "weight": fs.weight,
+                      "lost": round(fs.lost, 2), "score": round(fs.score, 2), "findings": fs.findings}
+                     for fs in score.families],
+        "counts": {s.value: result.count(s) for s in Severity},
+        "findings": [finding_dict(f) for f in result.findings],
+        "suppressed": [finding_dict(f) for f in result.suppressed],
+        "checked_at": result.checked_at.isoformat(), "config": result.config_source, "error": None,
+    }
+
+
+def error_dict(file: str, message: str) -> dict[str, Any]:
+    return {"file": file, "error": message}
+
+
+def document(plans: list[dict[str, Any]], today: dt.date) -> dict[str, Any]:
+    return {"schema": SCHEMA, "mapsheet": __version__, "today": today.isoformat(), "plans": plans}

@@ -1,0 +1,187 @@
+"""What a rule is, what it reports, and the context it judges a plan in.
+
+A rule is a plain function that receives a ``Context`` and yields ``Hit``s (a cell and a message); the
+engine turns hits into ``Finding``s with the rule's code, name, family and (configured) severity. Rules
+are registered with ``@rule(...)``, which declares everything about them at the top, as sqlfluff and
+ruff do: code, name, family, default severity, the thresholds it reads, and its documentation
+(why, quoting the MAP guide; a bad and a good example; how to fix it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Iterable, Iterator
+
+from ..grid import Location
+from ..model import Plan, Record
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+class Family(str, Enum):
+    STRUCTURE = "structure"
+    COMPLETENESS = "completeness"
+    SPECIFIC = "specific"
+    OWNERSHIP = "ownership"
+    TIMELINES = "timelines"
+    STAKEHOLDERS = "stakeholders"
+    OBSTACLES = "obstacles"
+    CADENCE = "cadence"
+    FOLLOW_THROUGH = "follow-through"
+    SIMPLICITY = "simplicity"
+
+    @property
+    def title(self) -> str:
+        return FAMILY_TITLES[self]
+
+
+FAMILY_TITLES = {
+    Family.STRUCTURE: "Structure",
+    Family.COMPLETENESS: "Completeness",
+    Family.SPECIFIC: "Specific and actionable",
+    Family.OWNERSHIP: "Mutual ownership",
+    Family.TIMELINES: "Realistic timelines",
+    Family.STAKEHOLDERS: "Stakeholders involved early",
+    Family.OBSTACLES: "Obstacles anticipated",
+    Family.CADENCE: "Cadence and freshness",
+    Family.FOLLOW_THROUGH: "Follow-through",
+    Family.SIMPLICITY: "Simplicity",
+}
+
+
+class Band(str, Enum):
+    ON_TRACK = "On track"
+    AT_RISK = "At risk"
+    OFF_TRACK = "Off track"
+
+    @property
+    def rank(self) -> int:
+        return {"On track": 0, "At risk": 1, "Off track": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    why: str  # the reason, quoting the MAP guide where it speaks
+    bad: str  # an example that triggers the rule
+    good: str  # the same, fixed
+    fix: str  # what to do, in one sentence
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found: where, and a message that says what is wrong and what to do."""
+
+    location: Location
+    message: str
+    severity: Severity | None = None  # escalate or soften this hit (the rule's default otherwise)
+    band: Band | None = None  # this hit alone puts the plan at least in this band
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    family: Family
+    message: str
+    location: Location
+    band: Band | None = None
+    points: float = 0.0  # score points this finding costs (set by scoring)
+
+    @property
+    def text(self) -> str:
+        """The message naming its cell, as people read it."""
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    family: Family
+    severity: Severity
+    summary: str
+    doc: RuleDoc
+    settings: tuple[str, ...]
+    check: Callable[["Context"], Iterable[Hit]]
+
+
+@dataclass
+class Context:
+    """A plan, the date it is judged on, and the thresholds in force."""
+
+    plan: Plan
+    today: dt.date
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.settings[key]
+
+    # -- views rules share --------------------------------------------------------------------------
+    def items(self) -> Iterator[Record]:
+        """Milestones and actions: everything with a due date and a status."""
+        yield from self.plan.milestones
+        yield from self.plan.actions
+
+    def open_actions(self) -> list[Record]:
+        return [a for a in self.plan.actions if not is_closed(a)]
+
+    def party(self, record: Record) -> str | None:
+        """Vendor / Customer / Joint for an action or a milestone."""
+        return record.values.get("party") or record.values.get("side")
+
+    def days_overdue(self, record: Record) -> int:
+        due = record.values.get("due")
+        # Without a Status column nothing is known to be open; MAP002 reports the column instead.
+        if due is None or "status" not in record.columns or is_closed(record):
+            return 0
+        return max(0, (self.today - due).days)
+
+    def milestone(self, ident: str) -> Record | None:
+        return next((m for m in self.plan.milestones if m.values.get("id") == ident), None)
+
+    def is_after_signature(self, record: Record) -> bool:
+        """Implementation work (kickoff, onboarding, go-live) is meant to fall after the close date."""
+        if record.table == "actions":
+            return any(self.is_after_signature(m) for m in map(self.milestone, record.values.get("milestone") or [])
+                       if m is not None)
+        return bool(POST_SIGNATURE.search(str(record.values.get("name") or "")))
+
+
+POST_SIGNATURE = re.compile(r"kick.?off|implement|onboard|go.?live|launch|roll.?out|deploy|adoption|training",
+                            re.IGNORECASE)
+
+
+def is_closed(record: Record) -> bool:
+    """Finished: Done or Cancelled (a risk: Mitigated or Closed)."""
+    return record.is_closed
+
+
+def label(record: Record) -> str:
+    """A short way to name a row in a message: its id and its text."""
+    ident = record.values.get("id")
+    text = (record.values.get("action") or record.values.get("name") or record.values.get("risk")
+            or record.values.get("metric") or "")
+    text = str(text)
+    if len(text) > 48:
+        text = text[:45].rstrip() + "..."
+    if ident and text:
+        return f"{ident} '{text}'"
+    if ident:
+        return str(ident)
+    return f"'{text}'" if text else f"row {record.row + 1}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"

@@ -1,0 +1,156 @@
+"""Mutual ownership: the customer owns a real share of the plan, by name, and does its part.
+
+The guide: "Joint ownership: ... the customer feels involved in the process ... They have a stake in
+completing the steps outlined in the plan", and among the common failures "Lack of engagement or buy-in"
+and "Lack of follow-through: Either the sales team or the customer fails to follow through".
+
+Cancelled actions are nobody's work any more: they count for no side here.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Record
+from .base import Band, Context, Family, Hit, Severity, label
+from .registry import rule
+from .specific import is_named_person, norm_name
+
+_WHY_JOINT = ("The guide: \"Joint ownership: With a MAP, the customer feels involved in the process, not just as a "
+              "passive recipient of a sales pitch. They have a stake in completing the steps outlined in the plan, "
+              "which increases engagement and commitment to moving forward.\"")
+
+
+def _live_actions(ctx: Context) -> list[Record]:
+    return [a for a in ctx.plan.actions if a.values.get("status") != "Cancelled"]
+
+
+def _has_column(ctx: Context, table: str, key: str) -> bool:
+    return key in ctx.plan.tables[table].columns
+
+
+def _customer_actions(actions: list[Record]) -> list[Record]:
+    return [a for a in actions if a.values.get("party") == "Customer"]
+
+
+def _percent(share: float) -> str:
+    return f"{share:.0%}"
+
+
+@rule("MAP301", "customer-share-low", Family.OWNERSHIP, Severity.WARNING,
+      settings=("min_customer_share", "min_items_for_rates"),
+      why=_WHY_JOINT + " A plan where the vendor does nearly everything is a vendor's project plan, not a mutual one.",
+      bad="12 actions of which 3 (25%) are the customer's, under the 30% minimum.",
+      good="12 actions of which 7 (58%) are the customer's.",
+      fix="Add the customer's own steps (share data, run the trial, approve budget, raise the PO) with a named "
+          "customer owner, or move steps the customer really does to the Customer party.")
+def customer_share_low(ctx: Context) -> Iterator[Hit]:
+    """The customer owns too small a share of the actions."""
+    actions = _live_actions(ctx)
+    customer = _customer_actions(actions)
+    # No customer action at all is MAP302's (an error), not a low share.
+    if not _has_column(ctx, "actions", "party") or len(actions) < ctx["min_items_for_rates"] or not customer:
+        return
+    share = len(customer) / len(actions)
+    if share < ctx["min_customer_share"]:
+        yield Hit(ctx.plan.tables["actions"].header_loc("party"),
+                  f"the customer owns {len(customer)} of {len(actions)} actions ({_percent(share)}), under "
+                  f"{_percent(ctx['min_customer_share'])}; add the customer's own steps (trial, approvals, "
+                  "procurement) so they have a stake in the plan")
+
+
+@rule("MAP302", "no-named-customer-owner", Family.OWNERSHIP, Severity.ERROR, settings=("team_owner_words",),
+      why=_WHY_JOINT + " The guide also asks to \"establish clear ownership and accountability\": a customer action "
+          "owned by \"Customer\" is owned by nobody at the customer.",
+      bad="Every customer action is owned by 'Customer' or 'TBD'.",
+      good="The customer's actions are owned by Lee Park, Raj Iyer, Ana Ortiz, Tom Berg and Kim Wu.",
+      fix="Name the person at the customer who does each customer action (ask the champion who it is).")
+def no_named_customer_owner(ctx: Context) -> Iterator[Hit]:
+    """No customer action is owned by a named person (or the customer has no action at all)."""
+    actions = _live_actions(ctx)
+    if not actions or not _has_column(ctx, "actions", "party"):
+        return
+    table = ctx.plan.tables["actions"]
+    customer = _customer_actions(actions)
+    if not customer:
+        yield Hit(table.header_loc("party"), f"none of the {len(actions)} actions is on the customer's side; add "
+                                             "the customer's own actions, each with a named owner")
+    elif _has_column(ctx, "actions", "owner") and not any(is_named_person(ctx, a.owner) for a in customer):
+        yield Hit(table.header_loc("owner"), f"none of the customer's {len(customer)} actions is owned by a named "
+                                             "person; ask the champion who at the customer does each one")
+
+
+@rule("MAP303", "customer-not-completing", Family.OWNERSHIP, Severity.WARNING,
+      settings=("engagement_gap", "min_items_for_rates"),
+      why="The guide warns of \"Lack of engagement or buy-in: The customer may not feel fully invested in the MAP, "
+          "leading to disengagement or delays in completing tasks\" and of \"Lack of follow-through\". A customer "
+          "that lets its items slide while the vendor delivers is the earliest sign of a stalling deal.",
+      bad="Of the actions due by today, the customer has done 1 of 3 (33%) and the vendor 3 of 3 (100%): a gap of "
+          "67 points, more than 40.",
+      good="Both sides have done all of their actions due by today (3 of 3 each).",
+      fix="Review the customer's late actions with the champion: unblock them, give them new realistic dates, or "
+          "drop the ones that no longer matter.")
+def customer_not_completing(ctx: Context) -> Iterator[Hit]:
+    """The customer completes its due actions far less than the vendor does."""
+    if not _has_column(ctx, "actions", "status"):
+        return
+    # Due before today: an action due today is not late yet, so it says nothing about follow-through.
+    due_by_today = [a for a in _live_actions(ctx) if a.values.get("due") is not None and a.values["due"] < ctx.today]
+    rates = {}
+    for side in ("Customer", "Vendor"):
+        due = [a for a in due_by_today if a.values.get("party") == side]
+        if len(due) < ctx["min_items_for_rates"]:
+            return
+        done = sum(1 for a in due if a.values.get("status") == "Done")
+        rates[side] = (done, len(due), done / len(due))
+    (c_done, c_due, c_rate), (v_done, v_due, v_rate) = rates["Customer"], rates["Vendor"]
+    # Rounded so that a gap equal to the threshold (0.4 = 1.0 - 0.6) is not over it by a float's error.
+    if round(v_rate - c_rate, 9) > ctx["engagement_gap"]:
+        yield Hit(ctx.plan.tables["actions"].header_loc("status"),
+                  f"of the actions due before today the customer has done {c_done} of {c_due} ({_percent(c_rate)}) and "
+                  f"the vendor {v_done} of {v_due} ({_percent(v_rate)}), a gap of more than "
+                  f"{ctx['engagement_gap'] * 100:.0f} points; review the customer's late actions with the champion "
+                  "and agree new dates", band=Band.AT_RISK)
+
+
+@rule("MAP304", "vendor-only-milestones", Family.OWNERSHIP, Severity.WARNING, settings=("min_milestones",),
+      why=_WHY_JOINT + " Milestones that are all the vendor's (demo, proposal, contract sent) leave out the customer's "
+          "own steps: evaluation, business case, approvals, procurement.",
+      bad="All seven milestones have owner side Vendor, from discovery to contract signature.",
+      good="The milestones include Customer ones (technical evaluation, procurement) and Joint ones (contract "
+           "signature).",
+      fix="Set the owner side of milestones the customer drives to Customer (or Joint), and add the customer's "
+          "own milestones the plan is missing.")
+def vendor_only_milestones(ctx: Context) -> Iterator[Hit]:
+    """Every milestone is the vendor's: none is the customer's or joint."""
+    milestones = [m for m in ctx.plan.milestones if m.values.get("status") != "Cancelled"]
+    sides = {m.values.get("side") for m in milestones}
+    if (not _has_column(ctx, "milestones", "side") or len(milestones) < ctx["min_milestones"]
+            or "Vendor" not in sides or sides & {"Customer", "Joint"}):
+        return
+    yield Hit(ctx.plan.tables["milestones"].header_loc("side"),
+              f"all {len(milestones)} milestones are the vendor's; set the customer's milestones (evaluation, "
+              "approvals, procurement) to Customer or Joint, and add those the plan is missing")
+
+
+@rule("MAP305", "owner-not-a-stakeholder", Family.OWNERSHIP, Severity.INFO, settings=("team_owner_words",),
+      why="The guide asks to \"identify and involve all relevant decision-makers and influencers from the start\" "
+          "and to clarify \"who is responsible for what actions\": a customer owner nobody has listed is someone "
+          "the vendor does not know, with no title, role or contact.",
+      bad="Customer action A10 'Raise the purchase order in the procurement system' is owned by Pat Doe, who is "
+          "not on the Stakeholders tab.",
+      good="Every customer action owner (Lee Park, Raj Iyer, Ana Ortiz, Tom Berg, Kim Wu) has a row on the "
+           "Stakeholders tab.",
+      fix="Add the owner to the Stakeholders tab with title, side, role and email (or fix the spelling of the name).")
+def owner_not_a_stakeholder(ctx: Context) -> Iterator[Hit]:
+    """A customer action's owner is not listed on the Stakeholders tab."""
+    stakeholders = ctx.plan.tables["stakeholders"]
+    if stakeholders.sheet is None or "name" not in stakeholders.columns:
+        return
+    known = {norm_name(s.name) for s in stakeholders.records if s.name not in (None, "")}
+    for action in _customer_actions(_live_actions(ctx)):
+        owner = action.values.get("owner")
+        if is_named_person(ctx, owner) and norm_name(owner) not in known:
+            known.add(norm_name(owner))  # once per person
+            yield Hit(action.loc("owner"), f"{owner}, owner of customer action {label(action)}, is not on the "
+                                           "Stakeholders tab; add them with their title, role and email")

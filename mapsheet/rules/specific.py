@@ -1,0 +1,209 @@
+"""Specific and actionable: every action and milestone says what, who (a person) and by when.
+
+The guide: "Be specific and actionable: Clearly define each action item and milestone with specific
+tasks and deadlines", and "Vague action items or unclear responsibilities can lead to confusion and
+delays." The helpers ``is_named_person`` (the "team word" test), ``norm_name`` and ``describe`` are
+shared with the ownership and timelines families.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+
+from ..model import Record
+from ..template.spec import SIDE
+from .base import Context, Family, Hit, Severity, is_closed, label, plural
+from .registry import rule
+
+_WHY_SPECIFIC = ("The guide: \"Be specific and actionable: Clearly define each action item and milestone with "
+                 "specific tasks and deadlines, so both parties know exactly what needs to be done.\"")
+_WHY_OWNER = ("The guide: \"Establish clear ownership and accountability: Clearly define who is responsible for each "
+              "task to ensure both parties stay accountable and focused.\"")
+_WHY_VAGUE = ("The guide lists \"Lack of clarity and specificity\" among the common failures: \"Vague action items "
+              "or unclear responsibilities can lead to confusion and delays.\"")
+
+
+# -- helpers shared by the specific, ownership and timelines families ----------------------------------
+
+def _blank(rec: Record, key: str) -> bool:
+    """The row has the column ``key`` and the cell is empty.
+
+    A missing column is the structure family's finding (MAP002), and a value that was written but could
+    not be typed (a date in words, a value not in the list, #REF!) is kept in ``rec.raw`` and reported by
+    MAP005/MAP007/MAP011; neither is "empty" here.
+    """
+    return key in rec.columns and rec.values.get(key) in (None, "", []) and key not in rec.raw
+
+
+def norm_name(value: Any) -> str:
+    """A name or word as compared: trimmed, inner spaces folded, case ignored."""
+    return " ".join(str(value).split()).casefold()
+
+
+def _is_customer_company(ctx: Context, owner: Any) -> bool:
+    company = ctx.plan.field("customer")
+    return company is not None and norm_name(owner) == norm_name(company)
+
+
+def is_team_word(ctx: Context, owner: Any) -> bool:
+    """The owner names a side or a team ("Customer", "TBD", "IT") or the customer's company, not a person.
+
+    The template's own side values (Vendor, Customer, Joint) always count, whatever the settings say.
+    """
+    return norm_name(owner) in _team_words(tuple(ctx["team_owner_words"])) or _is_customer_company(ctx, owner)
+
+
+@lru_cache(maxsize=8)
+def _team_words(configured: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(norm_name(w) for w in (*configured, *SIDE))
+
+
+def is_named_person(ctx: Context, owner: Any) -> bool:
+    """The owner is filled in with something that is not a team word: a person."""
+    return owner not in (None, "") and not is_team_word(ctx, owner)
+
+
+def describe(rec: Record) -> str:
+    """'action A7 'Send redlines'' or 'milestone M4 'Security review'': a row named for a message."""
+    return f"{'milestone' if rec.table == 'milestones' else 'action'} {label(rec)}"
+
+
+def _empty_cells(records: Iterable[Record], key: str, missing: str, todo: str, *,
+                 open_only: bool = False) -> Iterator[Hit]:
+    """A hit on each record whose ``key`` cell is empty (open records only, if asked)."""
+    for rec in records:
+        if _blank(rec, key) and not (open_only and is_closed(rec)):
+            yield Hit(rec.loc(key), f"{'open ' if open_only else ''}{describe(rec)} has no {missing}; {todo}")
+
+
+# -- rules ------------------------------------------------------------------------------------------------
+
+@rule("MAP201", "action-owner-missing", Family.SPECIFIC, Severity.ERROR,
+      why=_WHY_OWNER + " An action nobody owns is an action nobody does.",
+      bad="Action A3 'Confirm demo attendees and the three use cases' has an empty Owner cell.",
+      good="Every action names its owner, e.g. A3 is owned by Lee Park.",
+      fix="Type the name of the one person who will do the action in its Owner cell.")
+def action_owner_missing(ctx: Context) -> Iterator[Hit]:
+    """An action has no owner."""
+    yield from _empty_cells(ctx.plan.actions, "owner", "owner", "name the one person who will do it")
+
+
+@rule("MAP202", "owner-is-a-team", Family.SPECIFIC, Severity.WARNING, settings=("team_owner_words",),
+      why="\"Vague action items or unclear responsibilities can lead to confusion and delays\": when the owner is "
+          "\"Customer\" or \"IT\", everyone on that side assumes someone else will do it.",
+      bad="Action A5 'Provide a sample data set for the trial' is owned by 'Customer'.",
+      good="A5 is owned by Raj Iyer, the customer's IT architect.",
+      fix="Replace the team or side with the name of one person on it; keep the side in the Party column.")
+def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
+    """The owner of an action or milestone is a team or a side, not a person."""
+    for rec in ctx.items():
+        owner = rec.values.get("owner")
+        if owner in (None, "") or not is_team_word(ctx, owner):
+            continue
+        what = "the customer's company" if _is_customer_company(ctx, owner) else "a team or a side"
+        yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', {what} rather than a "
+                                    "person; name the one person accountable for it")
+
+
+@rule("MAP203", "due-date-missing", Family.SPECIFIC, Severity.ERROR, why=_WHY_SPECIFIC,
+      bad="Open action A9 'Send contract redlines to the vendor' has an empty Due cell.",
+      good="A9 is due on 16 Dec 2026.",
+      fix="Agree a date with the owner and type it in the Due cell.")
+def due_date_missing(ctx: Context) -> Iterator[Hit]:
+    """An open action or milestone has no due date."""
+    yield from _empty_cells(ctx.items(), "due", "due date", "agree one with its owner", open_only=True)
+
+
+@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
+def _vague_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Whole words or phrases; a phrase of punctuation only (such as "?") matches as characters.
+
+    One alternation inside one pair of word-boundary guards: a guard per alternative made this rule
+    the slowest of the catalogue."""
+    wordy, marks = [], []
+    for word in sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True):
+        body = r"\s+".join(re.escape(piece) for piece in word.split())
+        (wordy if re.match(r"\w", word) and re.search(r"\w$", word) else marks).append(body)
+    parts = ([r"(?<!\w)(?:" + "|".join(wordy) + r")(?!\w)"] if wordy else []) + marks
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+@rule("MAP204", "vague-wording", Family.SPECIFIC, Severity.WARNING, settings=("vague_words", "min_action_words"),
+      why=_WHY_VAGUE + " \"Follow up\", \"discuss\" or \"TBD\" say neither what is delivered nor when it is done.",
+      bad="Action A11 reads 'Follow up on pricing'.",
+      good="A11 reads 'Send the final order form for signature'.",
+      fix="Rewrite the action as a verb and a deliverable someone can tick off, e.g. 'Send the revised quote'.")
+def vague_wording(ctx: Context) -> Iterator[Hit]:
+    """An action's wording is vague or too short to act on."""
+    pattern = _vague_pattern(tuple(ctx["vague_words"]))
+    minimum = ctx["min_action_words"]
+    for rec in ctx.plan.actions:
+        if "action" not in rec.columns or "action" in rec.raw:
+            continue
+        text = str(rec.values.get("action") or "")
+        found = sorted({m.group(0).lower() for m in pattern.finditer(text)}) if pattern else []
+        words = len(text.split())
+        if found:
+            quoted = ", ".join(f"'{w}'" for w in found)
+            yield Hit(rec.loc("action"), f"action {label(rec)} uses vague wording ({quoted}); say what will be "
+                                         "delivered, e.g. 'Send the revised quote'")
+        elif words < minimum:
+            what = f"{label(rec)} is only {plural(words, 'word')}" if words else f"{label(rec)} has no description"
+            yield Hit(rec.loc("action"), f"action {what}; describe the task in at least {minimum} words: a verb "
+                                         "and what is delivered")
+
+
+@rule("MAP205", "party-missing", Family.SPECIFIC, Severity.WARNING,
+      why="The guide asks for \"action items for both parties\" so that \"both sides need to know their "
+          "responsibilities\"; an action without a party belongs to neither side's list.",
+      bad="Action A6 'Set up the trial environment and accounts' has an empty Party cell.",
+      good="A6's party is Vendor.",
+      fix="Pick Vendor or Customer in the Party cell's dropdown.")
+def party_missing(ctx: Context) -> Iterator[Hit]:
+    """An action does not say which side (Vendor or Customer) does it."""
+    yield from _empty_cells(ctx.plan.actions, "party", "party",
+                            "pick Vendor or Customer so each side sees its own work")
+
+
+@rule("MAP206", "exit-criteria-missing", Family.SPECIFIC, Severity.INFO,
+      why=_WHY_SPECIFIC + " A milestone is only specific when both sides agree what \"done\" means.",
+      bad="Open milestone M4 'Security and legal review' has an empty Exit criteria cell.",
+      good="M4's exit criteria: 'Security questionnaire and redlines closed'.",
+      fix="Write what must be true for both sides to call the milestone done.")
+def exit_criteria_missing(ctx: Context) -> Iterator[Hit]:
+    """An open milestone does not say when it is done."""
+    yield from _empty_cells(ctx.plan.milestones, "exit_criteria", "exit criteria",
+                            "write what must be true for both sides to call it done", open_only=True)
+
+
+@rule("MAP207", "milestone-owner-missing", Family.SPECIFIC, Severity.WARNING,
+      why=_WHY_OWNER + " A milestone needs one person who drives it, even when both sides work on it.",
+      bad="Milestone M5 'Procurement and approval' has an empty Owner cell.",
+      good="M5 is owned by Kim Wu.",
+      fix="Type the name of the person who drives the milestone in its Owner cell.")
+def milestone_owner_missing(ctx: Context) -> Iterator[Hit]:
+    """A milestone has no owner."""
+    yield from _empty_cells(ctx.plan.milestones, "owner", "owner", "name the person who drives it")
+
+
+@rule("MAP208", "action-not-linked", Family.SPECIFIC, Severity.INFO,
+      why="The guide: \"break down the sales process into manageable milestones, with each step being a small, "
+          "actionable goal\"; an action tied to no milestone cannot show what it moves forward.",
+      bad="Action A8 'Return the security questionnaire with the SOC 2 report' has an empty Milestone cell.",
+      good="A8 belongs to milestone M4 'Security and legal review'.",
+      fix="Type the id of the milestone the action moves forward (e.g. M4) in its Milestone cell.")
+def action_not_linked(ctx: Context) -> Iterator[Hit]:
+    """An action belongs to no milestone while the plan has milestones."""
+    actions = ctx.plan.tables["actions"]
+    if not ctx.plan.milestones or not actions.records:
+        return
+    if "milestone" not in actions.columns:
+        yield Hit(actions.header_loc("milestone"), "the Actions tab has no Milestone column, so no action is tied "
+                                                   "to a milestone; add the column and give each action its "
+                                                   "milestone id")
+        return
+    yield from _empty_cells(actions.records, "milestone", "milestone",
+                            "give it the id of the milestone it moves forward")

@@ -1,0 +1,200 @@
+"""Realistic timelines: dates that fit together, leave room before the close, and do not all land at once.
+
+The guide: "Set realistic timelines: Establish achievable deadlines for each action item and milestone,
+considering potential delays and customer constraints"; "Unrealistic timelines: Setting overly ambitious
+timelines can lead to missed deadlines and frustrations"; a timeline "also helps identify potential
+bottlenecks early".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterator
+
+from ..model import Record
+from ..template.spec import CLOSED_STAGES
+from .base import Band, Context, Family, Hit, Severity, is_closed, label, plural
+from .registry import rule
+from .specific import describe
+
+_WHY_REALISTIC = ("The guide: \"Set realistic timelines: Establish achievable deadlines for each action item and "
+                  "milestone, considering potential delays and customer constraints.\"")
+_WHY_UNREALISTIC = ("The guide lists \"Unrealistic timelines\" among the common failures: \"Setting overly ambitious "
+                    "timelines can lead to missed deadlines and frustrations.\"")
+#: The signature milestone itself is due on the close date; every other pre-signature milestone needs a buffer.
+SIGNATURE = re.compile(r"\bcontract|\bsign(?:ature|ing|ed)?\b(?![- ]?off\b)", re.IGNORECASE)
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.day} {date:%b %Y}"
+
+
+def _due(rec: Record) -> dt.date | None:
+    return rec.values.get("due")
+
+
+def _open_with_due(ctx: Context) -> list[Record]:
+    return [r for r in ctx.items() if not is_closed(r) and _due(r) is not None]
+
+
+def _dated_milestones(ctx: Context, ids: list[str]) -> list[Record]:
+    """The milestones named by ``ids`` that are not cancelled and have a due date."""
+    found = (ctx.milestone(i) for i in ids or [])
+    return [m for m in found if m is not None and m.values.get("status") != "Cancelled" and _due(m) is not None]
+
+
+def _with_dues(milestones: list[Record]) -> str:
+    return ", ".join(f"{label(m)} (due {_day(_due(m))})" for m in milestones)
+
+
+@rule("MAP401", "due-after-close", Family.TIMELINES, Severity.WARNING,
+      why=_WHY_REALISTIC + " Everything the deal needs before signature must be due by the target close date; work "
+          "meant for after signature (kickoff, implementation, go-live) is not reported.",
+      bad="Action A10 'Raise the purchase order in the procurement system' is due 5 Feb 2027, after the close date "
+          "29 Jan 2027.",
+      good="A10 is due 12 Jan 2027; milestone M7 'Implementation kickoff' due 12 Feb 2027 is after signature "
+           "on purpose.",
+      fix="Bring the due date forward to the close date or earlier, or move the close date if the plan really "
+          "needs more time.")
+def due_after_close(ctx: Context) -> Iterator[Hit]:
+    """An open pre-signature action or milestone is due after the close date."""
+    close = ctx.plan.close_date
+    if close is None:
+        return
+    for rec in _open_with_due(ctx):
+        if _due(rec) > close and not ctx.is_after_signature(rec):
+            yield Hit(rec.loc("due"), f"{describe(rec)} is due {_day(_due(rec))}, after the close date "
+                                      f"{_day(close)}; bring it forward or move the close date")
+
+
+@rule("MAP402", "milestone-before-dependency", Family.TIMELINES, Severity.ERROR,
+      why=_WHY_UNREALISTIC + " A milestone due before a milestone it depends on cannot be met: one of the two dates "
+          "is wrong.",
+      bad="Milestone M4 'Security and legal review' depends on M3 (due 4 Dec 2026) but is due 1 Dec 2026.",
+      good="M4 is due 18 Dec 2026, after M3 (due 4 Dec 2026).",
+      fix="Move the milestone's due date after its dependencies' (or bring the dependency forward).")
+def milestone_before_dependency(ctx: Context) -> Iterator[Hit]:
+    """A milestone is due before a milestone it depends on."""
+    for rec in ctx.plan.milestones:
+        due = _due(rec)
+        if due is None or is_closed(rec):
+            continue
+        later = [m for m in _dated_milestones(ctx, rec.values.get("depends_on")) if _due(m) > due]
+        if later:
+            yield Hit(rec.loc("due"), f"milestone {label(rec)} is due {_day(due)}, before {_with_dues(later)} it "
+                                      "depends on; move it after its dependencies or bring them forward")
+
+
+@rule("MAP403", "deadline-pile-up", Family.TIMELINES, Severity.WARNING, settings=("max_items_per_week",),
+      why="The guide: a clear timeline \"helps identify potential bottlenecks early\", and \"Setting overly "
+          "ambitious timelines can lead to missed deadlines\". Many open items due in one week is such a bottleneck.",
+      bad="9 open items due in the week of 7 Dec 2026, more than the 8 a week allowed.",
+      good="Exactly 8 open items due that week (done and cancelled items do not count).",
+      fix="Spread the week's deadlines: move what is not urgent to a later week or finish some items early.")
+def deadline_pile_up(ctx: Context) -> Iterator[Hit]:
+    """Too many open items are due in the same week."""
+    weeks: dict[tuple[int, int], list[Record]] = {}
+    for rec in sorted(_open_with_due(ctx), key=_due):  # stable: ties keep milestones-then-actions order
+        weeks.setdefault(_due(rec).isocalendar()[:2], []).append(rec)
+    limit = ctx["max_items_per_week"]
+    for (year, week), recs in weeks.items():
+        if len(recs) > limit:
+            monday = dt.date.fromisocalendar(year, week, 1)
+            yield Hit(recs[0].loc("due"), f"{len(recs)} open items are due in the week of {_day(monday)} "
+                                          f"({year}-W{week:02d}), more than {limit}; spread them over other weeks")
+
+
+@rule("MAP404", "no-buffer-before-close", Family.TIMELINES, Severity.WARNING, settings=("close_buffer_days",),
+      why=_WHY_REALISTIC + " Approvals and procurement finishing the day before signature leave no room for the "
+          "delays the guide warns about.",
+      bad="Milestone M5 'Procurement and approval' is due 28 Jan 2027, one day before the close date 29 Jan 2027 "
+          "(the buffer is 2 days).",
+      good="M5 is due 27 Jan 2027, 2 days before the close; M6 'Contract signature' itself is due on the close date.",
+      fix="Bring the milestone forward so it ends at least the buffer before the close date.")
+def no_buffer_before_close(ctx: Context) -> Iterator[Hit]:
+    """A pre-signature milestone ends too close to the close date."""
+    close = ctx.plan.close_date
+    if close is None:
+        return
+    buffer = ctx["close_buffer_days"]
+    for rec in ctx.plan.milestones:
+        due = _due(rec)
+        if (due is None or is_closed(rec) or ctx.is_after_signature(rec)
+                or SIGNATURE.search(str(rec.values.get("name") or ""))):
+            continue
+        days = (close - due).days
+        if 0 <= days < buffer:
+            when = f"{plural(days, 'day')} before" if days else "on"
+            yield Hit(rec.loc("due"), f"milestone {label(rec)} is due {_day(due)}, {when} the close date "
+                                      f"{_day(close)}; finish it at least {plural(buffer, 'day')} before "
+                                      "to leave room for delays")
+
+
+@rule("MAP405", "close-date-passed", Family.TIMELINES, Severity.ERROR,
+      why=_WHY_UNREALISTIC + " Gong flags deals whose close date has slipped; a plan whose close date is in the past "
+          "no longer says when the deal will close.",
+      bad="Judged on 1 Feb 2027, the target close date 29 Jan 2027 has passed and the stage is still Evaluation.",
+      good="Judged on 27 Nov 2026, the target close date 29 Jan 2027 is still ahead.",
+      fix="Agree a new close date with the customer (and the plan's dates with it), or set the stage to Closed "
+          "won or Closed lost.")
+def close_date_passed(ctx: Context) -> Iterator[Hit]:
+    """The close date has passed and the deal is not closed."""
+    close = ctx.plan.close_date
+    stage = ctx.plan.field("stage")
+    if close is not None and close < ctx.today and stage not in CLOSED_STAGES:
+        ago = plural((ctx.today - close).days, "day")
+        yield Hit(ctx.plan.field_loc("close_date"),
+                  f"the close date {_day(close)} passed {ago} ago and the stage is "
+                  f"{stage or 'not set'}; agree a new close date or set the stage to Closed won or Closed lost",
+                  band=Band.OFF_TRACK)
+
+
+@rule("MAP406", "start-after-due", Family.TIMELINES, Severity.ERROR,
+      why=_WHY_UNREALISTIC + " A milestone that starts after it is due has no time at all: one of its dates is "
+          "wrong, and the Timeline (the \"Gantt charts or timelines\" the guide asks for) cannot draw it.",
+      bad="Milestone M3 'Technical evaluation' starts 10 Dec 2026 but is due 4 Dec 2026.",
+      good="M3 starts 6 Nov 2026 and is due 4 Dec 2026.",
+      fix="Correct the start or the due date so the milestone starts on or before it is due.")
+def start_after_due(ctx: Context) -> Iterator[Hit]:
+    """A milestone starts after it is due."""
+    for rec in ctx.plan.milestones:
+        start, due = rec.values.get("start"), _due(rec)
+        if start is not None and due is not None and start > due:
+            yield Hit(rec.loc("start"), f"milestone {label(rec)} starts {_day(start)}, after it is due "
+                                        f"{_day(due)}; correct one of the two dates")
+
+
+@rule("MAP407", "completed-in-future", Family.TIMELINES, Severity.WARNING,
+      why="The guide asks for \"visibility into the process\" so \"both parties can track progress\"; a completion "
+          "date in the future is a typo or a plan, not progress.",
+      bad="Action A6 'Set up the trial environment and accounts' was completed on 16 Dec 2026, judged on "
+          "27 Nov 2026.",
+      good="A6 was completed on 16 Nov 2026.",
+      fix="Enter the date the item was really completed, or clear it and set the status back if it is not done.")
+def completed_in_future(ctx: Context) -> Iterator[Hit]:
+    """A completion date is in the future."""
+    for rec in ctx.items():
+        completed = rec.values.get("completed")
+        if completed is not None and completed > ctx.today:
+            yield Hit(rec.loc("completed"), f"{describe(rec)} is marked completed on {_day(completed)}, which is "
+                                            "in the future; enter the date it was really completed")
+
+
+@rule("MAP408", "action-after-its-milestone", Family.TIMELINES, Severity.WARNING,
+      why=_WHY_UNREALISTIC + " An action due after the milestone it belongs to means the milestone's date "
+          "cannot be met.",
+      bad="Action A8 'Return the security questionnaire with the SOC 2 report' is due 22 Dec 2026, after its "
+          "milestone M4 (due 18 Dec 2026).",
+      good="A8 is due 10 Dec 2026, before M4 (due 18 Dec 2026).",
+      fix="Bring the action's due date forward to the milestone's, or move the milestone if it really needs more "
+          "time.")
+def action_after_its_milestone(ctx: Context) -> Iterator[Hit]:
+    """An open action is due after the milestone it belongs to."""
+    for rec in _open_with_due(ctx):
+        if rec.table != "actions":
+            continue
+        earlier = [m for m in _dated_milestones(ctx, rec.values.get("milestone")) if _due(m) < _due(rec)]
+        if earlier:
+            yield Hit(rec.loc("due"), f"action {label(rec)} is due {_day(_due(rec))}, after its milestone "
+                                      f"{_with_dues(earlier)}; bring it forward or move the milestone")

@@ -1,0 +1,52 @@
+"""How each named style of a mapsheet-owned sheet looks, as engine-neutral data.
+
+``edits.ReplaceSheet`` cells name a style ("header", "band-at-risk"...); every backend turns the same
+``Format`` into its own formatting calls, so the Plan check sheet looks the same in a file, in live
+Excel and in Google Sheets. Colours follow Excel's built-in Good / Neutral / Bad cell styles so the
+check reads like Excel's own formatting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .edits import SEVERITY_FILLS, STYLES
+
+
+@dataclass(frozen=True)
+class Format:
+    bold: bool | None = None
+    italic: bool | None = None
+    size: float | None = None
+    font_color: str | None = None  # RRGGBB
+    fill: str | None = None  # RRGGBB
+    number_format: str | None = None
+    wrap: bool = False
+
+
+FORMATS: dict[str, Format] = {
+    "title": Format(bold=True, size=18, font_color="1F3864"),
+    "subtitle": Format(size=12, font_color="595959"),
+    "muted": Format(italic=True, font_color="808080"),
+    "note": Format(italic=True, font_color="808080", wrap=True),
+    "label": Format(bold=True, font_color="262626"),
+    "header": Format(bold=True, font_color="FFFFFF", fill="1F3864"),
+    "section": Format(bold=True, size=13, font_color="1F3864"),
+    "score": Format(bold=True, size=22, font_color="1F3864"),
+    "grade": Format(bold=True, size=22, font_color="1F3864"),
+    "band-on-track": Format(bold=True, size=14, font_color="006100", fill="C6EFCE"),
+    "band-at-risk": Format(bold=True, size=14, font_color="9C5700", fill="FFEB9C"),
+    "band-off-track": Format(bold=True, size=14, font_color="9C0006", fill="FFC7CE"),
+    "error": Format(bold=True, font_color="9C0006", fill=SEVERITY_FILLS["error"]),
+    "warning": Format(bold=True, font_color="9C5700", fill=SEVERITY_FILLS["warning"]),
+    "info": Format(bold=True, font_color="1F4E78", fill=SEVERITY_FILLS["info"]),
+    "bar": Format(font_color="4472C4"),  # a text bar of full blocks: its length is the share kept
+    "bar-empty": Format(font_color="D9D9D9"),
+    "link": Format(font_color="0563C1"),
+    "number": Format(number_format="0"),
+    "percent": Format(number_format="0%"),
+    "date": Format(number_format="d mmm yyyy"),
+    "wrap": Format(wrap=True),
+}
+
+assert set(FORMATS) == STYLES, "every named style needs a format"
