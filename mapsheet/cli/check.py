@@ -202,7 +202,7 @@ def rules(code: Optional[str] = typer.Argument(None, help="A rule's code or name
         console.print(f"\n[bold]{heading}[/]\n  {escape(text)}", soft_wrap=True)
     if r.settings:
         defaults = Config.default().thresholds
-        console.print("\n[bold]Settings[/] ([thresholds] in mapsheet.toml)")
+        console.print("\n[bold]Settings[/] (\\[thresholds] in mapsheet.toml)")
         for key in r.settings:
             console.print(f"  {key} = {defaults[key]!r}")
     console.print(f"\n[dim]Silence it for one plan: put {r.code} in 'Ignore checks' on the Overview tab; for one row: "
