@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -163,9 +164,11 @@ def print_result(result, path: Path) -> None:
 
 
 def print_summary(documents: list[dict]) -> None:
-    table = Table(title="Summary", show_lines=False)
-    for col in ("plan", "score", "grade", "band", "errors", "warnings"):
-        table.add_column(col, justify="right" if col in ("score", "errors", "warnings") else "left")
+    table = Table(title="Summary", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("plan", no_wrap=True, overflow="ellipsis", max_width=32)
+    for col in ("score", "grade", "band", "errors", "warnings"):
+        table.add_column(col, justify="left" if col in ("grade", "band") else "right", no_wrap=True,
+                         min_width=len(col))
     for d in documents:
         name = d.get("deal") or Path(d["file"]).stem
         if d.get("error"):
