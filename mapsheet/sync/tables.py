@@ -214,8 +214,8 @@ def changes_table(changes: list[Change] | None, links: dict[str, Link], last_syn
     if changes is None:
         return Table("Changes", "First sync: nothing to compare with yet. From the next sync on, this sheet lists "
                      "slipped dates, score and band moves, new and vanished plans.", CHANGES, [])
-    rows = [(c.change, links.get(c.path) or Link(c.deal or Path(c.path).stem, c.path), c.owner, c.item,
-             _show(c.before), _show(c.after), c.move) for c in changes]
+    rows = [(c.change, Link(c.deal or Path(c.path).stem, links[c.path].target if c.path in links else c.path),
+             c.owner, c.item, _show(c.before), _show(c.after), c.move) for c in changes]
     caption = (f"Since the last sync ({last_sync_at}): {len(rows)} change{'s' if len(rows) != 1 else ''}; "
                "Move is in days for dates, points for scores, percentage points for progress.")
     return Table("Changes", caption if rows else f"Nothing changed since the last sync ({last_sync_at}).",

@@ -1,0 +1,161 @@
+"""What must never go wrong: a bad plan stops nothing and is said loudly, text from plans never becomes a
+formula, an interrupted write leaves the old roll-up, and no row is ever dropped to fit a sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from typer.testing import CliRunner
+
+from mapsheet.cli import app
+from mapsheet.fill import PlanDraft, write_plan
+from mapsheet.sync import sync, xlsx
+
+from .conftest import TODAY, RollupBook
+
+runner = CliRunner()
+
+
+def break_plans(folder: Path) -> dict[str, str]:
+    """Unreadable files of the kinds people really have, by name -> a word of the reason expected."""
+    (folder / "exported.xlsx").write_text("deal,owner\nAcme,Dana\n")
+    (folder / "empty.xlsx").write_bytes(b"")
+    good = next(folder.glob("0*.xlsx")).read_bytes()
+    (folder / "truncated.xlsx").write_bytes(good[: len(good) // 2])
+    return {"exported.xlsx": "text file", "empty.xlsx": "empty", "truncated.xlsx": "damaged"}
+
+
+def test_unreadable_and_drifted_plans_go_to_problems_and_exit_1(plans_dir, tmp_path):
+    broken = break_plans(plans_dir)
+    out = tmp_path / "rollup.xlsx"
+    result = runner.invoke(app, ["sync", str(plans_dir), "--out", str(out), "--today", TODAY.isoformat(), "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    assert "3 could not be read and 2 drifted from the template" in result.output
+    book = RollupBook(out)
+    assert len(book.rows("Deals")) == 25  # every good plan is still rolled up
+    problems = {r["Plan"]: r for r in book.rows("Problems")}
+    for name, reason in broken.items():
+        assert problems[name]["Problem"] == "Could not be read"
+        assert reason in problems[name]["Detail"], problems[name]
+    assert book.caption("Problems").startswith("ATTENTION: 3 plans could not be read")
+
+
+def test_a_clean_set_of_plans_exits_0(tmp_path):
+    draft = PlanDraft(overview={"deal": "Acme – Analytics", "customer": "Acme", "seller_owner": "Dana Reyes",
+                                "close_date": TODAY + dt.timedelta(days=40)})
+    write_plan(draft, tmp_path / "plans" / "acme.xlsx")
+    result = runner.invoke(app, ["sync", str(tmp_path / "plans"), "--out", str(tmp_path / "r.xlsx"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert RollupBook(tmp_path / "r.xlsx").caption("Problems").startswith("No problems")
+
+
+def test_could_not_run_exits_2(tmp_path):
+    result = runner.invoke(app, ["sync", str(tmp_path / "missing"), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2 and "no such file or folder" in result.output
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["sync", str(tmp_path / "empty"), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2 and "no plan workbooks" in result.output
+    result = runner.invoke(app, ["sync", str(tmp_path), "--out", str(tmp_path / "r.csv")])
+    assert result.exit_code == 2 and ".xlsx" in result.output
+
+
+INJECTIONS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+2", "-2+3", "@SUM(A1:A9)", "\t=1+1",
+              "\r=cmd|' /C calc'!A0"]
+
+
+def keep_as_text(path: Path) -> None:
+    """openpyxl writes any string starting with '=' as a formula; a plan typed in Excel holds it as text."""
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("=") and ws.title != "Timeline":
+                    cell.data_type = "s"
+    wb.save(path)
+
+
+def test_text_from_plans_never_becomes_a_formula(tmp_path):
+    draft = PlanDraft(
+        overview={"deal": INJECTIONS[0], "customer": INJECTIONS[1], "seller_owner": INJECTIONS[3],
+                  "close_date": TODAY + dt.timedelta(days=30)},
+        tables={"milestones": [{"id": "M1", "name": INJECTIONS[2], "owner": INJECTIONS[4], "side": "Vendor",
+                                "due": TODAY - dt.timedelta(days=3), "status": "In progress"}],
+                "actions": [{"id": "A1", "action": text, "milestone": "M1", "party": "Customer", "owner": text,
+                             "due": TODAY - dt.timedelta(days=2), "status": "Not started"} for text in INJECTIONS]
+                + [{"id": "A9", "action": "Ship it", "party": "Vendor", "owner": INJECTIONS[5],
+                    "due": TODAY + dt.timedelta(days=2), "status": "Not started"}],
+                "risks": [{"id": "R1", "risk": INJECTIONS[5], "mitigation": INJECTIONS[1], "owner": INJECTIONS[2],
+                           "status": "Open"}]})
+    plan = write_plan(draft, tmp_path / "plans" / "evil.xlsx")
+    keep_as_text(plan)
+    out = tmp_path / "rollup.xlsx"
+    sync([tmp_path / "plans"], out, today=TODAY, csv=tmp_path / "csv")
+    book = RollupBook(out)
+    assert not [c.coordinate for c in book.cells() if c.data_type == "f"]
+    texts = {c.value for c in book.cells() if isinstance(c.value, str)}
+    for text in INJECTIONS:
+        assert text.strip() in {t.strip() for t in texts}, text
+    assert book.rows("Deals")[0]["Deal"] == INJECTIONS[0]
+    with zipfile.ZipFile(out) as z:
+        assert not any("<f>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_an_interrupted_write_leaves_the_old_rollup(plans_dir, tmp_path):
+    out = tmp_path / "out" / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    before = out.read_bytes()
+    started = tmp_path / "writing"
+    # A sync that is killed while it writes the Actions sheet (a day later, so it must rewrite the roll-up).
+    script = f"""
+import datetime as dt, pathlib, time
+from mapsheet.sync import sync, xlsx
+real = xlsx._write_table
+def slow(book, table, fmt):
+    real(book, table, fmt)
+    if table.sheet == "Actions":
+        pathlib.Path({str(started)!r}).touch()
+        time.sleep(60)
+xlsx._write_table = slow
+sync([{str(plans_dir)!r}], {str(out)!r}, today=dt.date(2026, 11, 28), jobs=1)
+"""
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 120
+        while not started.exists():
+            assert proc.poll() is None, "the sync ended before it was killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert out.read_bytes() == before
+    assert RollupBook(out).rows("Deals")  # still opens
+    # A kill leaves no visible file: the half-written temporary is hidden (.rollup.*.xlsx.tmp), never taken
+    # for a plan, and never replaces the roll-up.
+    visible = sorted(p.name for p in out.parent.iterdir() if not p.name.startswith("."))
+    assert visible == ["rollup.history.sqlite", "rollup.xlsx"], visible
+    report = sync([plans_dir], out, today=dt.date(2026, 11, 28))  # the history is as before the kill
+    assert report.written and RollupBook(out).caption("Changes").startswith("Since the last sync")
+
+
+def test_rows_past_a_sheets_limit_continue_on_another_sheet(plans_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx, "EXCEL_MAX_ROWS", 102)  # 100 data rows a sheet, for the test
+    out = tmp_path / "rollup.xlsx"
+    report = sync([plans_dir], out, today=TODAY)
+    book = RollupBook(out)
+    parts = [n for n in book.book.sheetnames if n == "Actions" or n.startswith("Actions (")]
+    assert len(parts) == -(-report.rows["Actions"] // 100) >= 3
+    assert sum(len(book.rows(n)) for n in parts) == report.rows["Actions"]
+    assert book.caption("Actions").startswith(f"Part 1 of {len(parts)}")
+    assert "Continued on 'Actions (2)'" in book.caption("Actions")
+    assert max(book.sheet(n).max_row for n in book.book.sheetnames) <= 102
