@@ -85,8 +85,10 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
                   key=lambda s: (-_band_rank(s["band"]), _none_last(s["close_date"]), s["deal"]))
     as_of = f"as of {today:%d %b %Y}"
     problems = problems_table(summaries, links, as_of)
-    tables = [deals_table(read, pushes, links, as_of), actions_table(read, links, as_of),
-              overdue_table(read, as_of), milestones_table(read, links, as_of), risks_table(read, links, as_of),
+    # Only Deals, Changes and Problems link to the plans: Excel holds at most 65,530 links a sheet, and a
+    # manager opens a plan from its deal.
+    tables = [deals_table(read, pushes, links, as_of), actions_table(read, as_of), overdue_table(read, as_of),
+              milestones_table(read, as_of), risks_table(read, as_of),
               changes_table(changes, links, last_sync_at), problems]
     return Rollup(today, dashboard(read, changes or [], problems, today), tables)
 
@@ -129,14 +131,14 @@ def deals_table(read: list[dict], pushes: dict[str, int], links: dict[str, Link]
     return Table("Deals", f"Every deal, worst band first, {as_of}. Click a deal to open its plan.", DEALS, rows)
 
 
-ACTIONS = [Column("Deal", Kind.LINK, 32), Column("Deal owner", width=16), Column("ID", width=6),
+ACTIONS = [Column("Deal", width=32), Column("Deal owner", width=16), Column("ID", width=6),
            Column("Action", width=50), Column("Milestone", width=24), Column("Party", width=10),
            Column("Owner", width=18), Column("Due", Kind.DATE, 12), Column("Status", width=12),
            Column("Days overdue", Kind.DAYS_LATE, 10)]
 
 
-def actions_table(read: list[dict], links: dict[str, Link], as_of: str) -> Table:
-    rows = [(links[s["path"]], s["owner"], *a[:5], a.due, a.status, a.days_overdue)
+def actions_table(read: list[dict], as_of: str) -> Table:
+    rows = [(s["deal"], s["owner"], *a[:5], a.due, a.status, a.days_overdue)
             for s in read for a in s["actions"]]
     rows.sort(key=lambda r: (-r[9], _none_last(r[7])))
     return Table("Actions", f"Every open action of every plan, most overdue first, {as_of}. "
@@ -164,31 +166,31 @@ def overdue_table(read: list[dict], as_of: str) -> Table:
     return Table("Overdue", f"Who owes what: overdue open actions by party and owner, {as_of}.", OVERDUE, rows)
 
 
-MILESTONES = [Column("Due", Kind.DATE, 12), Column("Week of", Kind.DATE, 12), Column("Deal", Kind.LINK, 32),
+MILESTONES = [Column("Due", Kind.DATE, 12), Column("Week of", Kind.DATE, 12), Column("Deal", width=32),
               Column("Deal owner", width=16), Column("ID", width=6), Column("Milestone", width=30),
               Column("Side", width=10), Column("Owner", width=18), Column("Start", Kind.DATE, 12),
               Column("Status", width=12), Column("Days overdue", Kind.DAYS_LATE, 10),
               Column("Deal close date", Kind.DATE, 12)]
 
 
-def milestones_table(read: list[dict], links: dict[str, Link], as_of: str) -> Table:
-    rows = [(m.due, m.due - dt.timedelta(days=m.due.weekday()) if m.due else None, links[s["path"]], s["owner"],
+def milestones_table(read: list[dict], as_of: str) -> Table:
+    rows = [(m.due, m.due - dt.timedelta(days=m.due.weekday()) if m.due else None, s["deal"], s["owner"],
              m.id, m.name, m.side, m.owner, m.start, m.status, m.days_overdue, s["close_date"])
             for s in read for m in s["milestones"] if m.status not in ("Done", "Cancelled")]
-    rows.sort(key=lambda r: (_none_last(r[0]), r[2].text))
+    rows.sort(key=lambda r: (_none_last(r[0]), r[2]))
     return Table("Milestones", f"Open milestones of every deal in date order: the cross-deal timeline, {as_of}.",
                  MILESTONES, rows)
 
 
-RISKS = [Column("Deal", Kind.LINK, 32), Column("Deal owner", width=16), Column("ID", width=6),
+RISKS = [Column("Deal", width=32), Column("Deal owner", width=16), Column("ID", width=6),
          Column("Risk", width=42), Column("Category", width=14), Column("Likelihood", width=10),
          Column("Impact", width=9), Column("Mitigation / contingency", width=44), Column("Risk owner", width=18),
          Column("Status", width=10), Column("Attention", width=28)]
 
 
-def risks_table(read: list[dict], links: dict[str, Link], as_of: str) -> Table:
-    rows = [(links[s["path"]], s["owner"], *r, _risk_attention(r)) for s in read for r in s["risks"]]
-    rows.sort(key=lambda r: (-LEVEL_RANK.get(r[5], 0) * LEVEL_RANK.get(r[6], 0), r[0].text))
+def risks_table(read: list[dict], as_of: str) -> Table:
+    rows = [(s["deal"], s["owner"], *r, _risk_attention(r)) for s in read for r in s["risks"]]
+    rows.sort(key=lambda r: (-LEVEL_RANK.get(r[5], 0) * LEVEL_RANK.get(r[6], 0), r[0]))
     return Table("Risks", f"Open risks of every deal, likeliest and biggest first, {as_of}.", RISKS, rows)
 
 

@@ -24,6 +24,7 @@ EXCEL_MAX_ROWS = 1_048_576
 HEADER_ROWS = 2  # the caption, then the column headers
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_URL = 255  # Excel refuses longer hyperlinks
+MAX_LINKS = 65_530  # hyperlinks a worksheet may hold; XlsxWriter drops the rest with a warning
 
 BAND_FILL = {"On track": ("#C8E6C9", "#1B5E20"), "At risk": ("#FFE082", "#7A4F01"), "Off track": ("#FFCDD2", "#B71C1C")}
 SERIES_COLOUR = {"On track": "#43A047", "At risk": "#F9A825", "Off track": "#E53935", "Plans": "#1E88E5",
@@ -84,7 +85,8 @@ def _write_table(book: xlsxwriter.Workbook, table: Table, fmt: _Formats) -> None
     for c, column in enumerate(table.columns):
         ws.set_column(c, c, column.width)
         ws.write_string(1, c, column.header, fmt.header)
-    writers = [_cell_writer(ws, column.kind, fmt) for column in table.columns]
+    links = [0]  # links written on this sheet
+    writers = [_cell_writer(ws, column.kind, fmt, links) for column in table.columns]
     for r, row in enumerate(table.rows, start=HEADER_ROWS):
         for c, value in enumerate(row):
             if value is not None and value != "":
@@ -95,7 +97,7 @@ def _write_table(book: xlsxwriter.Workbook, table: Table, fmt: _Formats) -> None
     ws.autofilter(1, 0, max(1, len(table.rows) + 1), len(table.columns) - 1)
 
 
-def _cell_writer(ws, kind: Kind, fmt: _Formats) -> Callable[[int, int, Any], None]:
+def _cell_writer(ws, kind: Kind, fmt: _Formats, links: list[int]) -> Callable[[int, int, Any], None]:
     def text(r: int, c: int, v: Any) -> None:
         ws.write_string(r, c, str(v), fmt.text)
 
@@ -116,9 +118,10 @@ def _cell_writer(ws, kind: Kind, fmt: _Formats) -> Callable[[int, int, Any], Non
 
     def link(r: int, c: int, v: Link) -> None:
         url = "external:" + v.target
-        if len(url) > MAX_URL or "#" in v.target:  # Excel cannot link it: show the name only
+        if len(url) > MAX_URL or "#" in v.target or links[0] >= MAX_LINKS:  # Excel cannot link it: the name only
             text(r, c, v.text)
         else:
+            links[0] += 1
             ws.write_url(r, c, url, fmt.link, string=str(v.text) or v.target, tip=v.target)
 
     return {Kind.TEXT: text, Kind.INT: number(fmt.int), Kind.DAYS_LEFT: number(fmt.days_left), Kind.MONEY: number(fmt.money),

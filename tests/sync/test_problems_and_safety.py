@@ -159,3 +159,14 @@ def test_rows_past_a_sheets_limit_continue_on_another_sheet(plans_dir, tmp_path,
     assert book.caption("Actions").startswith(f"Part 1 of {len(parts)}")
     assert "Continued on 'Actions (2)'" in book.caption("Actions")
     assert max(book.sheet(n).max_row for n in book.book.sheetnames) <= 102
+
+
+def test_links_past_excels_limit_stay_as_names(plans_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx, "MAX_LINKS", 5)  # Excel's 65,530 links a sheet, made small for the test
+    out = tmp_path / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    book = RollupBook(out)
+    ws = book.sheet("Deals")
+    cells = [ws.cell(r, 1) for r in range(3, ws.max_row + 1)]
+    assert sum(1 for c in cells if c.hyperlink) == 5
+    assert all(c.value for c in cells) and len(cells) == 25  # every deal keeps its name
