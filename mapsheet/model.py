@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from .grid import Location
+from .template.spec import CLOSED_STATUSES, SETTLED_RISK_STATUSES
 
 
 class ProblemKind(str, Enum):
@@ -80,8 +81,6 @@ class Record:
     @property
     def is_closed(self) -> bool:
         """Finished: Done or Cancelled (a risk: Mitigated or Closed)."""
-        from .template.spec import CLOSED_STATUSES, SETTLED_RISK_STATUSES
-
         return self.values.get("status") in (SETTLED_RISK_STATUSES if self.table == "risks" else CLOSED_STATUSES)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from typing import Any
 
 from .edits import CHECK_SHEET, STATE_SHEET
@@ -22,7 +21,6 @@ from .template.spec import (
     Kind,
     Table,
     TemplateSpec,
-    header_index,
     match_choice,
     normalize_header,
 )
@@ -77,7 +75,7 @@ def _score_header_row(sheet: Sheet, row: int, index: dict[str, str]) -> int:
 
 
 def find_header_row(sheet: Sheet, table: Table) -> tuple[int | None, int]:
-    index = header_index(table.fields)
+    index = table.header_index
     best_row, best = None, 0
     for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
         score = _score_header_row(sheet, r, index)
@@ -133,7 +131,7 @@ def _parse_table(workbook: Workbook, table: Table, named: Sheet | None, claimed:
 
 
 def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, problems: list[Problem]) -> None:
-    index = header_index(table.fields)
+    index = table.header_index
     for col, text in sheet.iter_row(header_row):
         key = index.get(normalize_header(text))
         if key is None or key in data.columns:
@@ -158,7 +156,7 @@ def _parse_row(sheet: Sheet, r: int, table: Table, data: TableData, problems: li
     if all(_blank(v) for v in cells.values()):
         return None
     record = Record(table=table.key, sheet=sheet.name, row=r, columns=data.columns)
-    fields = _fields_by_key(table)
+    fields = table.fields_by_key
     for key, raw in cells.items():
         f = fields[key]
         value = convert(raw, f, Location(sheet.name, r, data.columns[key]), problems)
@@ -172,11 +170,6 @@ def _parse_row(sheet: Sheet, r: int, table: Table, data: TableData, problems: li
         if not _blank(v):
             record.extra[header] = v
     return record
-
-
-@lru_cache(maxsize=64)
-def _fields_by_key(table: Table) -> dict[str, Field]:
-    return {f.key: f for f in table.fields}
 
 
 def _blank(v: Any) -> bool:
@@ -274,7 +267,7 @@ def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed:
     # Plans that do not follow the template keep their deal fields above the table of steps.
     candidates = [sheet] if sheet is not None else [s for s in workbook.sheets]
     table_tops = {d.sheet: d.header_row for d in plan.tables.values() if d.sheet and d.header_row is not None}
-    index = header_index(ov.fields)
+    index = ov.header_index
     found: dict[str, tuple[Sheet, int, int]] = {}
     for s in candidates:
         # On a sheet that also holds a table, deal fields sit above its header row.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import python_calamine
 
+from ..edits import CHECK_SHEET, STATE_SHEET
 from ..errors import UnreadableWorkbook
 from ..grid import Sheet, Workbook
 
@@ -75,15 +76,21 @@ def _looks_like_text(head: bytes) -> bool:
     return True
 
 
-def read_workbook(path: str | os.PathLike) -> Workbook:
-    """Every sheet's values, addressed from A1 (calamine is told not to skip leading empty cells)."""
+#: Tabs whose values no reader needs: the template's Timeline (formulas over the milestones) and
+#: Instructions, and mapsheet's own results. They are listed, not read: a quarter of a plan's read time.
+UNREAD_SHEETS = frozenset({"Timeline", "Instructions", CHECK_SHEET, STATE_SHEET})
+
+
+def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEETS) -> Workbook:
+    """Every sheet's values, addressed from A1 (calamine is told not to skip leading empty cells).
+    Sheets named in ``skip`` are listed with no values."""
     path = Path(path)
     sniff(path)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
         for name in book.sheet_names:
-            data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            data = [] if name in skip else book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             sheets.append(Sheet(name, data))
     except UnreadableWorkbook:
         raise

@@ -8,13 +8,9 @@ from typing import Optional
 
 import typer
 
-from ..fill import write_plan
 from ..report import result_dict
 from ..safeio import ensure_not_open
-from ..samples import write_samples
-from ..template.build import write_template
 from ..template.spec import CURRENCY, STAGE
-from ..workback import new_plan_draft
 from ._app import app, console, friendly_errors
 from ._options import TodayOption, parse_date, today_or
 
@@ -44,7 +40,10 @@ def new(
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
 ) -> None:
     """Create a plan for a deal from the template, milestones scheduled back from the close date."""
+    # Imported here: openpyxl costs every other command a sixth of a second at start-up.
+    from ..fill import write_plan
     from ..template.spec import match_choice
+    from ..workback import new_plan_draft
 
     close_date = parse_date(close, "--close")
     start_date = parse_date(start, "--start") or today_or(None)
@@ -82,6 +81,8 @@ def demo(
     today: Optional[str] = TodayOption,
 ) -> None:
     """Write realistic sample deal plans, check them and sync them into a roll-up (no accounts needed)."""
+    from ..samples import write_samples
+
     reference = today_or(today)
     plans_dir = out / "plans"
     with console.status(f"Writing {count} sample plans..."):
@@ -119,6 +120,8 @@ def template_build(
     out: Path = typer.Argument(Path("templates/mutual-action-plan.xlsx"), help="Where to write the template."),
 ) -> None:
     """Regenerate the standard plan template from its description (templates/mutual-action-plan.xlsx)."""
+    from ..template.build import write_template
+
     write_template(out)
     console.print(f"[green]Wrote[/] {out}")
 

@@ -14,17 +14,30 @@ config sheet's PYTHONPATH puts on sys.path.
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import re
 import zipfile
 from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import xlwings
-
 from ..errors import MapsheetError
 from ..safeio import atomic_path
 from .settings import CONFIG_SHEET, VBA_PROJECT_NAME, AddinSettings, ConfigValue
+
+
+def xlwings_dir() -> Path:
+    """The installed xlwings package's folder, found without importing xlwings (which takes half a second
+    and pulls in pandas: every mapsheet command would pay for it)."""
+    spec = importlib.util.find_spec("xlwings")
+    if spec is None or not spec.submodule_search_locations:
+        raise MapsheetError("xlwings is not installed; reinstall mapsheet (pip install mapsheet)")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
+
+
+def xlwings_version() -> str:
+    return importlib.metadata.version("xlwings")
 
 ADDIN_NAME = "mapsheet_addin.xlam"
 SOURCE_NAME = "quickstart_addin_ribbon.xlam"
@@ -41,9 +54,9 @@ _DISABLED_CONFIG_SHEET = f"_{CONFIG_SHEET}"  # xlwings ships it switched off by 
 
 def source_addin() -> Path:
     """xlwings' ribbon add-in, from the installed package."""
-    path = Path(xlwings.__file__).resolve().parent / SOURCE_NAME
+    path = xlwings_dir() / SOURCE_NAME
     if not path.is_file():
-        raise MapsheetError(f"{path}: this xlwings ({xlwings.__version__}) does not ship {SOURCE_NAME}; "
+        raise MapsheetError(f"{path}: this xlwings ({xlwings_version()}) does not ship {SOURCE_NAME}; "
                             "upgrade xlwings (pip install -U xlwings)")
     return path
 
@@ -83,7 +96,7 @@ def _replaced_parts(src: zipfile.ZipFile, settings: AddinSettings) -> dict[str, 
     workbook = src.read(WORKBOOK_PART).decode("utf-8")
     enabled = f'name="{CONFIG_SHEET}"'
     if f'name="{_DISABLED_CONFIG_SHEET}"' not in workbook and enabled not in workbook:
-        raise MapsheetError(f"{SOURCE_NAME} of xlwings {xlwings.__version__} has no '{_DISABLED_CONFIG_SHEET}' "
+        raise MapsheetError(f"{SOURCE_NAME} of xlwings {xlwings_version()} has no '{_DISABLED_CONFIG_SHEET}' "
                             "sheet; mapsheet does not know this version of the add-in")
     workbook = workbook.replace(f'name="{_DISABLED_CONFIG_SHEET}"', enabled)
     strings, references, sheet_data = _config_cells(settings.rows())

@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-import xlwings
-
 from ..errors import MapsheetError
-from .addin import ADDIN_NAME, build_addin
+from .addin import ADDIN_NAME, build_addin, xlwings_dir, xlwings_version
 from .settings import AddinSettings
 
 MAC_STARTUP = Path("Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel")
@@ -56,7 +54,7 @@ def default_targets(platform: str | None = None, home: Path | None = None,
 
 def applescript_source() -> Path:
     """The RunPython AppleScript of the installed xlwings: its name carries the version the VBA asks for."""
-    return Path(xlwings.__file__).resolve().parent / f"xlwings-{xlwings.__version__}.applescript"
+    return xlwings_dir() / f"xlwings-{xlwings_version()}.applescript"
 
 
 def install(targets: Targets, settings: AddinSettings) -> Installed:

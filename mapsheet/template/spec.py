@@ -13,7 +13,7 @@ Vocabulary:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -113,10 +113,20 @@ class Table:
     example_rows: int = 0  # how many empty formatted rows the template prepares
 
     def field(self, key: str) -> Field:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        raise KeyError(f"{self.sheet} has no field {key!r}")
+        try:
+            return self.fields_by_key[key]
+        except KeyError:
+            raise KeyError(f"{self.sheet} has no field {key!r}") from None
+
+    # Cached per table (functools.cached_property writes the instance __dict__, which a frozen dataclass
+    # allows): hashing a whole Table for an lru_cache costs more than the lookups it saves.
+    @cached_property
+    def fields_by_key(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    @cached_property
+    def header_index(self) -> dict[str, str]:
+        return header_index(self.fields)
 
     @property
     def id_field(self) -> Field | None:
@@ -136,7 +146,7 @@ class Overview:
     sections: tuple[OverviewSection, ...]
     sheet_synonyms: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def fields(self) -> tuple[Field, ...]:
         return tuple(f for s in self.sections for f in s.fields)
 
@@ -145,6 +155,10 @@ class Overview:
             if f.key == key:
                 return f
         raise KeyError(f"Overview has no field {key!r}")
+
+    @cached_property
+    def header_index(self) -> dict[str, str]:
+        return header_index(self.fields)
 
 
 @dataclass(frozen=True)
