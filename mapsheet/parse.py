@@ -71,16 +71,25 @@ def _find_sheet(workbook: Workbook, names: tuple[str, ...], claimed: set[str]) -
 
 
 def _score_header_row(sheet: Sheet, row: int, index: dict[str, str]) -> int:
-    return len({index[normalize_header(v)] for _, v in sheet.iter_row(row) if normalize_header(v) in index})
+    keys = set()
+    for _, v in sheet.iter_row(row):
+        if isinstance(v, str):
+            key = index.get(normalize_header(v))
+            if key is not None:
+                keys.add(key)
+    return len(keys)
 
 
 def find_header_row(sheet: Sheet, table: Table) -> tuple[int | None, int]:
+    """The row (within the first HEADER_SCAN_ROWS) that names most of the table's columns."""
     index = table.header_index
     best_row, best = None, 0
     for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
         score = _score_header_row(sheet, r, index)
         if score > best:
             best_row, best = r, score
+            if best == len(table.fields):  # every column named: no row can do better
+                break
     return best_row, best
 
 
@@ -152,24 +161,51 @@ def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, p
 
 
 def _parse_row(sheet: Sheet, r: int, table: Table, data: TableData, problems: list[Problem]) -> Record | None:
-    cells = {key: sheet.value(r, col) for key, col in data.columns.items()}
-    if all(_blank(v) for v in cells.values()):
+    row = sheet.rows[r] if r < len(sheet.rows) else []
+    width = len(row)
+    cells = [(key, col, row[col] if col < width else None) for key, col in data.columns.items()]
+    if all(_blank(v) for _, _, v in cells):
         return None
     record = Record(table=table.key, sheet=sheet.name, row=r, columns=data.columns)
+    values = record.values
     fields = table.fields_by_key
-    for key, raw in cells.items():
+    for key, col, raw in cells:
         f = fields[key]
-        value = convert(raw, f, Location(sheet.name, r, data.columns[key]), problems)
-        record.values[key] = value
-        if value in (None, []) and not _blank(raw):
-            record.raw[key] = raw
+        value = _typed_fast(raw, f.kind)
+        if value is _SLOW:
+            value = convert(raw, f, Location(sheet.name, r, col), problems)
+            if value in (None, []) and not _blank(raw):
+                record.raw[key] = raw
+        values[key] = value
     for f in table.fields:
-        record.values.setdefault(f.key, [] if f.kind is Kind.IDS else None)
+        values.setdefault(f.key, [] if f.kind is Kind.IDS else None)
     for col, header in data.extra_columns.items():
         v = sheet.value(r, col)
         if not _blank(v):
             record.extra[header] = v
     return record
+
+
+_SLOW = object()
+
+
+def _typed_fast(raw: Any, kind: Kind) -> Any:
+    """The common, unambiguous cases of ``convert`` without building a Location (most cells of a plan):
+    empty cells, plain text, real dates and numbers. Anything else returns _SLOW for the full path."""
+    if raw is None or raw == "":
+        return [] if kind is Kind.IDS else None
+    if kind is Kind.TEXT:
+        if isinstance(raw, str) and raw[:1] != "#" and raw.strip():
+            return raw.strip()
+    elif kind is Kind.DATE:
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+    elif kind is Kind.NUMBER:
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+    return _SLOW
 
 
 def _blank(v: Any) -> bool:
