@@ -17,7 +17,7 @@ from .rules.base import Band, Family, Finding, Severity
 SEVERITY_ICON = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "●"}
 BAND_STYLE = {Band.ON_TRACK: "band-on-track", Band.AT_RISK: "band-at-risk", Band.OFF_TRACK: "band-off-track"}
 BAR_WIDTH = 20
-COLUMN_WIDTHS = (26, 12, 28, 16, 84, 8)
+COLUMN_WIDTHS = (26, 12, 28, 16, 82, 10)
 
 
 def plan_edits(result: CheckResult, sheet_names: list[str] | None = None) -> list[Edit]:

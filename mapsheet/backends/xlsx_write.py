@@ -243,9 +243,10 @@ class _Writer(EditWriter):
 def _style(cell, style: str | None) -> None:
     fmt = FORMATS.get(style) if style else None
     if fmt is None:
+        cell.font = Font(name="Calibri", size=11)
         cell.alignment = Alignment(vertical="top")
         return
-    cell.font = Font(bold=fmt.bold, italic=fmt.italic, size=fmt.size or 11,
+    cell.font = Font(name="Calibri", bold=fmt.bold, italic=fmt.italic, size=fmt.size or 11,
                      color=fmt.font_color if fmt.font_color else None)
     if fmt.fill:
         cell.fill = PatternFill("solid", fgColor=fmt.fill)

@@ -14,7 +14,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.styles import Font as _Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -33,6 +34,13 @@ OVERDUE_FILL = PatternFill("solid", fgColor="FDE2E1")
 DONE_FILL = PatternFill("solid", fgColor="EDEDED")
 THIN = Side(style="thin", color="BFC9D9")
 CELL_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+FONT_NAME = "Calibri"  # named on every styled cell: a cell with no font name prints in a serif fallback
+
+
+def Font(**kwargs) -> _Font:  # noqa: N802  (stands in for openpyxl's Font)
+    return _Font(name=FONT_NAME, **kwargs)
+
 
 TITLE_ROW = 1  # 1-based rows, as openpyxl counts
 DESCRIPTION_ROW = 2
