@@ -148,14 +148,17 @@ def print_result(result, path: Path) -> None:
         if not findings:
             continue
         console.print(Text(f"{family.title} ({len(findings)})", style="bold"))
+        # A grid keeps long messages wrapped under themselves, not under the severity column.
+        grid = Table.grid(padding=(0, 1), pad_edge=False)
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True, style="cyan")
+        grid.add_column(ratio=1)
         for f in findings:
             icon, style = SEVERITY_STYLE[f.severity]
-            line = Text("  ")
-            line.append(f"{icon} {f.severity.value:<7}", style=style)
-            line.append(f" {f.code} ", style="bold")
-            line.append(f"{f.location} ", style="cyan")
-            line.append(f.message)
-            console.print(line, soft_wrap=False)
+            grid.add_row(Text(f"  {icon} {f.severity.value:<7}", style=style), Text(f.code, style="bold"),
+                         str(f.location), f.message)
+        console.print(grid)
     if result.suppressed:
         console.print(f"[dim]{len(result.suppressed)} finding(s) suppressed on purpose from the sheet.[/]")
     if not result.findings:
