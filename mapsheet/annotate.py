@@ -89,7 +89,7 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
         for f in _ordered(result.findings):
             add(Cell(f.severity.value, f.severity.value), Cell(f.code), Cell(f.name),
                 _where(f.location, existing), Cell(f.message, "wrap"),
-                Cell(f.points or None, "number"))
+                Cell(round(f.points, 1) or None))
     else:
         add(Cell("Nothing: this plan follows every check.", "muted"))
     if result.suppressed:

@@ -37,7 +37,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "code": f.code, "name": f.name, "severity": f.severity.value, "family": f.family.value,
         "message": f.message, "sheet": loc.sheet, "cell": loc.a1 or None,
         "row": None if loc.row is None else loc.row + 1, "column": None if loc.col is None else loc.col + 1,
-        "points": f.points, "band": f.band.value if f.band else None,
+        "points": round(f.points, 2), "band": f.band.value if f.band else None,
     }
 
 

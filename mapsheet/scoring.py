@@ -62,7 +62,7 @@ def score_findings(findings: list[Finding], config: Config) -> tuple[Score, list
     for f, cost in zip(findings, costs):
         family_cost = by_family[f.family]
         share = cost / family_cost * lost[f.family] if family_cost else 0.0
-        priced.append(dataclasses.replace(f, points=round(share, 2)))
+        priced.append(dataclasses.replace(f, points=share))
     exact = max(0.0, 100.0 - sum(lost.values()))
     total = int(exact + 0.5) if exact < 100 else 100
     # A plan that lost anything never shows a perfect 100.
