@@ -116,7 +116,6 @@ def due_date_missing(ctx: Context) -> Iterator[Hit]:
     yield from _empty_cells(ctx.items(), "due", "due date", "agree one with its owner", open_only=True)
 
 
-@lru_cache(maxsize=32)
 @lru_cache(maxsize=8)
 def _vague_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """Whole words or phrases; a phrase of punctuation only (such as "?") matches as characters.
