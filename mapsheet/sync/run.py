@@ -25,10 +25,10 @@ from ..errors import MapsheetError
 from ..safeio import ensure_not_open
 from ..sources import expand_sources
 from . import export, summary
+from . import excel
 from .changes import compare, state_of
 from .history import CacheEntry, History, PlanState, default_history_path
 from .tables import build_rollup
-from .xlsx import write_rollup
 
 Progress = Callable[[int, int], None]  # (plans read so far, plans to read)
 
@@ -57,15 +57,18 @@ class SyncReport:
 
 def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | None = None,
          config: str | Path | None = None, history: str | Path | None = None, csv: str | Path | None = None,
-         parquet: str | Path | None = None, jobs: int | None = None, progress: Progress | None = None) -> SyncReport:
+         parquet: str | Path | None = None, jobs: int | None = None, progress: Progress | None = None,
+         writer: str | None = None) -> SyncReport:
     """Roll the plans found in ``sources`` up into the workbook ``out``. Raises MapsheetError when it cannot run;
-    plans that cannot be read are reported (``report.unreadable``), never raised."""
+    plans that cannot be read are reported (``report.unreadable``), never raised. ``writer`` picks the .xlsx
+    writer ("rust" or "xlsxwriter"; default: ``MAPSHEET_ROLLUP_WRITER``, else rust: see ``excel``)."""
     out = Path(out).absolute()
     today = today or dt.date.today()
     report = SyncReport(out, Path(history).absolute() if history else default_history_path(out))
     exports = {fmt: Path(folder).absolute() for fmt, folder in (("csv", csv), ("parquet", parquet)) if folder}
     for fmt in exports:
         export.require(fmt)
+    writer_used = excel.writer_name(writer)  # fails early on an unknown name
     ensure_not_open(out, hint=" before syncing, or choose another --out")
     paths = [p.absolute() for p in expand_sources(list(sources), exclude=(out,))]
     if not paths:
@@ -73,7 +76,7 @@ def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | Non
     configs, contexts = _contexts(paths, today, config)
     stats = {str(p): _stat(p) for p in paths}
     report.plans = len(paths)
-    fingerprint = _fingerprint(stats, contexts, out, exports)
+    fingerprint = _fingerprint(stats, contexts, out, exports, writer_used)
     with History(report.history) as store:
         last = store.last_sync()
         keys = store.cache_keys()
@@ -95,7 +98,7 @@ def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | Non
             if previous is not None else None
         rollup = build_rollup(ordered, {p: s.pushes for p, s in states.items()}, changes, today, out.parent,
                               last.at if last else None)
-        write_rollup(rollup, out)
+        excel.write_rollup(rollup, out, writer)
         for fmt, folder in exports.items():
             report.exports += export.export(rollup, folder, fmt)
         report.unreadable = len(unreadable)
@@ -137,9 +140,9 @@ def _stat(path: Path) -> tuple[int, int]:
     return (st.st_size, st.st_mtime_ns)
 
 
-def _fingerprint(stats: dict, contexts: dict, out: Path, exports: dict[str, Path]) -> str:
+def _fingerprint(stats: dict, contexts: dict, out: Path, exports: dict[str, Path], writer: str) -> str:
     return _hash([sorted((p, *s, contexts[p][0]) for p, s in stats.items()), str(out),
-                  {k: str(v) for k, v in exports.items()}])
+                  {k: str(v) for k, v in exports.items()}, writer])
 
 
 def _unchanged(last, fingerprint: str, out: Path, exports: dict[str, Path]) -> bool:

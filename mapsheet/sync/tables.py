@@ -31,6 +31,7 @@ class Kind(str, Enum):
     DAYS_LEFT = "days left"  # an int, highlighted when below zero
     BAND = "band"  # a health band, coloured by its value
     LINK = "link"  # a Link to a plan file
+    FILE = "file"  # a plan file's path, relative to the roll-up's folder where possible (a writer may link it)
 
 
 class Column(NamedTuple):
@@ -120,7 +121,7 @@ DEALS = [Column("Deal", Kind.LINK, 36), Column("Customer", width=22), Column("Ow
          Column("Overdue customer", Kind.DAYS_LATE, 10), Column("Next milestone", width=26),
          Column("Next milestone due", Kind.DATE, 12), Column("Last check-in", Kind.DATE, 12),
          Column("Last reviewed", Kind.DATE, 12), Column("Close-date pushes", Kind.DAYS_LATE, 10),
-         Column("Plan file", width=40)]
+         Column("Plan file", Kind.FILE, 40)]
 
 
 def deals_table(read: list[dict], pushes: dict[str, int], links: dict[str, Link], as_of: str) -> Table:
@@ -128,7 +129,7 @@ def deals_table(read: list[dict], pushes: dict[str, int], links: dict[str, Link]
              s["days_to_close"], s["score"], s["grade"], s["band"], s["why"], s["pct_done"], s["overdue_vendor"],
              s["overdue_customer"], s["next_milestone"], s["next_milestone_due"], s["last_checkin"],
              s["last_reviewed"], pushes.get(s["path"], 0), links[s["path"]].target) for s in read]
-    return Table("Deals", f"Every deal, worst band first, {as_of}. Click a deal to open its plan.", DEALS, rows)
+    return Table("Deals", f"Every deal, worst band first, {as_of}. Each row links to its plan.", DEALS, rows)
 
 
 ACTIONS = [Column("Deal", width=32), Column("Deal owner", width=16), Column("ID", width=6),
@@ -207,7 +208,7 @@ def _risk_attention(risk) -> str:
 
 CHANGES = [Column("Change", width=20), Column("Deal", Kind.LINK, 32), Column("Deal owner", width=16),
            Column("What", width=30), Column("Before", width=14), Column("After", width=14),
-           Column("Move", Kind.INT, 8)]
+           Column("Move", Kind.INT, 8), Column("Plan file", Kind.FILE, 40)]
 
 
 def changes_table(changes: list[Change] | None, links: dict[str, Link], last_sync_at: str | None) -> Table:
@@ -216,8 +217,9 @@ def changes_table(changes: list[Change] | None, links: dict[str, Link], last_syn
     if changes is None:
         return Table("Changes", "First sync: nothing to compare with yet. From the next sync on, this sheet lists "
                      "slipped dates, score and band moves, new and vanished plans.", CHANGES, [])
-    rows = [(c.change, Link(c.deal or Path(c.path).stem, links[c.path].target if c.path in links else c.path),
-             c.owner, c.item, _show(c.before), _show(c.after), c.move) for c in changes]
+    targets = {c.path: links[c.path].target if c.path in links else c.path for c in changes}
+    rows = [(c.change, Link(c.deal or Path(c.path).stem, targets[c.path]), c.owner, c.item, _show(c.before),
+             _show(c.after), c.move, targets[c.path]) for c in changes]
     caption = (f"Since the last sync ({last_sync_at}): {len(rows)} change{'s' if len(rows) != 1 else ''}; "
                "Move is in days for dates, points for scores, percentage points for progress.")
     return Table("Changes", caption if rows else f"Nothing changed since the last sync ({last_sync_at}).",
@@ -233,7 +235,7 @@ def _show(value: Any) -> str:
 
 
 PROBLEMS = [Column("Plan", Kind.LINK, 40), Column("Deal owner", width=16), Column("Problem", width=22),
-            Column("Where", width=22), Column("Detail", width=80)]
+            Column("Where", width=22), Column("Detail", width=80), Column("Plan file", Kind.FILE, 40)]
 PROBLEM_NAMES = {"missing-sheet": "Missing tab", "missing-column": "Missing column", "renamed-column": "Renamed column",
                  "extra-column": "Extra column", "unknown-template-version": "Unknown template version"}
 
@@ -244,10 +246,11 @@ def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) ->
         link = links[s["path"]]
         if s["error"]:
             unreadable += 1
-            rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"]))
+            rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"], link.target))
         elif s["drift"]:
             drifted += 1
-            rows += [(link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail) for d in s["drift"]]
+            rows += [(link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail, link.target)
+                     for d in s["drift"]]
     if not rows:
         return Table("Problems", f"No problems: every plan was read and follows the template ({as_of}).", PROBLEMS, [])
     parts = [f"{n} plan{'s' if n != 1 else ''} {what}" for n, what in

@@ -1,8 +1,10 @@
-"""Write a ``Rollup`` as an .xlsx workbook with XlsxWriter: the only module of sync that knows a file format.
+"""Write a ``Rollup`` as an .xlsx workbook with XlsxWriter, one of the two writers behind
+``excel.write_rollup`` (the other is ``xlsx_rust``; what they share is in ``excel``).
 
-Why XlsxWriter: writing dominates a sync (PRODUCT.md), and XlsxWriter with ``constant_memory`` streams rows
-to disk, so 10,000 plans fit in little memory; it writes charts; it is mature. rustpy-xlsxwriter measured
-about 7x faster on plain rows but is young and offers less control over each cell (benchmarks/README.md).
+XlsxWriter with ``constant_memory`` streams rows to disk, so 10,000 plans fit in little memory; it places
+any cell anywhere, formats each cell, links any cell and draws charts with their own colours, so this writer
+lays out everything the roll-up describes. It spends about 13 microseconds a cell in Python, about ten times
+the Rust writer (benchmarks/README.md).
 
 Safety: every text cell is written with ``write_string`` (never ``write``), and the workbook is opened with
 ``strings_to_formulas``/``strings_to_urls``/``strings_to_numbers`` off, so text copied from a plan that
@@ -18,34 +20,27 @@ from typing import Any, Callable
 import xlsxwriter
 
 from ..safeio import atomic_write
-from .tables import BANDS, Chart, Dashboard, Kind, Link, Rollup, Table, split
+from . import excel
+from .excel import BAND_FILL, HEADER_ROWS, NUM_FORMAT, SERIES_COLOUR
+from .tables import BANDS, Chart, Dashboard, Kind, Link, Rollup, Table
 
-EXCEL_MAX_ROWS = 1_048_576
-HEADER_ROWS = 2  # the caption, then the column headers
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-MAX_URL = 255  # Excel refuses longer hyperlinks
-MAX_LINKS = 65_530  # hyperlinks a worksheet may hold; XlsxWriter drops the rest with a warning
-
-BAND_FILL = {"On track": ("#C8E6C9", "#1B5E20"), "At risk": ("#FFE082", "#7A4F01"), "Off track": ("#FFCDD2", "#B71C1C")}
-SERIES_COLOUR = {"On track": "#43A047", "At risk": "#F9A825", "Off track": "#E53935", "Plans": "#1E88E5",
-                 "1-6 days late": "#F9A825", "7+ days late": "#E53935"}
 
 
 def write_rollup(rollup: Rollup, path: Path) -> Path:
     """Write the roll-up workbook to ``path`` atomically (an interrupted write leaves the old file)."""
-    return atomic_write(path, lambda tmp: _write(rollup, tmp))
+    return atomic_write(path, lambda tmp: write_workbook(rollup, tmp))
 
 
-def _write(rollup: Rollup, target: Path) -> None:
+def write_workbook(rollup: Rollup, target: Path) -> None:
     book = xlsxwriter.Workbook(str(target), {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False, "max_url_length": MAX_URL})
+        "strings_to_numbers": False, "max_url_length": excel.MAX_URL})
     book.set_properties({"title": rollup.dashboard.title, "comments": "Written by mapsheet sync"})
     fmt = _Formats(book)
     _write_dashboard(book, rollup.dashboard, fmt)
-    limit = EXCEL_MAX_ROWS - HEADER_ROWS
     for table in rollup.tables:
-        for part in split(table, limit):
+        for part in excel.parts(table):
             _write_table(book, part, fmt)
     book.close()
 
@@ -54,17 +49,18 @@ class _Formats:
     def __init__(self, book: xlsxwriter.Workbook):
         add = book.add_format
         self.title = add({"bold": True, "font_size": 15})
-        self.caption = add({"italic": True, "font_color": "#455A64"})
-        self.loud = add({"bold": True, "font_color": "#FFFFFF", "bg_color": "#C62828", "font_size": 12,
+        self.caption = add({"italic": True, "font_color": excel.CAPTION_COLOUR})
+        self.loud = add({"bold": True, "font_color": "#FFFFFF", "bg_color": excel.LOUD_FILL, "font_size": 12,
                          "text_wrap": True, "valign": "vcenter"})
-        self.header = add({"bold": True, "bg_color": "#ECEFF1", "bottom": 1, "text_wrap": True, "valign": "top"})
+        self.header = add({"bold": True, "bg_color": excel.HEADER_FILL, "bottom": 1, "text_wrap": True,
+                           "valign": "top"})
         self.text = add({})
-        self.date = add({"num_format": "d mmm yyyy", "align": "left"})
-        self.money = add({"num_format": "#,##0"})
-        self.percent = add({"num_format": "0%"})
-        self.int = add({"num_format": "0"})
-        self.days_left = add({"num_format": "0;[Red]-0"})
-        self.late = add({"num_format": "0", "bold": True, "font_color": "#B71C1C"})
+        self.date = add({"num_format": NUM_FORMAT[Kind.DATE], "align": "left"})
+        self.money = add({"num_format": NUM_FORMAT[Kind.MONEY]})
+        self.percent = add({"num_format": NUM_FORMAT[Kind.PERCENT]})
+        self.int = add({"num_format": NUM_FORMAT[Kind.INT]})
+        self.days_left = add({"num_format": NUM_FORMAT[Kind.DAYS_LEFT]})
+        self.late = add({"num_format": NUM_FORMAT[Kind.DAYS_LATE], "bold": True, "font_color": excel.LATE_COLOUR})
         self.link = add({"font_color": "#1565C0", "underline": 1})
         self.band = {b: add({"bg_color": bg, "font_color": fg, "bold": True}) for b, (bg, fg) in BAND_FILL.items()}
         self.label = add({"bold": False})
@@ -75,7 +71,7 @@ class _Formats:
 def _write_table(book: xlsxwriter.Workbook, table: Table, fmt: _Formats) -> None:
     ws = book.add_worksheet(table.sheet)
     if table.loud:
-        ws.set_tab_color("#C62828")
+        ws.set_tab_color(excel.LOUD_FILL)
         ws.set_row(0, 36)
     if table.loud:
         ws.merge_range(0, 0, 0, len(table.columns) - 1, table.caption, fmt.loud)
@@ -117,16 +113,15 @@ def _cell_writer(ws, kind: Kind, fmt: _Formats, links: list[int]) -> Callable[[i
         ws.write_string(r, c, v, fmt.band.get(v, fmt.text))
 
     def link(r: int, c: int, v: Link) -> None:
-        url = "external:" + v.target
-        if len(url) > MAX_URL or "#" in v.target or links[0] >= MAX_LINKS:  # Excel cannot link it: the name only
+        if not excel.linkable(v.target) or links[0] >= excel.MAX_LINKS:  # Excel cannot link it: the name only
             text(r, c, v.text)
         else:
             links[0] += 1
-            ws.write_url(r, c, url, fmt.link, string=str(v.text) or v.target, tip=v.target)
+            ws.write_url(r, c, "external:" + v.target, fmt.link, string=str(v.text) or v.target, tip=v.target)
 
     return {Kind.TEXT: text, Kind.INT: number(fmt.int), Kind.DAYS_LEFT: number(fmt.days_left), Kind.MONEY: number(fmt.money),
             Kind.PERCENT: number(fmt.percent), Kind.DATE: date, Kind.DAYS_LATE: late, Kind.BAND: band,
-            Kind.LINK: link}[kind]
+            Kind.LINK: link, Kind.FILE: text}[kind]
 
 
 # -- the dashboard -------------------------------------------------------------------------------------------
@@ -160,8 +155,10 @@ def _write_dashboard(book: xlsxwriter.Workbook, board: Dashboard, fmt: _Formats)
                 ws.write_number(row + k, c, values[k - 1], fmt.int)
         row += len(chart.categories) + 2
         side = i % 2
-        height = _chart_height(chart)
-        ws.insert_chart(0, 6, _chart(book, chart, first), {"x_offset": 10 + side * 560, "y_offset": placed[side]})
+        height = chart_height(chart)
+        rows = (first + 1, first + max(1, len(chart.categories)))
+        ws.insert_chart(0, 6, dashboard_chart(book, chart, rows, range(1, len(chart.series) + 1)),
+                        {"x_offset": 10 + side * 560, "y_offset": placed[side]})
         placed[side] += height + 20
     _print_setup(ws)
     ws.activate()
@@ -173,16 +170,21 @@ def _print_setup(ws) -> None:
     ws.fit_to_pages(1, 0)  # one page wide, as long as it takes
 
 
-def _chart_height(chart: Chart) -> int:
+def chart_height(chart: Chart) -> int:
     return max(300, 70 + 22 * len(chart.categories)) if chart.kind == "bar" else 300
 
 
-def _chart(book: xlsxwriter.Workbook, spec: Chart, first: int):
+CHART_WIDTH = 540
+
+
+def dashboard_chart(book: xlsxwriter.Workbook, spec: Chart, rows: tuple[int, int], columns):
+    """The chart of ``spec`` with its categories in column A and its series in ``columns`` of the Dashboard,
+    rows ``rows`` (first and last, 0-based): also used by the Rust writer, whose charts cannot be coloured."""
     chart = book.add_chart({"type": spec.kind, **({"subtype": "stacked"} if spec.stacked else {})})
-    last = first + max(1, len(spec.categories))
-    for c, (name, _) in enumerate(spec.series, start=1):
-        series = {"name": ["Dashboard", first, c], "categories": ["Dashboard", first + 1, 0, last, 0],
-                  "values": ["Dashboard", first + 1, c, last, c], "gap": 60,
+    first, last = rows
+    for (name, _), c in zip(spec.series, columns):
+        series = {"name": name, "categories": ["Dashboard", first, 0, last, 0],
+                  "values": ["Dashboard", first, c, last, c], "gap": 60,
                   "fill": {"color": SERIES_COLOUR.get(name, "#1E88E5")}, "border": {"none": True}}
         if len(spec.series) == 1 and spec.categories == BANDS:  # one bar per band, in its colour
             series["points"] = [{"fill": {"color": SERIES_COLOUR[b]}} for b in BANDS]
@@ -196,5 +198,5 @@ def _chart(book: xlsxwriter.Workbook, spec: Chart, first: int):
         chart.set_y_axis({"reverse": True})
     else:
         chart.set_y_axis(value_axis)
-    chart.set_size({"width": 540, "height": _chart_height(spec)})
+    chart.set_size({"width": CHART_WIDTH, "height": chart_height(spec)})
     return chart

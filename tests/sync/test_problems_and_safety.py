@@ -1,5 +1,6 @@
 """What must never go wrong: a bad plan stops nothing and is said loudly, text from plans never becomes a
-formula, an interrupted write leaves the old roll-up, and no row is ever dropped to fit a sheet."""
+formula, an interrupted write leaves the old roll-up, and no row is ever dropped to fit a sheet. The ones that
+depend on how a workbook is written run with each writer (the ``writer`` fixture)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from typer.testing import CliRunner
 
 from mapsheet.cli import app
 from mapsheet.fill import PlanDraft, write_plan
-from mapsheet.sync import sync, xlsx
+import mapsheet.sync
+from mapsheet.sync import excel, sync
 
 from .conftest import TODAY, RollupBook
 
@@ -82,7 +84,7 @@ def keep_as_text(path: Path) -> None:
     wb.save(path)
 
 
-def test_text_from_plans_never_becomes_a_formula(tmp_path):
+def test_text_from_plans_never_becomes_a_formula(tmp_path, writer):
     draft = PlanDraft(
         overview={"deal": INJECTIONS[0], "customer": INJECTIONS[1], "seller_owner": INJECTIONS[3],
                   "close_date": TODAY + dt.timedelta(days=30)},
@@ -97,7 +99,7 @@ def test_text_from_plans_never_becomes_a_formula(tmp_path):
     plan = write_plan(draft, tmp_path / "plans" / "evil.xlsx")
     keep_as_text(plan)
     out = tmp_path / "rollup.xlsx"
-    sync([tmp_path / "plans"], out, today=TODAY, csv=tmp_path / "csv")
+    sync([tmp_path / "plans"], out, today=TODAY, csv=tmp_path / "csv", writer=writer)
     book = RollupBook(out)
     assert not [c.coordinate for c in book.cells() if c.data_type == "f"]
     texts = {c.value for c in book.cells() if isinstance(c.value, str)}
@@ -108,23 +110,42 @@ def test_text_from_plans_never_becomes_a_formula(tmp_path):
         assert not any("<f>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
 
 
-def test_an_interrupted_write_leaves_the_old_rollup(plans_dir, tmp_path):
-    out = tmp_path / "out" / "rollup.xlsx"
-    sync([plans_dir], out, today=TODAY)
-    before = out.read_bytes()
-    started = tmp_path / "writing"
-    # A sync that is killed while it writes the Actions sheet (a day later, so it must rewrite the roll-up).
-    script = f"""
-import datetime as dt, pathlib, time
-from mapsheet.sync import sync, xlsx
+# Where each writer is stopped: XlsxWriter after it wrote the Actions sheet, rust once the sheets are written
+# (into memory) and before the package reaches the temporary file.
+SLOW_WRITE = {
+    "xlsxwriter": """
+from mapsheet.sync import xlsx
 real = xlsx._write_table
 def slow(book, table, fmt):
     real(book, table, fmt)
     if table.sheet == "Actions":
-        pathlib.Path({str(started)!r}).touch()
+        pathlib.Path(STARTED).touch()
         time.sleep(60)
 xlsx._write_table = slow
-sync([{str(plans_dir)!r}], {str(out)!r}, today=dt.date(2026, 11, 28), jobs=1)
+""",
+    "rust": """
+from mapsheet.sync import xlsx_rust
+real = xlsx_rust._write_book
+def slow(book, target):
+    real(book, target)
+    pathlib.Path(STARTED).touch()
+    time.sleep(60)
+xlsx_rust._write_book = slow
+"""}
+
+
+def test_an_interrupted_write_leaves_the_old_rollup(plans_dir, tmp_path, writer):
+    out = tmp_path / "out" / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY, writer=writer)
+    before = out.read_bytes()
+    started = tmp_path / "writing"
+    # A sync that is killed while it writes the roll-up (a day later, so it must rewrite the roll-up).
+    script = f"""
+import datetime as dt, pathlib, time
+STARTED = {str(started)!r}
+{SLOW_WRITE[writer]}
+from mapsheet.sync import sync
+sync([{str(plans_dir)!r}], {str(out)!r}, today=dt.date(2026, 11, 28), jobs=1, writer={writer!r})
 """
     proc = subprocess.Popen([sys.executable, "-c", script])
     try:
@@ -144,14 +165,14 @@ sync([{str(plans_dir)!r}], {str(out)!r}, today=dt.date(2026, 11, 28), jobs=1)
     # for a plan, and never replaces the roll-up.
     visible = sorted(p.name for p in out.parent.iterdir() if not p.name.startswith("."))
     assert visible == ["rollup.history.sqlite", "rollup.xlsx"], visible
-    report = sync([plans_dir], out, today=dt.date(2026, 11, 28))  # the history is as before the kill
+    report = sync([plans_dir], out, today=dt.date(2026, 11, 28), writer=writer)  # the history is as before
     assert report.written and RollupBook(out).caption("Changes").startswith("Since the last sync")
 
 
-def test_rows_past_a_sheets_limit_continue_on_another_sheet(plans_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx, "EXCEL_MAX_ROWS", 102)  # 100 data rows a sheet, for the test
+def test_rows_past_a_sheets_limit_continue_on_another_sheet(plans_dir, tmp_path, monkeypatch, writer):
+    monkeypatch.setattr(excel, "EXCEL_MAX_ROWS", 102)  # 100 data rows a sheet, for the test
     out = tmp_path / "rollup.xlsx"
-    report = sync([plans_dir], out, today=TODAY)
+    report = sync([plans_dir], out, today=TODAY, writer=writer)
     book = RollupBook(out)
     parts = [n for n in book.book.sheetnames if n == "Actions" or n.startswith("Actions (")]
     assert len(parts) == -(-report.rows["Actions"] // 100) >= 3
@@ -161,12 +182,28 @@ def test_rows_past_a_sheets_limit_continue_on_another_sheet(plans_dir, tmp_path,
     assert max(book.sheet(n).max_row for n in book.book.sheetnames) <= 102
 
 
-def test_links_past_excels_limit_stay_as_names(plans_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx, "MAX_LINKS", 5)  # Excel's 65,530 links a sheet, made small for the test
+def test_links_past_excels_limit_stay_as_names(plans_dir, tmp_path, monkeypatch, writer):
+    monkeypatch.setattr(excel, "MAX_LINKS", 5)  # Excel's 65,530 links a sheet, made small for the test
+    out = tmp_path / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY, writer=writer)
+    book = RollupBook(out)
+    rows = book.rows("Deals")
+    assert sum(len(book.links("Deals", r)) for r in range(3, len(rows) + 3)) == 5
+    assert len(rows) == 25 and all(r["Deal"] and r["Plan file"] for r in rows)  # every deal keeps its name and file
+
+
+def test_an_unknown_writer_is_a_clear_error(plans_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv(excel.ENV, "openpyxl")
+    result = runner.invoke(app, ["sync", str(plans_dir), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2 and "unknown roll-up writer 'openpyxl'" in result.output
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_without_rustpy_the_default_falls_back_to_xlsxwriter(plans_dir, tmp_path, monkeypatch):
+    monkeypatch.delenv(excel.ENV, raising=False)
+    monkeypatch.setitem(sys.modules, "rustpy_xlsxwriter", None)  # import fails, as on a platform without its wheel
+    monkeypatch.delitem(sys.modules, "mapsheet.sync.xlsx_rust", raising=False)
+    monkeypatch.delattr(mapsheet.sync, "xlsx_rust", raising=False)
     out = tmp_path / "rollup.xlsx"
     sync([plans_dir], out, today=TODAY)
-    book = RollupBook(out)
-    ws = book.sheet("Deals")
-    cells = [ws.cell(r, 1) for r in range(3, ws.max_row + 1)]
-    assert sum(1 for c in cells if c.hyperlink) == 5
-    assert all(c.value for c in cells) and len(cells) == 25  # every deal keeps its name
+    assert RollupBook(out).sheet("Deals")["A3"].hyperlink is not None  # XlsxWriter links the deal's name

@@ -1,8 +1,10 @@
-"""Each sheet of the roll-up, on the 25 demo plans (seed 7, judged on 2026-11-27): what a manager reads."""
+"""Each sheet of the roll-up, on the 25 demo plans (seed 7, judged on 2026-11-27): what a manager reads,
+written by each writer (the ``synced`` fixture)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote
@@ -40,15 +42,19 @@ def test_every_plan_is_one_deal_row_worst_band_first(synced, sample_plans):
         assert 0 <= row["Score"] <= 100 and row["Grade"]
 
 
-def test_deal_names_link_to_their_plans(synced):
+def test_every_deal_links_to_its_plan(synced):
     _, out, book = synced
     ws = book.sheet("Deals")
+    headers = book.headers("Deals")
     for row in range(3, ws.max_row + 1):
-        cell = ws.cell(row, 1)
-        assert cell.hyperlink is not None, cell.coordinate
+        links = book.links("Deals", row)
+        assert len(links) == 1, row  # on the deal's name (XlsxWriter) or its plan file (rust)
         # Stored as Excel stores a relative link: Windows separators, URL-quoted.
-        target = unquote(cell.hyperlink.target).replace("\\", "/")
+        target = unquote(links[0]).replace("\\", "/")
         assert (out.parent / target).resolve().is_file(), target
+        assert target == ws.cell(row, headers.index("Plan file") + 1).value.replace("\\", "/")
+    problems = book.sheet("Problems")
+    assert all(len(book.links("Problems", r)) == 1 for r in range(3, problems.max_row + 1))
 
 
 def test_band_cells_are_coloured_by_band(synced):
@@ -58,7 +64,8 @@ def test_band_cells_are_coloured_by_band(synced):
     fills = {}
     for row in range(3, ws.max_row + 1):
         cell = ws.cell(row, band_col)
-        fills.setdefault(cell.value, set()).add(cell.fill.fgColor.rgb)
+        fills.setdefault(cell.value, set()).add(book.fill(cell))
+    assert None not in set().union(*fills.values())
     assert set(fills) == {"On track", "At risk", "Off track"}
     assert all(len(colours) == 1 for colours in fills.values())
     assert len({next(iter(c)) for c in fills.values()}) == 3  # three different colours
@@ -133,6 +140,21 @@ def test_dashboard_figures_and_charts(synced, sample_plans):
     titles = {t for t in ("Plans by health band", "Plans by owner and band", "Close dates by month",
                           "Overdue actions by party") if any(t in c for c in charts)}
     assert len(charts) == 4 and len(titles) == 4
+    # Each chart draws the numbers beside it, in the band colours: categories and values from the sheet.
+    band_chart = next(c for c in charts if "Plans by health band" in c)
+    categories, values = (_cells(ws, ref) for ref in re.findall(r"<c:f>(.*?)</c:f>", band_chart)[-2:])
+    assert categories == ["On track", "At risk", "Off track"]
+    assert values == [figures[band] for band in categories]
+    assert all(colour in band_chart for colour in ("43A047", "F9A825", "E53935"))
+    for chart in charts:
+        for ref in re.findall(r"<c:cat>.*?<c:f>(.*?)</c:f>", chart, re.S):
+            assert all(isinstance(v, str) and v for v in _cells(ws, ref)), ref
+
+
+def _cells(ws, ref: str) -> list:
+    """The values of a one-column range such as Dashboard!$A$20:$A$22."""
+    col, first, last = re.fullmatch(r"Dashboard!\$([A-Z]+)\$(\d+):\$[A-Z]+\$(\d+)", ref).groups()
+    return [ws[f"{col}{r}"].value for r in range(int(first), int(last) + 1)]
 
 
 def test_sheets_have_frozen_headers_filters_and_formats(synced):

@@ -1,0 +1,261 @@
+"""Write a ``Rollup`` as an .xlsx workbook with rustpy-xlsxwriter (Rust's rust_xlsxwriter underneath), one of
+the two writers behind ``excel.write_rollup`` (the other is ``xlsx``; what they share is in ``excel``).
+
+rustpy-xlsxwriter takes whole sheets, not cells: a sheet is one table (a header row and records streamed
+from a generator, in constant memory), merged cells above the header, and per column a width, a format,
+conditional formats and links. The rows are written in Rust, about ten times faster than XlsxWriter writes
+them from Python (benchmarks/README.md). What it cannot do, and what this writer does instead:
+
+- A cell's own format (a band's fill, a late count in bold red): a conditional format on the column, which
+  Excel and LibreOffice show the same.
+- A link that shows another text (a deal's name opening its plan): a link shows its own target, so the
+  plan's path is the link (the Plan file column of Deals); deal names stay plain text.
+- Cells outside the one table (the Dashboard): the Dashboard is one table, the figures and then the numbers
+  of each chart under its title.
+- Charts with their own ranges and colours: its charts span the whole table, in the default palette (Off
+  track would be green). This writer keeps a small part of XlsxWriter: rustpy-xlsxwriter places and sizes
+  four charts (and writes their drawing), then their four chart parts are replaced by the ones XlsxWriter
+  draws from the same cells (``_swap_charts``; the package is rewritten once, about 0.2 s for 1,000 plans).
+  A package that does not hold them where expected is written with XlsxWriter instead, with a warning.
+- Document properties (title, comments) are not written.
+
+Safety: every value reaches Rust as a Python ``str``, ``int``, ``float`` or ``date``, and rust_xlsxwriter writes
+every ``str`` as a text cell (checked: text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return stays text; tests/sync read the file back). Only the Plan file column is a link column, and only
+paths this writer made into ``file:///`` links become links there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import warnings
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Callable, Iterator, NamedTuple
+
+import xlsxwriter
+from rustpy_xlsxwriter import Format, write_worksheets
+
+from ..safeio import atomic_write
+from . import excel, xlsx
+from .excel import BAND_FILL, HEADER_ROWS, NUM_FORMAT
+from .tables import Chart, Dashboard, Kind, Rollup, Table
+
+LINK_COLUMNS = (Kind.FILE,)
+
+
+def write_rollup(rollup: Rollup, path: Path) -> Path:
+    """Write the roll-up workbook to ``path`` atomically (an interrupted write leaves the old file)."""
+    return atomic_write(path, lambda tmp: _write(rollup, tmp))
+
+
+def _write(rollup: Rollup, target: Path) -> None:
+    fmt = _Formats()
+    book = _Book()
+    charts = _dashboard(book, rollup.dashboard, fmt)
+    for table in rollup.tables:
+        for part in excel.parts(table):
+            _table(book, part, fmt)
+    package = io.BytesIO()  # the zip, compressed: about 1.5 MB for 1,000 plans (rows go through temporary files)
+    _write_book(book, package)
+    if not _swap_charts(package.getvalue(), charts, target):
+        warnings.warn("rustpy-xlsxwriter did not write the Dashboard's charts where expected: the roll-up is "
+                      "written with XlsxWriter instead", RuntimeWarning, stacklevel=2)
+        xlsx.write_workbook(rollup, target)
+
+
+def _write_book(book: "_Book", target) -> None:
+    write_worksheets(book.sheets, target, **book.options)
+
+
+class _Book:
+    """Sheets and their options, gathered as write_worksheets takes them: {option: {sheet: value}}."""
+
+    def __init__(self):
+        self.sheets: list[tuple[str, Any]] = []
+        self.options: dict[str, dict[str, Any]] = defaultdict(dict)
+
+    def add(self, name: str, records, **options: Any) -> None:
+        self.sheets.append((name, records))
+        for option, value in options.items():
+            if value is not None:
+                self.options[option][name] = value
+
+
+class _Formats:
+    def __init__(self):
+        self.title = Format().set_bold().set_font_size(15)
+        self.caption = Format().set_italic().set_font_color(excel.CAPTION_COLOUR)
+        self.loud = (Format().set_bold().set_font_color("#FFFFFF").set_background_color(excel.LOUD_FILL)
+                     .set_font_size(12).set_text_wrap().set_align("vcenter"))
+        self.header = (Format().set_bold().set_background_color(excel.HEADER_FILL).set_border_bottom("thin")
+                       .set_text_wrap().set_align("top"))
+        self.section = Format().set_bold()  # a row format reaches across the sheet: no fill under the charts
+        self.column = {kind: Format().set_num_format(code) for kind, code in NUM_FORMAT.items()}
+        self.column[Kind.DATE].set_align("left")
+        self.late = Format().set_bold().set_font_color(excel.LATE_COLOUR)
+        self.late_figure = Format().set_bold().set_font_color(excel.LATE_COLOUR).set_num_format(NUM_FORMAT[Kind.INT])
+        self.money = Format().set_num_format(NUM_FORMAT[Kind.MONEY])
+        self.band = {b: Format().set_background_color(bg).set_font_color(fg).set_bold() for b, (bg, fg) in BAND_FILL.items()}
+
+
+# -- the sheets ----------------------------------------------------------------------------------------------
+
+def _table(book: _Book, table: Table, fmt: _Formats) -> None:
+    last = max(1, len(table.columns) - 1)  # a merge needs two cells
+    caption = (0, 0, 0, last, table.caption, fmt.loud if table.loud else fmt.caption)
+    conditional = {}
+    for column in table.columns:
+        if column.kind is Kind.DAYS_LATE:
+            conditional[column.header] = {"type": "cell", "criteria": ">", "value": 0, "format": fmt.late}
+        elif column.kind is Kind.BAND:
+            conditional[column.header] = [{"type": "text", "criteria": "begins_with", "value": band, "format": f}
+                                          for band, f in fmt.band.items()]
+    book.add(table.sheet, _records(table), header_row=HEADER_ROWS - 1, merge_ranges=[caption],
+             row_heights={0: 36, 1: 32} if table.loud else {1: 32},
+             column_widths=[c.width for c in table.columns], header_format=fmt.header,
+             column_formats=[fmt.column.get(c.kind) for c in table.columns],
+             conditional_formats=conditional or None,
+             url_columns=[c.header for c in table.columns if c.kind in LINK_COLUMNS] or None,
+             freeze_panes={"row": HEADER_ROWS, "col": 1 if table.columns[0].kind is Kind.LINK else 0},
+             autofilter=True, page_setup=_PRINT | {"repeat_rows": (0, HEADER_ROWS - 1)},
+             sheet_view={"tab_color": excel.LOUD_FILL} if table.loud else None)
+
+
+_PRINT = {"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0)}  # A4, one page wide, as long as it takes
+
+
+def _records(table: Table) -> Iterator[dict]:
+    """The rows as records, each value as Rust should write it; an empty table still gets its header row."""
+    headers = [c.header for c in table.columns]
+    links = [0]  # links written on this sheet
+    convert = [(i, f) for i, f in enumerate(_converter(c.kind, links) for c in table.columns) if f is not None]
+    if not table.rows:
+        yield dict.fromkeys(headers)
+        return
+    for row in table.rows:
+        values = list(row)
+        for i, f in convert:
+            values[i] = f(values[i])
+        yield dict(zip(headers, values))
+
+
+def _text(v: Any) -> str | None:
+    return None if v is None or v == "" else v if type(v) is str else str(v)
+
+
+def _number(v: Any) -> Any:
+    return v if type(v) in (int, float) else _text(v)
+
+
+def _date(v: Any) -> Any:
+    return v if isinstance(v, dt.date) else _text(v)
+
+
+def _converter(kind: Kind, links: list[int]) -> Callable[[Any], Any] | None:
+    def file(v: Any) -> str | None:
+        v = _text(v)
+        if v is None or not excel.linkable(v) or links[0] >= excel.MAX_LINKS:
+            return v  # not a URL, so Rust writes it as text
+        links[0] += 1
+        url = v.replace("\\", "/")
+        return ("file://" if url.startswith("/") else "file:///") + url
+
+    if kind in (Kind.TEXT, Kind.BAND):
+        return _text
+    if kind is Kind.DATE:
+        return _date
+    if kind is Kind.LINK:
+        return lambda v: None if v is None else _text(v.text)
+    if kind is Kind.FILE:
+        return file
+    return _number
+
+
+# -- the dashboard -------------------------------------------------------------------------------------------
+
+class _Chart(NamedTuple):
+    spec: Chart
+    rows: tuple[int, int]  # first and last sheet row of its numbers (0-based)
+    columns: list[int]  # the sheet column of each series
+
+
+def _dashboard(book: _Book, board: Dashboard, fmt: _Formats) -> list[_Chart]:
+    """One table: the figures, then each chart's numbers under its title; the charts to its right."""
+    series = list(dict.fromkeys(name for chart in board.charts if len(chart.series) > 1 for name, _ in chart.series))
+    headers = ["Figure", "Value", *series]
+    rows: list[dict] = [{"Figure": label, "Value": value} for label, value, _ in board.figures]
+    first_row = HEADER_ROWS + 1  # sheet row of the first record
+    sections, charts = [], []
+    for chart in board.charts:
+        rows.append({})
+        sections.append(first_row + len(rows))
+        rows.append({"Figure": chart.title})
+        single = len(chart.series) == 1
+        columns = [1] if single else [headers.index(name) for name, _ in chart.series]
+        charts.append(_Chart(chart, (sections[-1] + 1, sections[-1] + max(1, len(chart.categories))), columns))
+        for k, category in enumerate(chart.categories):
+            rows.append({"Figure": category, **{headers[c]: values[k] for (_, values), c in zip(chart.series, columns)}})
+    # A figure's format is its row's (no column format, which would win over it): money, or red when late.
+    figure_formats = {first_row + i: fmt.money if kind is Kind.MONEY else fmt.late_figure
+                      for i, (_, value, kind) in enumerate(board.figures)
+                      if kind is Kind.MONEY or (kind is Kind.DAYS_LATE and value)}
+    last = len(headers) - 1
+    merges = [(0, 0, 0, last, board.title, fmt.title)]
+    if board.alert:
+        merges.append((1, 0, 1, last, board.alert + " See the Problems sheet.", fmt.loud))
+    book.add("Dashboard", [dict.fromkeys(headers) | r for r in rows], header_row=HEADER_ROWS, merge_ranges=merges,
+             row_heights={1: 48} if board.alert else None, column_widths=[38, 13] + [13] * len(series),
+             header_format=fmt.header, row_formats=figure_formats | {r: fmt.section for r in sections},
+             charts=_placeholders(charts, len(headers) + 1), page_setup=_PRINT)
+    return charts
+
+
+def _placeholders(charts: list[_Chart], col: int) -> list[dict]:
+    """Charts where XlsxWriter's will go: rustpy-xlsxwriter places and sizes them (the drawing), and
+    ``_swap_charts`` replaces what it cannot draw (the ranges and the band colours)."""
+    placed = {0: HEADER_ROWS + 1, 1: HEADER_ROWS + 1}  # chart column -> next free row (20 px each)
+    out = []
+    for i, chart in enumerate(charts):
+        side, height = i % 2, xlsx.chart_height(chart.spec)
+        out.append({"type": "column", "series": ["Value"], "categories": "Figure", "title": chart.spec.title,
+                    "row": placed[side], "col": col + side * 9, "width": xlsx.CHART_WIDTH, "height": height,
+                    "legend": False})
+        placed[side] += -(-(height + 20) // 20)
+    return out
+
+
+def _chart_parts(charts: list[_Chart]) -> list[bytes]:
+    """The charts as XlsxWriter draws them (colours, ranges, labels), one chart part each, in order."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = book.add_worksheet("Dashboard")
+    for chart in charts:  # the numbers too, so that each chart part carries them as its cache
+        first = chart.rows[0]
+        for k, category in enumerate(chart.spec.categories):
+            ws.write_string(first + k, 0, category)
+            for (_, values), c in zip(chart.spec.series, chart.columns):
+                ws.write_number(first + k, c, values[k])
+        ws.insert_chart(0, 0, xlsx.dashboard_chart(book, chart.spec, chart.rows, chart.columns))
+    book.close()
+    with zipfile.ZipFile(buffer) as z:
+        return [z.read(f"xl/charts/chart{n}.xml") for n in range(1, len(charts) + 1)]
+
+
+def _swap_charts(package: bytes, charts: list[_Chart], target: Path) -> bool:
+    """Write ``package`` to ``target`` with its chart parts replaced by XlsxWriter's; False (nothing written)
+    when the package does not hold the charts where expected."""
+    names = [f"xl/charts/chart{n}.xml" for n in range(1, len(charts) + 1)]
+    parts = dict(zip(names, _chart_parts(charts)))
+    with zipfile.ZipFile(io.BytesIO(package)) as src:
+        known = set(src.namelist())
+        for name, chart in zip(names, charts):
+            title = f">{chart.spec.title}<".encode()
+            if name not in known or title not in src.read(name) or title not in parts[name]:
+                return False
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            for info in src.infolist():
+                out.writestr(info.filename, parts.get(info.filename) or src.read(info))
+    return True
