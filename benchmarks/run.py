@@ -4,6 +4,7 @@
     python benchmarks/run.py sync       # full sync of 1,000 plans vs a plain pandas consolidation
     python benchmarks/run.py resync     # a re-sync where nothing changed vs a full sync
     python benchmarks/run.py memory     # peak memory of a sync of 10,000 plans
+    python benchmarks/run.py write      # writing the 1,000-plan roll-up, in process, with each .xlsx writer
 
 The generated plans are kept in benchmarks/.data/ between runs (1,000 sample plans take about 80 s to
 write). The 10,000 plans are the 1,000 hard-linked ten times into subfolders under other names: same
@@ -118,6 +119,42 @@ def bench_memory(work: Path) -> dict:
     return {"seconds": elapsed, "largest_mb": largest, "tree_mb": tree_peak}
 
 
+# Builds the roll-up of the plans once (as a sync does), then times each writer on it: the median of three.
+WRITE_SCRIPT = """
+import datetime as dt, statistics, sys, time
+from pathlib import Path
+from mapsheet.sync import excel, run
+write, captured = excel.write_rollup, []
+excel.write_rollup = lambda rollup, path, writer=None: captured.append(rollup)
+work = Path(sys.argv[2])
+run.sync([sys.argv[1]], work / "rollup.xlsx", today=dt.date.fromisoformat(sys.argv[3]), history=work / "h.sqlite")
+rollup = captured[0]
+print(sum(len(t.rows) for t in rollup.tables), sum(len(t.rows) * len(t.columns) for t in rollup.tables))
+for writer in excel.WRITERS:
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        write(rollup, work / f"{writer}.xlsx", writer)
+        times.append(time.perf_counter() - start)
+    print(writer, statistics.median(times), (work / f"{writer}.xlsx").stat().st_size)
+"""
+
+
+def bench_write(work: Path) -> dict:
+    folder = plans(1000)
+    (work / "write").mkdir()
+    proc = subprocess.run([sys.executable, "-c", WRITE_SCRIPT, str(folder), str(work / "write"), TODAY.isoformat()],
+                          capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"the write benchmark failed:\n{proc.stderr}")
+    lines = proc.stdout.split("\n")
+    rows, cells = map(int, lines[0].split())
+    times = {name: (float(t), int(size)) for name, t, size in (ln.split() for ln in lines[1:] if ln)}
+    print(f"writing the 1,000-plan roll-up ({rows:,} rows, {cells:,} cells), in process, median of 3: " +
+          ", ".join(f"{name} {t:.2f} s ({size / 1e6:.1f} MB)" for name, (t, size) in times.items()))
+    return {name: t for name, (t, _) in times.items()}
+
+
 def _sample_tree(proc: subprocess.Popen) -> float:
     peak = 0.0
 
@@ -151,7 +188,7 @@ def _verdict(ok: bool) -> str:
     return "OK" if ok else "MISSED"
 
 
-BENCHES = {"sync": bench_sync, "resync": bench_resync, "memory": bench_memory}
+BENCHES = {"sync": bench_sync, "resync": bench_resync, "memory": bench_memory, "write": bench_write}
 
 
 def main(argv: list[str]) -> int:

@@ -246,7 +246,8 @@ def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) ->
         link = links[s["path"]]
         if s["error"]:
             unreadable += 1
-            rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"], link.target))
+            rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"],
+                         link.target))
         elif s["drift"]:
             drifted += 1
             rows += [(link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail, link.target)

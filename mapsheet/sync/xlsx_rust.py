@@ -9,7 +9,7 @@ them from Python (benchmarks/README.md). What it cannot do, and what this writer
 - A cell's own format (a band's fill, a late count in bold red): a conditional format on the column, which
   Excel and LibreOffice show the same.
 - A link that shows another text (a deal's name opening its plan): a link shows its own target, so the
-  plan's path is the link (the Plan file column of Deals); deal names stay plain text.
+  plan's path is the link (the Plan file column of Deals, Changes and Problems); names stay plain text.
 - Cells outside the one table (the Dashboard): the Dashboard is one table, the figures and then the numbers
   of each chart under its title.
 - Charts with their own ranges and colours: its charts span the whole table, in the default palette (Off
@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import shutil
 import warnings
 import zipfile
 from collections import defaultdict
@@ -44,6 +46,7 @@ from .excel import BAND_FILL, HEADER_ROWS, NUM_FORMAT
 from .tables import Chart, Dashboard, Kind, Rollup, Table
 
 LINK_COLUMNS = (Kind.FILE,)
+_URL = re.compile(r"(?i)(https?|ftps?|file)://|mailto:|internal:")  # what rust_xlsxwriter takes for a link
 
 
 def write_rollup(rollup: Rollup, path: Path) -> Path:
@@ -58,7 +61,7 @@ def _write(rollup: Rollup, target: Path) -> None:
     for table in rollup.tables:
         for part in excel.parts(table):
             _table(book, part, fmt)
-    package = io.BytesIO()  # the zip, compressed: about 1.5 MB for 1,000 plans (rows go through temporary files)
+    package = io.BytesIO()  # the zip, compressed: about 2 MB for 1,000 plans (rows go through temporary files)
     _write_book(book, package)
     if not _swap_charts(package.getvalue(), charts, target):
         warnings.warn("rustpy-xlsxwriter did not write the Dashboard's charts where expected: the roll-up is "
@@ -96,9 +99,11 @@ class _Formats:
         self.column = {kind: Format().set_num_format(code) for kind, code in NUM_FORMAT.items()}
         self.column[Kind.DATE].set_align("left")
         self.late = Format().set_bold().set_font_color(excel.LATE_COLOUR)
-        self.late_figure = Format().set_bold().set_font_color(excel.LATE_COLOUR).set_num_format(NUM_FORMAT[Kind.INT])
+        self.late_figure = (Format().set_bold().set_font_color(excel.LATE_COLOUR)
+                            .set_num_format(NUM_FORMAT[Kind.INT]))
         self.money = Format().set_num_format(NUM_FORMAT[Kind.MONEY])
-        self.band = {b: Format().set_background_color(bg).set_font_color(fg).set_bold() for b, (bg, fg) in BAND_FILL.items()}
+        self.band = {b: Format().set_background_color(bg).set_font_color(fg).set_bold()
+                     for b, (bg, fg) in BAND_FILL.items()}
 
 
 # -- the sheets ----------------------------------------------------------------------------------------------
@@ -158,7 +163,8 @@ def _converter(kind: Kind, links: list[int]) -> Callable[[Any], Any] | None:
     def file(v: Any) -> str | None:
         v = _text(v)
         if v is None or not excel.linkable(v) or links[0] >= excel.MAX_LINKS:
-            return v  # not a URL, so Rust writes it as text
+            # Written as text: Rust links only what parses as a URL, so a folder named "mailto:x" gets "./".
+            return "./" + v if v and _URL.match(v) else v
         links[0] += 1
         url = v.replace("\\", "/")
         return ("file://" if url.startswith("/") else "file:///") + url
@@ -197,7 +203,8 @@ def _dashboard(book: _Book, board: Dashboard, fmt: _Formats) -> list[_Chart]:
         columns = [1] if single else [headers.index(name) for name, _ in chart.series]
         charts.append(_Chart(chart, (sections[-1] + 1, sections[-1] + max(1, len(chart.categories))), columns))
         for k, category in enumerate(chart.categories):
-            rows.append({"Figure": category, **{headers[c]: values[k] for (_, values), c in zip(chart.series, columns)}})
+            rows.append({"Figure": category,
+                         **{headers[c]: values[k] for (_, values), c in zip(chart.series, columns)}})
     # A figure's format is its row's (no column format, which would win over it): money, or red when late.
     figure_formats = {first_row + i: fmt.money if kind is Kind.MONEY else fmt.late_figure
                       for i, (_, value, kind) in enumerate(board.figures)
@@ -257,5 +264,10 @@ def _swap_charts(package: bytes, charts: list[_Chart], target: Path) -> bool:
                 return False
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for info in src.infolist():
-                out.writestr(info.filename, parts.get(info.filename) or src.read(info))
+                if info.filename in parts:
+                    out.writestr(info.filename, parts[info.filename])
+                else:  # streamed: a sheet of 10,000 plans is over 100 MB of XML
+                    big = info.file_size >= zipfile.ZIP64_LIMIT
+                    with src.open(info) as part, out.open(info.filename, "w", force_zip64=big) as copy:
+                        shutil.copyfileobj(part, copy, 1 << 20)
     return True

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from mapsheet.cli import app
@@ -207,3 +208,17 @@ def test_without_rustpy_the_default_falls_back_to_xlsxwriter(plans_dir, tmp_path
     out = tmp_path / "rollup.xlsx"
     sync([plans_dir], out, today=TODAY)
     assert RollupBook(out).sheet("Deals")["A3"].hyperlink is not None  # XlsxWriter links the deal's name
+
+
+def test_a_rust_package_without_its_charts_is_written_by_xlsxwriter(plans_dir, tmp_path, monkeypatch):
+    """Should rustpy-xlsxwriter ever write the Dashboard's charts elsewhere, the roll-up is still whole."""
+    from mapsheet.sync import xlsx_rust
+
+    monkeypatch.setattr(xlsx_rust, "_placeholders", lambda charts, col: [])  # no chart parts to replace
+    out = tmp_path / "rollup.xlsx"
+    with pytest.warns(RuntimeWarning, match="written with XlsxWriter instead"):
+        sync([plans_dir], out, today=TODAY, writer="rust")
+    book = RollupBook(out)
+    assert book.sheet("Deals")["A3"].hyperlink is not None and len(book.rows("Deals")) == 25
+    with zipfile.ZipFile(out) as z:
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 4
