@@ -7,6 +7,7 @@ hidden files and mapsheet's own temporary files are never taken for plans.
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 
 from .errors import MapsheetError
@@ -15,9 +16,22 @@ PLAN_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def is_candidate(path: Path) -> bool:
-    name = path.name
-    return (path.suffix.lower() in PLAN_SUFFIXES and not name.startswith(("~$", ".~lock", "."))
-            and not name.endswith(".tmp"))
+    return _candidate_name(path.name)
+
+
+def _candidate_name(name: str) -> bool:
+    return name.lower().endswith(PLAN_SUFFIXES) and not name.startswith(("~$", ".~lock", "."))
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Plan candidates under ``folder``, hidden folders skipped. os.walk gives names without a stat per
+    file, which keeps listing a folder of thousands of plans (all a re-sync does) cheap."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = Path(root)
+        found += [base / name for name in files if _candidate_name(name)]
+    return sorted(found)
 
 
 def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ()) -> list[Path]:
@@ -27,11 +41,11 @@ def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ())
     it); a source that matches nothing is an error naming it."""
     found: dict[Path, None] = {}
     excluded = {p.resolve() for p in exclude}
+    excluded_names = {p.name for p in excluded}
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            matches = sorted(p for p in path.rglob("*") if p.is_file() and is_candidate(p)
-                             and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1]))
+            matches = _walk(path)
         elif path.exists():
             matches = [path]
         elif any(ch in str(source) for ch in "*?["):
@@ -41,6 +55,7 @@ def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ())
         else:
             raise MapsheetError(f"{source}: no such file or folder")
         for m in matches:
-            if m.resolve() not in excluded:
+            # Resolving every path costs a realpath each; only a file with an excluded name can be one.
+            if m.name not in excluded_names or m.resolve() not in excluded:
                 found.setdefault(m, None)
     return list(found)

@@ -14,13 +14,12 @@ config sheet's PYTHONPATH puts on sys.path.
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import re
 import zipfile
 from importlib import resources
 from pathlib import Path
-from xml.sax.saxutils import escape
+from html import escape  # not xml.sax.saxutils: it imports urllib, a tenth of the CLI's start-up
 
 from ..errors import MapsheetError
 from ..safeio import atomic_path
@@ -37,7 +36,9 @@ def xlwings_dir() -> Path:
 
 
 def xlwings_version() -> str:
-    return importlib.metadata.version("xlwings")
+    from importlib.metadata import version  # imported here: it costs every command start-up time
+
+    return version("xlwings")
 
 ADDIN_NAME = "mapsheet_addin.xlam"
 SOURCE_NAME = "quickstart_addin_ribbon.xlam"
@@ -142,7 +143,7 @@ def _config_cells(rows: list[tuple[str, ConfigValue]]) -> tuple[list[str], int, 
 
 
 def _shared_strings(strings: list[str], references: int) -> bytes:
-    items = "".join(f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings)
+    items = "".join(f'<si><t xml:space="preserve">{escape(s, quote=False)}</t></si>' for s in strings)
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             f'count="{references}" uniqueCount="{len(strings)}">{items}</sst>').encode("utf-8")

@@ -115,16 +115,17 @@ def _contexts(paths: list[Path], today: dt.date, config: str | Path | None):
     """The configuration of every plan (the one given, or the one found beside it) and the context key a
     cached summary must match: reference date, configuration, mapsheet version."""
     fixed = load_config(Path(config)) if config else None
-    by_folder: dict[Path, Config] = {}
+    by_folder: dict[Path, tuple[str, str]] = {}  # folder -> (context hash, config key), worked out once
     configs: dict[str, Config] = {}
     contexts: dict[str, tuple[str, str]] = {}  # path -> (context hash, config key)
     for p in paths:
-        cfg = fixed or by_folder.get(p.parent)
-        if cfg is None:
-            cfg = by_folder[p.parent] = load_config(near=p.parent)
-        key = _hash([cfg.source, cfg.raw])
-        configs[key] = cfg
-        contexts[str(p)] = (_hash([key, today.isoformat(), __version__]), key)
+        context = by_folder.get(p.parent)
+        if context is None:
+            cfg = fixed or load_config(near=p.parent)
+            key = _hash([cfg.source, cfg.raw])
+            configs[key] = cfg
+            context = by_folder[p.parent] = (_hash([key, today.isoformat(), __version__]), key)
+        contexts[str(p)] = context
     return configs, contexts
 
 
