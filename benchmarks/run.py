@@ -95,8 +95,10 @@ def bench_resync(work: Path) -> dict:
     startup = min(timed([sys.executable, "-m", "mapsheet", "--help"]) for _ in range(3))
     print(f"re-sync with nothing changed: {again:.2f} s vs full sync {full:.1f} s -> {ratio:.1%} "
           f"(goal < {GOALS['resync']:.0%}) {_verdict(ratio < GOALS['resync'])}")
-    print(f"  of which starting the mapsheet command (imports; `mapsheet --help`) {startup:.2f} s; the re-sync "
-          f"itself {again - startup:.2f} s = {(again - startup) / (full - startup):.1%} of the full sync's own work")
+    own = again - startup
+    tail = (f"the re-sync itself {own:.2f} s = {own / (full - startup):.1%} of the full sync's own work" if own > 0
+            else "the re-sync's own work is within the noise of that start-up")
+    print(f"  of which starting the mapsheet command (imports; `mapsheet --help`) {startup:.2f} s; {tail}")
     return {"full_s": full, "resync_s": again, "ratio": ratio, "startup_s": startup}
 
 
