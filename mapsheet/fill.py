@@ -74,7 +74,7 @@ def fill_workbook(wb: openpyxl.Workbook, draft: PlanDraft, spec: TemplateSpec = 
                 cell = ws.cell(r, columns[key])
                 if i and not cell.has_style:
                     cell._style = copy.copy(ws.cell(first, columns[key])._style)
-                cell.value = _cell_value(value, table.field(key).kind)
+                _set(cell, _cell_value(value, table.field(key).kind))
             _fit_row_height(ws, r)
         if ws.auto_filter.ref:
             last_col = ws.auto_filter.ref.split(":")[1].rstrip("0123456789")
@@ -140,7 +140,14 @@ def _fill_overview(wb: openpyxl.Workbook, values: dict[str, Any], spec: Template
         if key not in labels:
             raise MapsheetError(f"{ws.title}: the template has no '{spec.overview.field(key).header}' field")
         r, c = labels[key]
-        ws.cell(r, c + 1).value = _cell_value(value, spec.overview.field(key).kind)
+        _set(ws.cell(r, c + 1), _cell_value(value, spec.overview.field(key).kind))
+
+
+def _set(cell, value: Any) -> None:
+    """Write a value; text stays text (openpyxl would store "=..." as a live formula)."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
 
 
 def _cell_value(value: Any, kind: Kind) -> Any:

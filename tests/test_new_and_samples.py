@@ -48,6 +48,19 @@ def test_new_round_trip(tmp_path):
     assert all(a.due <= b.due for a, b in zip(plan.milestones, plan.milestones[1:]))
 
 
+def test_text_given_to_new_stays_text(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "p.xlsx"
+    r = runner.invoke(app, ["new", "-c", "=HYPERLINK(\"http://x\")", "-o", "Dana", "--close", "2027-02-26",
+                            "--goals", "=1+1 more revenue", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    ws = openpyxl.load_workbook(out)["Overview"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert read_plan(out).field("goals") == "=1+1 more revenue"
+
+
 def test_new_refuses_to_overwrite_and_rejects_bad_input(tmp_path):
     out = tmp_path / "p.xlsx"
     out.write_bytes(b"keep me")
