@@ -4,6 +4,7 @@
     python benchmarks/run.py sync       # full sync of 1,000 plans vs a plain pandas consolidation
     python benchmarks/run.py resync     # a re-sync where nothing changed vs a full sync
     python benchmarks/run.py memory     # peak memory of a sync of 10,000 plans
+    python benchmarks/run.py check      # reading one plan vs openpyxl/pandas; checking a 150-action plan
     python benchmarks/run.py write      # writing the 1,000-plan roll-up, in process, with each .xlsx writer
 
 The generated plans are kept in benchmarks/.data/ between runs (1,000 sample plans take about 80 s to
@@ -190,7 +191,17 @@ def _verdict(ok: bool) -> str:
     return "OK" if ok else "MISSED"
 
 
-BENCHES = {"sync": bench_sync, "resync": bench_resync, "memory": bench_memory, "write": bench_write}
+def bench_check(work: Path) -> dict:
+    """Reading a plan (vs openpyxl and pandas) and checking a 150-action plan: benchmarks/check_bench.py."""
+    proc = subprocess.run([sys.executable, str(HERE / "check_bench.py")], capture_output=True, text=True)
+    print(proc.stdout.rstrip())
+    if proc.returncode not in (0, 1):
+        raise SystemExit(proc.stderr)
+    return {"ok": proc.returncode == 0}
+
+
+BENCHES = {"check": bench_check, "sync": bench_sync, "resync": bench_resync, "memory": bench_memory,
+           "write": bench_write}
 
 
 def main(argv: list[str]) -> int:
