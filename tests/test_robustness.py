@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from mapsheet.backends.memory import draft_workbook
 from mapsheet.check import check_plan
-from mapsheet.parse import parse_plan
+from mapsheet.model import ProblemKind
+from mapsheet.parse import parse_plan, to_id
 
 from conftest import TODAY
 from rules.base_plan import base_plan
@@ -25,7 +26,8 @@ cells = st.tuples(st.sampled_from(["Overview", "Milestones", "Actions", "Stakeho
                                    "Outcomes"]), st.integers(0, 30), st.integers(0, 12))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same 400 cases on every run, so CI never fails by chance.
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(cells, values), max_size=25))
 def test_any_typed_value_is_a_located_problem_never_a_crash(edits):
     wb = draft_workbook(base_plan())
@@ -42,4 +44,7 @@ def test_any_typed_value_is_a_located_problem_never_a_crash(edits):
     for p in plan.problems:
         if p.location.row is not None and p.location.col is not None and p.value not in (None, ""):
             held = wb.sheet(p.location.sheet).value(p.location.row, p.location.col)
-            assert held == p.value or str(held).strip() == str(p.value).strip(), (p, held)
+            if p.kind is ProblemKind.DANGLING_REFERENCE:  # names the one unknown id among the cell's ids
+                assert str(p.value) in to_id(held), (p, held)
+            else:
+                assert held == p.value or str(held).strip() == str(p.value).strip(), (p, held)
