@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 from ..report import result_dict
 from ..safeio import ensure_not_open
@@ -90,6 +91,26 @@ def demo(
     console.print(f"[green]Wrote[/] {len(written)} sample plans to {plans_dir}/")
     for stage in DEMO_STAGES:
         stage(plans_dir, out, reference)
+    _print_where(out, plans_dir, written[0][1] if written else None, reference)
+
+
+def _print_where(out: Path, plans_dir: Path, example: Path | None, reference) -> None:
+    """The demo's last word: what it left where, and what to try next."""
+    from ..sync.history import default_history_path
+
+    console.print()
+    console.print("[bold]Where everything is[/]")
+    for path, what in ((plans_dir, "the sample plans, each annotated (a 'Plan check' tab first)"),
+                       (out / "rollup.xlsx", "the manager's roll-up of all of them"),
+                       (default_history_path(out / "rollup.xlsx"), "the sync history (close-date pushes, score moves)")):
+        if path.exists():
+            console.print(f"  {escape(str(path))}  [dim]{what}[/]")
+    if example is not None:
+        day = reference.isoformat()
+        console.print("[bold]Try next[/]")
+        console.print(f"  mapsheet check \"{escape(str(example))}\" --today {day}")
+        console.print(f"  mapsheet sync {escape(str(plans_dir))} --out {escape(str(out / 'rollup.xlsx'))} --today {day}")
+        console.print("  mapsheet rules")
 
 
 def _check_and_annotate(plans_dir: Path, out: Path, reference) -> None:
