@@ -7,8 +7,10 @@ A workbook that Excel has open (it keeps a ``~$name.xlsx`` lock file beside it) 
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -38,11 +40,27 @@ def _umask() -> int:
     return mask
 
 
+#: A temporary file older than this was left by a process that was killed mid-write: remove it.
+STALE_TEMP_SECONDS = 3600
+
+
+def _sweep_stale_temps(target: Path) -> None:
+    """Remove what a killed write left beside ``target`` long ago (a fresh one may be another process's)."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for leftover in target.parent.glob(f".{glob.escape(target.stem)}.*{glob.escape(target.suffix)}.tmp"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:
+            pass
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_stale_temps(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)

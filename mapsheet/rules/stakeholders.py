@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from ..model import Record
@@ -17,13 +18,22 @@ from .registry import rule
 _WHY_EARLY = ("\"Involve key stakeholders early: Identify and involve all relevant decision-makers and influencers "
               "from the start to prevent bottlenecks later.\"")
 
-#: The reviewer a milestone needs, by what its name mentions.
-_REVIEWERS = {
-    "Legal": re.compile(r"legal|contract|redline", re.IGNORECASE),
-    "Security": re.compile(r"security|infosec|questionnaire", re.IGNORECASE),
-    "Procurement": re.compile(r"procure|purchas|\bPOs?\b|vendor[\s-]*(set[\s-]*up|onboarding|registration)",
-                              re.IGNORECASE),
-}
+#: The reviewer a milestone needs, and the setting listing the words of a milestone name that call for it.
+_REVIEWER_SETTINGS = {"Legal": "legal_milestone_words", "Security": "security_milestone_words",
+                      "Procurement": "procurement_milestone_words"}
+
+
+@lru_cache(maxsize=16)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Words and phrases matched from the start of a word; a trailing '*' makes one a prefix ("procure*"
+    matches "procurement"), otherwise it must end there too ("po" is not "policy"). Spaces and hyphens
+    inside a phrase match either ("vendor set-up" / "vendor setup")."""
+    parts = []
+    for word in words:
+        prefix = word.endswith("*")
+        pieces = re.split(r"[\s-]+", word.rstrip("*").strip())
+        parts.append(r"(?<!\w)" + r"[\s-]*".join(map(re.escape, pieces)) + ("" if prefix else r"(?!\w)"))
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
 #: Customer roles whose disengagement puts the decision itself at risk.
 _KEY_ROLES = ("Champion", "Economic buyer", "Decision maker", "Executive sponsor")
 
@@ -100,7 +110,7 @@ def economic_buyer_missing(ctx: Context) -> Iterator[Hit]:
       good="Ana Ortiz (Legal) and Mia Chen (Security) are on the Stakeholders tab weeks before M4 is due.",
       fix="Ask the champion who will review for legal, security or procurement and add them to the Stakeholders tab "
           "with that role.",
-      settings=("reviewer_lead_days",))
+      settings=("reviewer_lead_days", *_REVIEWER_SETTINGS.values()))
 def reviewer_missing(ctx: Context) -> Iterator[Hit]:
     """A legal, security or procurement milestone is near and nobody at the customer has that role."""
     lead = ctx["reviewer_lead_days"]
@@ -111,8 +121,8 @@ def reviewer_missing(ctx: Context) -> Iterator[Hit]:
         if is_closed(m) or due is None or (due - ctx.today).days > lead:
             continue
         name = str(m.values.get("name") or "")
-        missing = [role for role, words in _REVIEWERS.items()
-                   if words.search(name) and not _has_customer_role(ctx, role)]
+        missing = [role for role, setting in _REVIEWER_SETTINGS.items()
+                   if _words_pattern(tuple(ctx[setting])).search(name) and not _has_customer_role(ctx, role)]
         if not missing:
             continue
         yield Hit(m.loc("name"), f"milestone {label(m)} {_due_phrase(due, ctx)} but no Customer stakeholder has "
