@@ -11,20 +11,18 @@ import re
 from typing import Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, label
+from .base import Band, Context, Family, Hit, Severity, is_closed, label
 from .registry import rule
 
 _WHY_ANTICIPATE = ("\"Anticipate potential obstacles: Proactively identify potential challenges or risks ... Then, "
                    "include contingency plans for how to address these obstacles.\"")
 _WHY_OVERLOOKED = ("\"Overlooking potential obstacles: Not anticipating obstacles, such as budget approval delays or "
                    "internal team changes, can derail the plan.\"")
-#: Risk statuses that need nothing more.
-_SETTLED = ("Mitigated", "Closed")
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 
 
 def _open_risks(ctx: Context) -> Iterator[Record]:
-    return (r for r in ctx.plan.risks if r.values.get("status") not in _SETTLED)
+    return (r for r in ctx.plan.risks if not is_closed(r))
 
 
 def _placeholder(text: object, ctx: Context) -> bool:

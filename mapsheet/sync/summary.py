@@ -25,7 +25,6 @@ from ..template.spec import CLOSED_STATUSES
 #: Problems that mean the workbook no longer follows the template (said loudly on the Problems sheet).
 DRIFT_KINDS = (ProblemKind.MISSING_SHEET, ProblemKind.MISSING_COLUMN, ProblemKind.RENAMED_COLUMN,
                ProblemKind.EXTRA_COLUMN, ProblemKind.UNKNOWN_VERSION)
-CLOSED_RISK = frozenset({"Mitigated", "Closed"})
 
 
 class ActionRow(NamedTuple):
@@ -89,7 +88,7 @@ def plan_summary(plan: Plan, path: str, today: dt.date) -> dict[str, Any]:
     actions = [a for a in plan.actions if a.values.get("status") != "Cancelled"]
     done = sum(1 for a in actions if a.values.get("status") == "Done")
     names = {m.values.get("id"): m.values.get("name") for m in plan.milestones}
-    open_actions = [_action(a, names, today) for a in plan.actions if not _closed(a)]
+    open_actions = [_action(a, names, today) for a in plan.actions if not a.is_closed]
     milestones = [_milestone(m, today) for m in plan.milestones]
     upcoming = sorted((m for m in milestones if m.status not in CLOSED_STATUSES and m.due),
                       key=lambda m: m.due)
@@ -109,19 +108,15 @@ def plan_summary(plan: Plan, path: str, today: dt.date) -> dict[str, Any]:
         "last_reviewed": plan.field("last_reviewed"),
         "actions": open_actions,
         "milestones": milestones,
-        "risks": [_risk(r) for r in plan.risks if r.values.get("status") not in CLOSED_RISK],
+        "risks": [_risk(r) for r in plan.risks if not r.is_closed],
         "drift": [DriftRow(p.kind.value, str(p.location), _drift_text(p)) for p in plan.problems
                   if p.kind in DRIFT_KINDS],
     }
 
 
-def _closed(record: Record) -> bool:
-    return record.values.get("status") in CLOSED_STATUSES
-
-
 def _overdue(record: Record, today: dt.date) -> int:
     due = record.values.get("due")
-    return max(0, (today - due).days) if due and not _closed(record) else 0
+    return max(0, (today - due).days) if due and not record.is_closed else 0
 
 
 def _text(value: Any) -> str:
