@@ -30,6 +30,10 @@ NOTE_AUTHOR = "mapsheet"
 CHECK_SHEET = "Plan check"
 STATE_SHEET = "mapsheet_state"
 
+#: Header row of STATE_SHEET, shared by every backend: one row per cell mapsheet coloured, with the
+#: fill it had before (RRGGBB, "" for none). A backend may add columns after these.
+STATE_HEADER = ("sheet", "cell", "fill")
+
 #: Fill colours by severity (RGB hex), chosen to read as Excel's own "bad / neutral / note" styles.
 SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 

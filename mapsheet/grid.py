@@ -6,8 +6,13 @@ does with leading empty rows. Only ``Location.a1`` speaks Excel's 1-based langua
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterator
+
+
+#: Serial day 0 of Excel's 1900 date system (and of Google Sheets' serial dates).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def column_letter(col: int) -> str:

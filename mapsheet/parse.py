@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .edits import CHECK_SHEET, STATE_SHEET
-from .grid import Location, Sheet, Workbook
+from .grid import EXCEL_EPOCH, Location, Sheet, Workbook
 from .model import Plan, Problem, ProblemKind, Record, TableData
 from .template.spec import (
     KNOWN_TEMPLATE_VERSIONS,
@@ -26,7 +26,6 @@ from .template.spec import (
 )
 
 HEADER_SCAN_ROWS = 20  # how far down a tab the header row may start
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial day 0 in Excel (1900 system) and Google Sheets
 EXCEL_ERRORS = {"#REF!", "#VALUE!", "#N/A", "#NAME?", "#DIV/0!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#ERROR!"}
 _ID_SPLIT = re.compile(r"[,;\s]+")
 _NUMBER_JUNK = re.compile(r"[\s,$€£¥]|USD|EUR|GBP", re.IGNORECASE)

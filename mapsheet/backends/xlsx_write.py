@@ -28,14 +28,14 @@ from openpyxl.styles.colors import Color
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..edits import (CHECK_SHEET, NOTE_AUTHOR, NOTE_MARKER, STATE_SHEET, Edit, EditWriter,
+from ..edits import (CHECK_SHEET, NOTE_AUTHOR, NOTE_MARKER, STATE_HEADER, STATE_SHEET, Edit, EditWriter,
                      ReplaceSheet, SetFill, SetNote, merge_note, strip_own_note)
 from ..errors import MapsheetError
 from ..grid import a1
 from ..safeio import atomic_save_workbook, ensure_not_open
 from ..styles import FORMATS
 
-STATE_HEADER = ("sheet", "cell", "fill", "xlsx fill")
+FILE_STATE_HEADER = (*STATE_HEADER, "xlsx fill")  # plus the exact openpyxl fill, for this backend
 ACTIVE_LABEL_CELL, ACTIVE_CELL = "F1", "G1"  # the tab to show again once the marks are cleared
 NOTE_SIZE = (320, 140)  # points: wide enough for a finding or two
 # Parts of a package that openpyxl drops on save: refusing beats losing the user's work.
@@ -58,7 +58,8 @@ def load_for_edit(path: Path) -> openpyxl.Workbook:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True, rich_text=True)
-    dropped = [str(w.message) for w in caught if "will be removed" in str(w.message) or "not supported" in str(w.message)]
+    dropped = [str(w.message) for w in caught
+               if "will be removed" in str(w.message) or "not supported" in str(w.message)]
     if dropped:
         raise AnnotationUnsafe(f"{path}: openpyxl would change this workbook on save ({dropped[0]}); "
                                "use the Excel 'Check plan' button instead")
@@ -232,7 +233,7 @@ class _Writer(EditWriter):
         if STATE_SHEET in self.wb.sheetnames:
             self.wb.remove(self.wb[STATE_SHEET])
         ws = self.wb.create_sheet(STATE_SHEET)
-        ws.append(STATE_HEADER)
+        ws.append(FILE_STATE_HEADER)
         for (sheet, ref), (rgb, exact) in sorted(self.fills.items()):
             ws.append([sheet, ref, rgb, exact])
         ws[ACTIVE_LABEL_CELL] = "active sheet before the check"

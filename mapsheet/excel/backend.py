@@ -19,11 +19,10 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .. import grid
-from ..edits import (CHECK_SHEET, NOTE_MARKER, STATE_SHEET, Edit, EditWriter, ReplaceSheet,
+from ..edits import (CHECK_SHEET, NOTE_MARKER, STATE_HEADER, STATE_SHEET, Edit, EditWriter, ReplaceSheet,
                      SetFill, SetNote, merge_note, strip_own_note)
 from .styles import FORMATS, apply_format
 
-STATE_HEADER = ("sheet", "cell", "fill")
 
 
 # ---------------------------------------------------------------------------------------------- reading

@@ -19,12 +19,12 @@ from typing import Any, Callable
 
 import xlsxwriter
 
+from ..grid import EXCEL_EPOCH
 from ..safeio import atomic_write
 from . import excel
 from .excel import BAND_FILL, HEADER_ROWS, NUM_FORMAT, SERIES_COLOUR
 from .tables import BANDS, Chart, Dashboard, Kind, Link, Rollup, Table
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def write_rollup(rollup: Rollup, path: Path) -> Path:
