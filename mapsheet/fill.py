@@ -21,6 +21,7 @@ from .errors import MapsheetError
 from .grid import Sheet
 from .parse import HEADER_SCAN_ROWS, find_header_row
 from .safeio import atomic_save_workbook
+from .styles import LINE_HEIGHT, text_lines
 from .template.spec import SPEC, Kind, TemplateSpec, header_index, normalize_header
 
 TEMPLATE_NAME = "mutual-action-plan.xlsx"
@@ -90,13 +91,10 @@ def write_plan(draft: PlanDraft, out: str | Path, template: str | Path | None = 
 
 def _fit_row_height(ws: Worksheet, row: int) -> None:
     """Make wrapped text visible: Excel grows rows on edit, but not for files written by a program."""
-    lines = 1
-    for cell in ws[row]:
-        if isinstance(cell.value, str) and cell.value:
-            width = ws.column_dimensions[cell.column_letter].width or 10
-            lines = max(lines, -(-len(cell.value) * 11 // int(width * 10)))
+    lines = max((text_lines(cell.value, ws.column_dimensions[cell.column_letter].width or 10)
+                 for cell in ws[row] if isinstance(cell.value, str) and cell.value), default=1)
     if lines > 1:
-        ws.row_dimensions[row].height = 15 * lines
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines
 
 
 def _sheet(wb: openpyxl.Workbook, name: str) -> Worksheet:

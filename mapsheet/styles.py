@@ -50,3 +50,14 @@ FORMATS: dict[str, Format] = {
 }
 
 assert set(FORMATS) == STYLES, "every named style needs a format"
+
+#: Points a line of 11-pt text needs. Excel and LibreOffice do not grow the rows of a file written by a
+#: program until someone edits them, so writers set the height of rows with wrapped text themselves.
+LINE_HEIGHT = 15
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes, wrapped in a column ``width`` characters wide (about one 11-pt
+    character a unit of Excel's column width; each newline starts a line)."""
+    chars = max(int(width), 1)
+    return sum(-(-max(len(part), 1) // chars) for part in text.split("\n"))

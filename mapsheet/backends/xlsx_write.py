@@ -33,7 +33,7 @@ from ..edits import (CHECK_SHEET, NOTE_AUTHOR, NOTE_MARKER, STATE_HEADER, STATE_
 from ..errors import MapsheetError
 from ..grid import a1
 from ..safeio import atomic_save_workbook, ensure_not_open
-from ..styles import FORMATS
+from ..styles import FORMATS, LINE_HEIGHT, text_lines
 
 FILE_STATE_HEADER = (*STATE_HEADER, "xlsx fill")  # plus the exact openpyxl fill, for this backend
 ACTIVE_LABEL_CELL, ACTIVE_CELL = "F1", "G1"  # the tab to show again once the marks are cleared
@@ -257,8 +257,7 @@ def _style(cell, style: str | None) -> None:
 
 
 def _fit_rows(ws, edit: ReplaceSheet) -> None:
-    """Give rows with wrapped or large text the height they need: Excel and LibreOffice do not grow
-    rows of a file written by a program until someone edits them."""
+    """Give rows with wrapped or large text the height they need (see styles.LINE_HEIGHT)."""
     widths = list(edit.column_widths)
     spans = {(r0, c0): sum(widths[c0:c1 + 1]) for r0, c0, r1, c1 in edit.merges}
     for r, row in enumerate(edit.rows):
@@ -270,11 +269,9 @@ def _fit_rows(ws, edit: ReplaceSheet) -> None:
             fmt = FORMATS.get(spec.style) if spec.style else None
             if not (fmt and fmt.wrap) or not isinstance(spec.value, str):
                 continue
-            width = spans.get((r, c), widths[c] if c < len(widths) else 10)
-            chars = max(int(width * 1.15), 1)  # characters of 11-pt text a column of this width holds
-            lines = max(lines, sum(-(-max(len(part), 1) // chars) for part in spec.value.split("\n")))
+            lines = max(lines, text_lines(spec.value, spans.get((r, c), widths[c] if c < len(widths) else 10)))
         if lines > 1:
-            ws.row_dimensions[r + 1].height = 15 * lines
+            ws.row_dimensions[r + 1].height = LINE_HEIGHT * lines
 
 
 def _comment(text: str, author: str) -> Comment:
