@@ -20,9 +20,18 @@ Source = Union[str, os.PathLike, Plan, Workbook]
 
 
 def read_plan(path: str | os.PathLike) -> Plan:
-    """Read a plan workbook (.xlsx/.xlsm). Raises ``UnreadableWorkbook`` for a file that is no workbook;
-    anything inside the workbook that cannot be understood is in ``plan.problems``."""
-    return parse_plan(read_workbook(Path(path)))
+    """Read a plan workbook (.xlsx/.xlsm, or a .csv export). Raises ``UnreadableWorkbook`` for a file that is
+    no workbook; anything inside the workbook that cannot be understood is in ``plan.problems``."""
+    return parse_plan(read_grid(path))
+
+
+def read_grid(path: str | os.PathLike) -> Workbook:
+    """The cells of a plan file: a workbook, or a CSV export of one sheet."""
+    if Path(path).suffix.lower() == ".csv":
+        from .backends.csv_read import read_csv
+
+        return read_csv(path)
+    return read_workbook(Path(path))
 
 
 def to_plan(source: Source) -> Plan:

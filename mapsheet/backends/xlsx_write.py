@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 import openpyxl
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
@@ -31,7 +32,6 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from ..edits import (CHECK_SHEET, NOTE_AUTHOR, NOTE_MARKER, STATE_HEADER, STATE_SHEET, Edit, EditWriter,
                      ReplaceSheet, SetFill, SetNote, merge_note, strip_own_note)
 from ..errors import MapsheetError
-from ..grid import a1
 from ..safeio import atomic_save_workbook, ensure_not_open
 from ..styles import FORMATS, LINE_HEIGHT, text_lines
 
@@ -168,10 +168,10 @@ class _Writer(EditWriter):
 
     # -- SetNote ------------------------------------------------------------------------------------------
     def set_note(self, edit: SetNote) -> None:
-        key = (edit.sheet, edit.row, edit.col)
+        cell = _writable(self.wb[edit.sheet], edit.row, edit.col)
+        key = (edit.sheet, cell.row - 1, cell.column - 1)
         own = f"{self.own_notes[key]}\n{edit.text}" if key in self.own_notes else edit.text
         self.own_notes[key] = own
-        cell = self.wb[edit.sheet].cell(edit.row + 1, edit.col + 1)
         existing = cell.comment
         author = existing.author if existing is not None and existing.author else NOTE_AUTHOR
         cell.comment = _comment(merge_note(existing.text if existing else None, own), author)
@@ -179,8 +179,8 @@ class _Writer(EditWriter):
 
     # -- SetFill ------------------------------------------------------------------------------------------
     def set_fill(self, edit: SetFill) -> None:
-        cell = self.wb[edit.sheet].cell(edit.row + 1, edit.col + 1)
-        key = (edit.sheet, a1(edit.row, edit.col))
+        cell = _writable(self.wb[edit.sheet], edit.row, edit.col)
+        key = (edit.sheet, cell.coordinate)
         if key not in self.fills:
             self.fills[key] = _fill_to_state(cell.fill)
         cell.fill = PatternFill("solid", fgColor=edit.color)
@@ -272,6 +272,17 @@ def _fit_rows(ws, edit: ReplaceSheet) -> None:
             lines = max(lines, text_lines(spec.value, spans.get((r, c), widths[c] if c < len(widths) else 10)))
         if lines > 1:
             ws.row_dimensions[r + 1].height = LINE_HEIGHT * lines
+
+
+def _writable(ws, row: int, col: int):
+    """The cell that carries a note or a fill for (row, col): inside a merged range that is the range's
+    top-left cell (openpyxl's other cells of a merge cannot hold either)."""
+    cell = ws.cell(row + 1, col + 1)
+    if isinstance(cell, MergedCell):
+        for merged in ws.merged_cells.ranges:
+            if cell.coordinate in merged:
+                return ws.cell(merged.min_row, merged.min_col)
+    return cell
 
 
 def _comment(text: str, author: str) -> Comment:
