@@ -119,10 +119,14 @@ def _actions(rec: Record, milestones: dict[str, str], draft: PlanDraft, joint: l
         row["milestone"] = milestones[str(phase)]
     notes = _notes(rec)
     rows = [row]
-    if rec.inferred.get("party", "").startswith("both sides") and not joint:
-        notes = "; ".join(n for n in ("Both sides own this step: give each side its own action", notes) if n)
     if joint:
         rows = [row | {"owner": owner, "party": side} for owner, side in joint]
+    elif rec.inferred.get("party", "").startswith("both sides"):
+        # Whose is whose is not said: one action per side, the owners as written kept in the Notes.
+        rows = [{k: x for k, x in row.items() if k != "owner"} | {"party": side} for side in PARTY]
+        if v.get("owner"):
+            notes = "; ".join(n for n in (notes, f"Owners as written: {v['owner']}") if n)
+    if len(rows) > 1:
         notes = "; ".join(n for n in (_JOINT_NOTE, notes) if n)
     for r in rows:
         if notes:

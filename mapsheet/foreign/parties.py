@@ -133,7 +133,8 @@ def read_owner(raw: object, sides: Sides) -> list[Owner]:
     parts = [p for p in _PEOPLE_SPLIT.split(text) if p.strip()]
     if len(parts) == 1 and "," in text:
         commas = [p.strip() for p in text.split(",") if p.strip()]
-        if len(commas) > 1 and ("@" in commas[-1] or _suffix_side(commas[-1], sides)[0] is None):
+        balanced = all(p.count("(") == p.count(")") for p in commas)
+        if len(commas) > 1 and balanced and ("@" in commas[-1] or _suffix_side(commas[-1], sides)[0] is None):
             parts = commas  # "Raj Iyer (IT), Lee Park (SE)": a list of people, not "Name, Company"
     if len(parts) > 1:
         split = [read_person(p, sides) for p in parts]
@@ -197,3 +198,8 @@ def learn_other_company(owner_cells: list[object], sides: Sides) -> str | None:
     for company in unknown:
         sides.learn_company(company, other)
     return other
+
+
+def split_names(text: str) -> list[str]:
+    """'Raj Iyer, Lee Park' -> ['Raj Iyer', 'Lee Park']."""
+    return [p.strip() for p in re.split(r"\s*(?:,|;|&|\+|\band\b|/)\s*", text) if p.strip()]

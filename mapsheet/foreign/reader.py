@@ -18,7 +18,8 @@ from ..template.spec import SPEC, Kind, TemplateSpec
 from . import values
 from .columns import Mapping, assign
 from .deal_fields import DealFields, read_deal_fields
-from .parties import Owner, Sides, learn_other_company, read_owner, read_person, side_of, side_word
+from .parties import (Owner, Sides, learn_other_company, read_owner, read_person, side_of, side_word,
+                      split_names)
 from .people import learn_people
 from .tables import Found, find_tables, merge_same
 from .vocabulary import CUSTOMER, JOINT, VENDOR, norm
@@ -80,6 +81,14 @@ def read_foreign(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
         data.columns.setdefault("party", mapping.fields.get("party", owner_col))
     data.headers = {k: found.headers[c] for k, c in data.columns.items()}
     data.extra_columns = dict(mapping.extra)
+    for r in found.rows:  # a person named with a side on one step is on that side on every step
+        owners = _owners(found, r, mapping, sides)
+        party, _ = _party(found.sheet.value(r, mapping.fields["party"]) if "party" in mapping.fields else None,
+                          owners, sides)
+        for o in owners:
+            side = o.side or (party if len(owners) == 1 else None)
+            if o.name and side in (VENDOR, CUSTOMER):
+                sides.learn_person(o.name, side, "the same person's other steps")
     for r in found.rows:
         record = _record(found, r, mapping, data, sides, ctx, plan, reading)
         if record is not None:
@@ -176,6 +185,12 @@ def _record(found: Found, r: int, mapping: Mapping, data: TableData, sides: Side
     if party == JOINT:
         rec.inferred["party"] = f"both sides ({how})"
         sided = list(dict.fromkeys((o.name, o.side) for o in owners if o.name and o.side in (VENDOR, CUSTOMER)))
+        for o in owners:  # "Both (Raj Iyer, Lee Park)": each person's side from elsewhere in the plan
+            if o.side in (JOINT, None) and o.name:
+                for name in split_names(o.name):
+                    known = sides.people.get(norm(name))
+                    if known and known[0] in (VENDOR, CUSTOMER):
+                        sided.append((name, known[0]))
         if len({side for _, side in sided}) == 2:
             reading.joint[r] = sided
         reading.party_how["both sides: " + how] = reading.party_how.get("both sides: " + how, 0) + 1
