@@ -14,10 +14,8 @@ READ_FIELDS = ("sheets(properties(sheetId,title),data(startRow,rowData(values(ef
 
 
 @pytest.fixture
-def g():
-    fake = FakeGoogle()
-    yield fake
-    assert fake.violations == []
+def g(fake_google):
+    return fake_google
 
 
 @pytest.fixture

@@ -246,13 +246,15 @@ def _split_multipart(call: Call) -> tuple[dict, bytes]:
     import json
 
     content_type = call.headers.get("Content-Type") or call.headers.get("content-type") or ""
+    if not content_type.lower().startswith("multipart/related"):
+        raise drive_error(400, f"Media type '{content_type.split(';')[0]}' is not supported. Use multipart/related.",
+                          "badContent")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + call.raw)
     parts = list(message.iter_parts())
     if len(parts) != 2:
         raise drive_error(400, "Malformed multipart body.", "badContent")
-    metadata = json.loads(parts[0].get_content() if parts[0].get_content_maintype() == "application" and isinstance(
-        parts[0].get_content(), str) else parts[0].get_payload(decode=True).decode())
+    metadata = json.loads(parts[0].get_payload(decode=True).decode())
     return metadata, parts[1].get_payload(decode=True)
 
 
