@@ -170,3 +170,26 @@ def test_range_and_input_errors_answer_as_google_does(g, plan):
                                          "status": "INVALID_ARGUMENT"}
     missing = session.get(f"{SHEETS}/no-such-sheet")
     assert missing.status_code == 404 and missing.json()["error"]["status"] == "NOT_FOUND"
+
+
+def test_links_show_their_label_and_answer_the_hyperlink(g, plan):
+    sid = g.spreadsheet(plan).sheet_by_title("Deal").sheet_id
+    g.session().post(f"{SHEETS}/{plan}:batchUpdate", json={"requests": [{"updateCells": {
+        "start": {"sheetId": sid, "rowIndex": 3, "columnIndex": 0},
+        "rows": [{"values": [
+            {"userEnteredValue": {"formulaValue": '=HYPERLINK("https://docs.google.com/spreadsheets/d/x", "Acme plan")'}},
+            {"userEnteredValue": {"stringValue": "Overdue (3)"},
+             "userEnteredFormat": {"textFormat": {"link": {"uri": "#gid=7&range=C3"}}}}]}],
+        "fields": "userEnteredValue,userEnteredFormat"}}]})
+    assert g.values(plan, "Deal!A4:B4") == [["Acme plan", "Overdue (3)"]]
+    cells = g.session().get(f"{SHEETS}/{plan}", params={"ranges": "Deal!A4:B4",
+                                                        "fields": "sheets.data.rowData.values(formattedValue,hyperlink)"})
+    assert cells.json()["sheets"][0]["data"][0]["rowData"][0]["values"] == [
+        {"formattedValue": "Acme plan", "hyperlink": "https://docs.google.com/spreadsheets/d/x"},
+        {"formattedValue": "Overdue (3)", "hyperlink": "#gid=7&range=C3"}]
+
+
+def test_a_service_account_cannot_create_a_spreadsheet(g):
+    answer = g.session("robot@p.iam.gserviceaccount.com").post(SHEETS, json={"properties": {"title": "New plan"}})
+    assert answer.status_code == 403
+    assert answer.json()["error"]["errors"][0]["reason"] == "storageQuotaExceeded"
