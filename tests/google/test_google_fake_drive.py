@@ -12,6 +12,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from fake import SPREADSHEET_MIME, XLSX_MIME, FakeGoogle
+from fake.fixtures import fake_google  # noqa: F401 (the fixture)
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 FILES = "https://www.googleapis.com/drive/v3/files"

@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from fake import FakeClock, FakeGoogle, Quota
+from fake.fixtures import fake_google  # noqa: F401 (the fixture)
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 FILES = "https://www.googleapis.com/drive/v3/files"

@@ -7,6 +7,7 @@ import gspread
 import pytest
 
 from fake import FakeGoogle
+from fake.fixtures import fake_google  # noqa: F401 (the fixture)
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 READ_FIELDS = ("sheets(properties(sheetId,title),data(startRow,rowData(values(effectiveValue,formattedValue,note,"

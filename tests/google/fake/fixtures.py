@@ -1,9 +1,13 @@
-"""Fixtures for tests against the local Google (tests/google/fake)."""
+"""pytest fixtures for tests against the local Google: `from fake.fixtures import fake_google`.
+
+(Kept here rather than in tests/google/conftest.py: a second top-level `conftest` module would shadow
+tests/conftest.py for modules that do `from conftest import TODAY`.)
+"""
 from __future__ import annotations
 
 import pytest
 
-from fake import FakeGoogle
+from .server import FakeGoogle
 
 
 @pytest.fixture
