@@ -134,3 +134,24 @@ def test_a_custom_quota_and_counting_by_operation():
 def test_the_session_reaches_nothing_but_the_fake(g):
     with pytest.raises(requests.exceptions.ConnectionError, match="not a Google API host"):
         g.session().get("https://example.com/")
+
+
+def test_concurrent_readers_overlap_on_a_thread_clock():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fake import ThreadClock
+
+    clock = ThreadClock()
+    start = clock.monotonic()
+    g = FakeGoogle(latency=0.15, clock=clock, quota=True)
+    ids = [g.add_spreadsheet(f"Plan {i}") for i in range(80)]
+
+    def read(sid):
+        return g.session().get(f"{SHEETS}/{sid}").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(read, ids))
+    assert codes.count(200) == 60 and codes.count(429) == 20  # 60 reads a minute, whatever the concurrency
+    # eight at a time: about 80 x 0.15 / 8 = 1.5 s of Google time, not 12 s (how the pool shares the work varies)
+    assert 80 * 0.15 / 8 <= clock.elapsed() < 80 * 0.15 / 3
+    assert clock.monotonic() - start == pytest.approx(clock.elapsed())  # the main thread waited for them all
