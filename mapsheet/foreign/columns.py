@@ -14,7 +14,7 @@ from typing import Any
 from ..template.spec import normalize_header
 from . import values
 from .tables import Found, header_fields
-from .vocabulary import OWNER_PAIR_HEADER, OWNER_SIDE_HEADER, SIDE_WORDS, owner_side_word
+from .vocabulary import OWNER_PAIR_HEADER, SIDE_WORDS, owner_side_header
 
 
 @dataclass
@@ -80,11 +80,11 @@ def assign(found: Found, ctx: values.DateContext) -> Mapping:
     # Owners: one side's column, a pair in one cell, or a plain owner column.
     for c, h in found.headers.items():
         n = normalize_header(h)
-        side = OWNER_SIDE_HEADER.match(n)
+        side = owner_side_header(n)
         pair = OWNER_PAIR_HEADER.match(h.strip().lower())
-        if side:
-            m.owner_cols.append((c, _side(owner_side_word(side))))
-            m.became[c] = f"owner ({_side(owner_side_word(side))} side, from the header)"
+        if side and not pair:
+            m.owner_cols.append((c, side))
+            m.became[c] = f"owner ({side} side, from the header)"
             taken.add(c)
         elif pair and _side(pair.group("first")) and _side(pair.group("second")):
             m.owner_pair = (c, _side(pair.group("first")), _side(pair.group("second")))

@@ -8,6 +8,7 @@ stayed unresolved.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -24,7 +25,9 @@ from .people import learn_people
 from .tables import Found, find_tables, merge_same
 from .vocabulary import CUSTOMER, JOINT, VENDOR, norm
 
-PHASE_KEY = "Milestone (phase)"  # the extra value that carries a step's phase
+PHASE_KEY = "Milestone (phase)"
+HELP_SHEET = re.compile(r"^\s*(?:instructions?|read ?me|how to(?: use)?|guide|help|about|examples?|legend|lists|"
+                        r"drop ?downs?|lookups?|settings|values)\b", re.IGNORECASE)  # the extra value that carries a step's phase
 DATE_FIELDS = ("close_date", "go_live", "plan_start", "last_reviewed")
 
 
@@ -40,8 +43,14 @@ def find_steps(workbook: Workbook) -> Found | None:
     return best
 
 
+def _is_help(name: str) -> bool:
+    """A tab of instructions or examples: its "Owner: the person who..." lines are not the deal's fields."""
+    return bool(HELP_SHEET.search(name))
+
+
 def read_foreign(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
     plan = Plan(source=workbook.source, sheet_names=workbook.sheet_names)
+    workbook = Workbook(workbook.source, [s for s in workbook.sheets if not _is_help(s.name)])
     for t in spec.tables:
         plan.tables[t.key] = TableData(key=t.key, sheet=None)
     found = find_steps(workbook)
@@ -171,9 +180,8 @@ def _record(found: Found, r: int, mapping: Mapping, data: TableData, sides: Side
         return None if col is None else sheet.value(r, col)
 
     text = cell("action")
-    if text is None or values.is_placeholder(text) and not any(cell(k) for k in ("due", "status")):
-        if not any(sheet.value(r, c) not in (None, "") for c in found.headers):
-            return None
+    if all(values.is_placeholder(sheet.value(r, c)) for c in found.headers):
+        return None  # an empty row of the layout, or one of "[Task] | [Name] | [Date]" stand-ins
     v["action"] = str(text).strip() if text not in (None, "") else None
     if cell("id") not in (None, ""):
         v["id"] = str(int(cell("id")) if isinstance(cell("id"), float) and cell("id").is_integer() else cell("id")).strip()

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..grid import Sheet
 from ..template.spec import normalize_header
-from .vocabulary import OWNER_PAIR_HEADER, OWNER_SIDE_HEADER, STEP_HEADERS
+from .vocabulary import OWNER_PAIR_HEADER, SIDE_WORDS, STEP_HEADERS, owner_side_header
 
 _SUBTOTAL = re.compile(r"^\s*(?:\d+\s*/\s*\d+\s*(?:completed|complete|done)?|(?:sub)?total\b.*|\d+\s*%\s*complete)\s*$",
                        re.IGNORECASE)
@@ -32,7 +32,7 @@ def header_fields(text: Any) -> set[str]:
     n = normalize_header(text)
     if not n:
         return set()
-    if OWNER_SIDE_HEADER.match(n) or OWNER_PAIR_HEADER.match(text.strip().lower()):
+    if owner_side_header(n) or OWNER_PAIR_HEADER.match(text.strip().lower()):
         return {"owner"}
     found = set(_HEADER_WORDS.get(n, ()))
     if not found and len(n.split()) <= 4:
@@ -68,6 +68,8 @@ def _is_header(sheet: Sheet, r: int) -> dict[int, str] | None:
     texts = {c: v for c, v in cells if isinstance(v, str)}
     if len(texts) < 2 or len(texts) < len(cells) - 1:
         return None
+    if any(v.strip().startswith("[") and v.strip().endswith("]") for v in texts.values()):
+        return None  # "[Task] | [Name] | [Date]": a row of stand-ins under the real header
     named = [c for c, v in texts.items() if header_fields(v)]
     if len(named) < 2 or len(named) * 2 < len(texts):
         return None
@@ -88,12 +90,27 @@ def _is_subtotal(sheet: Sheet, r: int) -> bool:
     return any(isinstance(v, str) and _SUBTOTAL.match(v) for _, v in sheet.iter_row(r))
 
 
+def _side_subheader(sheet: Sheet, r: int, found: Found) -> bool:
+    """A second header row naming sides under a merged "Owner" ("Owner" over "Vendor" | "Customer"): its
+    columns become "Owner (Vendor)" and "Owner (Customer)". Returns whether row ``r`` was one."""
+    cells = list(sheet.iter_row(r))
+    sides = {c: v for c, v in cells if isinstance(v, str) and normalize_header(v) in SIDE_WORDS}
+    if len(sides) < 2 or len(sides) != len(cells) or len({SIDE_WORDS[normalize_header(v)] for v in sides.values()}) < 2:
+        return False
+    parents = {c: next((found.headers[p] for p in range(c, -1, -1) if p in found.headers), "Owner") for c in sides}
+    for c, word in sides.items():
+        found.headers[c] = f"{parents[c]} ({word.strip()})"
+    found.skipped.append(r)
+    return True
+
+
 def find_tables(sheet: Sheet) -> list[Found]:
     tables: list[Found] = []
     current: Found | None = None
     phase: str | None = None
     blank_run = 0
     pending_title: str | None = None
+    skip_next = False
     for r in range(sheet.height):
         if not any(True for _ in sheet.iter_row(r)):
             blank_run += 1
@@ -111,6 +128,11 @@ def find_tables(sheet: Sheet) -> list[Found]:
             phase = None  # a lone table's title is not a phase; merge_same decides for tables in parts
             tables.append(current)
             pending_title = None
+            if _side_subheader(sheet, r + 1, current):
+                skip_next = True
+            continue
+        if skip_next:
+            skip_next = False
             continue
         text = _one_text(sheet, r)
         if text is not None:

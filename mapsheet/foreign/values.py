@@ -18,7 +18,8 @@ from .vocabulary import DOING, DONE, PLACEHOLDERS, STATUS_WORDS, TODO, norm
 _WEEK = re.compile(r"^(?:week|wk|w)\s*(\d{1,2})(?:\s*[-–—to]+\s*(?:week|wk|w)?\s*(\d{1,2}))?$", re.IGNORECASE)
 _DAY = re.compile(r"^day\s*(\d{1,3})(?:\s*[-–—to]+\s*(?:day)?\s*(\d{1,3}))?$", re.IGNORECASE)
 _OFFSET = re.compile(r"^\[?\s*(?:date|start|kickoff|t|d)\s*([+-])\s*(\d{1,3})\s*(?:d|days?)?\s*\]?$", re.IGNORECASE)
-_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_US = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
+_US_YEARLESS = re.compile(r"^(\d{1,2})/(\d{1,2})$")
 _YEARLESS = re.compile(r"^(?:(?P<m1>[a-z]{3,9})\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?|(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
                        r"[\s-]+(?P<m2>[a-z]{3,9})\.?)$", re.IGNORECASE)
 _PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)\s*%$")
@@ -64,6 +65,11 @@ def status(raw: Any, *, percent_scale: bool = False) -> str | None:
         if any(text.startswith(mark) for mark in marks):
             rest = norm(text)
             return STATUS_WORDS.get(rest, meaning) if rest else meaning
+    # "In progress - waiting on legal", "Done (signed 4 Nov)": a status word, then why.
+    words = norm(text).split()
+    for n in (3, 2, 1):
+        if len(words) > n and " ".join(words[:n]) in STATUS_WORDS:
+            return STATUS_WORDS[" ".join(words[:n])]
     return None
 
 
@@ -93,10 +99,15 @@ def date(raw: Any, ctx: DateContext) -> DateReading:
     if m:
         month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         year = year + 2000 if year < 100 else year
+        if month > 12 >= day:  # 24/11/2026 can only be day first
+            month, day = day, month
         try:
             return DateReading(dt.date(year, month, day))
         except ValueError:
             return DateReading(None)
+    m = _US_YEARLESS.match(text)
+    if m:
+        return _yearless(int(m.group(1)), int(m.group(2)), text, ctx)
     for pattern, kind in ((_WEEK, "week"), (_DAY, "day"), (_OFFSET, "offset")):
         m = pattern.match(text)
         if not m:
@@ -122,6 +133,8 @@ def date(raw: Any, ctx: DateContext) -> DateReading:
 
 
 def _yearless(month: int, day: int, text: str, ctx: DateContext) -> DateReading:
+    if month > 12 >= day:
+        month, day = day, month
     near = ctx.near or ctx.plan_start
     if near is None:
         return DateReading(None, "yearless", f"'{text}' has no year and the sheet has no other date to take it from")

@@ -31,7 +31,7 @@ STEP_HEADERS: dict[str, tuple[str, ...]] = {
     "status": ("status", "state", "progress", "done", "done?", "complete", "complete?", "% complete",
                "percent complete", "health", "item status", "progress (%)", "progress %", "rag", "completed ✓",
                "completed?", "stage status"),
-    "completed": ("completed on", "completion date", "date completed", "completed date", "done on", "actual date",
+    "completed": ("completed", "completed on", "completion date", "date completed", "completed date", "done on", "actual date",
                   "actual", "closed on", "date closed"),
     "party": ("party", "side", "owner side", "buyer/seller", "seller/buyer", "vendor / customer", "vendor/customer",
               "customer / vendor", "us / them / both", "us/them", "us / them", "company", "organisation",
@@ -40,19 +40,6 @@ STEP_HEADERS: dict[str, tuple[str, ...]] = {
     "id": ("#", "id", "no", "no.", "step #", "ref", "nr", "number"),
     "phase": ("phase", "milestone", "milestones", "stage", "focus area", "workstream", "category", "section"),
 }
-
-#: A header naming one side's owner: "Owner (Vendor)", "Seller owner", "Buyer Owner", "Customer lead".
-_SIDE_WORD = (r"(?P<side>vendor|seller|supplier|us|our company|your company|our side|sales|prospect|customer|buyer|"
-              r"client|them|their side)")
-OWNER_SIDE_HEADER = re.compile(
-    rf"^(?:(?:owner|lead|responsible|contact|name|dri)\s*\(?\s*{_SIDE_WORD}\s*\)?|"
-    rf"{_SIDE_WORD.replace('?P<side>', '?P<side2>')}\s+(?:owner|lead|contact|responsible|name|dri)s?)$")
-
-
-def owner_side_word(match: re.Match) -> str:
-    """The side word of an OWNER_SIDE_HEADER match, whichever way round the header says it."""
-    return match.group("side") or match.group("side2")
-
 
 #: "Owner (Customer / Vendor)": one cell holds both sides' owners, in the header's order.
 OWNER_PAIR_HEADER = re.compile(rf"^(?:owner|owners|lead|leads)\s*\(?\s*(?P<first>\w+)\s*/\s*(?P<second>\w+)\s*\)?$")
@@ -120,3 +107,24 @@ VENDOR_LABELS = frozenset({"seller", "vendor", "supplier", "our company", "prepa
 def norm(text: object) -> str:
     """Text reduced to its words, as headers are compared."""
     return normalize_header(text)
+
+
+#: Words that make a header an owner's ("Customer owner", "Responsible (Vendor)", "Seller lead").
+OWNER_WORDS = frozenset({"owner", "owners", "lead", "leads", "responsible", "contact", "name", "dri", "poc",
+                         "accountable", "resp"})
+
+
+def owner_side_header(normalised: str) -> str | None:
+    """The side an owner header names ("Owner (Vendor)", "Buyer owner", "Customer lead"), or None. The header
+    must hold an owner word and exactly one side word, and nothing else but filler."""
+    words = normalised.split()
+    if not words or not OWNER_WORDS & set(words) or len(words) > 4:
+        return None
+    sides = set()
+    for i, w in enumerate(words):
+        two = " ".join(words[i:i + 2])
+        if two in SIDE_WORDS and SIDE_WORDS[two] != JOINT:
+            sides.add(SIDE_WORDS[two])
+        elif w in SIDE_WORDS and SIDE_WORDS[w] != JOINT and w not in ("we", "they", "all"):
+            sides.add(SIDE_WORDS[w])
+    return sides.pop() if len(sides) == 1 else None
