@@ -89,8 +89,12 @@ def read_person(text: str, sides: Sides) -> Owner:
     if word:
         return Owner("", word, f"the word '{text}'")
     m = _PREFIX.match(text)
-    if m and side_word(m.group("word")):
-        return Owner(m.group("rest").strip(), side_word(m.group("word")), f"prefix '{m.group('word')}:'")
+    if m and (side_word(m.group("word")) or sides.company_side(m.group("word"))):
+        side = side_word(m.group("word")) or sides.company_side(m.group("word"))
+        return Owner(m.group("rest").strip(), side, f"prefix '{m.group('word')}:'")
+    m = _DASH_SUFFIX.match(text)
+    if m and sides.company_side(m.group("name")) and not sides.company_side(m.group("suffix")):
+        return Owner(m.group("suffix").strip(), sides.company_side(m.group("name")), "company name before the owner")
     m = _PARENS.match(text)
     if m:
         outer, inner = m.group("outer").strip(), m.group("inner").strip()

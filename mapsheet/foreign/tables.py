@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..grid import Sheet
+from ..parse import to_date
 from ..template.spec import normalize_header
 from .vocabulary import OWNER_PAIR_HEADER, SIDE_WORDS, STEP_HEADERS, owner_side_header
 
 _SUBTOTAL = re.compile(r"^\s*(?:\d+\s*/\s*\d+\s*(?:completed|complete|done)?|(?:sub)?total\b.*|\d+\s*%\s*complete)\s*$",
                        re.IGNORECASE)
+_US_DATE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")
 _HEADER_WORDS: dict[str, set[str]] = {}
 for _key, _words in STEP_HEADERS.items():
     for _w in _words:
@@ -70,6 +72,8 @@ def _is_header(sheet: Sheet, r: int) -> dict[int, str] | None:
         return None
     if any(v.strip().startswith("[") and v.strip().endswith("]") for v in texts.values()):
         return None  # "[Task] | [Name] | [Date]": a row of stand-ins under the real header
+    if any(to_date(v) is not None or _US_DATE.match(v.strip()) for v in texts.values()):
+        return None  # a row holding a date is a row of values
     named = [c for c, v in texts.items() if header_fields(v)]
     if len(named) < 2 or len(named) * 2 < len(texts):
         return None
