@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import Union
 
-from .backends.xlsx_read import read_workbook
 from .check import CheckResult, check_plan
 from .config import Config, load_config
 from .grid import Workbook
@@ -28,11 +27,7 @@ def read_plan(path: str | os.PathLike) -> Plan:
 
 def read_grid(path: str | os.PathLike) -> Workbook:
     """The cells of a plan file: a workbook, or a CSV export of one sheet."""
-    if Path(path).suffix.lower() == ".csv":
-        from .backends.csv_read import read_csv
-
-        return read_csv(path)
-    return read_workbook(Path(path))
+    return FileSource(path).read()
 
 
 def to_plan(source: Source) -> Plan:
