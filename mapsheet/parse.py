@@ -177,7 +177,27 @@ def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, p
     for f in table.fields:
         if f.required and f.key not in data.columns:
             problems.append(Problem(ProblemKind.MISSING_COLUMN, Location(sheet.name, header_row),
-                                    f"{article(f.header)} '{f.header}' column", field=f.key))
+                                    f"{article(f.header)} '{f.header}' column",
+                                    value=_look_alike(sheet, header_row, f, data.extra_columns), field=f.key))
+
+
+def _look_alike(sheet: Sheet, header_row: int, f: Field, extra: dict[int, str]) -> str | None:
+    """The header of an extra column whose cells hold what the missing field ``f`` would (a 'Team' column of
+    Vendor / Customer for a missing Party), so the advice can name the fix."""
+    for col, header in extra.items():
+        cells = [sheet.value(r, col) for r in range(header_row + 1, min(sheet.height, header_row + 31))]
+        cells = [c for c in cells if not _blank(c)]
+        if len(cells) < 2:
+            continue
+        if f.kind is Kind.CHOICE:
+            fits = sum(1 for c in cells if match_choice(c, f.choices) is not None)
+        elif f.kind is Kind.DATE:
+            fits = sum(1 for c in cells if to_date(c) is not None)
+        else:
+            continue
+        if fits * 10 >= len(cells) * 8:
+            return header
+    return None
 
 
 def _parse_row(sheet: Sheet, r: int, table: Table, data: TableData, problems: list[Problem]) -> Record | None:

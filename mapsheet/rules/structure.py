@@ -46,7 +46,12 @@ def _detail(expected: str) -> str:
 def missing_column(ctx: Context) -> Iterator[Hit]:
     """A required column (or Overview field) is missing."""
     for p in _problems(ctx, ProblemKind.MISSING_COLUMN, ProblemKind.MISSING_FIELD):
-        yield Hit(p.location, f"expected {p.expected}; add it back with the template's name")
+        if p.value:  # an extra column holds what the missing one would
+            header = p.expected.split("'")[1]
+            yield Hit(p.location, f"there is no {p.expected.split(' ', 1)[1]}, but column '{p.value}' holds what it "
+                                  f"would; rename that header '{header}'")
+        else:
+            yield Hit(p.location, f"expected {p.expected}; add it back with the template's name")
 
 
 @rule("MAP003", "renamed-column", Family.STRUCTURE, Severity.INFO,

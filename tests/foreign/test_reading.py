@@ -153,3 +153,17 @@ def test_stand_in_rows_of_an_unfilled_layout_are_not_steps():
                  ["Sign it", "Ana Ruiz", "TBD", "To do"])
     assert [(a.action, a.due) for a in plan.actions] == [("Sign it", None)]
     assert not plan.problems, "TBD is a missing value, not an error"
+
+
+def test_the_advice_for_a_missing_column_names_the_column_that_holds_it():
+    from mapsheet import api
+    from mapsheet.backends.memory import draft_workbook
+    from tests.rules.base_plan import TODAY, base_plan
+
+    wb = draft_workbook(base_plan())
+    actions = wb.sheet("Actions")
+    col = next(c for c, v in actions.iter_row(2) if v == "Party")
+    actions.rows[2][col] = "Which side"
+    result = api.check(wb, today=TODAY)
+    message = next(f.message for f in result.findings if f.code == "MAP002")
+    assert message == "there is no 'Party' column, but column 'Which side' holds what it would; rename that header 'Party'"
