@@ -37,6 +37,11 @@ def header_fields(text: Any) -> set[str]:
     if owner_side_header(n) or OWNER_PAIR_HEADER.match(text.strip().lower()):
         return {"owner"}
     found = set(_HEADER_WORDS.get(n, ()))
+    if not found:  # "Key activities (what must happen)", "Owner - name": the words before the aside
+        head = normalize_header(re.split(r"\(|\s[-–—]\s|:", text, maxsplit=1)[0])
+        if head and head != n:
+            found = set(_HEADER_WORDS.get(head, ()))
+            n = head or n
     if not found and len(n.split()) <= 4:
         # "Target go-live date", "Task owner (Buyer)": the last word names the kind of column.
         last = n.split()[-1]

@@ -20,7 +20,8 @@ _DAY = re.compile(r"^day\s*(\d{1,3})(?:\s*[-–—to]+\s*(?:day)?\s*(\d{1,3}))?$
 _OFFSET = re.compile(r"^\[?\s*(?:date|start|kickoff|t|d)\s*([+-])\s*(\d{1,3})\s*(?:d|days?)?\s*\]?$", re.IGNORECASE)
 _US = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
 _US_YEARLESS = re.compile(r"^(\d{1,2})/(\d{1,2})$")
-_YEARLESS = re.compile(r"^(?:(?P<m1>[a-z]{3,9})\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?|(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+_YEARLESS = re.compile(r"^(?:(?P<m1>[a-z]{3,9})\.?[\s-]+(?P<d1>\d{1,2})(?:st|nd|rd|th)?|(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
                        r"[\s-]+(?P<m2>[a-z]{3,9})\.?)$", re.IGNORECASE)
 _PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)\s*%$")
 _MONTHS = {m.lower(): i for i, m in enumerate(
@@ -94,7 +95,11 @@ def date(raw: Any, ctx: DateContext) -> DateReading:
         return DateReading(d)
     if not isinstance(raw, str):
         return DateReading(None)
-    text = raw.strip()
+    text = _WEEKDAY.sub("", raw.strip())  # "Mon 11/4", "Friday, Nov 6"
+    if text != raw.strip():
+        d = to_date(text)
+        if d is not None:
+            return DateReading(d)
     m = _US.match(text)
     if m:
         month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))

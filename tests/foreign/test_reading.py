@@ -36,7 +36,8 @@ def test_a_status_nobody_uses_is_not_guessed():
     ("11/4/2026", dt.date(2026, 11, 4)), ("24/11/2026", dt.date(2026, 11, 24)), ("Nov 4", dt.date(2026, 11, 4)),
     ("4 Nov", dt.date(2026, 11, 4)), ("11/4", dt.date(2026, 11, 4)), ("Week 3", dt.date(2026, 10, 25)),
     ("Week 3-4", dt.date(2026, 11, 1)), ("Day 10", dt.date(2026, 10, 14)), ("[Date +3]", dt.date(2026, 10, 8)),
-    ("Jan 15", dt.date(2027, 1, 15)),
+    ("Jan 15", dt.date(2027, 1, 15)), ("Mon 11/9", dt.date(2026, 11, 9)), ("Friday, Nov 6", dt.date(2026, 11, 6)),
+    ("Nov-4", dt.date(2026, 11, 4)),
 ])
 def test_dates_as_sheets_write_them(raw, expected):
     assert values.date(raw, values.DateContext(plan_start=START, near=dt.date(2026, 11, 9))).value == expected
@@ -167,3 +168,14 @@ def test_the_advice_for_a_missing_column_names_the_column_that_holds_it():
     result = api.check(wb, today=TODAY)
     message = next(f.message for f in result.findings if f.code == "MAP002")
     assert message == "there is no 'Party' column, but column 'Which side' holds what it would; rename that header 'Party'"
+
+
+@pytest.mark.parametrize("header, field", [
+    ("Key activities (what must happen)", "action"), ("Owner - name", "owner"), ("DATE", "due"), ("When", "due"),
+    ("Item", "action"), ("Task owner", "owner"), ("Assigned stakeholders", "owner"), ("Objective", "action"),
+    ("Responsible party", "owner"), ("% Complete", "status"), ("Done?", "status"), ("Buyer Owner", "owner"),
+])
+def test_headers_as_sheets_write_them(header, field):
+    from mapsheet.foreign.tables import header_fields
+
+    assert field in header_fields(header)
