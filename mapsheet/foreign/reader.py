@@ -170,6 +170,8 @@ def _owners(found: Found, r: int, mapping: Mapping, sides: Sides) -> list[Owner]
 def _record(found: Found, r: int, mapping: Mapping, data: TableData, sides: Sides, ctx: values.DateContext,
             plan: Plan, reading: Reading) -> Record | None:
     sheet = found.sheet
+    if all(values.is_placeholder(sheet.value(r, c)) for c in found.headers):
+        return None  # an empty row of the layout, or one of "[Task] | [Name] | [Date]" stand-ins
     rec = Record(table="actions", sheet=sheet.name, row=r, columns=data.columns)
     v = rec.values
     for f in SPEC.table("actions").fields:
@@ -179,17 +181,33 @@ def _record(found: Found, r: int, mapping: Mapping, data: TableData, sides: Side
         col = mapping.fields.get(key)
         return None if col is None else sheet.value(r, col)
 
-    text = cell("action")
-    if all(values.is_placeholder(sheet.value(r, c)) for c in found.headers):
-        return None  # an empty row of the layout, or one of "[Task] | [Name] | [Date]" stand-ins
+    text, ident, notes = cell("action"), cell("id"), cell("notes")
     v["action"] = str(text).strip() if text not in (None, "") else None
-    if cell("id") not in (None, ""):
-        v["id"] = str(int(cell("id")) if isinstance(cell("id"), float) and cell("id").is_integer() else cell("id")).strip()
+    if ident not in (None, ""):
+        v["id"] = str(int(ident) if isinstance(ident, float) and ident.is_integer() else ident).strip()
+    if notes not in (None, ""):
+        v["notes"] = str(notes).strip()
     owners = _owners(found, r, mapping, sides)
     named = [o.name for o in owners if o.name]
     if named:
         v["owner"] = " / ".join(dict.fromkeys(named))
-    party, how = _party(cell("party"), owners, sides)
+    _read_side(rec, owners, cell("party"), sides, reading, data)
+    for key in ("due", "completed"):
+        _read_date(rec, key, cell(key), mapping, ctx, plan, reading)
+    _read_status(rec, cell("status"), found, mapping, plan)
+    phase = found.phase_of.get(r) or (cell("phase") if "phase" in mapping.fields else None)
+    if phase:
+        rec.extra[PHASE_KEY] = str(phase).strip()
+    for col, header in mapping.extra.items():
+        value = sheet.value(r, col)
+        if value not in (None, ""):
+            rec.extra[header] = value
+    return rec
+
+
+def _read_side(rec: Record, owners: list[Owner], raw: Any, sides: Sides, reading: Reading, data: TableData) -> None:
+    """The step's party, how it was inferred, and for a step both sides own, each owner's side."""
+    party, how = _party(raw, owners, sides)
     if party == JOINT:
         rec.inferred["party"] = f"both sides ({how})"
         sided = list(dict.fromkeys((o.name, o.side) for o in owners if o.name and o.side in (VENDOR, CUSTOMER)))
@@ -200,54 +218,49 @@ def _record(found: Found, r: int, mapping: Mapping, data: TableData, sides: Side
                     if known and known[0] in (VENDOR, CUSTOMER):
                         sided.append((name, known[0]))
         if len({side for _, side in sided}) == 2:
-            reading.joint[r] = sided
-        reading.party_how["both sides: " + how] = reading.party_how.get("both sides: " + how, 0) + 1
+            reading.joint[rec.row] = sided
+        how = "both sides: " + how
     elif party:
-        v["party"] = party
+        rec.values["party"] = party
         rec.inferred["party"] = how
-        reading.party_how[how] = reading.party_how.get(how, 0) + 1
-    elif owners or cell("party") is not None:
-        reading.unresolved.append(f"{Location(sheet.name, r, data.columns.get('party', 0))}: the side of "
-                                  f"'{v['owner'] or cell('party')}' is not said anywhere in the workbook")
-    for key in ("due", "completed"):
-        raw = cell(key)
-        if raw is None or values.is_placeholder(raw):
-            continue
-        reading_ = values.date(raw, ctx)
-        loc = Location(sheet.name, r, mapping.fields[key])
-        if reading_.value is not None:
-            v[key] = reading_.value
-            if reading_.relative:
-                rec.inferred[key] = f"'{raw}' ({reading_.relative})"
-        else:
-            rec.raw[key] = raw
-            if reading_.unresolved:
-                reading.unresolved.append(f"{loc}: {reading_.unresolved}")
-            else:
-                plan.problems.append(Problem(ProblemKind.BAD_DATE, loc, "a date (e.g. 2026-03-31 or 11/4/2026)", raw, key))
-    raw = cell("status")
+    else:
+        if owners or raw is not None:
+            reading.unresolved.append(f"{Location(rec.sheet, rec.row, data.columns.get('party', 0))}: the side of "
+                                      f"'{rec.values['owner'] or raw}' is not said anywhere in the workbook")
+        return
+    reading.party_how[how] = reading.party_how.get(how, 0) + 1
+
+
+def _read_date(rec: Record, key: str, raw: Any, mapping: Mapping, ctx: values.DateContext, plan: Plan,
+               reading: Reading) -> None:
+    if raw is None or values.is_placeholder(raw):
+        return
+    got = values.date(raw, ctx)
+    loc = Location(rec.sheet, rec.row, mapping.fields[key])
+    if got.value is not None:
+        rec.values[key] = got.value
+        if got.relative:
+            rec.inferred[key] = f"'{raw}' ({got.relative})"
+        return
+    rec.raw[key] = raw
+    if got.unresolved:
+        reading.unresolved.append(f"{loc}: {got.unresolved}")
+    else:
+        plan.problems.append(Problem(ProblemKind.BAD_DATE, loc, "a date (e.g. 2026-03-31 or 11/4/2026)", raw, key))
+
+
+def _read_status(rec: Record, raw: Any, found: Found, mapping: Mapping, plan: Plan) -> None:
     if raw is not None and not values.is_placeholder(raw):
         status = values.status(raw, percent_scale=mapping.percent_scale)
         if status is None:
             rec.raw["status"] = raw
-            plan.problems.append(Problem(ProblemKind.NOT_IN_LIST, Location(sheet.name, r, mapping.fields["status"]),
+            plan.problems.append(Problem(ProblemKind.NOT_IN_LIST, Location(rec.sheet, rec.row, mapping.fields["status"]),
                                          "a status such as Done, In progress, Not started or Blocked", raw, "status"))
         else:
-            v["status"] = status
+            rec.values["status"] = status
     elif raw is None and "status" in mapping.fields and _is_tick_column(found, mapping):
-        v["status"] = "Not started"
+        rec.values["status"] = "Not started"
         rec.inferred["status"] = "an empty cell in a column of ticks"
-    notes = cell("notes")
-    if notes not in (None, ""):
-        v["notes"] = str(notes).strip()
-    phase = found.phase_of.get(r) or (cell("phase") if "phase" in mapping.fields else None)
-    if phase:
-        rec.extra[PHASE_KEY] = str(phase).strip()
-    for col, header in mapping.extra.items():
-        value = sheet.value(r, col)
-        if value not in (None, ""):
-            rec.extra[header] = value
-    return rec
 
 
 def _is_tick_column(found: Found, mapping: Mapping) -> bool:
