@@ -34,6 +34,9 @@ def batch_update(call: Call, book: Spreadsheet) -> dict:
                 message = err.body["error"]["message"]
                 raise invalid(f"Invalid requests[{i}].{kind}: {message}") from err
             replies.append(reply or {})
+        from .sheets_api import check_cell_limit
+
+        check_cell_limit(book)
     except ApiError:
         book.__dict__.update(saved)
         raise
@@ -382,6 +385,24 @@ def update_conditional_format_rule(book, args):
                                             "newRule": sheet.conditional_formats[index], "newIndex": index}}
 
 
+def add_banding(book, args):
+    banded = copy.deepcopy(args.get("bandedRange") or {})
+    banded.setdefault("bandedRangeId", next(book.next_object_id))
+    area = from_grid_range(book, banded.get("range") or {})
+    banded["range"] = echo_grid_range(banded["range"])
+    area.sheet.banded_ranges.append(banded)
+    return {"addBanding": {"bandedRange": copy.deepcopy(banded)}}
+
+
+def delete_banding(book, args):
+    for sheet in book.sheets:
+        kept = [b for b in sheet.banded_ranges if b.get("bandedRangeId") != args.get("bandedRangeId")]
+        if len(kept) != len(sheet.banded_ranges):
+            sheet.banded_ranges = kept
+            return
+    raise invalid(f"No banded range with id: {args.get('bandedRangeId')}")
+
+
 def add_chart(book, args):
     chart = copy.deepcopy(args.get("chart") or {})
     chart.setdefault("chartId", next(book.next_object_id))
@@ -522,6 +543,8 @@ HANDLERS = {
     "addConditionalFormatRule": add_conditional_format_rule,
     "deleteConditionalFormatRule": delete_conditional_format_rule,
     "updateConditionalFormatRule": update_conditional_format_rule,
+    "addBanding": add_banding,
+    "deleteBanding": delete_banding,
     "addChart": add_chart,
     "deleteEmbeddedObject": delete_embedded_object,
     "addProtectedRange": add_protected_range,

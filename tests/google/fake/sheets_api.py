@@ -19,7 +19,8 @@ def spreadsheet_json(book: Spreadsheet, *, grid_ranges: list[Area] | None = None
         out = {"properties": copy.deepcopy(sheet.properties)}
         for key, value in (("merges", sheet.merges), ("conditionalFormats", sheet.conditional_formats),
                            ("protectedRanges", sheet.protected_ranges), ("charts", sheet.charts),
-                           ("rowGroups", sheet.row_groups), ("columnGroups", sheet.column_groups)):
+                           ("rowGroups", sheet.row_groups), ("columnGroups", sheet.column_groups),
+                           ("bandedRanges", sheet.banded_ranges)):
             if value:
                 out[key] = copy.deepcopy(value)
         for protected in out.get("protectedRanges", []):
@@ -235,6 +236,7 @@ def values_append(call: Call, book: Spreadsheet) -> dict:
         sheet.grid["rowCount"] = start + height
     if c0 + width > sheet.col_count:
         sheet.grid["columnCount"] = c0 + width
+    check_cell_limit(book)
     target = Area(sheet, start, start + max(height, 1), c0, c0 + max(width, 1))
     updates = _write(book, "", data, call.param("valueInputOption"), for_append=target)
     out = {"spreadsheetId": book.spreadsheet_id}
@@ -264,6 +266,14 @@ def _last_table(area: Area) -> Area | None:
     if not tables:
         return None
     return max(tables, key=lambda t: (t.r1, t.c0))
+
+
+def check_cell_limit(book: Spreadsheet) -> None:
+    from .store import CELL_LIMIT
+
+    if book.cell_count() > CELL_LIMIT:
+        raise invalid(f"This action would increase the number of cells in the workbook above the limit of "
+                      f"{CELL_LIMIT} cells.")
 
 
 def _shift_rows_down(sheet, start: int, count: int) -> None:
