@@ -6,7 +6,6 @@ from __future__ import annotations
 import gspread
 import pytest
 
-from fake import FakeGoogle
 from fake.fixtures import fake_google  # noqa: F401 (the fixture)
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
