@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from . import cells, fields, render
+from . import cells, fields
 from .call import Call
 from .errors import invalid, sheets_error
 from .ranges import Area, resolve
@@ -89,16 +89,7 @@ def _value_range(area: Area, call: Call, *, major: str | None = None) -> dict:
     value_render = call.param("valueRenderOption", "FORMATTED_VALUE")
     date_render = call.param("dateTimeRenderOption", "SERIAL_NUMBER")
     major = major or call.param("majorDimension", "ROWS")
-    found: dict[int, dict[int, object]] = {}  # sparse: only stored cells are visited
-    for (r, c), cell in area.sheet.cells.items():
-        if area.r0 <= r < area.r1 and area.c0 <= c < area.c1:
-            value = render.rendered(cell, value_render, date_render)
-            if value is not None and value != "":
-                found.setdefault(r - area.r0, {})[c - area.c0] = value
-    grid = []
-    for r in range(max(found) + 1 if found else 0):
-        row = found.get(r, {})
-        grid.append([row.get(c, "") for c in range(max(row) + 1)] if row else [])
+    grid = cells.rendered_rows(area, value_render, date_render)
     if major == "COLUMNS":
         width = max((len(r) for r in grid), default=0)
         grid = [[row[c] if c < len(row) else "" for row in grid] for c in range(width)]
