@@ -117,3 +117,15 @@ def test_a_sheet_without_steps_is_refused_with_a_sentence(tmp_path):
     with pytest.raises(MapsheetError, match="no table of steps was found"):
         import_file(source, tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_csv_export_is_checked_and_annotating_it_is_refused_with_a_sentence(corpus):
+    source = _source(corpus, "25-getaccept-export")
+    runner = CliRunner()
+    checked = runner.invoke(app, ["check", str(source), "--today", TODAY.isoformat(), "--format", "json"])
+    assert checked.exit_code in (0, 1), checked.output
+    assert json.loads(checked.output)["plans"][0]["band"] == "At risk"
+    before = source.read_bytes()
+    annotated = runner.invoke(app, ["check", str(source), "--today", TODAY.isoformat(), "--annotate"])
+    assert annotated.exit_code == 2 and "not '.csv' files" in annotated.output
+    assert source.read_bytes() == before
