@@ -44,7 +44,8 @@ STEP_HEADERS: dict[str, tuple[str, ...]] = {
 }
 
 #: "Owner (Customer / Vendor)": one cell holds both sides' owners, in the header's order.
-OWNER_PAIR_HEADER = re.compile(rf"^(?:owner|owners|lead|leads)\s*\(?\s*(?P<first>\w+)\s*/\s*(?P<second>\w+)\s*\)?$")
+OWNER_PAIR_HEADER = re.compile(r"^(?:owners?|leads?|responsible|who|contacts?|names?|dri)\s*[:\-]?\s*\(?\s*"
+                               r"(?P<first>[a-z][a-z ]*?)\s*/\s*(?P<second>[a-z][a-z ]*?)\s*\)?$")
 
 SIDE_WORDS: dict[str, str] = {
     "vendor": VENDOR, "seller": VENDOR, "supplier": VENDOR, "us": VENDOR, "we": VENDOR, "our company": VENDOR,

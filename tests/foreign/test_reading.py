@@ -174,8 +174,16 @@ def test_the_advice_for_a_missing_column_names_the_column_that_holds_it():
     ("Key activities (what must happen)", "action"), ("Owner - name", "owner"), ("DATE", "due"), ("When", "due"),
     ("Item", "action"), ("Task owner", "owner"), ("Assigned stakeholders", "owner"), ("Objective", "action"),
     ("Responsible party", "owner"), ("% Complete", "status"), ("Done?", "status"), ("Buyer Owner", "owner"),
+    ("Responsible (Vendor/Customer)", "owner"), ("Owner: Customer / Your company", "owner"),
 ])
 def test_headers_as_sheets_write_them(header, field):
     from mapsheet.foreign.tables import header_fields
 
     assert field in header_fields(header)
+
+
+def test_one_cell_naming_both_sides_owners_in_the_headers_order():
+    plan = _plan(["Activity", "Responsible (Vendor/Customer)", "Due", "Status"],
+                 ["Return the redlines", "/ Maria Lopez", "11/20/2026", "To do"],
+                 ["Send the order form", "Sam Turner /", "11/12/2026", "To do"])
+    assert [(a.owner, a.party) for a in plan.actions] == [("Maria Lopez", "Customer"), ("Sam Turner", "Vendor")]
