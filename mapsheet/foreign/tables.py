@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..grid import Sheet
-from ..parse import to_date
+from .values import absolute_date, status
 from ..template.spec import normalize_header
 from .vocabulary import OWNER_PAIR_HEADER, SIDE_WORDS, STEP_HEADERS, owner_side_header
 
@@ -42,8 +42,9 @@ def header_fields(text: Any) -> set[str]:
         if head and head != n:
             found = set(_HEADER_WORDS.get(head, ()))
             n = head or n
-    if not found and len(n.split()) <= 4:
-        # "Target go-live date", "Task owner (Buyer)": the last word names the kind of column.
+    if not found and len(n.split()) <= 4 and status(text) is None:
+        # "Target go-live date", "Task owner (Buyer)": the last word names the kind of column (but "In
+        # progress" is a status someone wrote, not a header).
         last = n.split()[-1]
         found = set(_HEADER_WORDS.get(last, ())) & {"due", "owner", "status", "action"}
     return found
@@ -77,7 +78,7 @@ def _is_header(sheet: Sheet, r: int) -> dict[int, str] | None:
         return None
     if any(v.strip().startswith("[") and v.strip().endswith("]") for v in texts.values()):
         return None  # "[Task] | [Name] | [Date]": a row of stand-ins under the real header
-    if any(to_date(v) is not None or _US_DATE.match(v.strip()) for v in texts.values()):
+    if any(absolute_date(v.strip()) is not None or _US_DATE.match(v.strip()) for v in texts.values()):
         return None  # a row holding a date is a row of values
     named = [c for c, v in texts.items() if header_fields(v)]
     if len(named) < 2 or len(named) * 2 < len(texts):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..parse import to_date
@@ -20,6 +21,7 @@ _DAY = re.compile(r"^day\s*(\d{1,3})(?:\s*[-–—to]+\s*(?:day)?\s*(\d{1,3}))?$
 _OFFSET = re.compile(r"^\[?\s*(?:date|start|kickoff|t|d)\s*([+-])\s*(\d{1,3})\s*(?:d|days?)?\s*\]?$", re.IGNORECASE)
 _US = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
 _US_YEARLESS = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+_DATEISH = re.compile(r"^\s*(?:\d{1,4}[-/. ]|[A-Za-z]{3,9}\.?,? +\d|\d{1,2}-[A-Za-z]{3})")  # worth a strptime
 _WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
 _YEARLESS = re.compile(r"^(?:(?P<m1>[a-z]{3,9})\.?[\s-]+(?P<d1>\d{1,2})(?:st|nd|rd|th)?|(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
                        r"[\s-]+(?P<m2>[a-z]{3,9})\.?)$", re.IGNORECASE)
@@ -89,15 +91,22 @@ class DateReading:
     unresolved: str = ""  # why a date-like value has no date (e.g. "'Week 3' needs a plan start")
 
 
+@lru_cache(maxsize=4096)
+def absolute_date(text: str) -> dt.date | None:
+    """A date written in full ("2026-11-04", "4 Nov 2026"); text without a digit is never one (and
+    strptime, tried format by format, is slow on every word of a sheet)."""
+    return to_date(text) if len(text) <= 40 and _DATEISH.match(text) else None
+
+
 def date(raw: Any, ctx: DateContext) -> DateReading:
-    d = to_date(raw)
+    d = absolute_date(raw) if isinstance(raw, str) else to_date(raw)
     if d is not None:
         return DateReading(d)
     if not isinstance(raw, str):
         return DateReading(None)
     text = _WEEKDAY.sub("", raw.strip())  # "Mon 11/4", "Friday, Nov 6"
     if text != raw.strip():
-        d = to_date(text)
+        d = absolute_date(text)
         if d is not None:
             return DateReading(d)
     m = _US.match(text)

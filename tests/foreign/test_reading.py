@@ -187,3 +187,10 @@ def test_one_cell_naming_both_sides_owners_in_the_headers_order():
                  ["Return the redlines", "/ Maria Lopez", "11/20/2026", "To do"],
                  ["Send the order form", "Sam Turner /", "11/12/2026", "To do"])
     assert [(a.owner, a.party) for a in plan.actions] == [("Maria Lopez", "Customer"), ("Sam Turner", "Vendor")]
+
+
+def test_rows_holding_a_status_and_a_note_are_steps_not_headers():
+    rows = [["Task", "Owner", "Due", "Status", "Notes"]] + [
+        [f"Step {i} with the team", "Raj Iyer (IT)", dt.datetime(2026, 11, 1), "In progress", "note"] for i in range(50)]
+    plan = _plan(*rows)
+    assert len(plan.actions) == 50 and plan.tables["actions"].header_row == 0
