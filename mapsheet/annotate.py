@@ -60,7 +60,10 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
             merges.append((len(rows), span_from, len(rows), len(COLUMN_WIDTHS) - 1))
         rows.append(tuple(cells))
 
-    title = " – ".join(str(v) for v in (plan.field("deal"), plan.field("customer")) if v) or "Mutual action plan"
+    deal, customer = (str(v or "") for v in (plan.field("deal"), plan.field("customer")))
+    # The customer once: a deal is often named after it ("Acme – Analytics platform").
+    title = " – ".join(v for v in (deal, "" if customer.casefold() in deal.casefold() else customer) if v) \
+        or "Mutual action plan"
     add(Cell("Plan check", "title"))
     add(Cell(title, "subtitle"), span_from=0)
     add()
@@ -100,7 +103,7 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
                 _where(f.location, existing), Cell(f.message, "muted"))
     add()
     add(Cell("Cells with a finding carry a note (below '— mapsheet —') and a colour: red error, yellow warning, "
-             "blue info. 'Clear check' or `mapsheet clean` removes them all; your own values, notes and colours "
+             "blue info. `mapsheet clean` (or `mapsheet excel clear` in Excel) removes them all; your own values, notes and colours "
              "are never changed. To silence a check on purpose, put its code in 'Ignore checks' on the Overview, "
              "or write 'mapsheet: ignore CODE' in a row's Notes.", "note"), span_from=0)
     return ReplaceSheet(CHECK_SHEET, 0, tuple(rows), COLUMN_WIDTHS, tab_color="1F3864", merges=tuple(merges))

@@ -1,4 +1,5 @@
-"""Which files a command works on: plan paths, folders (recursive) and glob patterns, expanded once.
+"""Which files a command works on: plan paths, folders (recursive), glob patterns and ``@list.txt`` files,
+expanded once, for every command (check, clean, sync).
 
 Lock files Office and LibreOffice leave beside open workbooks (``~$name.xlsx``, ``.~lock.name#``),
 hidden files and mapsheet's own temporary files are never taken for plans.
@@ -10,7 +11,7 @@ import glob
 import os
 from pathlib import Path
 
-from .errors import MapsheetError
+from .errors import MapsheetError, NoPlans
 
 PLAN_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -34,15 +35,46 @@ def _walk(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+def expand_lists(sources: list[str | Path]) -> list[str | Path]:
+    """``@list.txt`` -> the paths it names, one per line (blank lines and # comments skipped; relative paths
+    are relative to the list's folder). Other sources are kept as they are."""
+    out: list[str | Path] = []
+    for source in sources:
+        if not str(source).startswith("@"):
+            out.append(source)
+            continue
+        listing = Path(str(source)[1:])
+        try:
+            lines = listing.read_text(encoding="utf-8-sig").splitlines()
+        except OSError as exc:
+            raise MapsheetError(f"{source}: cannot read the list of plans ({exc.strerror})") from None
+        for line in (ln.strip() for ln in lines):
+            if line and not line.startswith("#"):
+                out.append(str(listing.parent / Path(line).expanduser()))
+    return out
+
+
+def plan_files(sources: list[str | Path], *, exclude: tuple[Path, ...] = ()) -> list[Path]:
+    """The plan files ``sources`` name (see ``expand_sources``), at least one: a command given no plans
+    cannot pass, so an empty folder or list raises ``NoPlans`` (a check of nothing must not look green)."""
+    paths = expand_sources(sources, exclude=exclude)
+    if not paths:
+        given = ", ".join(str(s) for s in sources) or "nothing"
+        raise NoPlans(f"no plan workbooks (.xlsx or .xlsm) found in {given}; name plan files, folders that "
+                      "hold them, glob patterns or @list.txt files")
+    return paths
+
+
 def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ()) -> list[Path]:
-    """Files named, files under folders, files matching globs; sorted, without duplicates.
+    """Files named, files under folders, files matching globs, files named in ``@list.txt`` files; sorted,
+    without duplicates.
 
     A file named explicitly is kept even with another suffix (the reader then says what is wrong with
     it); a source that matches nothing is an error naming it."""
     found: dict[Path, None] = {}
     excluded = {p.resolve() for p in exclude}
     excluded_names = {p.name for p in excluded}
-    for source in sources:
+    for source in expand_lists(sources):
         path = Path(source)
         if path.is_dir():
             matches = _walk(path)
@@ -51,7 +83,8 @@ def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ())
         elif any(ch in str(source) for ch in "*?["):
             matches = sorted(Path(p) for p in glob.glob(str(source), recursive=True) if is_candidate(Path(p)))
             if not matches:
-                raise MapsheetError(f"{source}: no .xlsx or .xlsm file matches this pattern")
+                raise MapsheetError(f"{source}: no such file or folder, and no .xlsx or .xlsm file matches it "
+                                    "as a pattern")
         else:
             raise MapsheetError(f"{source}: no such file or folder")
         for m in matches:

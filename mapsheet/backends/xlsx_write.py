@@ -102,7 +102,7 @@ def edit_file(path: Path, edits: list[Edit], output: Path | None = None) -> tupl
     """Apply ``edits`` to the workbook at ``path`` and save it (in place, or to ``output``).
     Nothing is written when nothing changed and the target is the file itself."""
     target = output or path
-    ensure_not_open(target, hint=" or write an annotated copy with --output COPY" if output is None else "")
+    ensure_not_open(target, hint=" or write to a copy with --output COPY" if output is None else "")
     wb = load_for_edit(path)
     changed = apply_edits(wb, edits)
     if changed or output is not None:

@@ -26,3 +26,11 @@ def today_or(text: str | None) -> dt.date:
 TodayOption = typer.Option(None, "--today", metavar="YYYY-MM-DD",
                            help="Judge the plan as of this date instead of today (reproducible checks).")
 TodayType = Optional[str]
+
+
+def pin_clock(result, today: str | None):
+    """With ``--today`` the whole result is reproducible: its ``checked_at`` (JSON, the Plan check sheet)
+    becomes the start of that day in UTC instead of the wall clock."""
+    if today is not None:
+        result.checked_at = dt.datetime.combine(result.today, dt.time(), tzinfo=dt.timezone.utc)
+    return result

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from ..rules.base import Band
 from .changes import Change
+from .summary import DRIFT_VALUES, has_synonyms, is_drifted
 
 BANDS = [b.value for b in sorted(Band, key=lambda b: b.rank)]
 LEVEL_RANK = {"High": 3, "Medium": 2, "Low": 1}
@@ -91,7 +92,8 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
     tables = [deals_table(read, pushes, links, as_of), actions_table(read, as_of), overdue_table(read, as_of),
               milestones_table(read, as_of), risks_table(read, as_of),
               changes_table(changes, links, last_sync_at), problems]
-    return Rollup(today, dashboard(read, changes or [], problems, today), tables)
+    with_problems = sum(1 for s in summaries if s["error"] or is_drifted(s))
+    return Rollup(today, dashboard(read, changes or [], problems, today, with_problems), tables)
 
 
 def _link(summary: dict, out_dir: Path) -> Link:
@@ -236,34 +238,41 @@ def _show(value: Any) -> str:
 
 PROBLEMS = [Column("Plan", Kind.LINK, 40), Column("Deal owner", width=16), Column("Problem", width=22),
             Column("Where", width=22), Column("Detail", width=80), Column("Plan file", Kind.FILE, 40)]
-PROBLEM_NAMES = {"missing-sheet": "Missing tab", "missing-column": "Missing column", "renamed-column": "Renamed column",
+PROBLEM_NAMES = {"missing-sheet": "Missing tab", "missing-column": "Missing column",
+                 "renamed-column": "Renamed column (accepted)",
                  "extra-column": "Extra column", "unknown-template-version": "Unknown template version"}
 
 
 def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) -> Table:
-    rows, unreadable, drifted = [], 0, 0
+    rows, notes, unreadable, drifted, renamed = [], [], 0, 0, 0
     for s in sorted(summaries, key=lambda s: s["path"]):
         link = links[s["path"]]
         if s["error"]:
             unreadable += 1
             rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"],
                          link.target))
-        elif s["drift"]:
-            drifted += 1
-            rows += [(link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail, link.target)
-                     for d in s["drift"]]
+            continue
+        drifted += is_drifted(s)
+        renamed += has_synonyms(s)
+        for d in s["drift"]:
+            row = (link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail, link.target)
+            (rows if d.kind in DRIFT_VALUES else notes).append(row)
+    note = (f" For information: {renamed} plan{'s' if renamed != 1 else ''} name{'s' if renamed == 1 else ''} "
+            "some columns by accepted synonyms (listed below); they are read in full." if renamed else "")
     if not rows:
-        return Table("Problems", f"No problems: every plan was read and follows the template ({as_of}).", PROBLEMS, [])
+        return Table("Problems", f"No problems: every plan was read and follows the template ({as_of}).{note}",
+                     PROBLEMS, notes)
     parts = [f"{n} plan{'s' if n != 1 else ''} {what}" for n, what in
              ((unreadable, "could not be read and are missing from every other sheet"),
               (drifted, "no longer follow the template, so some of their values may be missing")) if n]
-    return Table("Problems", "ATTENTION: " + "; ".join(parts) + ". Fix them in the plans and sync again.",
-                 PROBLEMS, rows, loud=True)
+    return Table("Problems", "ATTENTION: " + "; ".join(parts) + ". Fix them in the plans and sync again." + note,
+                 PROBLEMS, rows + notes, loud=True)
 
 
 # -- the dashboard -----------------------------------------------------------------------------------------
 
-def dashboard(read: list[dict], changes: list[Change], problems: Table, today: dt.date) -> Dashboard:
+def dashboard(read: list[dict], changes: list[Change], problems: Table, today: dt.date,
+              with_problems: int) -> Dashboard:
     bands = Counter(s["band"] for s in read)
     figures: list[tuple[str, Any, Kind]] = [("Plans rolled up", len(read), Kind.INT)]
     figures += [(f"{band}", bands.get(band, 0), Kind.INT) for band in BANDS]
@@ -276,7 +285,7 @@ def dashboard(read: list[dict], changes: list[Change], problems: Table, today: d
                 ("Overdue actions, customer side", sum(s["overdue_customer"] for s in read), Kind.DAYS_LATE),
                 ("Close dates slipped since the last sync",
                  sum(1 for c in changes if c.change == "Close date slipped"), Kind.DAYS_LATE),
-                ("Plans with problems", len({r[0].target for r in problems.rows}), Kind.DAYS_LATE)]
+                ("Plans with problems", with_problems, Kind.DAYS_LATE)]
     alert = problems.caption if problems.loud else ""
     return Dashboard(f"Mutual action plans: the roll-up, as of {today:%d %b %Y}", alert, figures,
                      charts(read))

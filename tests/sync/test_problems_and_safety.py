@@ -41,7 +41,7 @@ def test_unreadable_and_drifted_plans_go_to_problems_and_exit_1(plans_dir, tmp_p
     out = tmp_path / "rollup.xlsx"
     result = runner.invoke(app, ["sync", str(plans_dir), "--out", str(out), "--today", TODAY.isoformat(), "--jobs", "2"])
     assert result.exit_code == 1, result.output
-    assert "3 could not be read and 2 drifted from the template" in result.output
+    assert "3 could not be read and 2 no longer follow the template" in result.output
     book = RollupBook(out)
     assert len(book.rows("Deals")) == 25  # every good plan is still rolled up
     problems = {r["Plan"]: r for r in book.rows("Problems")}

@@ -119,7 +119,8 @@ def test_drifted_plans_are_said_loudly(synced, sample_plans):
     rows = book.rows("Problems")
     assert {r["Plan"] for r in rows} == drifted
     assert {(r["Problem"], r["Where"]) for r in rows} == {
-        ("Renamed column", "Actions!E3"), ("Renamed column", "Milestones!F3"), ("Extra column", "Actions!J3")}
+        ("Renamed column (accepted)", "Actions!E3"), ("Renamed column (accepted)", "Milestones!F3"),
+        ("Extra column", "Actions!J3")}
     assert "Responsible" in " ".join(r["Detail"] for r in rows)
     assert book.sheet("Problems").sheet_properties.tabColor.rgb.endswith("C62828")
     assert "ATTENTION" in book.sheet("Dashboard")["A2"].value
