@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import MapsheetError
+from ..styles import LINE_HEIGHT, text_lines
 from .tables import Kind, Rollup, Table, split
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -28,6 +29,44 @@ HEADER_FILL = "#ECEFF1"
 CAPTION_COLOUR = "#455A64"
 NUM_FORMAT = {Kind.DATE: "d mmm yyyy", Kind.MONEY: "#,##0", Kind.PERCENT: "0%", Kind.INT: "0",
               Kind.DAYS_LATE: "0", Kind.DAYS_LEFT: "0;[Red]-0"}
+
+#: Small numbers (a score, days, counts, a share) are centred, so they never run into the text beside them.
+CENTRED = (Kind.INT, Kind.DAYS_LATE, Kind.DAYS_LEFT, Kind.PERCENT)
+
+# The print layout of every roll-up sheet: A4 landscape, one page wide (the table's printed columns, widths
+# chosen in ``tables`` so that Calibri 11 prints at about 8 points or more), the caption and header rows on
+# every page, long text wrapped (rows grow), the sheet's name and page number in the footer.
+PAPER_A4 = 9
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6, "header": 0.2, "footer": 0.25}  # inches
+FOOTER = "&L&8&A&R&8Page &P of &N"
+HEADER_HEIGHT = 32  # points: two lines of a wrapped header
+WRAP_SLACK = 1.2  # characters a unit of width: prose is narrower than the "0" Excel measures, less what wrapping at spaces wastes
+
+
+def row_heights(table: Table, first_row: int = HEADER_ROWS) -> dict[int, float]:
+    """{sheet row (0-based): points} for the rows whose wrapped text needs more than one line. Neither Excel
+    nor LibreOffice grows a row written without a height, so the height is set here, from an estimate."""
+    wrapped = [(i, c.width * WRAP_SLACK) for i, c in enumerate(table.columns) if c.wrap]
+    if not wrapped:
+        return {}
+    heights = {}
+    for r, row in enumerate(table.rows, start=first_row):
+        lines = 1
+        for i, width in wrapped:
+            value = row[i]
+            text = value if type(value) is str else getattr(value, "text", None) if value is not None else None
+            if text and len(text) > width:
+                lines = max(lines, text_lines(text, width))
+        if lines > 1:
+            heights[r] = LINE_HEIGHT * lines
+    return heights
+
+
+def print_area(table: Table) -> tuple[int, int, int, int]:
+    """(first row, first column, last row, last column), 0-based: the caption, the header, every row, and the
+    table's printed columns."""
+    return 0, 0, HEADER_ROWS - 1 + max(1, len(table.rows)), table.print_columns - 1
+
 
 WRITERS = ("rust", "xlsxwriter")
 DEFAULT_WRITER = "rust"
