@@ -38,7 +38,8 @@ CENTRED = (Kind.INT, Kind.DAYS_LATE, Kind.DAYS_LEFT, Kind.PERCENT)
 # every page, long text wrapped (rows grow), the sheet's name and page number in the footer.
 PAPER_A4 = 9
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6, "header": 0.2, "footer": 0.25}  # inches
-FOOTER = "&L&8&A&R&8Page &P of &N"
+FOOTER = "&L&8&A, page &P of &N"  # "Deals, page 2 of 41"
+FIGURE_WIDTH, NUMBER_WIDTH = 32, 9  # the Dashboard's label and number columns
 HEADER_HEIGHT = 32  # points: two lines of a wrapped header
 WRAP_SLACK = 1.2  # characters a unit of width: prose is narrower than the "0" Excel measures, less what wrapping at spaces wastes
 

@@ -65,7 +65,6 @@ class _Formats:
         self.late = add({"num_format": NUM_FORMAT[Kind.DAYS_LATE], "bold": True, "font_color": excel.LATE_COLOUR,
                          **centre})
         self.link = add({"font_color": "#1565C0", "underline": 1, **top})
-        self.wrapped_link = add({"font_color": "#1565C0", "underline": 1, "text_wrap": True, **top})
         self.band = {b: add({"bg_color": bg, "font_color": fg, "bold": True, **top}) for b, (bg, fg) in BAND_FILL.items()}
         self.label = add({"bold": False})
         self.figure = add({"num_format": NUM_FORMAT[Kind.INT]})
@@ -106,7 +105,7 @@ def _write_table(book: xlsxwriter.Workbook, table: Table, fmt: _Formats) -> None
 def _cell_writer(ws, column: Column, fmt: _Formats, links: list[int]) -> Callable[[int, int, Any], None]:
     kind = column.kind
     plain = fmt.wrap if column.wrap else fmt.text
-    link_format = fmt.wrapped_link if column.wrap else fmt.link
+    link_format = fmt.link
 
     def text(r: int, c: int, v: Any) -> None:
         ws.write_string(r, c, str(v), plain)
@@ -126,24 +125,30 @@ def _cell_writer(ws, column: Column, fmt: _Formats, links: list[int]) -> Callabl
     def band(r: int, c: int, v: Any) -> None:
         ws.write_string(r, c, v, fmt.band.get(v, fmt.text))
 
-    def link(r: int, c: int, v: Link) -> None:
-        if not excel.linkable(v.target) or links[0] >= excel.MAX_LINKS:  # Excel cannot link it: the name only
-            text(r, c, v.text)
+    def name(r: int, c: int, v: Link) -> None:
+        text(r, c, v.text)
+
+    def file(r: int, c: int, v: Any) -> None:
+        # The plan's path is the link, as in the Rust writer: a deal's name stays text, which wraps in print
+        # (LibreOffice does not wrap a link's text).
+        v = str(v)
+        if not excel.linkable(v) or links[0] >= excel.MAX_LINKS:  # Excel cannot link it: the path as text
+            text(r, c, v)
         else:
             links[0] += 1
-            ws.write_url(r, c, "external:" + v.target, link_format, string=str(v.text) or v.target, tip=v.target)
+            ws.write_url(r, c, "external:" + v, link_format, string=v, tip=v)
 
     return {Kind.TEXT: text, Kind.INT: number(fmt.int), Kind.DAYS_LEFT: number(fmt.days_left), Kind.MONEY: number(fmt.money),
             Kind.PERCENT: number(fmt.percent), Kind.DATE: date, Kind.DAYS_LATE: late, Kind.BAND: band,
-            Kind.LINK: link, Kind.FILE: text}[kind]
+            Kind.LINK: name, Kind.FILE: file}[kind]
 
 
 # -- the dashboard -------------------------------------------------------------------------------------------
 
 def _write_dashboard(book: xlsxwriter.Workbook, board: Dashboard, fmt: _Formats) -> None:
     ws = book.add_worksheet("Dashboard")
-    ws.set_column(0, 0, 38)
-    ws.set_column(1, 4, 13)
+    ws.set_column(0, 0, excel.FIGURE_WIDTH)
+    ws.set_column(1, 4, excel.NUMBER_WIDTH)
     ws.write_string(0, 0, board.title, fmt.title)
     if board.alert:
         ws.set_row(1, 48)
@@ -172,7 +177,7 @@ def _write_dashboard(book: xlsxwriter.Workbook, board: Dashboard, fmt: _Formats)
         height = chart_height(chart)
         rows = (first + 1, first + max(1, len(chart.categories)))
         ws.insert_chart(0, 6, dashboard_chart(book, chart, rows, range(1, len(chart.series) + 1)),
-                        {"x_offset": 10 + side * 560, "y_offset": placed[side]})
+                        {"x_offset": 10 + side * (CHART_WIDTH + 20), "y_offset": placed[side]})
         placed[side] += height + 20
     _print_setup(ws, pages_tall=1)  # the figures and the charts on one page
     ws.activate()
@@ -192,7 +197,7 @@ def chart_height(chart: Chart) -> int:
     return max(300, 70 + 22 * len(chart.categories)) if chart.kind == "bar" else 300
 
 
-CHART_WIDTH = 540
+CHART_WIDTH = 440  # two charts side by side next to the figures still print at a readable size
 
 
 def dashboard_chart(book: xlsxwriter.Workbook, spec: Chart, rows: tuple[int, int], columns):

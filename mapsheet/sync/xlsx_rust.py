@@ -228,7 +228,7 @@ def _dashboard(book: _Book, board: Dashboard, fmt: _Formats) -> list[_Chart]:
     if board.alert:
         merges.append((1, 0, 1, last, board.alert + " See the Problems sheet.", fmt.loud))
     book.add("Dashboard", [dict.fromkeys(headers) | r for r in rows], header_row=HEADER_ROWS, merge_ranges=merges,
-             row_heights={1: 48} if board.alert else None, column_widths=[38, 13] + [13] * len(series),
+             row_heights={1: 48} if board.alert else None, column_widths=[excel.FIGURE_WIDTH, excel.NUMBER_WIDTH] + [excel.NUMBER_WIDTH] * len(series),
              header_format=fmt.header, row_formats=figure_formats | {r: fmt.section for r in sections},
              charts=_placeholders(charts, len(headers) + 1), page_setup=_PRINT | {"fit_to_pages": (1, 1)})
     return charts
@@ -237,12 +237,12 @@ def _dashboard(book: _Book, board: Dashboard, fmt: _Formats) -> list[_Chart]:
 def _placeholders(charts: list[_Chart], col: int) -> list[dict]:
     """Charts where XlsxWriter's will go: rustpy-xlsxwriter places and sizes them (the drawing), and
     ``_swap_charts`` replaces what it cannot draw (the ranges and the band colours)."""
-    placed = {0: HEADER_ROWS + 1, 1: HEADER_ROWS + 1}  # chart column -> next free row (20 px each)
+    placed = {0: HEADER_ROWS + 1, 1: HEADER_ROWS + 1}  # chart column -> next free row (20 px each; columns 64 px)
     out = []
     for i, chart in enumerate(charts):
         side, height = i % 2, xlsx.chart_height(chart.spec)
         out.append({"type": "column", "series": ["Value"], "categories": "Figure", "title": chart.spec.title,
-                    "row": placed[side], "col": col + side * 9, "width": xlsx.CHART_WIDTH, "height": height,
+                    "row": placed[side], "col": col + side * -(-(xlsx.CHART_WIDTH + 20) // 64), "width": xlsx.CHART_WIDTH, "height": height,
                     "legend": False})
         placed[side] += -(-(height + 20) // 20)
     return out
