@@ -53,6 +53,7 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
     score, plan = result.score, result.plan
     rows: list[tuple[Cell, ...]] = []
     merges: list[tuple[int, int, int, int]] = []
+    findings_header = None  # the row of the findings table's header: printed again atop every page
 
     def add(*cells: Cell, span_from: int | None = None) -> None:
         """Add a row; ``span_from`` merges that cell across the rest of the sheet's width (long text)."""
@@ -88,6 +89,7 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
     add()
     add(Cell(f"What to fix ({len(result.findings)})", "section"))
     if result.findings:
+        findings_header = len(rows)
         add(*(Cell(h, "header") for h in ("Severity", "Code", "Check", "Where", "What to do", "Points")))
         for f in _ordered(result.findings):
             add(Cell(f.severity.value, f.severity.value), Cell(f.code), Cell(f.name),
@@ -106,7 +108,8 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
              "blue info. `mapsheet clean` (or `mapsheet excel clear` in Excel) removes them all; your own values, notes and colours "
              "are never changed. To silence a check on purpose, put its code in 'Ignore checks' on the Overview, "
              "or write 'mapsheet: ignore CODE' in a row's Notes.", "note"), span_from=0)
-    return ReplaceSheet(CHECK_SHEET, 0, tuple(rows), COLUMN_WIDTHS, tab_color="1F3864", merges=tuple(merges))
+    return ReplaceSheet(CHECK_SHEET, 0, tuple(rows), COLUMN_WIDTHS, tab_color="1F3864", merges=tuple(merges),
+                        repeat_rows=None if findings_header is None else (findings_header, findings_header))
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

@@ -84,6 +84,7 @@ class ReplaceSheet:
     freeze_rows: int = 0  # rows kept visible at the top
     tab_color: str | None = None
     merges: tuple[tuple[int, int, int, int], ...] = field(default=())  # (row, col, last_row, last_col)
+    repeat_rows: tuple[int, int] | None = None  # (first, last) 0-based rows printed atop every page
 
 
 Edit = Union[ClearOwnMarks, SetNote, SetFill, ReplaceSheet]

@@ -54,6 +54,9 @@ assert set(FORMATS) == STYLES, "every named style needs a format"
 #: Points a line of 11-pt text needs. Excel and LibreOffice do not grow the rows of a file written by a
 #: program until someone edits them, so writers set the height of rows with wrapped text themselves.
 LINE_HEIGHT = 15
+#: Characters of prose one unit of column width holds when wrapped: Excel's unit is the width of a "0",
+#: wider than most letters, less what wrapping at spaces leaves empty (measured in LibreOffice's print).
+PROSE_CHARS = 1.2
 
 
 def text_lines(text: str, width: float) -> int:

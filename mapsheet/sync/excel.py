@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import MapsheetError
-from ..styles import LINE_HEIGHT, text_lines
+from ..styles import LINE_HEIGHT, PROSE_CHARS, text_lines
 from .tables import Kind, Rollup, Table, split
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -41,13 +41,12 @@ MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6, "header": 0.2, 
 FOOTER = "&L&8&A, page &P of &N"  # "Deals, page 2 of 41"
 FIGURE_WIDTH, NUMBER_WIDTH = 32, 9  # the Dashboard's label and number columns
 HEADER_HEIGHT = 32  # points: two lines of a wrapped header
-WRAP_SLACK = 1.2  # characters a unit of width: prose is narrower than the "0" Excel measures, less what wrapping at spaces wastes
 
 
 def row_heights(table: Table, first_row: int = HEADER_ROWS) -> dict[int, float]:
     """{sheet row (0-based): points} for the rows whose wrapped text needs more than one line. Neither Excel
     nor LibreOffice grows a row written without a height, so the height is set here, from an estimate."""
-    wrapped = [(i, c.width * WRAP_SLACK) for i, c in enumerate(table.columns) if c.wrap]
+    wrapped = [(i, c.width * PROSE_CHARS) for i, c in enumerate(table.columns) if c.wrap]
     if not wrapped:
         return {}
     heights = {}

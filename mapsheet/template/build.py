@@ -368,7 +368,7 @@ INSTRUCTIONS = (  # (heading, paragraphs): written for the buyer who receives th
 
 
 def _instructions_sheet(ws: Worksheet, spec: TemplateSpec) -> None:
-    from ..styles import LINE_HEIGHT, text_lines
+    from ..styles import LINE_HEIGHT, PROSE_CHARS, text_lines
 
     _title(ws, "How this plan works", f"A mutual action plan, template version {spec.version}.", 1)
     ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
@@ -383,7 +383,7 @@ def _instructions_sheet(ws: Worksheet, spec: TemplateSpec) -> None:
             c.alignment = Alignment(wrap_text=True, vertical="top")
             c.font = Font(color=INK)
             # a little more than one line each: paragraphs stay apart, and nothing is cut in print
-            ws.row_dimensions[row].height = LINE_HEIGHT * text_lines(text, INSTRUCTIONS_WIDTH * 1.15) + 4
+            ws.row_dimensions[row].height = LINE_HEIGHT * text_lines(text, INSTRUCTIONS_WIDTH * PROSE_CHARS) + 4
             row += 1
         row += 1
     _print_setup(ws, None, landscape=False)
