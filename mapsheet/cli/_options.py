@@ -34,3 +34,29 @@ def pin_clock(result, today: str | None):
     if today is not None:
         result.checked_at = dt.datetime.combine(result.today, dt.time(), tzinfo=dt.timezone.utc)
     return result
+
+
+CredentialsOption = typer.Option(
+    None, "--credentials", metavar="FILE", envvar="MAPSHEET_GOOGLE_CREDENTIALS",
+    help="For Google Sheets: a service-account key or OAuth client file (default: Application Default "
+         "Credentials, then gspread's files in ~/.config/gspread).")
+
+
+def google_opener(credentials, ctx: typer.Context | None = None):
+    """How Sheet URLs/ids on the command line are opened: one sign-in shared by every Sheet, made only
+    when a Sheet is named (files never touch Google). A program embedding the CLI (and the tests) may
+    pass ``obj={"google": {"session": ..., "caller": ..., "retry": ...}}`` to use its own session."""
+    from ..google.source import opener
+
+    return opener(credentials, **_embedded(ctx))
+
+
+def google_client(credentials, ctx: typer.Context | None = None):
+    """The signed-in Google client (``new --google``), or the session an embedding program passed."""
+    from ..google.client import connect
+
+    return connect(credentials, **_embedded(ctx))
+
+
+def _embedded(ctx: typer.Context | None) -> dict:
+    return ((ctx.obj if ctx is not None else None) or {}).get("google", {})

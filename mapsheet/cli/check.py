@@ -20,10 +20,10 @@ from ..gate import Gate
 from ..report import document, error_dict, result_dict
 from ..rules import Severity, all_rules, find_rule
 from ..rules.base import Band, Family
-from ..sources import plan_files
+from ..sources import PlanRef, open_sources
 from ._app import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, app, friendly_errors
 from ._console import cell, console, echo_json, error, grid, plain, say
-from ._options import TodayOption, pin_clock, today_or
+from ._options import CredentialsOption, TodayOption, google_opener, pin_clock, today_or
 
 
 class Format(str, Enum):
@@ -45,8 +45,9 @@ BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF
 @app.command()
 @friendly_errors
 def check(
+    ctx: typer.Context,
     plans: List[str] = typer.Argument(..., metavar="PLAN...", help="Plan workbooks (.xlsx/.xlsm), folders, glob "
-                                      "patterns or @list.txt files naming one per line."),
+                                      "patterns, Google Sheet URLs/ids, or @list.txt files naming one per line."),
     format: Format = typer.Option(Format.human, "--format", "-f", metavar="FORMAT",
                                   help="human (default) or json (schema mapsheet.check/1)."),
     today: Optional[str] = TodayOption,
@@ -66,39 +67,41 @@ def check(
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
                                           help="With one plan: write the annotated copy here instead of changing "
                                           "the plan."),
+    credentials: Optional[Path] = CredentialsOption,
 ) -> None:
     """Check plans: score, grade, health band and what to fix, grouped by family."""
     reference = today_or(today)
-    paths = plan_files(plans)
-    if output is not None and len(paths) != 1:
+    sources = open_sources(plans, google=google_opener(credentials, ctx))
+    if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
     fixed_config = load_config(config) if config else None
     gate = Gate(fail_under, fail_on.value)
     human = format is Format.human
     documents, failures, exit_code = [], [], EXIT_OK
-    for path in paths:
+    for source in sources:
+        ref = source.ref
         try:
-            cfg = _with_overrides(fixed_config or load_config(near=path.resolve()), select, ignore)
-            result = pin_clock(api.check(path, today=reference, config=cfg), today)
+            cfg = _with_overrides(source.config(fixed_config), select, ignore)
+            result = pin_clock(api.check(source, today=reference, config=cfg), today)
             if annotate or output is not None:
-                _annotate(path, result, output, quiet or not human)
+                _annotate(source, result, output, quiet or not human)
         except MapsheetError as exc:
             exit_code = EXIT_ERROR
-            documents.append(error_dict(str(path), str(exc)))
+            documents.append(error_dict(ref.link, str(exc)))
             if human:
                 error(exc)
             continue
-        documents.append(result_dict(result, str(path)))
+        documents.append(result_dict(result, ref.link))
         reasons = gate.reasons(result)
         if reasons:
-            failures.append((path, result, reasons))
+            failures.append((ref.link, result, reasons))
             exit_code = exit_code or EXIT_FINDINGS
         if human and not quiet:
-            print_result(result, path)
+            print_result(result, source.ref)  # a Sheet's title is known once it has been read
     if not human:
         echo_json(document(documents, reference))
         raise typer.Exit(exit_code)
-    if len(paths) > 1 and not quiet:
+    if len(sources) > 1 and not quiet:
         print_summary(documents)
     print_gate(failures, gate)
     say(summary_line(documents, failures, gate))
@@ -147,20 +150,20 @@ def _with_overrides(config: Config, select: str | None, ignore: str | None) -> C
     return build_config(overrides, config.source + " + command line")
 
 
-def _annotate(path: Path, result, output: Path | None, quiet: bool) -> None:
-    target = api.annotate_file(path, result, output=output)
+def _annotate(source, result, output: Path | None, quiet: bool) -> None:
+    target = api.annotate(source, result, output=output)
     if not quiet:
         say("[green]Annotated[/] {}", target)
 
 
 # -- human output ---------------------------------------------------------------------------------------
 
-def print_result(result, path: Path) -> None:
+def print_result(result, ref: PlanRef) -> None:
     score = result.score
     plan = result.plan
-    title = plan.deal or path.stem
+    title = plan.deal or ref.name
     console.rule(cell(title, "bold"), align="left")
-    say("[dim]{}[/]", path)
+    say("[dim]{}[/]", ref.link)
     head = Text()
     head.append(f"Score {score.total}/100", style="bold")
     head.append(f"   Grade {score.grade}   ")
@@ -212,7 +215,8 @@ def print_summary(documents: list[dict]) -> None:
     for d in documents:
         name = d.get("deal") or Path(d["file"]).stem
         if d.get("error"):
-            table.add_row(cell(Path(d["file"]).name), "-", "-", Text("unreadable", style="bold red"), "-", "-")
+            shown = d["file"] if "://" in d["file"] else Path(d["file"]).name
+            table.add_row(cell(shown), "-", "-", Text("unreadable", style="bold red"), "-", "-")
         else:
             band = Band(d["band"])
             table.add_row(cell(name), str(d["score"]), d["grade"], Text(d["band"], style=BAND_STYLE[band]),
@@ -271,20 +275,22 @@ def print_rule_list() -> None:
 @app.command()
 @friendly_errors
 def clean(
-    plans: List[str] = typer.Argument(..., metavar="PLAN...", help="Plan workbooks, folders, glob patterns or "
-                                      "@list.txt files."),
+    ctx: typer.Context,
+    plans: List[str] = typer.Argument(..., metavar="PLAN...", help="Plan workbooks, folders, glob patterns, "
+                                      "Google Sheet URLs/ids or @list.txt files."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
                                           help="With one plan: write the cleaned copy here."),
+    credentials: Optional[Path] = CredentialsOption,
 ) -> None:
     """Remove every mark mapsheet wrote: notes, colours and the Plan check sheet. Your own values, notes and
     colours are restored exactly."""
-    paths = plan_files(plans)
-    if output is not None and len(paths) != 1:
+    sources = open_sources(plans, google=google_opener(credentials, ctx))
+    if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
     cleaned = untouched = failed = 0
-    for path in paths:
+    for source in sources:
         try:
-            target, changed = api.clean_file(path, output=output)
+            target, changed = api.clean(source, output=output)
         except MapsheetError as exc:
             error(exc)
             failed += 1
@@ -294,10 +300,10 @@ def clean(
             say("[green]Cleaned[/] {}", target)
         else:
             untouched += 1
-            say("[dim]Nothing to clean in {}[/]", path)
-    if len(paths) > 1:
+            say("[dim]Nothing to clean in {}[/]", source.ref.link)
+    if len(sources) > 1:
         parts = [f"{cleaned} cleaned", f"{untouched} had no marks"]
         if failed:
             parts.append(f"[bold red]{failed} could not be cleaned[/]")
-        say(f"{_plans(len(paths))}: " + ", ".join(parts))
+        say(f"{_plans(len(sources))}: " + ", ".join(parts))
     raise typer.Exit(EXIT_ERROR if failed else EXIT_OK)
