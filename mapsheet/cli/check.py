@@ -20,6 +20,7 @@ from ..report import document, error_dict, result_dict
 from ..rules import Severity, all_rules, find_rule
 from ..rules.base import Band, Family
 from ..sources import expand_sources
+from ..verdict import State, dimension_of, understood_line
 from ._app import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, app, console, err_console, friendly_errors
 from ._options import TodayOption, today_or
 
@@ -37,7 +38,9 @@ class FailOn(str, Enum):
 
 
 SEVERITY_STYLE = {Severity.ERROR: ("✖", "bold red"), Severity.WARNING: ("▲", "yellow"), Severity.INFO: ("●", "blue")}
-BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF_TRACK: "bold red"}
+STATE_STYLE = {State.OK: "green", State.WEAK: "yellow", State.FAILING: "bold red", State.NOT_READ: "bold magenta"}
+BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF_TRACK: "bold red",
+              Band.NOT_CHECKABLE: "bold magenta"}
 
 
 @app.command()
@@ -103,6 +106,8 @@ def _with_overrides(config: Config, select: str | None, ignore: str | None) -> C
 def _fails(result, fail_under: int | None, fail_on: FailOn) -> bool:
     if fail_under is not None and result.score.total < fail_under:
         return True
+    if result.score.band is Band.NOT_CHECKABLE and fail_on is not FailOn.never:
+        return True
     if fail_on is FailOn.never:
         return False
     bar = Severity(fail_on.value).rank
@@ -129,6 +134,13 @@ def print_result(result, path: Path) -> None:
     console.print(head)
     for reason in score.band_reasons:
         console.print(f"  [dim]why:[/] {escape(reason)}", soft_wrap=True)
+    console.print(f"  [dim]{escape(understood_line(result.understood))}[/]", soft_wrap=True)
+    states = Text("  ")
+    for d in score.dimensions:
+        states.append(f"{d.dimension.title}: ", style="dim")
+        states.append(d.state.value, style=STATE_STYLE[d.state])
+        states.append("   ")
+    console.print(states)
     table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
     table.add_column("family")
     table.add_column("score", justify="right")
@@ -191,18 +203,21 @@ def rules(code: Optional[str] = typer.Argument(None, help="A rule's code or name
     """List every rule, or show one rule's documentation."""
     if code is None:
         table = Table(box=None, header_style="dim")
-        for col in ("code", "name", "severity", "family", "summary"):
+        for col in ("code", "name", "severity", "family", "feeds", "summary"):
             table.add_column(col)
         for r in all_rules().values():
             icon, style = SEVERITY_STYLE[r.severity]
-            table.add_row(r.code, r.name, Text(r.severity.value, style=style), r.family.title, r.summary)
+            table.add_row(r.code, r.name, Text(r.severity.value, style=style), r.family.title, _feeds(r), r.summary)
         console.print(table)
-        console.print(f"[dim]{len(all_rules())} rules. `mapsheet rules CODE` explains one.[/]")
+        console.print(f"[dim]{len(all_rules())} rules. 'feeds' is the core dimension of the verdict a rule's findings "
+                      "count against (structure rules feed none: what they report blinds the dimensions that need "
+                      "it). `mapsheet rules CODE` explains one.[/]")
         return
     r = find_rule(code)
     if r is None:
         raise MapsheetError(f"no rule '{code}'; `mapsheet rules` lists them all")
-    console.print(f"[bold]{r.code} {r.name}[/]  ({r.family.title}, default severity {r.severity.value})")
+    console.print(f"[bold]{r.code} {r.name}[/]  ({r.family.title}, default severity {r.severity.value}; "
+                  f"feeds the verdict's dimension: {escape(_feeds(r))})")
     console.print(escape(r.summary))
     for heading, text in (("Why", r.doc.why), ("Bad", r.doc.bad), ("Good", r.doc.good), ("Fix", r.doc.fix)):
         console.print(f"\n[bold]{heading}[/]\n  {escape(text)}", soft_wrap=True)
@@ -213,6 +228,11 @@ def rules(code: Optional[str] = typer.Argument(None, help="A rule's code or name
             console.print(f"  {key} = {defaults[key]!r}")
     console.print(f"\n[dim]Silence it for one plan: put {r.code} in 'Ignore checks' on the Overview tab; for one row: "
                   f"write 'mapsheet: ignore {r.code}' in the row's Notes.[/]")
+
+
+def _feeds(r) -> str:
+    d = dimension_of(r.code, r.family)
+    return d.title if d else "(none: blinds)"
 
 
 @app.command()

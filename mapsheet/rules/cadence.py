@@ -26,7 +26,8 @@ def _held(ctx: Context) -> list[Record]:
     return sorted(held, key=lambda c: c.values["date"])
 
 
-@rule("MAP701", "no-checkins", Family.CADENCE, Severity.WARNING, why=_WHY_CHECKINS,
+@rule("MAP701", "no-checkins", Family.CADENCE, Severity.ERROR, why=_WHY_CHECKINS + " A plan never walked "
+      "through with the customer is the seller's plan, not a mutual one.",
       bad="A Check-ins tab with no rows.",
       good="Four check-ins logged two weeks apart, the last on 2026-11-24 with the next set for 2026-12-08.",
       fix="Log each meeting where both sides walked through the plan (date, attendees, decisions) and book the next.")

@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 from .._version import __version__
 from ..config import Config, load_config
 from ..errors import MapsheetError
+from ..rules.base import Band
 from ..safeio import ensure_not_open
 from ..sources import expand_sources
 from . import export, summary
@@ -31,6 +32,9 @@ from .history import CacheEntry, History, PlanState, default_history_path
 from .tables import build_rollup
 
 Progress = Callable[[int, int], None]  # (plans read so far, plans to read)
+
+
+NOT_CHECKABLE = Band.NOT_CHECKABLE.value
 
 
 @dataclass
@@ -102,7 +106,7 @@ def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | Non
         for fmt, folder in exports.items():
             report.exports += export.export(rollup, folder, fmt)
         report.unreadable = len(unreadable)
-        report.drifted = sum(1 for s in ordered if not s["error"] and s["drift"])
+        report.drifted = sum(1 for s in ordered if not s["error"] and (s["drift"] or s["band"] == NOT_CHECKABLE))
         report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
         store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out, states=states.values(),
                      cache=[CacheEntry(p, *stats[p], contexts[p][0], summary.dumps(new[p])) for p in new

@@ -248,15 +248,18 @@ def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) ->
             unreadable += 1
             rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"],
                          link.target))
-        elif s["drift"]:
+        elif s["drift"] or s["band"] == Band.NOT_CHECKABLE.value:
             drifted += 1
             rows += [(link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail, link.target)
                      for d in s["drift"]]
+            if s["band"] == Band.NOT_CHECKABLE.value:
+                rows.append((link, s["owner"], Band.NOT_CHECKABLE.value, "", s["why"], link.target))
     if not rows:
         return Table("Problems", f"No problems: every plan was read and follows the template ({as_of}).", PROBLEMS, [])
     parts = [f"{n} plan{'s' if n != 1 else ''} {what}" for n, what in
              ((unreadable, "could not be read and are missing from every other sheet"),
-              (drifted, "no longer follow the template, so some of their values may be missing")) if n]
+              (drifted, "no longer follow the template or cannot be judged, so some of their values may be "
+                        "missing")) if n]
     return Table("Problems", "ATTENTION: " + "; ".join(parts) + ". Fix them in the plans and sync again.",
                  PROBLEMS, rows, loud=True)
 

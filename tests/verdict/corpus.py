@@ -14,7 +14,7 @@ from typing import Callable
 
 from mapsheet.fill import PlanDraft
 
-from ..rules.base_plan import TODAY, base_plan
+from rules.base_plan import TODAY, base_plan
 
 
 def t(days: int) -> dt.date:

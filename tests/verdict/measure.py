@@ -1,7 +1,7 @@
 """Judge the labelled corpus as a user would: each plan written to a real .xlsx from the template, read
 back and checked on TODAY; then band agreement, pair order and the score spread per expected band.
 
-Run it by itself for the figures: ``.venv/bin/python -m tests.verdict.measure``.
+Run it by itself for the figures: ``PYTHONPATH=tests .venv/bin/python -m verdict.measure``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from mapsheet import api
 from mapsheet.fill import fill_workbook, load_template
 from mapsheet.safeio import atomic_save_workbook
 
-from ..rules.base_plan import TODAY
+from rules.base_plan import TODAY
 from .corpus import PLANS, build
 
 LABELS = Path(__file__).with_name("labels.yml")
@@ -61,10 +61,12 @@ def pair_order(judged: dict[str, Judged]) -> list[tuple[str, str, bool]]:
 
 
 def spread(judged: dict[str, Judged]) -> dict[str, tuple[int, float, int]]:
-    """min / median / max score of the plans, by the first band their label accepts."""
+    """min / median / max score of the plans, by the bands their label accepts ("At risk or Off track")."""
+    order = ["On track", "At risk", "Off track", "Not checkable"]
     by_band: dict[str, list[int]] = {}
-    for j in judged.values():
-        by_band.setdefault(j.accepted[0], []).append(j.score)
+    for j in sorted(judged.values(), key=lambda j: sorted(order.index(b) for b in j.accepted)):
+        key = " or ".join(sorted(j.accepted, key=order.index))
+        by_band.setdefault(key, []).append(j.score)
     return {band: (min(s), statistics.median(s), max(s)) for band, s in by_band.items()}
 
 
@@ -75,7 +77,7 @@ def report(judged: dict[str, Judged]) -> str:
     lines = [f"bands: {agree}/{len(judged)} agree ({agree / len(judged):.0%})",
              f"pairs: {ordered}/{len(pairs)} in order ({ordered / len(pairs):.0%})"]
     for band, (lo, mid, hi) in spread(judged).items():
-        lines.append(f"  expected {band:<13} score min {lo:>3}  median {mid:>5}  max {hi:>3}")
+        lines.append(f"  expected {band:<28} score min {lo:>3}  median {mid:>5}  max {hi:>3}")
     for j in judged.values():
         mark = "  " if j.agrees else "✗ "
         lines.append(f"{mark}{j.plan:<34} {j.score:>3} {j.band:<13} accepted {', '.join(j.accepted)}")
