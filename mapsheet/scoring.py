@@ -182,21 +182,27 @@ def _band(findings: list[Finding], verdict: Verdict, raw: float, config: Config
         band = Band.OFF_TRACK if several else Band.AT_RISK
         for d in sorted(against, key=lambda d: d.state is not State.FAILING):
             candidates.append((band, d.describe(), list(_carriers(d))))
-    if total < bands["off_track_below"]:
-        candidates.append((Band.OFF_TRACK, f"score {total} is under {bands['off_track_below']:g}", list(findings)))
-    elif total < bands["at_risk_below"]:
-        candidates.append((Band.AT_RISK, f"score {total} is under {bands['at_risk_below']:g}", list(findings)))
+    low = _low_score(total, bands)
+    if low is not None:
+        candidates.append((low, f"the findings add up: {total} points before the band, under "
+                                f"{bands['off_track_below' if low is Band.OFF_TRACK else 'at_risk_below']:g}",
+                           list(findings)))
     if not candidates:
         weak = [d.dimension.title.lower() for d in verdict.dimensions if d.state is State.WEAK]
         note = f"; to improve: {', '.join(weak)}" if weak else ""
         return Band.ON_TRACK, [f"no core dimension is failing, no item is overdue and the score is {total}{note}"], []
     band = max((c[0] for c in candidates), key=lambda b: b.rank)
     ordered = [c for c in candidates if c[0] is band] + [c for c in candidates if c[0] is not band]
-    # The raw score explains a band only when nothing else does (the score shown is after the band).
-    plain = [text for _, text, fs in ordered if fs is not findings or len(candidates) == 1]
-    reasons = (plain or [text for _, text, _ in ordered])[:4]
+    reasons = [text for _, text, _ in ordered][:4]
     drivers = [f for b, _, fs in candidates if b is band for f in fs]
     return band, reasons, list({id(f): f for f in drivers}.values())
+
+
+def _low_score(total: int, bands: dict) -> Band | None:
+    """The band a score this low means by itself (none when it is high enough)."""
+    if total < bands["off_track_below"]:
+        return Band.OFF_TRACK
+    return Band.AT_RISK if total < bands["at_risk_below"] else None
 
 
 def _carriers(d: DimensionState) -> tuple[Finding, ...]:
