@@ -641,5 +641,88 @@ PLANS: dict[str, Callable[[], PlanDraft]] = {
 }
 
 
+# -- added in a second round (labels written before mapsheet judged them, like the first) --------------------
+
+def completed_won_quiet() -> PlanDraft:
+    """Signed and kicked off six weeks ago; nobody has met on the plan since: there is nothing left to do."""
+    p = completed_won_all_done()
+    p.tables["checkins"] = [{**c, "date": t(-87 + 14 * i), "next_checkin": t(-73 + 14 * i)}
+                            for i, c in enumerate(p.tables["checkins"])]
+    p.overview["last_reviewed"] = t(-45)
+    return p
+
+
+def minor_timeline_issues() -> PlanDraft:
+    """One action a day after the close, one milestone without buffer, one action after its milestone."""
+    p = base_plan()
+    _action(p, "A11")["due"] = dt.date(2027, 1, 30)
+    _milestone(p, "M5")["due"] = dt.date(2027, 1, 28)
+    _action(p, "A9")["due"] = dt.date(2026, 12, 19)
+    return p
+
+
+def vendor_two_items_4_days() -> PlanDraft:
+    p = base_plan()
+    _action(p, "A8").update(due=t(-4), status="In progress")
+    _action(p, "A11").update(due=t(-4), status="Not started")
+    return p
+
+
+def no_milestones() -> PlanDraft:
+    """Twelve good actions, no milestones at all."""
+    p = base_plan()
+    p.tables["milestones"] = []
+    for a in p.tables["actions"]:
+        a["milestone"] = None
+    return p
+
+
+def half_customer_unnamed() -> PlanDraft:
+    """Two of the four open customer actions are owned by 'Customer'."""
+    p = base_plan()
+    _action(p, "A9")["owner"] = "Customer"
+    _action(p, "A10")["owner"] = "Customer"
+    return p
+
+
+def no_outcomes() -> PlanDraft:
+    p = base_plan()
+    p.tables["outcomes"] = []
+    return p
+
+
+def disengaged_buyer_and_stalled() -> PlanDraft:
+    p = base_plan()
+    next(s for s in p.tables["stakeholders"] if s["role"] == "Economic buyer")["engagement"] = "Disengaged"
+    _action(p, "A7")["due"] = t(-8)
+    return p
+
+
+def healthy_tiny() -> PlanDraft:
+    """Three milestones, four actions, two a side: a small renewal done right."""
+    p = healthy_small()
+    p.tables["milestones"] = [m for m in p.tables["milestones"] if m["id"] != "M1"]
+    p.tables["milestones"][0]["depends_on"] = ""
+    p.tables["actions"] = [a for a in p.tables["actions"] if a["id"] in ("A3", "A4", "A5", "A6")]
+    p.tables["actions"].append({"id": "A7", "action": "Share the renewal quote with the new seats", "milestone": "M2",
+                                "party": "Vendor", "owner": "Dana Reyes", "due": t(5), "status": "In progress"})
+    return p
+
+
+def reviewer_missing_one() -> PlanDraft:
+    """The security review is ten days away and nobody at the customer has the Security role."""
+    p = base_plan()
+    p.tables["stakeholders"] = [s for s in p.tables["stakeholders"] if s["role"] != "Security"]
+    _milestone(p, "M4")["due"] = t(10)
+    _action(p, "A8")["due"] = t(6)
+    _action(p, "A9")["due"] = t(9)
+    return p
+
+
+PLANS.update({f.__name__: f for f in (
+    completed_won_quiet, minor_timeline_issues, vendor_two_items_4_days, no_milestones, half_customer_unnamed,
+    no_outcomes, disengaged_buyer_and_stalled, healthy_tiny, reviewer_missing_one)})
+
+
 def build(plan_id: str) -> PlanDraft:
     return copy.deepcopy(PLANS[plan_id]())
