@@ -4,8 +4,9 @@ Every point lost is a finding's. Three things cost points, each shared by the fi
 
 1. **Families**: a finding costs ``points[severity] x rule weight``; a family never loses more than its
    weight, and when its findings cost more, each loses its share of the cap.
-2. **Dimensions** (``verdict``): a core dimension that is failing costs ``failing_points`` more (up to twice
-   that when it fails in ``failing_rules`` ways), shared by its findings; one not read (even in part) costs
+2. **Dimensions** (``verdict``): a core dimension that is failing costs ``failing_points`` more (twice that
+   when it fails in ``failing_rules`` ways, and up to ``failing_points`` again for what its findings cost past
+   their families' caps), shared by its findings; one not read (even in part) costs
    ``not_read_points`` on top, shared by the findings that say what could not be read.
 3. **The band**: a plan At risk keeps ``bands.at_risk_below - 1`` percent of what is left, one Off track (or
    Not checkable) ``bands.off_track_below - 1`` percent, so the score and the band tell the same story. The
@@ -120,14 +121,19 @@ def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], p
     """What each failing or unread dimension costs beyond its families' losses (both, when it is failing and
     partly unread), shared out over the findings behind it."""
     settings = config.verdict
+    family_share = list(points)
     out = []
     for ds in verdict.dimensions:
         options = []
         if ds.state is State.FAILING and ds.findings:
-            # Failing in more ways costs more: one rule, the base; as many as `failing_rules`, twice that.
+            # Failing in more ways costs more (one rule, the base; `failing_rules` of them, twice that), and so
+            # do findings past their families' caps (up to the base again).
             ways = len({f.code for f in ds.findings}) - 1
             more = min(1.0, ways / max(1, settings["failing_rules"] - 1))
-            options.append((settings["failing_points"] * (1 + more), ds.findings))
+            index = _indices(ds.findings, findings)
+            overflow = max(0.0, sum(costs[i] - family_share[i] for i in index))
+            options.append((settings["failing_points"] * (1 + more) + min(settings["failing_points"], overflow),
+                            ds.findings))
         if ds.blind and ds.blinding:
             options.append((float(settings["not_read_points"]), ds.blinding))
         for amount, carriers in options:

@@ -69,15 +69,16 @@ def compelling_event_missing(ctx: Context) -> Iterator[Hit]:
       fix="Add the milestones between today and signature (mapsheet new proposes the standard ones).",
       settings=("min_milestones",))
 def too_few_milestones(ctx: Context) -> Iterator[Hit]:
-    """The plan has fewer milestones than a path to signature needs."""
+    """The plan has fewer milestones than a path to signature needs (an error when it has none)."""
     table = ctx.plan.tables["milestones"]
     if table.sheet is None:
         return
     n = len(table)
     if n < ctx["min_milestones"]:
+        # None at all is a missing part of the plan, not a short one.
         yield Hit(table.header_loc("name"), f"the plan has {plural(n, 'milestone')}; break the path to signature into "
                                             f"at least {ctx['min_milestones']} (demo, evaluation, reviews, "
-                                            "procurement, signature)")
+                                            "procurement, signature)", severity=Severity.ERROR if n == 0 else None)
 
 
 @rule("MAP104", "no-actions", Family.COMPLETENESS, Severity.ERROR,
