@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Iterable
+from typing import Any
 
 from .model import Plan, Record
 from .rules.base import Band, Family, Finding, Severity
-from .rules.specific import is_named_person_in, is_placeholder_owner
+from .rules.specific import is_named_person_in
 from .template.spec import PARTY, SIDE
 
 
@@ -115,9 +115,6 @@ class Verdict:
     dimensions: tuple[DimensionState, ...]
     not_checkable: str = ""  # why the plan cannot be judged, with what to fix ("" when it can)
 
-    def state(self, dimension: Dimension) -> DimensionState:
-        return next(d for d in self.dimensions if d.dimension is dimension)
-
     @property
     def against(self) -> list[DimensionState]:
         return [d for d in self.dimensions if d.counts_against]
@@ -195,10 +192,11 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any])
         d = dimension_of(f.code, f.family)
         if d is not None:
             by_dimension[d].append(f)
+    rows = _record_rows(plan) if plan is not None else None
     states = []
     for d in Dimension:
-        failing = _failing(by_dimension[d], plan, settings)
-        blind = _blind(d, plan, findings) if plan is not None else None
+        failing = _failing(by_dimension[d], plan, rows, settings)
+        blind = _blind(d, plan, rows, findings) if plan is not None and rows is not None else None
         counting = [f for f in by_dimension[d] if f.severity.rank >= Severity.WARNING.rank]
         unread = blind or ("", ())
         if failing is not None:
@@ -216,17 +214,17 @@ def _plain(f: Finding) -> str:
     return f.message.split("; ")[0]
 
 
-def _failing(findings: list[Finding], plan: Plan | None, settings: dict[str, Any]
-             ) -> tuple[str, tuple[Finding, ...]] | None:
+def _failing(findings: list[Finding], plan: Plan | None, rows: dict[tuple[str, int], Record] | None,
+             settings: dict[str, Any]) -> tuple[str, tuple[Finding, ...]] | None:
     counting = [f for f in findings if f.severity.rank >= Severity.WARNING.rank]
     if not counting:
         return None
     grave = [f for f in counting if f.band is Band.OFF_TRACK
-             or (f.severity is Severity.ERROR and not _on_a_record(f, plan))]
+             or (f.severity is Severity.ERROR and not _on_a_record(f, rows))]
     if grave:
         return _plain(grave[0]), tuple(counting)
-    if plan is not None:
-        share = _flagged_share(counting, plan, settings)
+    if plan is not None and rows is not None:
+        share = _flagged_share(counting, plan, rows, settings)
         if share is not None:
             return share, tuple(counting)
     rules = sorted({f.code for f in counting})
@@ -242,33 +240,35 @@ def _record_rows(plan: Plan) -> dict[tuple[str, int], Record]:
     return {(r.sheet, r.row): r for t in plan.tables.values() for r in t.records}
 
 
-def _on_a_record(f: Finding, plan: Plan | None) -> bool:
-    """The finding is about one row of a table (not about the plan as a whole)."""
-    if plan is None:
+def _on_a_record(f: Finding, rows: dict[tuple[str, int], Record] | None) -> bool:
+    """The finding is about one row of a table (not about the plan as a whole). Without the plan's rows,
+    any finding on a row is taken to be about that row."""
+    if rows is None:
         return f.location.row is not None
-    return (f.location.sheet, f.location.row) in _record_rows(plan)
+    return (f.location.sheet, f.location.row) in rows
 
 
-def _flagged_share(findings: list[Finding], plan: Plan, settings: dict[str, Any]) -> str | None:
+def _flagged_share(findings: list[Finding], plan: Plan, rows: dict[tuple[str, int], Record],
+                   settings: dict[str, Any]) -> str | None:
     """'5 of 7 open actions ...' when a table has at least ``failing_share`` of its rows (open rows, for
     steps) flagged by these findings, and at least ``failing_min_rows`` of them."""
-    rows = _record_rows(plan)
     flagged: dict[str, set[int]] = {}
+    example: dict[str, Finding] = {}
     for f in findings:
         rec = rows.get((f.location.sheet, f.location.row))
         if rec is not None and not (rec.table in STEP_TABLES and rec.is_closed):
             flagged.setdefault(rec.table, set()).add(rec.row)
+            example.setdefault(rec.table, f)
     for key, hit in flagged.items():
         considered = [r for r in plan.tables[key].records if not (key in STEP_TABLES and r.is_closed)]
         if len(hit) >= settings["failing_min_rows"] and len(hit) / len(considered) >= settings["failing_share"]:
             what = f"open {key}" if key in STEP_TABLES else key
-            example = next(f for f in findings if rows.get((f.location.sheet, f.location.row)) is not None
-                           and rows[(f.location.sheet, f.location.row)].table == key)
-            return f"{len(hit)} of {len(considered)} {what} have a problem here, e.g. {_plain(example)}"
+            return f"{len(hit)} of {len(considered)} {what} have a problem here, e.g. {_plain(example[key])}"
     return None
 
 
-def _blind(d: Dimension, plan: Plan, findings: list[Finding]) -> tuple[str, tuple[Finding, ...]] | None:
+def _blind(d: Dimension, plan: Plan, rows: dict[tuple[str, int], Record],
+           findings: list[Finding]) -> tuple[str, tuple[Finding, ...]] | None:
     """Why ``d`` could not be judged, and the findings that say so; None when something of it was read."""
     reasons, sheets = [], []
     for key, columns in _NEEDS[d]:
@@ -290,15 +290,5 @@ def _blind(d: Dimension, plan: Plan, findings: list[Finding]) -> tuple[str, tupl
         else:
             return None
         sheets.append(table.sheet)
-    blinding = tuple(f for f in findings if f.location.sheet in sheets and not _on_a_record(f, plan))
+    blinding = tuple(f for f in findings if f.location.sheet in sheets and not _on_a_record(f, rows))
     return " and ".join(reasons), blinding
-
-
-def rules_by_dimension(rules: Iterable[Any]) -> dict[Dimension | None, list[Any]]:
-    """The catalogue grouped by the dimension each rule feeds (None: structure, which blinds instead)."""
-    out: dict[Dimension | None, list[Any]] = {}
-    for r in rules:
-        out.setdefault(dimension_of(r.code, r.family), []).append(r)
-    return out
-
-
