@@ -97,3 +97,11 @@ def test_the_rollup_lists_a_not_checkable_plan_as_a_problem(plans, tmp_path):
 def test_verdict_settings_are_checked(table, key, value, says):
     with pytest.raises(ConfigError, match=says):
         build_config({table: {key: value}}, "mapsheet.toml")
+
+
+def test_rules_say_which_dimension_they_feed():
+    listing = runner.invoke(app, ["rules"], env={"COLUMNS": "250"})
+    line = next(line for line in listing.output.splitlines() if "MAP806" in line)
+    assert "Follow-through" in line and "Cadence and transparency" in line  # family, and the dimension it feeds
+    one = runner.invoke(app, ["rules", "MAP001"], env={"COLUMNS": "200"})
+    assert "feeds the verdict's dimension: (none: blinds)" in one.output
