@@ -21,6 +21,7 @@ from ..report import document, error_dict, result_dict
 from ..rules import Severity, all_rules, find_rule
 from ..rules.base import Band, Family
 from ..sources import PlanRef, open_sources
+from ..verdict import State, dimension_of, understood_line
 from ._app import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, app, friendly_errors
 from ._console import cell, console, echo_json, error, grid, plain, say
 from ._options import CredentialsOption, TodayOption, google_opener, pin_clock, today_or
@@ -39,7 +40,9 @@ class FailOn(str, Enum):
 
 
 SEVERITY_STYLE = {Severity.ERROR: ("✖", "bold red"), Severity.WARNING: ("▲", "yellow"), Severity.INFO: ("●", "blue")}
-BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF_TRACK: "bold red"}
+STATE_STYLE = {State.OK: "green", State.WEAK: "yellow", State.FAILING: "bold red", State.NOT_READ: "bold magenta"}
+BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF_TRACK: "bold red",
+              Band.NOT_CHECKABLE: "bold magenta"}
 
 
 @app.command()
@@ -174,6 +177,13 @@ def print_result(result, ref: PlanRef) -> None:
         for reason in score.band_reasons:
             why.add_row("  why:", cell(reason))
         console.print(why)
+    say("  [dim]{}[/]", understood_line(result.understood))
+    states = Text("  ")
+    for d in score.dimensions:
+        states.append(f"{d.dimension.title}: ", style="dim")
+        states.append(d.state.value, style=STATE_STYLE[d.state])
+        states.append("   ")
+    console.print(states)
     table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
     table.add_column("family")
     table.add_column("score", justify="right")
@@ -237,7 +247,8 @@ def rules(code: Optional[str] = typer.Argument(None, metavar="[CODE]",
     r = find_rule(code)
     if r is None:
         raise MapsheetError(f"no rule '{code}'; `mapsheet rules` lists them all")
-    say(f"[bold]{r.code} {r.name}[/]  ({r.family.title}, default severity {r.severity.value})")
+    say(f"[bold]{r.code} {r.name}[/]  ({r.family.title}, default severity {r.severity.value}; "
+        "feeds the verdict's dimension: {})", _feeds(r))
     say("{}", r.summary)
     for heading, text in (("Why", r.doc.why), ("Bad", r.doc.bad), ("Good", r.doc.good), ("Fix", r.doc.fix)):
         console.print()
@@ -266,10 +277,18 @@ def print_rule_list() -> None:
         for r in members:
             icon, style = SEVERITY_STYLE[r.severity]
             text = Text(r.name, style="bold")
+            text.append(f"  feeds: {_feeds(r)}", style="dim")
             text.append("\n" + plain(r.summary), style="")
             rows.add_row(Text(f"  {r.code}"), Text(f"{icon} {r.severity.value:<7}", style=style), text)
         console.print(rows)
-    say("[dim]{} rules. `mapsheet rules CODE` explains one.[/]", len(all_rules()))
+    say("[dim]{} rules. 'feeds' is the core dimension of the verdict a rule's findings count against (structure "
+        "rules feed none: what they report blinds the dimensions that need it). `mapsheet rules CODE` explains "
+        "one.[/]", len(all_rules()))
+
+
+def _feeds(r) -> str:
+    d = dimension_of(r.code, r.family)
+    return d.title if d else "(none: blinds)"
 
 
 @app.command()

@@ -20,6 +20,7 @@ from .. import api
 from ..config import Config
 from ..errors import MapsheetError
 from ..model import Plan, ProblemKind, Record
+from ..rules.base import Band
 from ..template.spec import CLOSED_STATUSES
 
 #: Problems that mean the workbook no longer follows the template (said loudly on the Problems sheet, and a
@@ -30,12 +31,19 @@ DRIFT_KINDS = (ProblemKind.MISSING_SHEET, ProblemKind.MISSING_COLUMN, ProblemKin
 #: the admin on the Problems sheet, never a problem.
 NOTED_KINDS = (ProblemKind.RENAMED_COLUMN,)
 DRIFT_VALUES = {k.value for k in DRIFT_KINDS}
+NOT_CHECKABLE = Band.NOT_CHECKABLE.value
 _NOTED = {k.value for k in NOTED_KINDS}
 
 
 def is_drifted(summary: dict[str, Any]) -> bool:
     """Whether a read plan no longer follows the template (a problem, not just an accepted synonym)."""
     return not summary["error"] and any(d.kind in DRIFT_VALUES for d in summary["drift"])
+
+
+def needs_attention(summary: dict[str, Any]) -> bool:
+    """Whether a read plan is one of the roll-up's problems: it drifted from the template, or mapsheet
+    found nothing it could judge in it (Not checkable)."""
+    return is_drifted(summary) or (not summary["error"] and summary["band"] == NOT_CHECKABLE)
 
 
 def has_synonyms(summary: dict[str, Any]) -> bool:

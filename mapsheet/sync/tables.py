@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ..rules.base import Band
 from .changes import Change
-from .summary import DRIFT_VALUES, has_synonyms, is_drifted
+from .summary import DRIFT_VALUES, has_synonyms, needs_attention
 
 BANDS = [b.value for b in sorted(Band, key=lambda b: b.rank)]
 LEVEL_RANK = {"High": 3, "Medium": 2, "Low": 1}
@@ -102,7 +102,7 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
     tables = [deals_table(read, pushes, links, as_of), actions_table(read, as_of), overdue_table(read, as_of),
               milestones_table(read, as_of), risks_table(read, as_of),
               changes_table(changes, links, last_sync_at), problems]
-    with_problems = sum(1 for s in summaries if s["error"] or is_drifted(s))
+    with_problems = sum(1 for s in summaries if s["error"] or needs_attention(s))
     return Rollup(today, dashboard(read, changes or [], problems, today, with_problems), tables)
 
 
@@ -269,11 +269,13 @@ def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) ->
             rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"],
                          link.target))
             continue
-        drifted += is_drifted(s)
+        drifted += needs_attention(s)
         renamed += has_synonyms(s)
         for d in s["drift"]:
             row = (link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail, link.target)
             (rows if d.kind in DRIFT_VALUES else notes).append(row)
+        if s["band"] == Band.NOT_CHECKABLE.value:
+            rows.append((link, s["owner"], Band.NOT_CHECKABLE.value, "", s["why"], link.target))
     note = (f"{SYNONYM_NOTE} {renamed} plan{'s' if renamed != 1 else ''} name{'s' if renamed == 1 else ''} "
             "some columns by accepted synonyms (listed below); they are read in full." if renamed else "")
     if not rows:
@@ -281,7 +283,8 @@ def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) ->
                      PROBLEMS, notes)
     parts = [f"{n} plan{'s' if n != 1 else ''} {what}" for n, what in
              ((unreadable, "could not be read and are missing from every other sheet"),
-              (drifted, "no longer follow the template, so some of their values may be missing")) if n]
+              (drifted, "no longer follow the template or cannot be judged, so some of their values may be "
+                        "missing")) if n]
     return Table("Problems", "ATTENTION: " + "; ".join(parts) + ". Fix them in the plans and sync again." + note,
                  PROBLEMS, rows + notes, loud=True)
 
