@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -272,18 +273,21 @@ def print_rule_list() -> None:
     for family, members in by_family.items():
         if not members:
             continue
-        console.print(Text(f"{family.title} ({len(members)})", style="bold"))
+        feeds = Counter(_feeds(r) for r in members).most_common(1)[0][0]
+        head = Text(f"{family.title} ({len(members)})", style="bold")
+        head.append(f"  feeds: {feeds}", style="dim")
+        console.print(head)
         rows = grid("", "")
         for r in members:
             icon, style = SEVERITY_STYLE[r.severity]
             text = Text(r.name, style="bold")
-            text.append(f"  feeds: {_feeds(r)}", style="dim")
             text.append("\n" + plain(r.summary), style="")
+            if _feeds(r) != feeds:
+                text.append(f" (feeds: {_feeds(r)})", style="dim")
             rows.add_row(Text(f"  {r.code}"), Text(f"{icon} {r.severity.value:<7}", style=style), text)
         console.print(rows)
-    say("[dim]{} rules. 'feeds' is the core dimension of the verdict a rule's findings count against (structure "
-        "rules feed none: what they report blinds the dimensions that need it). `mapsheet rules CODE` explains "
-        "one.[/]", len(all_rules()))
+    say("[dim]{} rules. `mapsheet rules CODE` explains one.[/]", len(all_rules()))
+    say("[dim]feeds: the verdict's dimension a rule's findings count against.[/]")
 
 
 def _feeds(r) -> str:
