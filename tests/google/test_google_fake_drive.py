@@ -237,3 +237,14 @@ def test_drive_import_keeps_fills_notes_validations_and_hidden_tabs(g):
                     "strict": True, "showCustomUi": True}
     assert g.spreadsheet(sid).sheet_by_title("state").properties["hidden"] is True
     assert g.file(sid).version == 2
+
+
+def test_upload_metadata_is_held_to_the_file_schema(g):
+    from discovery import DiscoveryError
+
+    body = (b'--B\r\nContent-Type: application/json\r\n\r\n{"name": "x", "colour": "red"}\r\n--B\r\n'
+            b"Content-Type: text/plain\r\n\r\nhello\r\n--B--")
+    with pytest.raises(DiscoveryError, match="unknown field 'colour'"):
+        g.session().post(UPLOAD, params={"uploadType": "multipart"}, data=body,
+                         headers={"Content-Type": "multipart/related; boundary=B"})
+    g.violations.clear()

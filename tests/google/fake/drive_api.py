@@ -238,6 +238,14 @@ def upload(call: Call) -> dict:
     metadata, content = {}, call.raw
     if kind == "multipart":
         metadata, content = _split_multipart(call)
+        if call.state.validator is not None:  # the metadata part is a File resource
+            from .checks import DiscoveryError, discovery
+
+            problems = discovery.check_value(metadata, {"$ref": "File"}, discovery.document("drive")["schemas"],
+                                             "metadata")
+            if problems:
+                call.state.violations.extend(problems)
+                raise DiscoveryError("drive upload metadata: " + "; ".join(problems))
     elif kind != "media":
         raise drive_error(400, f"Invalid upload type: {kind}", "invalid", location="uploadType")
     if call.method == "POST":
