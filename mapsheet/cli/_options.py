@@ -28,6 +28,14 @@ TodayOption = typer.Option(None, "--today", metavar="YYYY-MM-DD",
 TodayType = Optional[str]
 
 
+def pin_clock(result, today: str | None):
+    """With ``--today`` the whole result is reproducible: its ``checked_at`` (JSON, the Plan check sheet)
+    becomes the start of that day in UTC instead of the wall clock."""
+    if today is not None:
+        result.checked_at = dt.datetime.combine(result.today, dt.time(), tzinfo=dt.timezone.utc)
+    return result
+
+
 CredentialsOption = typer.Option(
     None, "--credentials", metavar="FILE", envvar="MAPSHEET_GOOGLE_CREDENTIALS",
     help="For Google Sheets: a service-account key or OAuth client file (default: Application Default "
