@@ -168,12 +168,15 @@ OVERDUE = [Column("Party", width=10), Column("Owner", width=20), Column("Overdue
            Column("Which deals", width=60, wrap=True)]
 
 
+NO_PARTY = "(no party)"
+
+
 def overdue_table(read: list[dict], as_of: str) -> Table:
     late: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for s in read:
         for a in s["actions"]:
             if a.days_overdue:
-                late[(a.party or "(no party)", a.owner or "(no owner)")].append((a.days_overdue, s["deal"]))
+                late[(a.party or NO_PARTY, a.owner or "(no owner)")].append((a.days_overdue, s["deal"]))
     rows = []
     for (party, owner), items in late.items():
         days = [d for d, _ in items]
@@ -181,7 +184,10 @@ def overdue_table(read: list[dict], as_of: str) -> Table:
         rows.append((party, owner, len(items), sum(1 for d in days if d < 7), sum(1 for d in days if d >= 7),
                      max(days), len(deals), ", ".join(deals)))
     rows.sort(key=lambda r: (r[0] != "Customer", -r[2], -r[5]))
-    return Table("Overdue", f"Who owes what: overdue open actions by party and owner, {as_of}.", OVERDUE, rows)
+    sideless = sum(r[2] for r in rows if r[0] == NO_PARTY)
+    note = (f" {sideless} of them say no side (Vendor or Customer) and are counted apart, under {NO_PARTY}: "
+            "give them a party (`mapsheet import` does it for a sheet made elsewhere)." if sideless else "")
+    return Table("Overdue", f"Who owes what: overdue open actions by party and owner, {as_of}.{note}", OVERDUE, rows)
 
 
 MILESTONES = [Column("Due", Kind.DATE, 11), Column("Week of", Kind.DATE, 11), Column("Deal", width=24, wrap=True),
@@ -303,6 +309,7 @@ def dashboard(read: list[dict], changes: list[Change], problems: Table, today: d
     figures += [(f"Pipeline value ({cur})", total, Kind.MONEY) for cur, total in sorted(value.items())]
     figures += [("Overdue actions, vendor side", sum(s["overdue_vendor"] for s in read), Kind.DAYS_LATE),
                 ("Overdue actions, customer side", sum(s["overdue_customer"] for s in read), Kind.DAYS_LATE),
+                ("Overdue actions, side not said", sum(s.get("overdue_no_party", 0) for s in read), Kind.DAYS_LATE),
                 ("Close dates slipped since the last sync",
                  sum(1 for c in changes if c.change == "Close date slipped"), Kind.DAYS_LATE),
                 ("Plans with problems", with_problems, Kind.DAYS_LATE)]
