@@ -19,6 +19,7 @@ from .model import Plan
 from .rules.base import Context, Family, Finding, Rule, Severity
 from .rules.registry import all_rules
 from .scoring import Score, score_findings
+from .verdict import understood
 
 _IGNORE_IN_CELL = re.compile(r"mapsheet:\s*ignore\s+([A-Za-z0-9_,\s-]+)", re.IGNORECASE)
 _CODES = re.compile(r"MAP\d{3}|[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
@@ -32,6 +33,7 @@ class CheckResult:
     score: Score
     suppressed: list[Finding] = field(default_factory=list)
     config_source: str = "defaults"
+    understood: dict[str, dict[str, int]] = field(default_factory=dict)  # records read and fields understood
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone().replace(microsecond=0))
     version: str = __version__
 
@@ -64,8 +66,9 @@ def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | Non
     findings = _dedupe(findings)
     findings.sort(key=lambda f: (-f.severity.rank, f.code, f.location))
     kept, suppressed = _suppress(findings, plan)
-    score, priced = score_findings(kept, config)
-    return CheckResult(plan, today, priced, score, suppressed, config.source)
+    score, priced = score_findings(kept, config, plan)
+    return CheckResult(plan, today, priced, score, suppressed, config.source,
+                       understood=understood(plan, config.thresholds))
 
 
 def _run(rule: Rule, ctx: Context, config: Config) -> list[Finding]:

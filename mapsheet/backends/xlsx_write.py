@@ -33,7 +33,7 @@ from ..edits import CHECK_SHEET, NOTE_AUTHOR, STATE_HEADER, STATE_SHEET, Edit, R
 from ..errors import MapsheetError
 from ..safeio import atomic_save_workbook, ensure_not_open
 from .base import FillState, MarkingWriter, StateRows, apply_all, own_note_text
-from ..styles import FORMATS, LINE_HEIGHT, text_lines
+from ..styles import FORMATS, LINE_HEIGHT, PROSE_CHARS, text_lines
 
 FILE_STATE_HEADER = (*STATE_HEADER, "xlsx fill")  # plus the exact openpyxl fill, for this backend
 ACTIVE_LABEL_CELL, ACTIVE_CELL = "F1", "G1"  # the tab to show again once the marks are cleared
@@ -98,7 +98,7 @@ def edit_file(path: Path, edits: list[Edit], output: Path | None = None) -> tupl
     """Apply ``edits`` to the workbook at ``path`` and save it (in place, or to ``output``).
     Nothing is written when nothing changed and the target is the file itself."""
     target = output or path
-    ensure_not_open(target, hint=" or write an annotated copy with --output COPY" if output is None else "")
+    ensure_not_open(target, hint=" or write to a copy with --output COPY" if output is None else "")
     wb = load_for_edit(path)
     changed = apply_edits(wb, edits)
     if changed or output is not None:
@@ -130,10 +130,14 @@ class _Writer(MarkingWriter):
         return self.wb.sheetnames
 
     def read_state(self) -> StateRows:
+        """The shared columns; the exact fill only from a state sheet this backend wrote (another
+        backend's fourth column, e.g. a Google Sheet downloaded as .xlsx, holds its own form)."""
+        ws = self.wb[STATE_SHEET]
+        ours = ws.cell(1, 4).value == FILE_STATE_HEADER[3]
         fills = {}
-        for sheet, ref, rgb, exact, *_ in self.wb[STATE_SHEET].iter_rows(min_row=2, max_col=4, values_only=True):
+        for sheet, ref, rgb, exact, *_ in ws.iter_rows(min_row=2, max_col=4, values_only=True):
             if sheet and ref:
-                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or ""))
+                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or "") if ours else "")
         return fills
 
     def write_state(self, rows: StateRows) -> None:
@@ -207,6 +211,8 @@ class _Writer(MarkingWriter):
         _fit_rows(ws, edit)
         if edit.freeze_rows:
             ws.freeze_panes = ws.cell(edit.freeze_rows + 1, 1)
+        if edit.repeat_rows:
+            ws.print_title_rows = f"{edit.repeat_rows[0] + 1}:{edit.repeat_rows[1] + 1}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -249,7 +255,8 @@ def _fit_rows(ws, edit: ReplaceSheet) -> None:
             fmt = FORMATS.get(spec.style) if spec.style else None
             if not (fmt and fmt.wrap) or not isinstance(spec.value, str):
                 continue
-            lines = max(lines, text_lines(spec.value, spans.get((r, c), widths[c] if c < len(widths) else 10)))
+            width = spans.get((r, c), widths[c] if c < len(widths) else 10)
+            lines = max(lines, text_lines(spec.value, width * PROSE_CHARS))
         if lines > 1:
             ws.row_dimensions[r + 1].height = LINE_HEIGHT * lines
 

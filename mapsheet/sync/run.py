@@ -21,9 +21,8 @@ from typing import Callable, Iterable
 
 from .._version import __version__
 from ..config import Config, load_config
-from ..errors import MapsheetError
 from ..safeio import ensure_not_open
-from ..sources import expand_sources, file_key
+from ..sources import file_key, plan_files
 from . import export, summary
 from . import excel
 from .changes import compare, state_of
@@ -42,6 +41,7 @@ class SyncReport:
     cached: int = 0  # taken from the history, not parsed
     unreadable: int = 0
     drifted: int = 0
+    renamed: int = 0  # plans naming columns by accepted synonyms: information, not a problem
     written: bool = True  # False: nothing changed, the roll-up was left as it was
     rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows written
     exports: list[Path] = field(default_factory=list)
@@ -70,9 +70,7 @@ def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | Non
         export.require(fmt)
     writer_used = excel.writer_name(writer)  # fails early on an unknown name
     ensure_not_open(out, hint=" before syncing, or choose another --out")
-    paths = [p.absolute() for p in expand_sources(list(sources), exclude=(out,))]
-    if not paths:
-        raise MapsheetError("no plan workbooks (.xlsx/.xlsm) found in " + ", ".join(map(str, sources)))
+    paths = [p.absolute() for p in plan_files(list(sources), exclude=(out,))]
     configs, contexts = _contexts(paths, today, config)
     stats = {file_key(p): _stat(p) for p in paths}  # by plan ref key (sources.PlanRef)
     report.plans = len(paths)
@@ -102,7 +100,8 @@ def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | Non
         for fmt, folder in exports.items():
             report.exports += export.export(rollup, folder, fmt)
         report.unreadable = len(unreadable)
-        report.drifted = sum(1 for s in ordered if not s["error"] and s["drift"])
+        report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
+        report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
         report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
         store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out, states=states.values(),
                      cache=[CacheEntry(p, *stats[p], contexts[p][0], summary.dumps(new[p])) for p in new
