@@ -307,9 +307,10 @@ def dashboard(read: list[dict], changes: list[Change], problems: Table, today: d
         if isinstance(s["value"], (int, float)):
             value[s["currency"] or "(no currency)"] += s["value"]
     figures += [(f"Pipeline value ({cur})", total, Kind.MONEY) for cur, total in sorted(value.items())]
+    sideless = sum(s.get("overdue_no_party", 0) for s in read)  # said only when a plan has some
     figures += [("Overdue actions, vendor side", sum(s["overdue_vendor"] for s in read), Kind.DAYS_LATE),
                 ("Overdue actions, customer side", sum(s["overdue_customer"] for s in read), Kind.DAYS_LATE),
-                ("Overdue actions, side not said", sum(s.get("overdue_no_party", 0) for s in read), Kind.DAYS_LATE),
+                *([("Overdue actions, side not said", sideless, Kind.DAYS_LATE)] if sideless else []),
                 ("Close dates slipped since the last sync",
                  sum(1 for c in changes if c.change == "Close date slipped"), Kind.DAYS_LATE),
                 ("Plans with problems", with_problems, Kind.DAYS_LATE)]
