@@ -118,9 +118,10 @@ def import_(
     target = out or sheet.with_name(f"{sheet.stem} (mapsheet).xlsx")
     written, imported = import_file(sheet, target, force=force)
     for line in imported.lines:
-        console.print(escape(line), soft_wrap=True)
-    console.print(f"[green]Imported[/] {escape(str(sheet))} -> {escape(str(written))}")
-    console.print(f"  Next: run [bold]mapsheet check {escape(_quote(written))}[/] (every check of the template applies).")
+        say("{}", line)
+    say("[green]Imported[/] {} -> {}", sheet, written)
+    say("  Next: run (every check of the template applies):")
+    say("    [bold]{}[/]", f"{mapsheet_command()} check {_quote(written)}", wrap=False)
 
 
 @app.command()
