@@ -20,7 +20,8 @@ var MAPSHEET_SKIPPED_TABS = [];
  *   body?: GoogleAppsScript.Sheets.Schema.BatchUpdateSpreadsheetRequest}} MapsheetAnswer
  */
 
-/** Where a sheet's own server address and shared key are kept (document properties). */
+/** A sheet's own server address (document property), and the shared key if the server uses one (script
+ * property, set by the admin in the script editor: Project Settings > Script properties). */
 var MAPSHEET_URL_PROPERTY = 'mapsheet.url';
 var MAPSHEET_KEY_PROPERTY = 'mapsheet.key';
 var MAPSHEET_TITLE = 'mapsheet';
@@ -112,7 +113,7 @@ function mapsheetReadRanges_(book) {
 function mapsheetPost_(url, payload) {
   /** @type {Object<string, string>} */
   var headers = {};
-  var key = PropertiesService.getDocumentProperties().getProperty(MAPSHEET_KEY_PROPERTY);
+  var key = PropertiesService.getScriptProperties().getProperty(MAPSHEET_KEY_PROPERTY);
   if (key) {
     headers['X-Mapsheet-Key'] = key;
     headers['X-Mapsheet-User'] = Session.getActiveUser().getEmail();
