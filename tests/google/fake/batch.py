@@ -7,7 +7,8 @@ from . import cells as cellmod
 from .call import Call
 from .errors import ApiError, invalid
 from .masks import apply_update
-from .ranges import Area, from_grid_range
+from . import styles
+from .ranges import Area, echo_grid_range, from_grid_range, to_grid_range
 from .store import Spreadsheet, new_sheet
 
 
@@ -16,13 +17,14 @@ def batch_update(call: Call, book: Spreadsheet) -> dict:
     requests = body.get("requests") or []
     if not requests:
         raise invalid("Must specify at least one request.")
-    saved = copy.deepcopy(book.__dict__)
+    saved = {k: copy.deepcopy(v) for k, v in book.__dict__.items() if k != "next_object_id"}
     replies = []
     try:
         for i, request in enumerate(requests):
             if len(request) != 1:
                 raise invalid(f"Invalid requests[{i}]: exactly one kind of request must be set.")
             kind, args = next(iter(request.items()))
+            args = styles.twin_colours(styles.strip_empty_lists(styles.strip_nulls(args)))
             handler = HANDLERS.get(kind)
             if handler is None:
                 raise invalid(f"Invalid requests[{i}]: the fake does not implement {kind}")
@@ -121,6 +123,7 @@ def update_sheet_properties(book, args):
         raise invalid(f'A sheet with the name "{updated["title"]}" already exists. Please enter another name.')
     if not updated.get("hidden"):
         updated.pop("hidden", None)
+    styles.drop_zero_grid(updated)
     new_index = updated.get("index", sheet.properties["index"])
     old_index = sheet.properties["index"]
     sheet.properties = updated
@@ -201,11 +204,16 @@ def merge_cells(book, args):
     elif kind == "MERGE_COLUMNS":
         pieces = [Area(area.sheet, area.r0, area.r1, c, c + 1) for c in range(area.c0, area.c1)]
     for piece in pieces:
+        kept = []
         for merge in area.sheet.merges:
             m = from_grid_range(book, merge)
-            if m.r0 < piece.r1 and piece.r0 < m.r1 and m.c0 < piece.c1 and piece.c0 < m.c1:
-                raise invalid("You can't merge cells that are already merged.")  # Google refuses overlaps
-        area.sheet.merges.append(_grid(piece))
+            inside = piece.r0 <= m.r0 and m.r1 <= piece.r1 and piece.c0 <= m.c0 and m.c1 <= piece.c1
+            overlaps = m.r0 < piece.r1 and piece.r0 < m.r1 and m.c0 < piece.c1 and piece.c0 < m.c1
+            if overlaps and not inside:
+                raise invalid("You can't merge cells that partially overlap a merge.")
+            if not inside:
+                kept.append(merge)
+        area.sheet.merges = kept + [_grid(piece)]
         for r, c in piece.cells():
             if (r, c) != (piece.r0, piece.c0):
                 area.sheet.cells.get((r, c), {}).pop("userEnteredValue", None)
@@ -223,27 +231,12 @@ def unmerge_cells(book, args):
 
 
 def _grid(area: Area) -> dict:
-    out = {"sheetId": area.sheet.sheet_id, "startRowIndex": area.r0, "endRowIndex": area.r1,
-           "startColumnIndex": area.c0, "endColumnIndex": area.c1}
-    return {k: v for k, v in out.items() if v != 0}
+    return to_grid_range(area)
 
 
 def sort_range(book, args):
     area = from_grid_range(book, args.get("range") or {})
     specs = args.get("sortSpecs") or []
-
-    def key(row_cells):
-        out = []
-        for spec in specs:
-            cell = row_cells.get(spec.get("dimensionIndex", 0), {})
-            value = (cell.get("userEnteredValue") or {})
-            number = value.get("numberValue")
-            text = value.get("stringValue")
-            empty = not value
-            primary = (1 if empty else 0, 0 if number is not None else 1, number if number is not None else 0,
-                       (text or "").lower())
-            out.append((primary, spec.get("sortOrder", "ASCENDING") == "DESCENDING"))
-        return out
 
     rows = []
     for r in range(area.r0, area.r1):
@@ -337,7 +330,8 @@ def auto_resize_dimensions(book, args):
 def add_dimension_group(book, args):
     sheet, rows, start, end = _dim(book, args.get("range") or {})
     groups = sheet.row_groups if rows else sheet.column_groups
-    groups.append({"range": copy.deepcopy(args["range"]), "depth": 1})
+    groups.append({"range": echo_grid_range(args["range"]), "depth": 1})
+    sheet.grid["rowGroupControlAfter" if rows else "columnGroupControlAfter"] = True
     return {"addDimensionGroup": {"dimensionGroups": copy.deepcopy(groups)}}
 
 
@@ -408,6 +402,11 @@ def add_protected_range(book, args):
     protected = copy.deepcopy(args.get("protectedRange") or {})
     protected.setdefault("protectedRangeId", next(book.next_object_id))
     sheet = _sheet(book, (protected.get("range") or {}).get("sheetId"))
+    protected["range"] = echo_grid_range(protected.get("range") or {})
+    protected["requestingUserCanEdit"] = True  # output only: the caller owns the sheet
+    protected["editors"] = protected.get("editors") or {}
+    if not protected.get("warningOnly"):
+        protected.pop("warningOnly", None)
     sheet.protected_ranges.append(protected)
     return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
 
@@ -423,8 +422,9 @@ def delete_protected_range(book, args):
 
 def add_named_range(book, args):
     named = copy.deepcopy(args.get("namedRange") or {})
-    named.setdefault("namedRangeId", f"fake{next(book.next_object_id)}")
+    named.setdefault("namedRangeId", str(next(book.next_object_id)))
     from_grid_range(book, named.get("range") or {})
+    named["range"] = echo_grid_range(named.get("range") or {})
     book.named_ranges.append(named)
     return {"addNamedRange": {"namedRange": copy.deepcopy(named)}}
 
@@ -442,6 +442,7 @@ def update_named_range(book, args):
         if named.get("namedRangeId") == given.get("namedRangeId"):
             apply_update(named, given, args.get("fields", ""))
             named["namedRangeId"] = given.get("namedRangeId")
+            named["range"] = echo_grid_range(named.get("range") or {})
             return
     raise invalid(f"No named range with id: {given.get('namedRangeId')}")
 
@@ -449,6 +450,7 @@ def update_named_range(book, args):
 def set_basic_filter(book, args):
     flt = copy.deepcopy(args.get("filter") or {})
     sheet = _sheet(book, (flt.get("range") or {}).get("sheetId"))
+    flt["range"] = to_grid_range(from_grid_range(book, flt.get("range") or {}))
     sheet.basic_filter = flt
 
 

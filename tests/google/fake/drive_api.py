@@ -108,8 +108,8 @@ def files_list(call: Call) -> dict:
             key = {"modifiedTime": lambda f: f.modified, "createdTime": lambda f: f.created,
                    "name": lambda f: f.name.lower()}.get(name, lambda f: f.name.lower())
             matches.sort(key=key, reverse=direction == "desc")
-    page_size = int(call.param("pageSize", "100"))
-    if not 1 <= page_size <= 1000:
+    page_size = min(int(call.param("pageSize", "100")), 1000)  # the document: above 1000 is coerced to 1000
+    if page_size < 1:
         raise drive_error(400, f"Invalid value '{page_size}'. Values must be within the range: [1, 1000]", "invalid",
                           location="pageSize")
     token = call.param("pageToken") or ""
@@ -136,7 +136,7 @@ def _check_parents(call: Call, parents: list[str]) -> str | None:
 
 def _refuse_service_account(call: Call, drive_id: str | None) -> None:
     """Service accounts have no Drive storage: creating outside a Shared Drive fails (gspread #1592)."""
-    if call.state.is_service_account(call.user) and not drive_id:
+    if call.state.is_service_account(call.user) and not call.state.service_account_storage and not drive_id:
         raise storage_quota()
 
 
@@ -166,6 +166,8 @@ def files_update(call: Call, *, content: bytes | None = None, metadata: dict | N
     for key in ("name", "description"):
         if key in meta:
             setattr(f, key, meta[key])
+    if "name" in meta and f.id in call.state.books:
+        call.state.books[f.id].properties["title"] = meta["name"]
     if "trashed" in meta:
         f.trashed = bool(meta["trashed"])
     if meta.get("appProperties"):
@@ -180,6 +182,7 @@ def files_update(call: Call, *, content: bytes | None = None, metadata: dict | N
             xlsx.import_xlsx(call.state.books[f.id], content)
         else:
             f.content = content
+    call.state.touch(f.id)
     return _masked(call.state, f, call.param("fields"), call.user)
 
 

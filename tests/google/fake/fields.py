@@ -83,10 +83,7 @@ def apply(value: Any, mask: Mask | None) -> Any:
     out = {}
     for key, sub in mask.items():
         if key in value:
-            kept = apply(value[key], sub)
-            if kept in ({}, []) and value[key] not in ({}, []):
-                continue  # Google drops what the mask left empty
-            out[key] = kept
+            out[key] = apply(value[key], sub)  # a message the mask empties stays as {} (as Google answers)
     return out
 
 
@@ -121,25 +118,3 @@ def _resolve(schema: dict, schemas: dict) -> dict:
         else:
             return schema
 
-
-_POSITIONAL = ("rowData", "values", "rowMetadata", "columnMetadata")
-
-
-def prune(value: Any, key: str | None = None) -> Any:
-    """Drop what a mask left empty, as Google does: empty objects and lists vanish from objects; inside
-    rowData/values lists empty entries keep their place but trailing ones go."""
-    if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            kept = prune(v, k)
-            if kept in ({}, []) and v not in ({}, []):
-                continue
-            out[k] = kept
-        return out
-    if isinstance(value, list):
-        items = [prune(v, key) for v in value]
-        if key in _POSITIONAL:
-            while items and items[-1] in ({}, []):
-                items.pop()
-        return items
-    return value

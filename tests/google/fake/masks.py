@@ -12,7 +12,9 @@ def apply_update(target: dict, source: dict, mask_text: str) -> None:
         from .errors import invalid
 
         raise invalid("At least one field must be updated, but 'fields' is empty.")
-    mask = fieldmask.parse(mask_text.replace("/", "."))
+    from .styles import twin_fields
+
+    mask = twin_fields(fieldmask.parse(mask_text))
     _apply(target, source, mask)
 
 

@@ -46,6 +46,9 @@ def resolve(book: Spreadsheet, text: str, *, clip: bool = True) -> Area:
         return whole(sheet)
     bounds = a1.parse_cells(cells)
     if bounds is None:
+        named = next((n for n in book.named_ranges if n["name"] == cells), None)
+        if named is not None:
+            return from_grid_range(book, named["range"])
         raise invalid(f"Unable to parse range: {text}")
     r0, r1, c0, c1 = bounds
     r0 = 0 if r0 is None else r0
@@ -77,7 +80,17 @@ def from_grid_range(book: Spreadsheet, grid: dict, *, where: str = "range") -> A
 
 
 def to_grid_range(area: Area) -> dict:
-    """A GridRange as Google answers it (zero fields omitted)."""
+    """A GridRange with explicit bounds as Google answers it: sheetId 0 is left out, zero indexes are kept."""
     out = {"sheetId": area.sheet.sheet_id, "startRowIndex": area.r0, "endRowIndex": area.r1,
            "startColumnIndex": area.c0, "endColumnIndex": area.c1}
-    return {k: v for k, v in out.items() if v != 0}
+    if not out["sheetId"]:
+        del out["sheetId"]
+    return out
+
+
+def echo_grid_range(grid: dict) -> dict:
+    """A GridRange given by a request, as Google stores it (sheetId 0 left out)."""
+    out = dict(grid)
+    if not out.get("sheetId"):
+        out.pop("sheetId", None)
+    return out

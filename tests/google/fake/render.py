@@ -49,6 +49,10 @@ def parse_entered(value, user_entered: bool) -> tuple[dict, dict | None]:
     stripped = text.strip()
     if _NUMBER.match(stripped) and any(ch.isdigit() for ch in stripped):
         number = float(stripped.replace(",", ""))
+        if "," in stripped:  # typed with thousands separators: Google keeps that look as a number format
+            decimals = len(stripped.split(".")[1]) if "." in stripped else 0
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            return {"numberValue": _tidy(number)}, {"type": "NUMBER", "pattern": pattern}
         return {"numberValue": _tidy(number)}, None
     if stripped.endswith("%") and _NUMBER.match(stripped[:-1].strip()) and any(ch.isdigit() for ch in stripped):
         number = float(stripped[:-1].replace(",", "")) / 100
@@ -89,7 +93,11 @@ def effective(cell: dict) -> dict | None:
 
 
 def _constant_formula(formula: str) -> dict | None:
+    """Formulas of constants only (`="text"`, `=3/2`, `= 1 / 1024`): anything else has no value in the fake."""
     body = formula[1:].strip()
+    number = _arithmetic(body)
+    if number is not None:
+        return {"numberValue": _tidy(number)}
     if len(body) >= 2 and body[0] == body[-1] == '"':
         return {"stringValue": body[1:-1].replace('""', '"')}
     if _NUMBER.match(body) and any(ch.isdigit() for ch in body):
@@ -97,6 +105,28 @@ def _constant_formula(formula: str) -> dict | None:
     if body.upper() in ("TRUE", "FALSE"):
         return {"boolValue": body.upper() == "TRUE"}
     return None
+
+
+def _arithmetic(text: str) -> float | None:
+    import ast
+    import operator
+
+    ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+           ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+    def ev(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.BinOp) and type(node.op) in ops:
+            return ops[type(node.op)](ev(node.left), ev(node.right))
+        if isinstance(node, ast.UnaryOp) and type(node.op) in ops:
+            return ops[type(node.op)](ev(node.operand))
+        raise ValueError(text)
+
+    try:
+        return ev(ast.parse(text, mode="eval").body)
+    except (SyntaxError, ValueError, ZeroDivisionError, TypeError):
+        return None
 
 
 def number_format(cell: dict) -> dict | None:

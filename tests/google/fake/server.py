@@ -7,7 +7,7 @@ from typing import Iterable
 
 import requests
 
-from . import render, routes
+from . import render, routes, styles
 from .call import Call
 from .errors import ApiError, quota_exhausted
 from .faults import Fault, Quota, constant_latency
@@ -26,8 +26,12 @@ class FakeGoogle:
     """
 
     def __init__(self, *, user: str = "me@example.com", strict: bool = True, quota: bool | Quota = False,
-                 latency: float | None = None, clock: FakeClock | RealClock | None = None):
+                 latency: float | None = None, clock: FakeClock | RealClock | None = None,
+                 service_account_storage: bool = False):
         self.user = user
+        # Service accounts lost their Drive storage in 2025 (gspread #1592): creating a file outside a Shared
+        # Drive answers 403 storageQuotaExceeded. True restores the old world the cassettes were recorded in.
+        self.service_account_storage = service_account_storage
         self.clock = clock or FakeClock()
         self.files: dict[str, DriveFile] = {}
         self.books: dict[str, Spreadsheet] = {}
@@ -332,8 +336,9 @@ class FakeGoogle:
             from .errors import no_permission
 
             raise no_permission()
-        result = route.handler(call, book)
+        result = styles.strip_empty_lists(route.handler(call, book))  # proto3: empty repeated fields are left out
         if route.kind == "write":
+            f.name = book.properties.get("title", f.name)  # the Drive name is the spreadsheet's title
             self.touch(book_id)
         return self._masked(route, call, result, fields)
 
@@ -342,7 +347,7 @@ class FakeGoogle:
 
         mask = call.param("fields")
         if mask and route.api == "sheets" and isinstance(result, dict):
-            return fieldmask.prune(fieldmask.apply(result, fieldmask.parse(mask.replace("/", "."))))
+            return fieldmask.apply(result, fieldmask.parse(mask))
         return result
 
     def _check(self, check, route, *args):

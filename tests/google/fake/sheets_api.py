@@ -11,7 +11,7 @@ from .store import Spreadsheet
 
 
 def spreadsheet_json(book: Spreadsheet, *, grid_ranges: list[Area] | None = None, include_grid: bool = False,
-                     only_sheets: set[int] | None = None) -> dict:
+                     only_sheets: set[int] | None = None, owner: str = "") -> dict:
     sheets = []
     for sheet in book.sheets:
         if only_sheets is not None and sheet.sheet_id not in only_sheets:
@@ -22,6 +22,10 @@ def spreadsheet_json(book: Spreadsheet, *, grid_ranges: list[Area] | None = None
                            ("rowGroups", sheet.row_groups), ("columnGroups", sheet.column_groups)):
             if value:
                 out[key] = copy.deepcopy(value)
+        for protected in out.get("protectedRanges", []):
+            editors = protected.setdefault("editors", {})
+            if not editors.get("users") and not editors.get("groups") and not editors.get("domainUsersCanEdit"):
+                editors["users"] = [owner]  # Google lists the owner as the editor of an unrestricted range
         if sheet.basic_filter:
             out["basicFilter"] = copy.deepcopy(sheet.basic_filter)
         if include_grid:
@@ -44,8 +48,8 @@ def get(call: Call, book: Spreadsheet) -> dict:
     if mask and _mask_wants_grid(mask):
         include = True  # Google returns grid data when the fields mask asks for it
     only = {a.sheet.sheet_id for a in areas} if areas else None
-    body = spreadsheet_json(book, grid_ranges=areas or None, include_grid=include, only_sheets=only)
-    return body
+    owner = call.state.files[book.spreadsheet_id].owner
+    return spreadsheet_json(book, grid_ranges=areas or None, include_grid=include, only_sheets=only, owner=owner)
 
 
 def _mask_wants_grid(mask: str) -> bool:
@@ -146,7 +150,9 @@ def _write(book: Spreadsheet, text: str, data: dict, input_option: str | None, *
     written = Area(sheet, area.r0, area.r0 + max(height, 1), area.c0, area.c0 + max(width, 1))
     out = {"spreadsheetId": book.spreadsheet_id, "updatedRange": written.a1() if height else area.a1()}
     if height and width:
-        out.update(updatedRows=height, updatedColumns=width, updatedCells=sum(len(r) for r in values))
+        given = [(i, j) for i, r in enumerate(values) for j, v in enumerate(r) if v is not None]  # nulls are skipped
+        out.update(updatedRows=len({i for i, _ in given}), updatedColumns=len({j for _, j in given}),
+                   updatedCells=len(given))
     return out
 
 
@@ -178,8 +184,12 @@ def values_batch_update(call: Call, book: Spreadsheet) -> dict:
     out = {"spreadsheetId": book.spreadsheet_id}
     if responses:
         counted = [r for r in responses if "updatedCells" in r]
+        columns = set()
+        for r in counted:
+            area = resolve(book, r["updatedRange"])
+            columns.update((area.sheet.sheet_id, c) for c in range(area.c0, area.c1))
         out.update(totalUpdatedRows=sum(r["updatedRows"] for r in counted),
-                   totalUpdatedColumns=sum(r["updatedColumns"] for r in counted),
+                   totalUpdatedColumns=len(columns),
                    totalUpdatedCells=sum(r["updatedCells"] for r in counted),
                    totalUpdatedSheets=len({r["updatedRange"].rsplit("!", 1)[0] for r in counted}),
                    responses=responses)
@@ -202,39 +212,52 @@ def values_batch_clear(call: Call, book: Spreadsheet) -> dict:
 
 
 def values_append(call: Call, book: Spreadsheet) -> dict:
-    """Append after the table found in the range (its last row holding a value), growing the grid if needed."""
+    """Find the table in the range (the last block of touching non-empty cells), write below it from its
+    first column; with no table, write at the range's first cell. The grid grows as needed."""
     data = call.json_body()
     area = resolve(book, call.path_args["range"])
     sheet = area.sheet
-    c0 = area.c0
-    last = -1
-    first = None
-    for (r, c), cell in sheet.cells.items():
-        if r >= area.r0 and area.c0 <= c < area.c1 and "userEnteredValue" in cell:
-            last = max(last, r)
-            first = r if first is None else min(first, r)
+    table = _last_table(area)
     values = data.get("values") or []
     height = len(values)
     width = max((len(r) for r in values), default=0)
-    start = last + 1 if last >= 0 else area.r0
-    if call.param("insertDataOption") == "INSERT_ROWS" and last >= 0:
+    start, c0 = (table.r1, table.c0) if table else (area.r0, area.c0)
+    if call.param("insertDataOption") == "INSERT_ROWS" and table:
         _shift_rows_down(sheet, start, height)
         sheet.grid["rowCount"] = sheet.row_count + height
-    need_rows = start + height - sheet.row_count
-    if need_rows > 0:
-        sheet.grid["rowCount"] = sheet.row_count + need_rows
+    if start + height > sheet.row_count:
+        sheet.grid["rowCount"] = start + height
     if c0 + width > sheet.col_count:
         sheet.grid["columnCount"] = c0 + width
     target = Area(sheet, start, start + max(height, 1), c0, c0 + max(width, 1))
     updates = _write(book, "", data, call.param("valueInputOption"), for_append=target)
     out = {"spreadsheetId": book.spreadsheet_id}
-    if last >= 0:
-        used_cols = [c for (r, c), cell in sheet.cells.items()
-                     if first <= r <= last and area.c0 <= c < area.c1 and "userEnteredValue" in cell]
-        table = Area(sheet, first, last + 1, min(used_cols + [c0]), max(used_cols) + 1)
+    if table:
         out["tableRange"] = table.a1()
     out["updates"] = _with_values(call, book, updates)
     return out
+
+
+def _last_table(area: Area) -> Area | None:
+    filled = {(r, c) for (r, c), cell in area.sheet.cells.items()
+              if "userEnteredValue" in cell and area.r0 <= r < area.r1 and area.c0 <= c < area.c1}
+    tables = []
+    while filled:
+        todo = [filled.pop()]
+        block = set(todo)
+        while todo:
+            r, c = todo.pop()
+            for near in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
+                if near in filled:
+                    filled.discard(near)
+                    block.add(near)
+                    todo.append(near)
+        rows = [r for r, _ in block]
+        cols = [c for _, c in block]
+        tables.append(Area(area.sheet, min(rows), max(rows) + 1, min(cols), max(cols) + 1))
+    if not tables:
+        return None
+    return max(tables, key=lambda t: (t.r1, t.c0))
 
 
 def _shift_rows_down(sheet, start: int, count: int) -> None:

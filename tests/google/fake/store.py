@@ -129,13 +129,16 @@ def new_sheet(sheet_id: int, title: str, index: int, rows: int = 1000, cols: int
     )
 
 
+_OBJECT_IDS = itertools.count(1_000_000_007, 7_919)  # ids unique across every fake of a test session
+
+
 @dataclass
 class Spreadsheet:
     spreadsheet_id: str
     properties: dict
     sheets: list[Sheet] = field(default_factory=list)
     named_ranges: list = field(default_factory=list)
-    next_object_id: itertools.count = field(default_factory=lambda: itertools.count(1_000_000_001))
+    next_object_id: itertools.count = field(default_factory=lambda: _OBJECT_IDS)
 
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
@@ -152,9 +155,9 @@ class Spreadsheet:
 
     def new_sheet_id(self) -> int:
         used = {s.sheet_id for s in self.sheets}
-        candidate = next(self.next_object_id) % 2_000_000_000
+        candidate = next(self.next_object_id) % 2_147_483_647
         while candidate in used:
-            candidate = next(self.next_object_id) % 2_000_000_000
+            candidate = next(self.next_object_id) % 2_147_483_647
         return candidate
 
 
