@@ -8,10 +8,10 @@
  */
 
 // --- settings written by `mapsheet google script` (do not edit by hand) ---
-var MAPSHEET_URL = '';
-var MAPSHEET_READ_FIELDS = '';
+var MAPSHEET_URL = "";
+var MAPSHEET_READ_FIELDS = "spreadsheetId,spreadsheetUrl,properties(title,locale,timeZone),sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),data(startRow,startColumn,rowData(values(effectiveValue,formattedValue,note,effectiveFormat(numberFormat(type)),userEnteredFormat(backgroundColorStyle)))))";
 /** @type {string[]} */
-var MAPSHEET_SKIPPED_TABS = [];
+var MAPSHEET_SKIPPED_TABS = ["Timeline", "Instructions", "Plan check"];
 // --- end of settings ---
 
 /**

@@ -71,3 +71,9 @@ def write_script(out: Path, url: str, script_id: str | None = None) -> list[Path
     for name, text in files.items():
         written.append(atomic_write(out / name, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8")))
     return written
+
+
+if __name__ == "__main__":  # python -m mapsheet.serve.script: refresh the committed script's settings block
+    target = Path(__file__).resolve().parents[2] / "macros" / "google" / SCRIPT_NAME
+    target.write_text(render_script(""), encoding="utf-8")
+    print(f"Wrote {target}")

@@ -98,7 +98,7 @@ export function makeServices({ rec, spreadsheetId, bridgeUrl, serverUrl, publicU
         if (!url.startsWith(publicUrl)) {
           throw new Error(`DNS error: ${url}`);
         }
-        rec.fetches.push({ url, bytes: Buffer.byteLength(options.payload), headers: options.headers });
+        rec.fetches.push({ url, bytes: Buffer.byteLength(options.payload), headers: { ...options.headers } });
         const res = syncFetch(serverUrl + url.slice(publicUrl.length), {
           method: options.method.toUpperCase(), body: options.payload,
           headers: { ...options.headers, 'content-type': options.contentType },

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mapsheet.serve.script import render_script
+from mapsheet.serve.script import render_script, skipped_tabs
 
 from .sheet_state import STATE_FIELDS, google_state
 
@@ -63,6 +63,20 @@ def upload_plan(session, path: Path) -> str:
                           data=body, headers={"Content-Type": f"multipart/related; boundary={boundary}"}, timeout=30)
     answer.raise_for_status()
     return answer.json()["id"]
+
+
+def script_read(session, spreadsheet_id: str) -> dict:
+    """spreadsheets.get as mapsheet.gs asks for it (its mapsheetReadRanges_): every tab in full except the
+    skipped ones, of which only A1; the node tests hold the script to the same ranges."""
+    from mapsheet.google.grid import READ_FIELDS
+
+    titles = [s["properties"]["title"] for s in session.get(
+        SHEETS + spreadsheet_id, params={"fields": "sheets.properties.title"}, timeout=30).json()["sheets"]]
+    ranges = ["'" + t.replace("'", "''") + "'" + ("!A1" if t in skipped_tabs() else "") for t in titles]
+    answer = session.get(SHEETS + spreadsheet_id, timeout=30,
+                         params={"ranges": ranges, "fields": READ_FIELDS, "includeGridData": "true"})
+    answer.raise_for_status()
+    return answer.json()
 
 
 def read_state(session, spreadsheet_id: str) -> dict:
