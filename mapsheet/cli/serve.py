@@ -62,7 +62,7 @@ def serve(
         rate_per_minute=rate_limit, timeout_seconds=timeout, config=config)
     mode = "Google ID tokens for " + ", ".join(settings.audiences) if settings.uses_id_tokens else "the shared key"
     console.print(f"mapsheet serve on http://{host}:{port}: accepts {mode}"
-                  + (f", users of {', '.join(settings.allowed)}" if settings.allowed else ""))
+                  + (f", users of {', '.join(settings.allowed)}" if settings.allowed else ""), soft_wrap=True, markup=False)
     service.run(settings)
 
 
@@ -78,7 +78,7 @@ def script_command(
     from ..serve.script import write_script
 
     for path in write_script(out, url, script_id):
-        console.print(f"Wrote {path}")
+        console.print(f"Wrote {path}", markup=False)
     console.print("Next: in the plan (or the template you copy plans from) open Extensions > Apps Script, paste "
                   "mapsheet.gs, replace appsscript.json (Project Settings > Show manifest), save and reload "
                   "the sheet; or `clasp push` from this folder. See the README, 'Google Sheets button'.")
