@@ -34,9 +34,11 @@ CredentialsOption = typer.Option(
          "Credentials, then gspread's files in ~/.config/gspread).")
 
 
-def google_opener(credentials):
+def google_opener(credentials, ctx: typer.Context | None = None):
     """How Sheet URLs/ids on the command line are opened: one sign-in shared by every Sheet, made only
-    when a Sheet is named (files never touch Google)."""
+    when a Sheet is named (files never touch Google). A program embedding the CLI (and the tests) may
+    pass ``obj={"google": {"session": ..., "caller": ..., "retry": ...}}`` to use its own session."""
     from ..google.source import opener
 
-    return opener(credentials)
+    given = ((ctx.obj if ctx is not None else None) or {}).get("google", {})
+    return opener(credentials, **given)

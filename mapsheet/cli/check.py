@@ -43,6 +43,7 @@ BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF
 @app.command()
 @friendly_errors
 def check(
+    ctx: typer.Context,
     plans: List[str] = typer.Argument(..., help="Plan workbooks (.xlsx/.xlsm), folders, glob patterns or Google "
                                       "Sheet URLs/ids, mixed."),
     format: Format = typer.Option(Format.human, "--format", "-f", help="human (default) or json (schema mapsheet.check/1)."),
@@ -60,7 +61,7 @@ def check(
 ) -> None:
     """Check plans: score, grade, health band and what to fix, grouped by family."""
     reference = today_or(today)
-    sources = open_sources(plans, google=google_opener(credentials))
+    sources = open_sources(plans, google=google_opener(credentials, ctx))
     if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
     fixed_config = load_config(config) if config else None
@@ -178,7 +179,7 @@ def print_summary(documents: list[dict]) -> None:
     for d in documents:
         name = d.get("deal") or Path(d["file"]).stem
         if d.get("error"):
-            table.add_row(escape(Path(d["file"]).name), "-", "-", Text("unreadable", style="bold red"), "-", "-")
+            table.add_row(escape(d["file"] if "://" in d["file"] else Path(d["file"]).name), "-", "-", Text("unreadable", style="bold red"), "-", "-")
         else:
             band = Band(d["band"])
             table.add_row(escape(str(name)), str(d["score"]), d["grade"], Text(d["band"], style=BAND_STYLE[band]),
@@ -221,13 +222,14 @@ def rules(code: Optional[str] = typer.Argument(None, help="A rule's code or name
 @app.command()
 @friendly_errors
 def clean(
+    ctx: typer.Context,
     plans: List[str] = typer.Argument(..., help="Plan workbooks, folders, glob patterns or Google Sheet URLs/ids."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="With one plan: write the cleaned copy here."),
     credentials: Optional[Path] = CredentialsOption,
 ) -> None:
     """Remove every mark mapsheet wrote: notes, colours and the Plan check sheet. Your own values, notes
     and colours are restored exactly."""
-    sources = open_sources(plans, google=google_opener(credentials))
+    sources = open_sources(plans, google=google_opener(credentials, ctx))
     if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
     failed = False

@@ -147,8 +147,8 @@ class _Writer(MarkingWriter):
         background = self.backgrounds.get(key, _UNSET)
         if background is not _UNSET and background != self.read_fills.get(key):
             fields.append("userEnteredFormat.backgroundColorStyle")
-            if background:
-                cell["userEnteredFormat"] = {"backgroundColorStyle": background}
+            # Present even when clearing: the mask names only the background, the rest of the format stays.
+            cell["userEnteredFormat"] = {"backgroundColorStyle": background} if background else {}
         if not fields:
             return None
         return {"updateCells": {"rows": [{"values": [cell]}], "fields": ",".join(fields),

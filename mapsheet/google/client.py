@@ -33,9 +33,10 @@ QUOTA_HINT = ("Google allows 60 reads and 60 writes a minute per user; wait a mi
 class GoogleError(MapsheetError):
     """Google refused or could not answer; the message names the Sheet and says what to do."""
 
-    def __init__(self, message: str, status: int | None = None, reason: str = ""):
+    def __init__(self, message: str, status: int | None = None, reason: str = "", *, unsure: bool = False):
         super().__init__(message)
         self.status, self.reason = status, reason
+        self.unsure = unsure  # a write that may or may not have landed (timeout, 5xx): read again to know
 
 
 @dataclass
@@ -74,7 +75,11 @@ class GoogleClient:
         return self.call("get", f"{SHEETS_API}/{spreadsheet}", spreadsheet, params=params).json()
 
     def batch_update(self, spreadsheet: str, body: dict) -> dict:
-        return self.call("post", f"{SHEETS_API}/{spreadsheet}:batchUpdate", spreadsheet, json=body).json()
+        """One write. Retried only when Google said it did not happen (429, rate-limit 403); after a
+        timeout or a 5xx it raises ``GoogleError(unsure=True)``: the caller reads again and rebuilds the
+        body (resending an addSheet that landed would fail)."""
+        return self.call("post", f"{SHEETS_API}/{spreadsheet}:batchUpdate", spreadsheet, json=body,
+                         unsure_is_final=True).json()
 
     def create_spreadsheet(self, body: dict, *, folder: str | None = None, title: str) -> dict:
         """A new Sheet from a ``spreadsheets.create`` body, moved into ``folder`` when given (Drive)."""
@@ -94,7 +99,8 @@ class GoogleClient:
         return copied["id"]
 
     # -- retry and errors ---------------------------------------------------------------------------------
-    def call(self, method: str, url: str, what: str, *, creating: bool = False, **kwargs: Any) -> requests.Response:
+    def call(self, method: str, url: str, what: str, *, creating: bool = False, unsure_is_final: bool = False,
+             **kwargs: Any) -> requests.Response:
         from gspread.exceptions import APIError
 
         retry = self.retry
@@ -112,10 +118,12 @@ class GoogleClient:
                 failure = GoogleError(f"{_name(what)}: {QUOTA_HINT}" if status in (403, 429)
                                       else f"{_name(what)}: Google is not answering properly ({status} "
                                            f"{exc.error.get('status', '')}); try again in a few minutes",
-                                      status, reason)
+                                      status, reason, unsure=status >= 500)
             except (requests.Timeout, requests.ConnectionError) as exc:
                 after, failure = None, GoogleError(f"{_name(what)}: Google did not answer in time ({type(exc).__name__}); "
-                                                   "check the network and try again", None, "timeout")
+                                                   "check the network and try again", None, "timeout", unsure=True)
+            if failure.unsure and unsure_is_final:
+                raise failure
             pause = after if after is not None else min(retry.cap, retry.first * 2 ** attempt) * (0.5 + retry.jitter() / 2)
             attempt += 1
             if retry.clock() - start + pause >= retry.deadline:
@@ -187,16 +195,17 @@ def _retry_after(response: Any) -> float | None:
 # ---------------------------------------------------------------------------------------------- sign-in
 
 def connect(credentials: str | os.PathLike | None = None, *, session: requests.Session | None = None,
-            retry: Retry | None = None) -> GoogleClient:
+            retry: Retry | None = None, caller: Caller | None = None) -> GoogleClient:
     """A client signed in the way gspread users know: ``credentials`` (a service-account key, an OAuth
     client file or an authorized-user file; also MAPSHEET_GOOGLE_CREDENTIALS), else gspread's default
     files (~/.config/gspread: service_account.json, authorized_user.json, credentials.json), else
     Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud, the cloud metadata server).
-    ``session`` (tests): an already authorised ``requests.Session``; no sign-in is made."""
+    ``session`` (tests, services): an already authorised ``requests.Session`` used as it is, for the
+    account ``caller``; no sign-in is made."""
     from gspread.http_client import HTTPClient
 
     if session is not None:
-        return GoogleClient(HTTPClient(auth=None, session=session), retry=retry)
+        return GoogleClient(HTTPClient(auth=None, session=session), caller=caller, retry=retry)
     creds, caller = _credentials(Path(credentials) if credentials else None)
     return GoogleClient(HTTPClient(auth=creds), caller=caller, retry=retry)
 

@@ -12,8 +12,12 @@ from typing import Callable
 from ..errors import MapsheetError
 from ..sources import GOOGLE, PlanRef, given_config
 from .body import build_body
+from .client import GoogleError
 from .grid import READ_FIELDS, title, workbook_from_response
 from .ids import sheet_url
+
+
+UNSURE_WRITES = 3  # attempts at a write whose outcome was unknown (each after a fresh read)
 
 
 class GoogleSource:
@@ -51,16 +55,28 @@ class GoogleSource:
         if output is not None:
             raise MapsheetError(f"{self.ref.link}: --output writes files; a Google Sheet is annotated in place "
                                 "(make a copy in Google Sheets first to keep the original)")
+        edits = list(edits)
         response = self.response if self.response is not None else self.fetch()
-        body = build_body(response, edits)
-        if not body["requests"]:
-            return self.ref.link, False
-        self.client.batch_update(self.spreadsheet, body)
+        for attempt in range(UNSURE_WRITES):
+            body = build_body(response, edits)
+            if not body["requests"]:
+                return self.ref.link, attempt > 0
+            try:
+                self.client.batch_update(self.spreadsheet, body)
+                break
+            except GoogleError as exc:
+                # A timeout or 5xx: the write may have landed. A batchUpdate is atomic, so the Sheet is
+                # either as read or fully edited; read it again and send what is still needed (an edit
+                # list applied twice gives the same Sheet as once).
+                if not exc.unsure or attempt == UNSURE_WRITES - 1:
+                    raise
+                response = self.fetch()
         self.response = None  # the Sheet changed: a later edit reads it again
         return self.ref.link, True
 
 
-def opener(credentials: str | os.PathLike | None = None, *, session=None, retry=None) -> Callable[[str], GoogleSource]:
+def opener(credentials: str | os.PathLike | None = None, *, session=None, retry=None,
+           caller=None) -> Callable[[str], GoogleSource]:
     """Open Sheets by id with ONE shared client, signed in only when the first Sheet is used."""
     shared: dict = {}
 
@@ -68,7 +84,7 @@ def opener(credentials: str | os.PathLike | None = None, *, session=None, retry=
         if "client" not in shared:
             from .client import connect
 
-            shared["client"] = connect(credentials, session=session, retry=retry)
+            shared["client"] = connect(credentials, session=session, retry=retry, caller=caller)
         return shared["client"]
 
     return lambda spreadsheet: GoogleSource(spreadsheet, client)

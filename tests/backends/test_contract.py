@@ -25,6 +25,7 @@ from mapsheet.samples import generate_samples, write_sample
 from conftest import TODAY
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "excel"))  # the xlwings double
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "google"))  # the local Google
 
 USER_NOTE, USER_FILL = "Checked with Lee on Monday", "FFD966"
 
@@ -114,6 +115,37 @@ class MemoryBackend:
         return normal([(s.name, s.hidden) for s in self.book.sheets], cells)
 
 
+class GoogleBackend:
+    """A native Google Sheet in the local Google, converted from the same file (with the user's note and
+    fill), annotated and cleaned through the CLI's own source: one read, one batchUpdate each."""
+
+    def __init__(self, plan, tmp: Path):
+        from fake import FakeGoogle
+        from plans import upload_plan
+
+        self.google = FakeGoogle()
+        self.sid = upload_plan(self.google, FileBackend(plan, tmp).path)
+
+    def apply(self, edits) -> None:
+        from plans import source
+
+        source(self.google, self.sid).apply(edits)
+
+    def state(self) -> dict:
+        from fake import render
+        from mapsheet.google.formats import rgb_of
+        from mapsheet.google.grid import cell_value
+
+        cells = {}
+        for s in self.google.spreadsheet(self.sid).sheets:
+            for (r, c), data in s.cells.items():
+                fmt = data.get("userEnteredFormat") or {}
+                value = cell_value({"effectiveValue": render.effective(data), "effectiveFormat": fmt})
+                cells[(s.title, r, c)] = (value, data.get("note"), rgb_of(fmt.get("backgroundColorStyle")))
+        return normal([(s.title, bool(s.properties.get("hidden"))) for s in self.google.spreadsheet(self.sid).sheets],
+                      cells)
+
+
 def solid_fills(path: Path) -> dict[tuple[str, int, int], str]:
     """The template's own fills (header rows, bands), so every backend starts from the same colours."""
     wb = openpyxl.load_workbook(path)
@@ -158,7 +190,7 @@ def normal(tabs: list[tuple[str, bool]], cells: dict) -> dict:
     return {"tabs": tabs, "cells": out}
 
 
-BACKENDS = {"file": FileBackend, "xlwings": XlwingsBackend, "memory": MemoryBackend}
+BACKENDS = {"file": FileBackend, "xlwings": XlwingsBackend, "memory": MemoryBackend, "google": GoogleBackend}
 
 
 def run_contract(backend, result) -> list[dict]:

@@ -13,8 +13,8 @@ See server.FakeGoogle for the whole surface, faults.Fault for fault options.
 from .errors import ApiError
 from .faults import FAULT_KINDS, Fault, Quota
 from .server import FakeGoogle
-from .store import FOLDER_MIME, SPREADSHEET_MIME, XLSX_MIME, FakeClock, RealClock
+from .store import FOLDER_MIME, SPREADSHEET_MIME, XLSX_MIME, FakeClock, RealClock, ThreadClock
 from .transport import Served
 
-__all__ = ["FakeGoogle", "FakeClock", "RealClock", "Quota", "Fault", "FAULT_KINDS", "Served", "ApiError",
+__all__ = ["FakeGoogle", "FakeClock", "RealClock", "ThreadClock", "Quota", "Fault", "FAULT_KINDS", "Served", "ApiError",
            "SPREADSHEET_MIME", "FOLDER_MIME", "XLSX_MIME"]

@@ -124,6 +124,8 @@ def update_sheet_properties(book, args):
     if not updated.get("hidden"):
         updated.pop("hidden", None)
     styles.drop_zero_grid(updated)
+    rows, cols = updated["gridProperties"].get("rowCount", 0), updated["gridProperties"].get("columnCount", 0)
+    sheet.cells = {(r, c): cell for (r, c), cell in sheet.cells.items() if r < rows and c < cols}  # shrunk
     new_index = updated.get("index", sheet.properties["index"])
     old_index = sheet.properties["index"]
     sheet.properties = updated

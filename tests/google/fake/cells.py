@@ -29,32 +29,33 @@ def cell_json(book: Spreadsheet, cell: dict) -> dict:
         out["formattedValue"] = render.formatted(cell)
     if "userEnteredValue" in out or "userEnteredFormat" in out:
         out["effectiveFormat"] = deep_merge(book.properties.get("defaultFormat", {}), cell.get("userEnteredFormat", {}))
+    link = render.link(cell)
+    if link:
+        out["hyperlink"] = link
     return out
 
 
 def grid_data(book: Spreadsheet, area: Area) -> dict:
+    """GridData of an area: rowData up to the last row holding anything, each row's values up to its last
+    non-empty cell, empty cells as {} (sparse: only stored cells are visited)."""
     sheet = area.sheet
-    rows = []
-    last_row = -1
-    for r in range(area.r0, area.r1):
-        values = []
-        last_col = -1
-        for c in range(area.c0, area.c1):
-            data = cell_json(book, sheet.cells.get((r, c), {}))
-            values.append(data)
+    by_row: dict[int, dict[int, dict]] = {}
+    for (r, c), cell in sheet.cells.items():
+        if area.r0 <= r < area.r1 and area.c0 <= c < area.c1:
+            data = cell_json(book, cell)
             if data:
-                last_col = c - area.c0
-        row = {"values": values[: last_col + 1]} if last_col >= 0 else {}
-        rows.append(row)
-        if row:
-            last_row = r - area.r0
+                by_row.setdefault(r - area.r0, {})[c - area.c0] = data
     out: dict = {}
     if area.r0:
         out["startRow"] = area.r0
     if area.c0:
         out["startColumn"] = area.c0
-    if last_row >= 0:
-        out["rowData"] = rows[: last_row + 1]
+    if by_row:
+        rows = []
+        for r in range(max(by_row) + 1):
+            row = by_row.get(r)
+            rows.append({"values": [row.get(c, {}) for c in range(max(row) + 1)]} if row else {})
+        out["rowData"] = rows
     out["rowMetadata"] = [dimension_json(sheet.row_meta.get(r), 21) for r in range(area.r0, area.r1)]
     out["columnMetadata"] = [dimension_json(sheet.col_meta.get(c), 100) for c in range(area.c0, area.c1)]
     return out

@@ -93,9 +93,12 @@ def files_list(call: Call) -> dict:
     if all_drives and not (call.flag("supportsAllDrives") or call.flag("supportsTeamDrives")):
         raise drive_error(403, "The includeItemsFromAllDrives parameter can only be set to true when supportsAllDrives "
                                "is also set to true.", "teamDriveIncludeItemsRequiresSupport")
+    only_drive = call.param("driveId") if call.param("corpora") == "drive" else None
     matches = []
     for f in call.state.files.values():
         if f.drive_id and not all_drives:
+            continue
+        if only_drive and f.drive_id != only_drive:
             continue
         if not call.state.can_read(f, call.user):
             continue
@@ -134,7 +137,7 @@ def _check_parents(call: Call, parents: list[str]) -> str | None:
     return drive_id
 
 
-def _refuse_service_account(call: Call, drive_id: str | None) -> None:
+def refuse_service_account(call: Call, drive_id: str | None) -> None:
     """Service accounts have no Drive storage: creating outside a Shared Drive fails (gspread #1592)."""
     if call.state.is_service_account(call.user) and not call.state.service_account_storage and not drive_id:
         raise storage_quota()
@@ -144,7 +147,7 @@ def files_create(call: Call, *, content: bytes | None = None, metadata: dict | N
     meta = metadata if metadata is not None else call.json_body()
     parents = meta.get("parents") or []
     drive_id = _check_parents(call, parents)
-    _refuse_service_account(call, drive_id)
+    refuse_service_account(call, drive_id)
     mime = meta.get("mimeType") or (XLSX_MIME if content else "application/octet-stream")
     name = meta.get("name") or "Untitled"
     f = call.state.new_file(name, mime, owner=call.user, parents=parents, drive_id=drive_id)
@@ -191,7 +194,7 @@ def files_copy(call: Call) -> dict:
     meta = call.json_body()
     parents = meta.get("parents") or [p for p in source.parents if call.state.can_write(call.state.files.get(p), call.user)]
     drive_id = _check_parents(call, parents)
-    _refuse_service_account(call, drive_id)
+    refuse_service_account(call, drive_id)
     name = meta.get("name") or f"Copy of {source.name}"
     f = call.state.new_file(name, source.mime_type, owner=call.user, parents=parents, drive_id=drive_id)
     f.content = source.content
@@ -246,13 +249,15 @@ def _split_multipart(call: Call) -> tuple[dict, bytes]:
     import json
 
     content_type = call.headers.get("Content-Type") or call.headers.get("content-type") or ""
+    if not content_type.lower().startswith("multipart/related"):
+        raise drive_error(400, f"Media type '{content_type.split(';')[0]}' is not supported. Use multipart/related.",
+                          "badContent")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + call.raw)
     parts = list(message.iter_parts())
     if len(parts) != 2:
         raise drive_error(400, "Malformed multipart body.", "badContent")
-    metadata = json.loads(parts[0].get_content() if parts[0].get_content_maintype() == "application" and isinstance(
-        parts[0].get_content(), str) else parts[0].get_payload(decode=True).decode())
+    metadata = json.loads(parts[0].get_payload(decode=True).decode())
     return metadata, parts[1].get_payload(decode=True)
 
 

@@ -92,9 +92,24 @@ def effective(cell: dict) -> dict | None:
     return dict(entered)
 
 
+_HYPERLINK = re.compile(r'^=\s*HYPERLINK\(\s*"((?:[^"]|"")*)"\s*(?:[,;]\s*"((?:[^"]|"")*)"\s*)?\)\s*$', re.I)
+
+
+def link(cell: dict) -> str | None:
+    """CellData.hyperlink (output only): a HYPERLINK formula's target or the cell's text link."""
+    formula = (cell.get("userEnteredValue") or {}).get("formulaValue")
+    m = _HYPERLINK.match(formula or "")
+    if m:
+        return m.group(1).replace('""', '"')
+    return (((cell.get("userEnteredFormat") or {}).get("textFormat") or {}).get("link") or {}).get("uri")
+
+
 def _constant_formula(formula: str) -> dict | None:
     """Formulas of constants only (`="text"`, `=3/2`, `= 1 / 1024`): anything else has no value in the fake."""
     body = formula[1:].strip()
+    m = _HYPERLINK.match(formula)
+    if m:  # =HYPERLINK("url", "label") shows its label
+        return {"stringValue": (m.group(2) if m.group(2) is not None else m.group(1)).replace('""', '"')}
     number = _arithmetic(body)
     if number is not None:
         return {"numberValue": _tidy(number)}

@@ -59,6 +59,9 @@ def _mask_wants_grid(mask: str) -> bool:
 
 
 def create(call: Call) -> dict:
+    from .drive_api import refuse_service_account
+
+    refuse_service_account(call, None)  # the new file lands in the caller's own Drive
     body = call.json_body()
     title = (body.get("properties") or {}).get("title") or "Untitled spreadsheet"
     book = call.state.create_spreadsheet(title, owner=call.user)
@@ -85,13 +88,16 @@ def _value_range(area: Area, call: Call, *, major: str | None = None) -> dict:
     value_render = call.param("valueRenderOption", "FORMATTED_VALUE")
     date_render = call.param("dateTimeRenderOption", "SERIAL_NUMBER")
     major = major or call.param("majorDimension", "ROWS")
+    found: dict[int, dict[int, object]] = {}  # sparse: only stored cells are visited
+    for (r, c), cell in area.sheet.cells.items():
+        if area.r0 <= r < area.r1 and area.c0 <= c < area.c1:
+            value = render.rendered(cell, value_render, date_render)
+            if value is not None and value != "":
+                found.setdefault(r - area.r0, {})[c - area.c0] = value
     grid = []
-    for r in range(area.r0, area.r1):
-        row = [render.rendered(area.sheet.cells.get((r, c), {}), value_render, date_render) for c in range(area.c0, area.c1)]
-        row = [("" if v is None else v) for v in row]
-        while row and row[-1] == "":
-            row.pop()
-        grid.append(row)
+    for r in range(max(found) + 1 if found else 0):
+        row = found.get(r, {})
+        grid.append([row.get(c, "") for c in range(max(row) + 1)] if row else [])
     if major == "COLUMNS":
         width = max((len(r) for r in grid), default=0)
         grid = [[row[c] if c < len(row) else "" for row in grid] for c in range(width)]

@@ -62,6 +62,54 @@ class RealClock:
         raise TypeError("a RealClock cannot be advanced; use FakeClock")
 
 
+class ThreadClock:
+    """Virtual time for concurrent clients: each thread has its own timeline and sleep() advances only the
+    calling thread, so N workers each waiting 150 ms take 150 ms, not N x 150 ms, and nothing really waits.
+    A worker thread starts at the main thread's time; the main thread (the one waiting for the workers)
+    reads the furthest any thread has got. For benchmarks of concurrent reads (issue #12)."""
+
+    def __init__(self, start: dt.datetime = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)):
+        self._start = start
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._furthest = 0.0
+        self._main = 0.0
+
+    def _offset(self) -> float:
+        if threading.current_thread() is threading.main_thread():
+            with self._lock:
+                self._main = max(self._main, self._furthest)
+                return self._main
+        if not hasattr(self._local, "offset"):
+            self._local.offset = self._main
+        return self._local.offset
+
+    def _move(self, seconds: float) -> None:
+        offset = self._offset() + seconds
+        with self._lock:
+            self._furthest = max(self._furthest, offset)
+            if threading.current_thread() is threading.main_thread():
+                self._main = offset
+            else:
+                self._local.offset = offset
+
+    def now(self) -> dt.datetime:
+        return self._start + dt.timedelta(seconds=self._offset())
+
+    def monotonic(self) -> float:
+        return self._start.timestamp() + self._offset()
+
+    def sleep(self, seconds: float) -> None:
+        self._move(seconds)
+
+    def advance(self, seconds: float) -> None:
+        self._move(seconds)
+
+    def elapsed(self) -> float:
+        """Seconds from the start to the furthest point any thread reached (the wall time of a run)."""
+        return self._furthest
+
+
 def rfc3339(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 

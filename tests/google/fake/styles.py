@@ -7,7 +7,8 @@ _TWINS = (("backgroundColor", "backgroundColorStyle"), ("foregroundColor", "fore
 
 
 def colour(value: dict) -> dict:
-    """Google keeps 8 bits a channel, stored as float32: 0.5 comes back as 0.49803922."""
+    """Google keeps 8 bits a channel, stored as float32: 0.5 comes back as 0.49803922 (recorded in
+    WorksheetTest.test_update_tab_color), so halves round down; other values go to the nearest level."""
     return {k: (_channel(v) if k in ("red", "green", "blue") else v) for k, v in value.items()
             if v not in (0, 0.0, None)}
 
@@ -16,7 +17,7 @@ def _channel(value: float) -> float:
     import math
     import struct
 
-    level = math.floor(value * 255 + 1e-6) / 255
+    level = math.ceil(value * 255 - 0.5 - 1e-6) / 255
     single = struct.unpack("f", struct.pack("f", level))[0]
     for digits in range(1, 10):
         text = f"{single:.{digits}g}"
