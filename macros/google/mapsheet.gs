@@ -85,7 +85,15 @@ function mapsheetRun_(action, busy, done) {
     return;
   }
   if (answer.body && answer.body.requests && answer.body.requests.length) {
-    sheets.Spreadsheets.batchUpdate(answer.body, id);
+    try {
+      sheets.Spreadsheets.batchUpdate(answer.body, id);
+    } catch (e) {
+      // one batchUpdate applies all of its changes or none
+      book.toast('', MAPSHEET_TITLE, 1);
+      mapsheetAlert_('Google did not accept the changes, so the sheet is as it was: ' + e +
+        '. Try again; if the sheet has protected ranges, ask its owner to let you edit them.');
+      return;
+    }
   }
   book.toast(done(answer), MAPSHEET_TITLE, 10);
 }

@@ -101,6 +101,18 @@ test('with a shared key set in the script properties the script sends it instead
   assert.match(rec.alerts[0].message, /Google sign-in/);
 });
 
+test('a batchUpdate Google refuses is an alert saying the sheet is as it was', () => {
+  const { rec, context } = load();
+  context.Sheets.Spreadsheets.batchUpdate = () => {
+    throw new Error('GoogleJsonResponseException: API call to sheets.spreadsheets.batchUpdate failed with error: '
+      + 'You are trying to edit a protected cell or object.');
+  };
+  context.mapsheetCheckPlan();
+  assert.equal(rec.alerts.length, 1);
+  assert.match(rec.alerts[0].message, /did not accept the changes, so the sheet is as it was.*protected cell/);
+  assert.ok(!rec.toasts.some((t) => t.message.startsWith('Score')));
+});
+
 test('an unreachable server is an alert naming the address, not a crash', () => {
   const { rec, context } = load({ properties: { 'mapsheet.url': 'https://nowhere.invalid' } });
   context.mapsheetCheckPlan();
