@@ -1,28 +1,40 @@
 // Fakes of the Apps Script services mapsheet.gs uses, for node:vm. Calls that go over the network in
 // Apps Script go over a real socket here: UrlFetchApp to a running `mapsheet serve`, Sheets to the local
 // Google fake (through the bridge the Python test starts). Apps Script is synchronous, so each call is
-// made by a short child node process (execFileSync) running fetch.
-import { execFileSync } from 'node:child_process';
+// made by fetch in a worker thread while this thread waits on Atomics.wait.
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 
-const FETCH = `
-let input = '';
-process.stdin.on('data', (d) => { input += d; });
-process.stdin.on('end', async () => {
-  const req = JSON.parse(input);
+const FETCHER = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', async ({ req, port, signal }) => {
+  let out;
   try {
     const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
-    process.stdout.write(JSON.stringify({ status: res.status, text: await res.text() }));
+    out = { status: res.status, text: await res.text() };
   } catch (e) {
-    process.stdout.write(JSON.stringify({ failed: String(e.cause || e) }));
+    out = { failed: String(e.cause || e) };
   }
+  port.postMessage(out);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
 });`;
+let fetcher;
 
 /** A blocking HTTP request: {status, text} or {failed}. */
 export function syncFetch(url, { method = 'GET', headers = {}, body } = {}) {
-  const out = execFileSync(process.execPath, ['-e', FETCH], {
-    input: JSON.stringify({ url, method, headers, body }), maxBuffer: 256 * 1024 * 1024,
-  });
-  return JSON.parse(out.toString());
+  if (!fetcher) {
+    fetcher = new Worker(FETCHER, { eval: true });
+    fetcher.unref();
+  }
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  fetcher.postMessage({ req: { url, method, headers, body }, port: port2, signal }, [port2]);
+  if (Atomics.wait(signal, 0, 0, 120000) === 'timed-out') {
+    throw new Error(`no answer from ${url} within 120 s`);
+  }
+  const answer = receiveMessageOnPort(port1);
+  port1.close();
+  return answer.message;
 }
 
 /** Everything the script did that a person or Google would see. */
