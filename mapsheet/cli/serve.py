@@ -81,4 +81,5 @@ def script_command(
         console.print(f"Wrote {path}", markup=False)
     console.print("Next: in the plan (or the template you copy plans from) open Extensions > Apps Script, paste "
                   "mapsheet.gs, replace appsscript.json (Project Settings > Show manifest), save and reload "
-                  "the sheet; or `clasp push` from this folder. See the README, 'Google Sheets button'.")
+                  "the sheet; or, made with --script-id, `clasp push` from this folder. See the README, "
+                  "'Google Sheets: the Check plan button'.", markup=False)
