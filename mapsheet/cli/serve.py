@@ -61,8 +61,8 @@ def serve(
         certs_url=certs_url or GOOGLE_CERTS_URL, max_body_bytes=int(max_body_mb * 1_048_576),
         rate_per_minute=rate_limit, timeout_seconds=timeout, config=config)
     mode = "Google ID tokens for " + ", ".join(settings.audiences) if settings.uses_id_tokens else "the shared key"
-    console.print(f"mapsheet serve on http://{host}:{port}: accepts {mode}"
-                  + (f", users of {', '.join(settings.allowed)}" if settings.allowed else ""), soft_wrap=True, markup=False)
+    users = f", users of {', '.join(settings.allowed)}" if settings.allowed else ""
+    console.print(f"mapsheet serve on http://{host}:{port}: accepts {mode}{users}", soft_wrap=True, markup=False)
     service.run(settings)
 
 

@@ -53,8 +53,9 @@ def create_app(settings: ServeSettings, *, authenticator: Authenticator | None =
                 try:
                     result = await asyncio.wait_for(work, settings.timeout_seconds)
                 except asyncio.TimeoutError:
-                    raise Refused(504, "too-slow", f"checking the plan took more than {settings.timeout_seconds:g} s "
-                                  "and was stopped; try again, and tell your RevOps admin if it keeps happening") from None
+                    raise Refused(504, "too-slow", f"checking the plan took more than {settings.timeout_seconds:g} "
+                                  "s and was stopped; try again, and tell your RevOps admin if it keeps "
+                                  "happening") from None
                 response = JSONResponse(result)
             except Refused as refused:
                 response = _refusal(refused)

@@ -30,7 +30,8 @@ def node_or_skip() -> str:
     problem = None
     if node is None:
         problem = "node is not installed"
-    elif int(subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip("v\n").split(".")[0]) < 20:
+    elif int(subprocess.run([node, "-p", "process.versions.node.split('.')[0]"], capture_output=True,
+                            text=True).stdout) < 20:
         problem = "node is older than 20"
     elif not TSC.exists() or not (TYPES / "google-apps-script").is_dir():
         problem = f"the npm packages of {HERE} are not installed (npm ci --prefix {HERE})"
