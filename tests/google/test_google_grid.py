@@ -76,3 +76,12 @@ def test_the_fields_mask_asks_for_values_formats_notes_backgrounds_and_tab_ids()
     for part in ("effectiveValue", "numberFormat(type)", "note", "backgroundColorStyle", "sheetId", "title", "timeZone",
                  "startRow", "startColumn"):
         assert part in READ_FIELDS
+
+
+def test_the_timeline_and_mapsheets_own_tabs_are_listed_without_values_as_the_file_reader_does():
+    """Google computes the Timeline's formulas (milestone rows with a Status column): they must not be
+    read as a second milestone table."""
+    answer = {"sheets": [sheet("Milestones", [[text("ID")]]), sheet("Timeline", [[text("ID"), text("Status")]], index=1),
+                         sheet("Plan check", [[text("Plan check")]], index=2)]}
+    wb = workbook_from_response(answer, source="s")
+    assert [(s.name, s.rows) for s in wb.sheets] == [("Milestones", [["ID"]]), ("Timeline", []), ("Plan check", [])]
