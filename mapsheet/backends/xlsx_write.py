@@ -129,10 +129,14 @@ class _Writer(MarkingWriter):
         return self.wb.sheetnames
 
     def read_state(self) -> StateRows:
+        """The shared columns; the exact fill only from a state sheet this backend wrote (another
+        backend's fourth column, e.g. a Google Sheet downloaded as .xlsx, holds its own form)."""
+        ws = self.wb[STATE_SHEET]
+        ours = ws.cell(1, 4).value == FILE_STATE_HEADER[3]
         fills = {}
-        for sheet, ref, rgb, exact, *_ in self.wb[STATE_SHEET].iter_rows(min_row=2, max_col=4, values_only=True):
+        for sheet, ref, rgb, exact, *_ in ws.iter_rows(min_row=2, max_col=4, values_only=True):
             if sheet and ref:
-                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or ""))
+                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or "") if ours else "")
         return fills
 
     def write_state(self, rows: StateRows) -> None:

@@ -323,8 +323,8 @@ def _instructions_sheet(ws: Worksheet, spec: TemplateSpec) -> None:
          "Overdue rows turn red and done rows grey by themselves.", False),
         ("", False),
         ("Checking the plan", True),
-        ("Click 'Check plan' (Excel: the Mutual action plan ribbon tab; Google Sheets: the mapsheet menu), or run "
-         "'mapsheet check --annotate this-file.xlsx'. mapsheet adds a 'Plan check' tab with a score, a health band "
+        ("Click 'Check plan' (Excel: the Mutual action plan ribbon tab), or run 'mapsheet check --annotate' with "
+         "this file or this Google Sheet's URL. mapsheet adds a 'Plan check' tab with a score, a health band "
          "and what to fix, and marks the cells concerned with a note and a colour. 'Clear check' or "
          "'mapsheet clean' removes every mark; your own values, notes and colours are never changed.", False),
         ("To silence a finding on purpose, put its code (e.g. MAP402) in 'Ignore checks' on the Overview tab.", False),
