@@ -59,6 +59,14 @@ test('Check plan reads the plan tabs, posts them with the ID token and applies o
   results.checks.push({ ranges: params.ranges, requestBytes: rec.fetches[0].bytes, toast: last });
 });
 
+test('Check plan again replaces the marks (the Python side compares the sheet with the first check)', () => {
+  const { rec, context } = load();
+  context.mapsheetCheckPlan();
+  assert.deepEqual(rec.alerts, []);
+  assert.equal(rec.bodies.length, 1);
+  assert.equal(rec.toasts.at(-1).message, results.checks[0].toast);
+});
+
 test('Clear check applies the body that removes the marks', () => {
   const { rec, context } = load();
   context.mapsheetClearCheck();

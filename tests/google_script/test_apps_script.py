@@ -127,7 +127,7 @@ def test_check_plan_and_clear_check_from_the_sheet(google, sample_plans, tmp_pat
         server.close()
         certs.close()
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
-    after_check, after_clear = bridge.states
+    after_check, after_second_check, after_clear = bridge.states
 
     # the same plan checked as a file through the CLI, judged as of the sheet's own today
     answer = session.get(SHEETS + sid, params={"fields": "properties"}, timeout=10).json()
@@ -142,6 +142,7 @@ def test_check_plan_and_clear_check_from_the_sheet(google, sample_plans, tmp_pat
     assert [t for t, _ in after_check["tabs"]] == [t for t, _ in file_after["tabs"]]
     assert after_check["marks"][("Actions", *OWN_CELL)][0].startswith(OWN_NOTE)
 
+    assert after_second_check == after_check
     assert after_clear == before
 
 
