@@ -48,10 +48,10 @@ def serve(
     The shared key, if used instead of ID tokens, is read only from MAPSHEET_SHARED_SECRET."""
     import os
 
-    from ..serve.settings import GOOGLE_CERTS_URL, ServeSettings
-
     try:
         from .. import serve as service
+        from ..google.id_token import GOOGLE_CERTS_URL
+        from ..serve.settings import ServeSettings
     except ImportError as exc:
         raise MapsheetError(f"mapsheet serve needs its extra packages ({exc.name} is missing): "
                             "pip install 'mapsheet[serve]'") from None

@@ -12,13 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import MapsheetError
+from ..google.id_token import GOOGLE_CERTS_URL
 
-#: Where Google publishes the certificates that sign its ID tokens (PEM by key id).
-GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
-#: The issuers Google's ID tokens carry.
-GOOGLE_ISSUERS = ("accounts.google.com", "https://accounts.google.com")
-#: Clocks differ between Google and this server; a token this many seconds early or late still counts.
-CLOCK_SKEW_SECONDS = 10
 #: A shared secret shorter than this is refused at start-up.
 MIN_SECRET_LENGTH = 24
 
