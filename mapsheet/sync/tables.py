@@ -96,6 +96,8 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
 
 def _link(summary: dict, out_dir: Path) -> Link:
     path = summary["path"]
+    if summary.get("link"):  # a plan in Google Drive: keyed by file id, linked by its URL
+        return Link(summary.get("deal") or summary.get("name") or path, summary["link"])
     try:
         target = os.path.relpath(path, out_dir.resolve())
     except ValueError:  # another drive (Windows): keep it absolute
@@ -246,7 +248,7 @@ def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) ->
         link = links[s["path"]]
         if s["error"]:
             unreadable += 1
-            rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"],
+            rows.append((link._replace(text=s.get("name") or Path(s["path"]).name), "", "Could not be read", "", s["error"],
                          link.target))
         elif s["drift"]:
             drifted += 1
