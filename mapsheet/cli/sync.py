@@ -24,9 +24,10 @@ from .plans import DEMO_STAGES
 @app.command()
 @friendly_errors
 def sync(
-    sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="Plan workbooks, folders (searched "
-                                        "recursively), glob patterns, or @list.txt files naming one per line."),
     ctx: typer.Context,
+    sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="Plan workbooks, folders (searched "
+                                        "recursively), glob patterns, @list.txt files naming one per line, or "
+                                        "Google Drive folder URLs or ids."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="The roll-up to write: an .xlsx workbook, or a "
                                       "Google Sheet's URL or id (replaced in place: same id, same link)."),
     out_google: Optional[str] = typer.Option(None, "--out-google", metavar="new", help="Write the roll-up into a "

@@ -153,7 +153,7 @@ class _Sheet:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1 (exclusive ends)
     frozen: tuple[int, int] = (0, 0)
     column_formats: list[tuple[int, dict]] = field(default_factory=list)  # (column, numberFormat) of data rows
-    rules: list[dict] = field(default_factory=list)  # conditional format rules (ranges filled in later)
+    rules: list[tuple[int, dict]] = field(default_factory=list)  # (column, booleanRule) on the data rows
     charts: list[tuple[Chart, int, int, list[int], int, int]] = field(default_factory=list)
     tab: str = ""
     filter_row: int | None = None
@@ -184,13 +184,14 @@ class _Sheet:
                 "range": {"sheetId": self.sheet_id, "dimension": "ROWS", "startIndex": r, "endIndex": r + 1},
                 "properties": {"pixelSize": height * 4 // 3}, "fields": "pixelSize"}})
         out += [{"mergeCells": {"range": self.grid(*m), "mergeType": "MERGE_ALL"}} for m in self.merges]
-        for c, number in self.column_formats:
-            if self.rows > HEADER_ROWS:
-                out.append({"repeatCell": {"range": self.grid(HEADER_ROWS, c, self.rows, c + 1),
-                                           "cell": {"userEnteredFormat": {"numberFormat": number}},
-                                           "fields": "userEnteredFormat.numberFormat"}})
         out += self._cell_requests()
-        out += [{"addConditionalFormatRule": {"rule": rule, "index": i}} for i, rule in enumerate(self.rules)]
+        for c, number in self.column_formats:  # after the cells, whose formats updateCells replaces
+            out.append({"repeatCell": {"range": self.grid(HEADER_ROWS, c, self.rows, c + 1),
+                                       "cell": {"userEnteredFormat": {"numberFormat": number}},
+                                       "fields": "userEnteredFormat.numberFormat"}})
+        out += [{"addConditionalFormatRule": {"index": i, "rule": {
+            "ranges": [self.grid(HEADER_ROWS, c, self.rows, c + 1)], "booleanRule": rule}}}
+            for i, (c, rule) in enumerate(self.rules)]
         if self.filter_row is not None:
             out.append({"setBasicFilter": {"filter": {"range": self.grid(self.filter_row, 0, self.rows, self.cols)}}})
         out += [self._chart(*chart) for chart in self.charts]
@@ -319,17 +320,15 @@ def table_sheet(table: Table) -> _Sheet:
     s.rows = max(s.rows, HEADER_ROWS + len(table.rows), HEADER_ROWS + 1)
     s.frozen = (HEADER_ROWS, 1 if kinds[0] is Kind.LINK else 0)
     s.filter_row = 1
-    data = lambda c: s.grid(HEADER_ROWS, c, s.rows, c + 1)  # noqa: E731
-    for c, kind in enumerate(kinds):
+    for c, kind in enumerate(kinds):  # as the Rust writer does: a late count bold red, a band in its colours
         if kind is Kind.DAYS_LATE:
-            s.rules.append({"ranges": [data(c)], "booleanRule": {
-                "condition": {"type": "NUMBER_GREATER", "values": [{"userEnteredValue": "0"}]},
-                "format": {"textFormat": _text_format(bold=True, colour=excel.LATE_COLOUR)}}})
+            s.rules.append((c, {"condition": {"type": "NUMBER_GREATER", "values": [{"userEnteredValue": "0"}]},
+                                "format": {"textFormat": _text_format(bold=True, colour=excel.LATE_COLOUR)}}))
         elif kind is Kind.BAND:
-            for band, (bg, fg) in BAND_FILL.items():
-                s.rules.append({"ranges": [data(c)], "booleanRule": {
-                    "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": band}]},
-                    "format": {"backgroundColorStyle": color_style(bg), "textFormat": _text_format(bold=True, colour=fg)}}})
+            s.rules += [(c, {"condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": band}]},
+                             "format": {"backgroundColorStyle": color_style(bg),
+                                        "textFormat": _text_format(bold=True, colour=fg)}})
+                        for band, (bg, fg) in BAND_FILL.items()]
     return s
 
 

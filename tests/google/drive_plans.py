@@ -32,8 +32,12 @@ def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
     book.remove(book.active)
     for name, rows in sheets.items():
         ws = book.create_sheet(name)
-        for row in rows:
-            ws.append([None if v == "" else v for v in row])
+        for r, row in enumerate(rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if v != "":
+                    cell = ws.cell(r, c, v)
+                    if isinstance(v, str):
+                        cell.data_type = "s"  # text stays text, even text that starts with "="
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
