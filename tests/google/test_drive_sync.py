@@ -7,11 +7,12 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from fake import FakeGoogle, ThreadClock
+from fake import FakeGoogle, Quota, ThreadClock
 
 from conftest import TODAY
 from drive_plans import fill_folder
 from mapsheet.google.client import Caller, Retry
+from mapsheet.google.ratelimit import Limits
 from mapsheet.sync import sync
 from mapsheet.sync.drive import client_factory
 
@@ -92,15 +93,29 @@ def test_cold_sync_of_1000_plans_then_a_warm_one_reads_only_the_10_changed(templ
 
 
 def test_the_sheets_api_strategy_is_paced_under_the_quota_instead_of_hitting_429s(templates, tmp_path):
-    g = slow_google()
+    # A quota of 10 reads a minute (Google's is 60) and a limiter set to it: the same pacing, fewer plans.
+    g = FakeGoogle(quota=Quota(reads=10, writes=10), latency=LATENCY, clock=ThreadClock())
     folder = g.add_folder("Plans")
-    fill_folder(g, folder, templates[:5], 75, native_every=1)  # all native: every read is a Sheets read
-    report = sync([folder], tmp_path / "rollup.xlsx", today=TODAY, google=google(g), read_via="sheets")
-    assert (report.read, report.unreadable) == (75, 0)
-    assert g.count(operation="sheets.spreadsheets.get") == 75
+    fill_folder(g, folder, templates[:5], 15, native_every=1)  # all native: every read is a Sheets read
+    retry = Retry(sleep=g.clock.sleep, clock=g.clock.monotonic)
+    client = client_factory(session=g.session(), caller=Caller(g.user), retry=retry,
+                            limits=Limits.google(clock=g.clock.monotonic, sleep=g.clock.sleep, sheets=10))
+    report = sync([folder], tmp_path / "rollup.xlsx", today=TODAY, google=client, read_via="sheets")
+    assert (report.read, report.unreadable) == (15, 0)
+    assert g.count(operation="sheets.spreadsheets.get") == 15
     assert g.quota.rejected == 0  # never a 429: the limiter waited instead
-    assert g.quota.peak[(g.user, "read")] <= 60
-    assert g.clock.elapsed() >= 60  # 75 reads at 60 a minute: the second minute has started
+    assert g.quota.peak[(g.user, "read")] == 10
+    assert g.clock.elapsed() >= 60  # 15 reads at 10 a minute: the second minute has started
+
+    unpaced = FakeGoogle(quota=Quota(reads=10, writes=10), latency=LATENCY, clock=ThreadClock())
+    folder = unpaced.add_folder("Plans")
+    fill_folder(unpaced, folder, templates[:5], 15, native_every=1)
+    retry = Retry(sleep=unpaced.clock.sleep, clock=unpaced.clock.monotonic)
+    sync([folder], tmp_path / "unpaced.xlsx", today=TODAY, read_via="sheets",
+         google=client_factory(session=unpaced.session(), caller=Caller(unpaced.user), retry=retry,
+                               limits=Limits.google(clock=unpaced.clock.monotonic, sleep=unpaced.clock.sleep,
+                                                    sheets=10_000)))
+    assert unpaced.quota.rejected > 0  # without the limiter, the same sync meets 429s
 
 
 def test_plans_in_a_shared_drive_mixed_with_a_local_folder(templates, sample_plans, tmp_path):
