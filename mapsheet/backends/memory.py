@@ -33,23 +33,32 @@ def _template_grid() -> Workbook:
 def draft_workbook(draft: PlanDraft, source: str = "<memory>", spec: TemplateSpec = SPEC) -> Workbook:
     """The grid a workbook made from the template and filled with ``draft`` would read as."""
     wb = Workbook(source, [Sheet(s.name, [list(r) for r in s.rows]) for s in _template_grid().sheets])
-    overview = wb.sheet(spec.overview.sheet)
+    for (sheet, r, c), value in draft_cells(draft, wb, spec).items():
+        _put(wb.sheet(sheet), r, c, value)
+    return wb
+
+
+def draft_cells(draft: PlanDraft, template: Workbook, spec: TemplateSpec = SPEC) -> dict[tuple[str, int, int], Any]:
+    """Where each value of ``draft`` goes in a template read as ``template`` (any layout the reader
+    understands: labels matched on the Overview, headers matched on each table tab), 0-based."""
+    out: dict[tuple[str, int, int], Any] = {}
+    overview = template.sheet(spec.overview.sheet)
     labels = header_index(spec.overview.fields)
     positions = {labels[normalize_header(v)]: (r, c) for r in range(overview.height)
                  for c, v in overview.iter_row(r) if isinstance(v, str) and normalize_header(v) in labels}
     for key, value in draft.overview.items():
         r, c = positions[key]
-        _put(overview, r, c + 1, value)
+        out[(overview.name, r, c + 1)] = value
     for table in spec.tables:
         rows = draft.tables.get(table.key) or []
-        sheet = wb.sheet(table.sheet)
+        sheet = template.sheet(table.sheet)
         header, _ = find_header_row(sheet, table)
         index = header_index(table.fields)
-        columns = {index[normalize_header(v)]: c for c, v in sheet.iter_row(header)}
+        columns = {index[normalize_header(v)]: c for c, v in sheet.iter_row(header) if normalize_header(v) in index}
         for i, row in enumerate(rows):
             for key, value in row.items():
-                _put(sheet, header + 1 + i, columns[key], value)
-    return wb
+                out[(sheet.name, header + 1 + i, columns[key])] = value
+    return out
 
 
 def _put(sheet: Sheet, r: int, c: int, value: Any) -> None:

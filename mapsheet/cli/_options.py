@@ -40,5 +40,15 @@ def google_opener(credentials, ctx: typer.Context | None = None):
     pass ``obj={"google": {"session": ..., "caller": ..., "retry": ...}}`` to use its own session."""
     from ..google.source import opener
 
-    given = ((ctx.obj if ctx is not None else None) or {}).get("google", {})
-    return opener(credentials, **given)
+    return opener(credentials, **_embedded(ctx))
+
+
+def google_client(credentials, ctx: typer.Context | None = None):
+    """The signed-in Google client (``new --google``), or the session an embedding program passed."""
+    from ..google.client import connect
+
+    return connect(credentials, **_embedded(ctx))
+
+
+def _embedded(ctx: typer.Context | None) -> dict:
+    return ((ctx.obj if ctx is not None else None) or {}).get("google", {})

@@ -83,7 +83,7 @@ def check(
         if _fails(result, fail_under, fail_on) and exit_code == EXIT_OK:
             exit_code = EXIT_FINDINGS
         if format is Format.human:
-            print_result(result, ref)
+            print_result(result, source.ref)  # a Sheet's title is known once it has been read
     if format is Format.json:
         typer.echo(json.dumps(document(documents, reference), indent=2, ensure_ascii=False))
     elif len(sources) > 1:

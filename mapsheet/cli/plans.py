@@ -13,7 +13,7 @@ from ..report import result_dict
 from ..safeio import ensure_not_open
 from ..template.spec import CURRENCY, STAGE
 from ._app import app, console, friendly_errors
-from ._options import TodayOption, parse_date, today_or
+from ._options import CredentialsOption, TodayOption, google_client, parse_date, today_or
 
 template_app = typer.Typer(help="The standard plan template.", no_args_is_help=True)
 app.add_typer(template_app, name="template")
@@ -24,6 +24,7 @@ DEFAULT_DEMO_FOLDER = Path("mapsheet-demo")
 @app.command()
 @friendly_errors
 def new(
+    ctx: typer.Context,
     customer: str = typer.Option(..., "--customer", "-c", help="The buying organisation."),
     close: str = typer.Option(..., "--close", metavar="YYYY-MM-DD", help="Target close (signature) date."),
     owner: str = typer.Option(..., "--owner", "-o", help="The seller who owns the plan."),
@@ -39,6 +40,12 @@ def new(
     out: Optional[Path] = typer.Option(None, "--out", help="Where to write the plan (default: '<Customer> - <Deal> MAP.xlsx')."),
     template: Optional[Path] = typer.Option(None, "--template", help="A customised template to start from."),
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+    google: bool = typer.Option(False, "--google", help="Create the plan as a Google Sheet in Drive instead of a file."),
+    folder: Optional[str] = typer.Option(None, "--folder", metavar="ID", help="With --google: the Drive folder "
+                                         "(or Shared Drive folder) to create it in."),
+    template_id: Optional[str] = typer.Option(None, "--template-id", metavar="ID", help="With --google: copy "
+                                              "this Google Sheet (a team's own template) instead of the standard one."),
+    credentials: Optional[Path] = CredentialsOption,
 ) -> None:
     """Create a plan for a deal from the template, milestones scheduled back from the close date."""
     # Imported here: openpyxl costs every other command a sixth of a second at start-up.
@@ -55,22 +62,42 @@ def new(
             raise _usage(f"{option}: '{text}' is not one of {', '.join(choices)}")
     deal_name = deal or customer
     target = out or Path(_safe_filename(f"{customer} - {deal_name} MAP.xlsx" if deal else f"{customer} MAP.xlsx"))
-    if target.exists() and not force:
-        raise _usage(f"{target} already exists; choose another --out or pass --force")
-    if target.exists():
-        ensure_not_open(target, hint=" or write to another --out")
+    if (folder or template_id) and not google:
+        raise _usage("--folder and --template-id go with --google")
     draft = new_plan_draft(
         customer=customer, deal=deal_name, owner=owner, close=close_date, start=start_date, value=value,
         currency=match_choice(currency, CURRENCY) if currency else None,
         stage=match_choice(stage, STAGE) if stage else None, champion=champion, economic_buyer=economic_buyer,
         go_live=parse_date(go_live, "--go-live"), goals=goals)
+    if google:
+        _new_in_google(ctx, draft, target.stem, folder, template_id, template, credentials)
+        return
+    if target.exists() and not force:
+        raise _usage(f"{target} already exists; choose another --out or pass --force")
+    if target.exists():
+        ensure_not_open(target, hint=" or write to another --out")
     write_plan(draft, target, template)
+    _say_created(str(target), draft, _quote(target))
+
+
+def _new_in_google(ctx, draft, title: str, folder, template_id, template, credentials) -> None:
+    from ..google.create import create_plan
+    from ..google.ids import sheet_url, spreadsheet_id
+
+    if template_id is not None:
+        template_id = spreadsheet_id(template_id) or template_id
+    sid = create_plan(google_client(credentials, ctx), draft, title=title, folder=folder, template_id=template_id,
+                      template=template)
+    _say_created(sheet_url(sid), draft, sheet_url(sid))
+
+
+def _say_created(where: str, draft, check_arg: str) -> None:
     milestones = draft.tables["milestones"]
-    console.print(f"[green]Created[/] {target}")
+    console.print(f"[green]Created[/] {escape(where)}", soft_wrap=True)
     console.print(f"  {len(milestones)} milestones from {milestones[0]['due']:%d %b %Y} to "
-                  f"{milestones[-1]['due']:%d %b %Y}, signature on {close_date:%d %b %Y}.")
+                  f"{milestones[-1]['due']:%d %b %Y}, signature on {draft.overview['close_date']:%d %b %Y}.")
     console.print("  Next: fill in the customer's goals, actions and stakeholders with your champion, "
-                  f"then run [bold]mapsheet check {_quote(target)}[/].")
+                  f"then run [bold]mapsheet check {escape(check_arg)}[/].", soft_wrap=True)
 
 
 @app.command()

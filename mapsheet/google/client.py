@@ -84,14 +84,14 @@ class GoogleClient:
         return self.call("post", f"{SHEETS_API}/{spreadsheet}:batchUpdate", spreadsheet, json=body,
                          unsure_is_final=True).json()
 
-    def create_spreadsheet(self, body: dict, *, folder: str | None = None, title: str) -> dict:
-        """A new Sheet from a ``spreadsheets.create`` body, moved into ``folder`` when given (Drive)."""
-        if folder is None:
-            return self.call("post", SHEETS_API, title, json=body, creating=True).json()
-        meta = {"name": title, "mimeType": SHEET_MIME, "parents": [folder]}
+    def create_spreadsheet(self, *, title: str, folder: str | None = None) -> str:
+        """A new, empty Sheet made through Drive (as gspread does), in ``folder`` when given; its id."""
+        meta: dict[str, Any] = {"name": title, "mimeType": SHEET_MIME}
+        if folder:
+            meta["parents"] = [folder]
         created = self.call("post", DRIVE_API, title, json=meta, creating=True,
                             params={"supportsAllDrives": "true", "fields": "id"}).json()
-        return {"spreadsheetId": created["id"]}
+        return created["id"]
 
     def copy_file(self, file_id: str, *, title: str, folder: str | None = None) -> str:
         meta: dict[str, Any] = {"name": title}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterator
 
+from ..backends.xlsx_read import UNREAD_SHEETS
 from ..grid import EXCEL_EPOCH, Sheet, Workbook
 
 #: The fields mask of the one read (values, number-format types, notes, fills; tab ids and names).
@@ -29,11 +30,16 @@ READ_FIELDS = ("spreadsheetId,spreadsheetUrl,properties(title,locale,timeZone),"
 DATE_TYPES = {"DATE", "DATE_TIME"}
 
 
-def workbook_from_response(response: dict, *, source: str) -> Workbook:
-    """Every tab's values with absolute addresses, in tab order, from a ``spreadsheets.get`` answer."""
+def workbook_from_response(response: dict, *, source: str, skip: frozenset[str] = UNREAD_SHEETS) -> Workbook:
+    """Every tab's values with absolute addresses, in tab order, from a ``spreadsheets.get`` answer. Tabs
+    in ``skip`` are listed without values, as the file reader lists them (Google computes the Timeline's
+    formulas; a file written by mapsheet has no cached results, and no rule reads them)."""
     sheets = []
     for sheet in sorted(response.get("sheets", []), key=lambda s: s.get("properties", {}).get("index", 0)):
         rows: list[list[Any]] = []
+        if sheet["properties"]["title"] in skip:
+            sheets.append(Sheet(sheet["properties"]["title"], rows))
+            continue
         for r, c, cell in cells(sheet):
             while len(rows) <= r:
                 rows.append([])

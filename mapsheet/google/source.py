@@ -12,7 +12,7 @@ from typing import Callable
 from ..errors import MapsheetError
 from ..sources import GOOGLE, PlanRef, given_config
 from .body import build_body
-from .client import GoogleError
+from .client import GoogleClient, GoogleError, connect
 from .grid import READ_FIELDS, title, workbook_from_response
 from .ids import sheet_url
 
@@ -21,20 +21,19 @@ UNSURE_WRITES = 3  # attempts at a write whose outcome was unknown (each after a
 
 
 class GoogleSource:
-    def __init__(self, spreadsheet: str, client: "Callable[[], object] | object | None" = None):
+    """A Sheet by id; ``client`` makes the signed-in client when first needed (default: ``connect()``)."""
+
+    def __init__(self, spreadsheet: str, client: "Callable[[], GoogleClient] | None" = None):
         self.spreadsheet = spreadsheet
-        self._client = client
+        self._make_client = client or connect
+        self._client: GoogleClient | None = None
         self.response: dict | None = None
         self.ref = PlanRef(f"google:{spreadsheet}", spreadsheet, sheet_url(spreadsheet), GOOGLE)
 
     @property
-    def client(self):
+    def client(self) -> "GoogleClient":
         if self._client is None:
-            from .client import connect
-
-            self._client = connect()
-        elif callable(self._client) and not hasattr(self._client, "get"):
-            self._client = self._client()
+            self._client = self._make_client()
         return self._client
 
     def fetch(self) -> dict:
@@ -80,10 +79,8 @@ def opener(credentials: str | os.PathLike | None = None, *, session=None, retry=
     """Open Sheets by id with ONE shared client, signed in only when the first Sheet is used."""
     shared: dict = {}
 
-    def client():
+    def client() -> GoogleClient:
         if "client" not in shared:
-            from .client import connect
-
             shared["client"] = connect(credentials, session=session, retry=retry, caller=caller)
         return shared["client"]
 

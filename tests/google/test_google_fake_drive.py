@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from fake import SPREADSHEET_MIME, XLSX_MIME, FakeGoogle
+from fake import SPREADSHEET_MIME, XLSX_MIME
 from fake.fixtures import fake_google  # noqa: F401 (the fixture)
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"

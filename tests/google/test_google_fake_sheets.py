@@ -6,7 +6,6 @@ from __future__ import annotations
 import gspread
 import pytest
 
-from fake import FakeGoogle
 from fake.fixtures import fake_google  # noqa: F401 (the fixture)
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -194,3 +193,28 @@ def test_a_service_account_cannot_create_a_spreadsheet(g):
     answer = g.session("robot@p.iam.gserviceaccount.com").post(SHEETS, json={"properties": {"title": "New plan"}})
     assert answer.status_code == 403
     assert answer.json()["error"]["errors"][0]["reason"] == "storageQuotaExceeded"
+
+
+def test_the_ten_million_cell_limit(g):
+    sid = g.add_spreadsheet("Roll-up")
+    session = g.session()
+    grow = {"requests": [{"addSheet": {"properties": {"title": "Actions", "gridProperties": {
+        "rowCount": 398_000, "columnCount": 25}}}}]}
+    assert session.post(f"{SHEETS}/{sid}:batchUpdate", json=grow).status_code == 200  # 9,950,000 + Sheet1's 26,000
+    too_much = session.post(f"{SHEETS}/{sid}:batchUpdate", json={"requests": [{"appendDimension": {
+        "sheetId": 0, "dimension": "ROWS", "length": 1000}}]})  # +26,000
+    assert too_much.status_code == 400
+    assert too_much.json()["error"]["message"].endswith("above the limit of 10000000 cells.")
+    assert g.spreadsheet(sid).sheet_by_id(0).row_count == 1000  # nothing applied
+
+
+def test_banded_ranges(g, plan):
+    sid = g.spreadsheet(plan).sheet_by_title("Actions").sheet_id
+    reply = g.session().post(f"{SHEETS}/{plan}:batchUpdate", json={"requests": [{"addBanding": {"bandedRange": {
+        "range": {"sheetId": sid, "startRowIndex": 0, "endRowIndex": 3, "startColumnIndex": 0, "endColumnIndex": 4},
+        "rowProperties": {"headerColor": {"red": 0.2}, "firstBandColor": {"red": 1, "green": 1, "blue": 1},
+                          "secondBandColor": {"red": 0.95, "green": 0.95, "blue": 0.95}}}}}]}).json()
+    banded = reply["replies"][0]["addBanding"]["bandedRange"]
+    assert banded["bandedRangeId"] and banded["rowProperties"]["headerColorStyle"] == {"rgbColor": {"red": 0.2}}
+    answer = g.session().get(f"{SHEETS}/{plan}", params={"fields": "sheets.bandedRanges.bandedRangeId"}).json()
+    assert answer["sheets"][1] == {"bandedRanges": [{"bandedRangeId": banded["bandedRangeId"]}]}

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import copy
 
-from . import cells as cellmod
+from . import batch_dims, batch_objects, styles
 from .call import Call
 from .errors import ApiError, invalid
 from .masks import apply_update
-from . import styles
-from .ranges import Area, echo_grid_range, from_grid_range, to_grid_range
+from .ranges import Area, from_grid_range, to_grid_range
+from .sheets_lookup import sheet_of
 from .store import Spreadsheet, new_sheet
 
 
@@ -34,6 +34,9 @@ def batch_update(call: Call, book: Spreadsheet) -> dict:
                 message = err.body["error"]["message"]
                 raise invalid(f"Invalid requests[{i}].{kind}: {message}") from err
             replies.append(reply or {})
+        from .sheets_api import check_cell_limit
+
+        check_cell_limit(book)
     except ApiError:
         book.__dict__.update(saved)
         raise
@@ -45,11 +48,7 @@ def batch_update(call: Call, book: Spreadsheet) -> dict:
     return out
 
 
-def _sheet(book: Spreadsheet, sheet_id: int):
-    sheet = book.sheet_by_id(sheet_id or 0)
-    if sheet is None:
-        raise invalid(f"No grid with id: {sheet_id}")
-    return sheet
+_sheet = sheet_of
 
 
 # ---- sheets --------------------------------------------------------------------------------------------
@@ -265,211 +264,6 @@ def _sort_key(row_cells, spec, descending):
     return (1, 0, tuple(ord(ch) for ch in text))
 
 
-# ---- dimensions ----------------------------------------------------------------------------------------
-
-def _dim(book, rng):
-    sheet = _sheet(book, rng.get("sheetId"))
-    rows = rng.get("dimension") == "ROWS"
-    limit = sheet.row_count if rows else sheet.col_count
-    start, end = rng.get("startIndex", 0), rng.get("endIndex", limit)
-    if end > limit or start > end:
-        raise invalid(f"Invalid dimension range: {start}..{end} (limit {limit})")
-    return sheet, rows, start, end
-
-
-def update_dimension_properties(book, args):
-    rng = args.get("range") or args.get("dataSourceSheetRange") or {}
-    sheet, rows, start, end = _dim(book, rng)
-    meta = sheet.row_meta if rows else sheet.col_meta
-    for i in range(start, end):
-        current = meta.setdefault(i, {})
-        apply_update(current, args.get("properties") or {}, args.get("fields", ""))
-
-
-def insert_dimension(book, args):
-    sheet, rows, start, end = _dim(book, {**args.get("range", {}), "endIndex": args.get("range", {}).get("startIndex", 0)})
-    count = args["range"]["endIndex"] - args["range"]["startIndex"]
-    _shift(sheet, rows, start, count)
-    sheet.grid["rowCount" if rows else "columnCount"] += count
-
-
-def delete_dimension(book, args):
-    sheet, rows, start, end = _dim(book, args.get("range") or {})
-    count = end - start
-    for key in list(sheet.cells):
-        index = key[0] if rows else key[1]
-        if start <= index < end:
-            del sheet.cells[key]
-    _shift(sheet, rows, end, -count)
-    sheet.grid["rowCount" if rows else "columnCount"] -= count
-
-
-def append_dimension(book, args):
-    sheet = _sheet(book, args.get("sheetId"))
-    key = "rowCount" if args.get("dimension") == "ROWS" else "columnCount"
-    sheet.grid[key] += args.get("length", 0)
-
-
-def _shift(sheet, rows: bool, start: int, by: int) -> None:
-    moved = {}
-    for (r, c), cell in sheet.cells.items():
-        if rows and r >= start:
-            r += by
-        elif not rows and c >= start:
-            c += by
-        moved[(r, c)] = cell
-    sheet.cells = moved
-    meta = sheet.row_meta if rows else sheet.col_meta
-    shifted = {(i + by if i >= start else i): v for i, v in meta.items()}
-    meta.clear()
-    meta.update(shifted)
-
-
-def auto_resize_dimensions(book, args):
-    _dim(book, args.get("dimensions") or {})  # sizes depend on fonts: the fake keeps them as they are
-
-
-def add_dimension_group(book, args):
-    sheet, rows, start, end = _dim(book, args.get("range") or {})
-    groups = sheet.row_groups if rows else sheet.column_groups
-    groups.append({"range": echo_grid_range(args["range"]), "depth": 1})
-    sheet.grid["rowGroupControlAfter" if rows else "columnGroupControlAfter"] = True
-    return {"addDimensionGroup": {"dimensionGroups": copy.deepcopy(groups)}}
-
-
-def delete_dimension_group(book, args):
-    sheet, rows, start, end = _dim(book, args.get("range") or {})
-    groups = sheet.row_groups if rows else sheet.column_groups
-    groups[:] = [g for g in groups if (g["range"].get("startIndex", 0), g["range"].get("endIndex")) != (start, end)]
-    return {"deleteDimensionGroup": {"dimensionGroups": copy.deepcopy(groups)}}
-
-
-# ---- rules, charts, protection, names, filters ----------------------------------------------------------
-
-def add_conditional_format_rule(book, args):
-    rule = copy.deepcopy(args.get("rule") or {})
-    ranges = rule.get("ranges") or []
-    if not ranges:
-        raise invalid("At least one range must be specified.")
-    sheet = _sheet(book, ranges[0].get("sheetId"))
-    for rng in ranges:
-        from_grid_range(book, rng)
-    if not ("booleanRule" in rule) ^ ("gradientRule" in rule):
-        raise invalid("Exactly one of booleanRule or gradientRule must be set.")
-    index = args.get("index", 0)
-    if index > len(sheet.conditional_formats):
-        raise invalid(f"Invalid index: {index}")
-    sheet.conditional_formats.insert(index, rule)
-
-
-def delete_conditional_format_rule(book, args):
-    sheet = _sheet(book, args.get("sheetId"))
-    index = args.get("index", 0)
-    if index >= len(sheet.conditional_formats):
-        raise invalid(f"No conditional format on sheet: {sheet.sheet_id} at index: {index}")
-    return {"deleteConditionalFormatRule": {"rule": sheet.conditional_formats.pop(index)}}
-
-
-def update_conditional_format_rule(book, args):
-    sheet = _sheet(book, args.get("sheetId"))
-    index = args.get("index", 0)
-    if index >= len(sheet.conditional_formats):
-        raise invalid(f"No conditional format on sheet: {sheet.sheet_id} at index: {index}")
-    old = sheet.conditional_formats[index]
-    if "rule" in args:
-        sheet.conditional_formats[index] = copy.deepcopy(args["rule"])
-    return {"updateConditionalFormatRule": {"oldRule": old, "oldIndex": index,
-                                            "newRule": sheet.conditional_formats[index], "newIndex": index}}
-
-
-def add_chart(book, args):
-    chart = copy.deepcopy(args.get("chart") or {})
-    chart.setdefault("chartId", next(book.next_object_id))
-    anchor = ((chart.get("position") or {}).get("overlayPosition") or {}).get("anchorCell") or {}
-    sheet = _sheet(book, anchor.get("sheetId", book.sheets[0].sheet_id)) if anchor else book.sheets[0]
-    sheet.charts.append(chart)
-    return {"addChart": {"chart": copy.deepcopy(chart)}}
-
-
-def delete_embedded_object(book, args):
-    for sheet in book.sheets:
-        before = len(sheet.charts)
-        sheet.charts = [c for c in sheet.charts if c.get("chartId") != args.get("objectId")]
-        if len(sheet.charts) != before:
-            return
-    raise invalid(f"No object with id: {args.get('objectId')}")
-
-
-def add_protected_range(book, args):
-    protected = copy.deepcopy(args.get("protectedRange") or {})
-    protected.setdefault("protectedRangeId", next(book.next_object_id))
-    sheet = _sheet(book, (protected.get("range") or {}).get("sheetId"))
-    protected["range"] = echo_grid_range(protected.get("range") or {})
-    protected["requestingUserCanEdit"] = True  # output only: the caller owns the sheet
-    protected["editors"] = protected.get("editors") or {}
-    if not protected.get("warningOnly"):
-        protected.pop("warningOnly", None)
-    sheet.protected_ranges.append(protected)
-    return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
-
-
-def delete_protected_range(book, args):
-    for sheet in book.sheets:
-        kept = [p for p in sheet.protected_ranges if p.get("protectedRangeId") != args.get("protectedRangeId")]
-        if len(kept) != len(sheet.protected_ranges):
-            sheet.protected_ranges = kept
-            return
-    raise invalid(f"No protected range with id: {args.get('protectedRangeId')}")
-
-
-def add_named_range(book, args):
-    named = copy.deepcopy(args.get("namedRange") or {})
-    named.setdefault("namedRangeId", str(next(book.next_object_id)))
-    from_grid_range(book, named.get("range") or {})
-    named["range"] = echo_grid_range(named.get("range") or {})
-    book.named_ranges.append(named)
-    return {"addNamedRange": {"namedRange": copy.deepcopy(named)}}
-
-
-def delete_named_range(book, args):
-    before = len(book.named_ranges)
-    book.named_ranges = [n for n in book.named_ranges if n.get("namedRangeId") != args.get("namedRangeId")]
-    if len(book.named_ranges) == before:
-        raise invalid(f"No named range with id: {args.get('namedRangeId')}")
-
-
-def update_named_range(book, args):
-    given = args.get("namedRange") or {}
-    for named in book.named_ranges:
-        if named.get("namedRangeId") == given.get("namedRangeId"):
-            apply_update(named, given, args.get("fields", ""))
-            named["namedRangeId"] = given.get("namedRangeId")
-            named["range"] = echo_grid_range(named.get("range") or {})
-            return
-    raise invalid(f"No named range with id: {given.get('namedRangeId')}")
-
-
-def set_basic_filter(book, args):
-    flt = copy.deepcopy(args.get("filter") or {})
-    sheet = _sheet(book, (flt.get("range") or {}).get("sheetId"))
-    flt["range"] = to_grid_range(from_grid_range(book, flt.get("range") or {}))
-    sheet.basic_filter = flt
-
-
-def clear_basic_filter(book, args):
-    _sheet(book, args.get("sheetId")).basic_filter = None
-
-
-def update_borders(book, args):
-    area = from_grid_range(book, args.get("range") or {})
-    for r, c in area.cells():
-        borders = area.sheet.cell(r, c).setdefault("userEnteredFormat", {}).setdefault("borders", {})
-        for side, key in (("top", r == area.r0), ("bottom", r == area.r1 - 1), ("left", c == area.c0),
-                          ("right", c == area.c1 - 1)):
-            if key and side in args:
-                borders[side] = copy.deepcopy(args[side])
-
-
 def copy_paste(book, args, *, cut: bool = False):
     source = from_grid_range(book, args.get("source") or {})
     if cut:
@@ -512,26 +306,28 @@ HANDLERS = {
     "mergeCells": merge_cells,
     "unmergeCells": unmerge_cells,
     "sortRange": sort_range,
-    "updateDimensionProperties": update_dimension_properties,
-    "insertDimension": insert_dimension,
-    "deleteDimension": delete_dimension,
-    "appendDimension": append_dimension,
-    "autoResizeDimensions": auto_resize_dimensions,
-    "addDimensionGroup": add_dimension_group,
-    "deleteDimensionGroup": delete_dimension_group,
-    "addConditionalFormatRule": add_conditional_format_rule,
-    "deleteConditionalFormatRule": delete_conditional_format_rule,
-    "updateConditionalFormatRule": update_conditional_format_rule,
-    "addChart": add_chart,
-    "deleteEmbeddedObject": delete_embedded_object,
-    "addProtectedRange": add_protected_range,
-    "deleteProtectedRange": delete_protected_range,
-    "addNamedRange": add_named_range,
-    "deleteNamedRange": delete_named_range,
-    "updateNamedRange": update_named_range,
-    "setBasicFilter": set_basic_filter,
-    "clearBasicFilter": clear_basic_filter,
-    "updateBorders": update_borders,
+    "updateDimensionProperties": batch_dims.update_dimension_properties,
+    "insertDimension": batch_dims.insert_dimension,
+    "deleteDimension": batch_dims.delete_dimension,
+    "appendDimension": batch_dims.append_dimension,
+    "autoResizeDimensions": batch_dims.auto_resize_dimensions,
+    "addDimensionGroup": batch_dims.add_dimension_group,
+    "deleteDimensionGroup": batch_dims.delete_dimension_group,
+    "addConditionalFormatRule": batch_objects.add_conditional_format_rule,
+    "deleteConditionalFormatRule": batch_objects.delete_conditional_format_rule,
+    "updateConditionalFormatRule": batch_objects.update_conditional_format_rule,
+    "addBanding": batch_objects.add_banding,
+    "deleteBanding": batch_objects.delete_banding,
+    "addChart": batch_objects.add_chart,
+    "deleteEmbeddedObject": batch_objects.delete_embedded_object,
+    "addProtectedRange": batch_objects.add_protected_range,
+    "deleteProtectedRange": batch_objects.delete_protected_range,
+    "addNamedRange": batch_objects.add_named_range,
+    "deleteNamedRange": batch_objects.delete_named_range,
+    "updateNamedRange": batch_objects.update_named_range,
+    "setBasicFilter": batch_objects.set_basic_filter,
+    "clearBasicFilter": batch_objects.clear_basic_filter,
+    "updateBorders": batch_objects.update_borders,
     "copyPaste": copy_paste,
     "cutPaste": lambda book, args: copy_paste(book, args, cut=True),
 }

@@ -87,3 +87,19 @@ def clear_values(area: Area) -> None:
         r, c = key
         if area.r0 <= r < area.r1 and area.c0 <= c < area.c1:
             area.sheet.cells[key].pop("userEnteredValue", None)
+
+
+def rendered_rows(area: Area, value_render: str, date_render: str) -> list[list]:
+    """The values of an area as the values API gives them: rows trimmed of trailing blanks, trailing empty
+    rows left out (sparse: only stored cells are visited)."""
+    found: dict[int, dict[int, object]] = {}
+    for (r, c), cell in area.sheet.cells.items():
+        if area.r0 <= r < area.r1 and area.c0 <= c < area.c1:
+            value = render.rendered(cell, value_render, date_render)
+            if value is not None and value != "":
+                found.setdefault(r - area.r0, {})[c - area.c0] = value
+    rows = []
+    for r in range(max(found) + 1 if found else 0):
+        row = found.get(r, {})
+        rows.append([row.get(c, "") for c in range(max(row) + 1)] if row else [])
+    return rows

@@ -40,6 +40,8 @@ def compile_query(text: str) -> Callable[[dict], bool]:
 
     def take():
         nonlocal pos
+        if pos >= len(tokens):
+            raise _bad(text)
         pos += 1
         return tokens[pos - 1]
 
@@ -89,6 +91,9 @@ def compile_query(text: str) -> Callable[[dict], bool]:
             return lambda f: _contains(f, field, operand)
         if op_kind == "word" and op == "contains":
             _, operand = take()
+            if field == "name":  # Drive: prefix matching on the name's words ("Hello" finds "HelloWorld")
+                return lambda f: any(word.startswith(str(operand).lower())
+                                     for word in re.split(r"[^0-9a-z]+", str(f.get("name", "")).lower()) if word)
             return lambda f: str(operand).lower() in str(f.get(field, "")).lower()
         if op_kind != "op":
             raise _bad(text)

@@ -3,21 +3,19 @@ from __future__ import annotations
 
 import threading
 import urllib.parse
-from typing import Iterable
 
 import requests
 
-from . import render, routes, styles
+from . import routes, styles
 from .call import Call
 from .errors import ApiError, quota_exhausted
 from .faults import Fault, Quota, constant_latency
-from .ranges import resolve
-from .store import (FOLDER_MIME, SPREADSHEET_MIME, XLSX_MIME, DriveFile, FakeClock, RealClock, Spreadsheet,
-                    new_file_id, new_spreadsheet, new_sheet)
+from .store import DriveFile, FakeClock, RealClock, Spreadsheet, ThreadClock
+from .world import World
 from .transport import HOSTS, FakeAdapter, Served, _flat, _params, decode_body, error_response, respond, unknown_route
 
 
-class FakeGoogle:
+class FakeGoogle(World):
     """A stateful in-process Sheets v4 + Drive v3.
 
     g = FakeGoogle(); client = gspread.Client(auth=None, session=g.session())
@@ -26,7 +24,7 @@ class FakeGoogle:
     """
 
     def __init__(self, *, user: str = "me@example.com", strict: bool = True, quota: bool | Quota = False,
-                 latency: float | None = None, clock: FakeClock | RealClock | None = None,
+                 latency: float | None = None, clock: FakeClock | ThreadClock | RealClock | None = None,
                  service_account_storage: bool = False):
         self.user = user
         # Service accounts lost their Drive storage in 2025 (gspread #1592): creating a file outside a Shared
@@ -49,176 +47,11 @@ class FakeGoogle:
         """A requests.Session whose Google requests are served by this fake, as `user` (default: self.user)."""
         session = requests.Session()
         adapter = FakeAdapter(self, user or self.user)
-        for host in HOSTS:
-            session.mount(host, adapter)
         session.mount("https://", _Refuse())
         session.mount("http://", _Refuse())
-        for host in HOSTS:  # mount order: longest prefix wins in requests, re-mount to be explicit
+        for host in HOSTS:  # requests picks the longest matching prefix
             session.mount(host, adapter)
         return session
-
-    # ---- state helpers -------------------------------------------------------------------------------
-    def now(self):
-        return self.clock.now()
-
-    def new_file(self, name: str, mime: str, *, owner: str, parents: Iterable[str] = (), drive_id: str | None = None,
-                 file_id: str | None = None) -> DriveFile:
-        moment = self._stamp()
-        f = DriveFile(file_id or new_file_id(), name, mime, owner, list(parents), moment, moment, drive_id=drive_id)
-        self.files[f.id] = f
-        return f
-
-    def attach_spreadsheet(self, f: DriveFile) -> Spreadsheet:
-        book = new_spreadsheet(f.id, f.name)
-        self.books[f.id] = book
-        return book
-
-    def create_spreadsheet(self, title: str, *, owner: str, parents: Iterable[str] = ()) -> Spreadsheet:
-        return self.attach_spreadsheet(self.new_file(title, SPREADSHEET_MIME, owner=owner, parents=parents))
-
-    def remove_file(self, file_id: str) -> None:
-        self.files.pop(file_id, None)
-        self.books.pop(file_id, None)
-        for child in [f for f in self.files.values() if file_id in f.parents]:
-            self.remove_file(child.id)
-
-    def _stamp(self):
-        """The clock's time, strictly after the last stamp (two writes in one instant still differ)."""
-        import datetime as dt
-
-        moment = self.clock.now()
-        last = getattr(self, "_last_stamp", None)
-        if last is not None and moment <= last:
-            moment = last + dt.timedelta(milliseconds=1)
-        self._last_stamp = moment
-        return moment
-
-    def touch(self, file_id: str) -> None:
-        """A write landed: Drive bumps version and modifiedTime (mapsheet's own writes included)."""
-        f = self.files.get(file_id)
-        if f is not None:
-            f.version += 1
-            f.modified = self._stamp()
-
-    def is_service_account(self, email: str) -> bool:
-        return email.endswith(".gserviceaccount.com")
-
-    def role_of(self, f: DriveFile, email: str) -> str | None:
-        seen = set()
-        roles = []
-        todo = [f]
-        while todo:
-            item = todo.pop()
-            if item is None or item.id in seen:
-                continue
-            seen.add(item.id)
-            role = item.role_of(email)
-            if role:
-                roles.append(role)
-            todo.extend(self.files.get(p) for p in item.parents)
-        for role in ("owner", "organizer", "fileOrganizer", "writer", "commenter", "reader"):
-            if role in roles:
-                return role
-        return None
-
-    def can_read(self, f: DriveFile, email: str) -> bool:
-        return self.role_of(f, email) is not None
-
-    def can_write(self, f: DriveFile | None, email: str) -> bool:
-        return f is not None and self.role_of(f, email) in ("owner", "organizer", "fileOrganizer", "writer")
-
-    # ---- the test's side: build and inspect ----------------------------------------------------------
-    def add_folder(self, name: str, *, parents: Iterable[str] = (), owner: str | None = None,
-                   shared_drive: bool = False, file_id: str | None = None) -> str:
-        f = self.new_file(name, FOLDER_MIME, owner=owner or self.user, parents=parents, file_id=file_id)
-        if shared_drive:
-            f.drive_id = f.id
-        else:
-            f.drive_id = next((self.files[p].drive_id for p in f.parents if p in self.files), None)
-        return f.id
-
-    def add_spreadsheet(self, title: str = "Untitled spreadsheet", sheets: dict | None = None, *,
-                        owner: str | None = None, parents: Iterable[str] = (), shared_with: Iterable[str] = (),
-                        notes: dict | None = None, file_id: str | None = None) -> str:
-        """A spreadsheet in Drive, as if a user had made it. sheets: {title: rows of values (as typed by a user)};
-        notes: {"Sheet!A1": "text"}. Returns its id. Does not count as a request or bump the version."""
-        f = self.new_file(title, SPREADSHEET_MIME, owner=owner or self.user, parents=parents, file_id=file_id)
-        f.drive_id = next((self.files[p].drive_id for p in f.parents if p in self.files), None)
-        book = self.attach_spreadsheet(f)
-        if sheets:
-            book.sheets = []
-            for index, (name, rows) in enumerate(sheets.items()):
-                sheet = new_sheet(0 if index == 0 else book.new_sheet_id(), name, index,
-                                  max(1000, len(rows)), max(26, max((len(r) for r in rows), default=0)))
-                from .cells import write_value
-
-                for r, row in enumerate(rows):
-                    for c, value in enumerate(row):
-                        write_value(sheet, r, c, value, True)
-                book.sheets.append(sheet)
-        for where, text in (notes or {}).items():
-            area = resolve(book, where)
-            area.sheet.cell(area.r0, area.c0)["note"] = text
-        for email in shared_with:
-            self.share(f.id, email)
-        return f.id
-
-    def add_file(self, name: str, content: bytes, *, mime: str = XLSX_MIME, parents: Iterable[str] = (),
-                 owner: str | None = None) -> str:
-        """An uploaded (non-native) file such as an .xlsx plan."""
-        f = self.new_file(name, mime, owner=owner or self.user, parents=parents)
-        f.drive_id = next((self.files[p].drive_id for p in f.parents if p in self.files), None)
-        f.content = content
-        return f.id
-
-    def share(self, file_id: str, email: str, role: str = "writer") -> None:
-        f = self.files[file_id]
-        f.permissions = [p for p in f.permissions if p.get("emailAddress") != email]
-        f.permissions.append({"id": f"p{len(f.permissions) + 1}", "type": "user", "role": role, "emailAddress": email})
-
-    def revoke(self, file_id: str, email: str) -> None:
-        f = self.files[file_id]
-        f.permissions = [p for p in f.permissions if p.get("emailAddress") != email]
-        if f.owner == email:
-            f.owner = "someone-else@example.com"
-
-    def trash(self, file_id: str) -> None:
-        self.files[file_id].trashed = True
-        self.touch(file_id)
-
-    def edit(self, file_id: str, where: str, value) -> None:
-        """A user types a value into a cell in the browser: the file's version and modifiedTime move."""
-        from .cells import write_value
-
-        area = resolve(self.books[file_id], where)
-        write_value(area.sheet, area.r0, area.c0, value, True)
-        self.touch(file_id)
-
-    def spreadsheet(self, spreadsheet_id: str) -> Spreadsheet:
-        return self.books[spreadsheet_id]
-
-    def file(self, file_id: str) -> DriveFile:
-        return self.files[file_id]
-
-    def values(self, spreadsheet_id: str, where: str, render_option: str = "FORMATTED_VALUE") -> list[list]:
-        """The values a user sees in a range (trailing blanks trimmed per row), for assertions."""
-        area = resolve(self.books[spreadsheet_id], where)
-        rows = []
-        for r in range(area.r0, area.r1):
-            row = [render.rendered(area.sheet.cells.get((r, c), {}), render_option, "SERIAL_NUMBER")
-                   for c in range(area.c0, area.c1)]
-            row = ["" if v is None else v for v in row]
-            while row and row[-1] == "":
-                row.pop()
-            rows.append(row)
-        while rows and not rows[-1]:
-            rows.pop()
-        return rows
-
-    def cell(self, spreadsheet_id: str, where: str) -> dict:
-        """The stored CellData of one cell (userEnteredValue, userEnteredFormat, note, dataValidation...)."""
-        area = resolve(self.books[spreadsheet_id], where)
-        return dict(area.sheet.cells.get((area.r0, area.c0), {}))
 
     # ---- faults and counting -------------------------------------------------------------------------
     def inject(self, kind, *, times: int | None = 1, method: str | None = None, url: str | None = None,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from . import cells, fields, render
+from . import cells, fields
 from .call import Call
 from .errors import invalid, sheets_error
 from .ranges import Area, resolve
@@ -19,7 +19,8 @@ def spreadsheet_json(book: Spreadsheet, *, grid_ranges: list[Area] | None = None
         out = {"properties": copy.deepcopy(sheet.properties)}
         for key, value in (("merges", sheet.merges), ("conditionalFormats", sheet.conditional_formats),
                            ("protectedRanges", sheet.protected_ranges), ("charts", sheet.charts),
-                           ("rowGroups", sheet.row_groups), ("columnGroups", sheet.column_groups)):
+                           ("rowGroups", sheet.row_groups), ("columnGroups", sheet.column_groups),
+                           ("bandedRanges", sheet.banded_ranges)):
             if value:
                 out[key] = copy.deepcopy(value)
         for protected in out.get("protectedRanges", []):
@@ -88,16 +89,7 @@ def _value_range(area: Area, call: Call, *, major: str | None = None) -> dict:
     value_render = call.param("valueRenderOption", "FORMATTED_VALUE")
     date_render = call.param("dateTimeRenderOption", "SERIAL_NUMBER")
     major = major or call.param("majorDimension", "ROWS")
-    found: dict[int, dict[int, object]] = {}  # sparse: only stored cells are visited
-    for (r, c), cell in area.sheet.cells.items():
-        if area.r0 <= r < area.r1 and area.c0 <= c < area.c1:
-            value = render.rendered(cell, value_render, date_render)
-            if value is not None and value != "":
-                found.setdefault(r - area.r0, {})[c - area.c0] = value
-    grid = []
-    for r in range(max(found) + 1 if found else 0):
-        row = found.get(r, {})
-        grid.append([row.get(c, "") for c in range(max(row) + 1)] if row else [])
+    grid = cells.rendered_rows(area, value_render, date_render)
     if major == "COLUMNS":
         width = max((len(r) for r in grid), default=0)
         grid = [[row[c] if c < len(row) else "" for row in grid] for c in range(width)]
@@ -235,6 +227,7 @@ def values_append(call: Call, book: Spreadsheet) -> dict:
         sheet.grid["rowCount"] = start + height
     if c0 + width > sheet.col_count:
         sheet.grid["columnCount"] = c0 + width
+    check_cell_limit(book)
     target = Area(sheet, start, start + max(height, 1), c0, c0 + max(width, 1))
     updates = _write(book, "", data, call.param("valueInputOption"), for_append=target)
     out = {"spreadsheetId": book.spreadsheet_id}
@@ -264,6 +257,14 @@ def _last_table(area: Area) -> Area | None:
     if not tables:
         return None
     return max(tables, key=lambda t: (t.r1, t.c0))
+
+
+def check_cell_limit(book: Spreadsheet) -> None:
+    from .store import CELL_LIMIT
+
+    if book.cell_count() > CELL_LIMIT:
+        raise invalid(f"This action would increase the number of cells in the workbook above the limit of "
+                      f"{CELL_LIMIT} cells.")
 
 
 def _shift_rows_down(sheet, start: int, count: int) -> None:

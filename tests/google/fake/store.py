@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+CELL_LIMIT = 10_000_000  # cells per spreadsheet (developers.google.com/sheets/api/limits)
 FOLDER_MIME = "application/vnd.google-apps.folder"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -130,6 +131,7 @@ class Sheet:
     basic_filter: dict | None = None
     row_meta: dict = field(default_factory=dict)  # row -> DimensionProperties
     col_meta: dict = field(default_factory=dict)
+    banded_ranges: list = field(default_factory=list)
     row_groups: list = field(default_factory=list)
     column_groups: list = field(default_factory=list)
 
@@ -200,6 +202,9 @@ class Spreadsheet:
         self.sheets.sort(key=lambda s: s.properties["index"])
         for i, sheet in enumerate(self.sheets):
             sheet.properties["index"] = i
+
+    def cell_count(self) -> int:
+        return sum(s.row_count * s.col_count for s in self.sheets)
 
     def new_sheet_id(self) -> int:
         used = {s.sheet_id for s in self.sheets}

@@ -2,8 +2,18 @@
 backgroundColorStyle.rgbColor), zero colour components and zero grid properties are left out."""
 from __future__ import annotations
 
-_TWINS = (("backgroundColor", "backgroundColorStyle"), ("foregroundColor", "foregroundColorStyle"),
-          ("tabColor", "tabColorStyle"), ("color", "colorStyle"))
+def _twins(obj: dict) -> list[tuple[str, str]]:
+    """Colour fields and their *Style twins present in obj: backgroundColor/backgroundColorStyle, color/colorStyle,
+    tabColor, foregroundColor, headerColor, firstBandColor, ... (every `xColor` has an `xColorStyle`)."""
+    pairs = set()
+    for key in obj:
+        if key in ("rgbColor", "themeColor"):  # the insides of a ColorStyle
+            continue
+        if key.endswith("ColorStyle") or key == "colorStyle":
+            pairs.add((key[: -len("Style")], key))
+        elif key.endswith("Color") or key == "color":
+            pairs.add((key, key + "Style"))
+    return sorted(pairs)
 
 
 def colour(value: dict) -> dict:
@@ -35,7 +45,7 @@ def twin_colours(obj):
         return obj
     if not isinstance(obj, dict):
         return obj
-    for plain, style in _TWINS:
+    for plain, style in _twins(obj):
         if obj.get(style) == {} and plain not in obj:
             del obj[style]  # {"rgbColor": null}: the colour is being cleared
             continue
@@ -77,11 +87,9 @@ def twin_fields(mask: dict) -> dict:
     for key, sub in mask.items():
         if sub is not None:
             out[key] = twin_fields(sub)
-        for plain, style in _TWINS:
-            if key == plain:
-                out.setdefault(style, None)
-            elif key == style:
-                out.setdefault(plain, None)
+    for plain, style in _twins(mask):
+        out.setdefault(plain, None)
+        out.setdefault(style, None)
     return out
 
 

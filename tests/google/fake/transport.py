@@ -10,7 +10,6 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from . import routes
 from .errors import ApiError, drive_error, sheets_error
 
 HOSTS = ("https://sheets.googleapis.com/", "https://www.googleapis.com/")
