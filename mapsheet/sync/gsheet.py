@@ -55,8 +55,7 @@ class GoogleRollup:
 
     @classmethod
     def create(cls, client: "GoogleClient", title: str, folder: str | None = None) -> "GoogleRollup":
-        made = client.create_spreadsheet({"properties": {"title": title}}, folder=folder, title=title)
-        return cls(client, made["spreadsheetId"])
+        return cls(client, client.create_spreadsheet(title=title, folder=folder))
 
     @property
     def link(self) -> str:

@@ -171,12 +171,12 @@ def test_cli_out_google_new_in_a_folder_then_out_url(team, tmp_path, monkeypatch
     runner = CliRunner()
     out = runner.invoke(app, ["sync", f"https://drive.google.com/drive/folders/{folder}", "--out-google", "new",
                               "--folder", shared, "--today", TODAY.isoformat()], obj=obj)
-    assert out.exit_code in (0, 1), out.output
+    assert out.exit_code == 1 and "Wrote" in out.output, out.output  # 1: some sample plans drift on purpose
     made = [f for f in g.files.values() if shared in f.parents]
     assert len(made) == 1 and made[0].id in out.output.replace("\n", "")
     assert "batchUpdate requests" in out.output
     url = f"https://docs.google.com/spreadsheets/d/{made[0].id}/edit"
     again = runner.invoke(app, ["sync", folder, "--out", url, "--today", TODAY.isoformat()], obj=obj)
-    assert again.exit_code in (0, 1), again.output
+    assert again.exit_code == 1 and again.exception is None or isinstance(again.exception, SystemExit), again.output
     assert "Nothing changed since the last sync" in again.output
     assert (tmp_path / f"rollup-{made[0].id}.history.sqlite").exists()
