@@ -117,7 +117,8 @@ def _cell_writer(ws, kind: Kind, fmt: _Formats, links: list[int]) -> Callable[[i
             text(r, c, v.text)
         else:
             links[0] += 1
-            ws.write_url(r, c, "external:" + v.target, fmt.link, string=str(v.text) or v.target, tip=v.target)
+            url = v.target if excel.is_web(v.target) else "external:" + v.target
+            ws.write_url(r, c, url, fmt.link, string=str(v.text) or v.target, tip=v.target)
 
     return {Kind.TEXT: text, Kind.INT: number(fmt.int), Kind.DAYS_LEFT: number(fmt.days_left), Kind.MONEY: number(fmt.money),
             Kind.PERCENT: number(fmt.percent), Kind.DATE: date, Kind.DAYS_LATE: late, Kind.BAND: band,

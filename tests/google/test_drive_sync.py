@@ -236,3 +236,18 @@ def test_a_killed_sync_resumes_without_reading_again_or_duplicating_rows(templat
     assert reads(g) == report.read
     deals = rows(out, "Deals")
     assert len(deals) == 120 and len({r[-1] for r in deals}) == 120  # every plan once, by its link
+
+
+@pytest.mark.parametrize("writer", ["rust", "xlsxwriter"])
+def test_the_xlsx_rollup_of_drive_plans_links_each_plan_by_its_web_address(templates, tmp_path, writer):
+    g = FakeGoogle()
+    folder = g.add_folder("Plans")
+    ids = fill_folder(g, folder, templates[:4], 4, native_every=2)
+    out = tmp_path / "rollup.xlsx"
+    sync([folder], out, today=TODAY, google=google(g), writer=writer)
+    ws = openpyxl.load_workbook(out)["Deals"]
+    column = 1 if writer == "xlsxwriter" else ws.max_column  # the deal name, or the Plan file column
+    targets = {ws.cell(r, column).hyperlink.target for r in range(3, 7)}
+    assert all(t.startswith(("https://docs.google.com/spreadsheets/d/", "https://drive.google.com/file/d/"))
+               for t in targets)
+    assert {t.split("/")[5] for t in targets} == set(ids)  # each plan's own address, by its file id
