@@ -38,6 +38,9 @@ def sync(
                                            "Sheets are read: Drive's .xlsx export (default: Drive's quota is large, "
                                            "reads run side by side) or the Sheets API (60 reads a minute)."),
     credentials: Optional[Path] = CredentialsOption,
+    time_limit: float = typer.Option(30, "--time-limit", metavar="MINUTES", min=0.1, help="Stop reading plans "
+                                     "from Drive after this long (Google slow or refusing); the plans left are "
+                                     "listed on the Problems sheet and read at the next sync."),
     today: Optional[str] = TodayOption,
     config: Optional[Path] = typer.Option(None, "--config", help="A mapsheet.toml or pyproject.toml for every plan "
                                           "(default: the one found beside each plan, or the defaults)."),
@@ -58,7 +61,8 @@ def sync(
     target, history = _target(out, out_google, folder, history, google)
     with _progress(quiet) as on_progress:
         report = run_sync(expand_lists(sources), target, today=today_or(today), config=config, history=history,
-                          csv=csv, parquet=parquet, jobs=jobs, progress=on_progress, google=google, read_via=read_via)
+                          csv=csv, parquet=parquet, jobs=jobs, progress=on_progress, google=google, read_via=read_via,
+                          time_limit=time_limit * 60)
     if not quiet:
         print_report(report)
     raise typer.Exit(report.exit_code)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 #: Plans read at once from Drive. Reads wait on Google, not on the CPU; the Sheets strategy is paced by
 #: its 60-a-minute quota whatever this is.
 DRIVE_JOBS = 8
+TIME_LIMIT = 30 * 60.0  # seconds of reading from Drive after which the plans left wait for the next sync
 CHECKPOINT = 50  # summaries cached per history transaction while reading
 
 
@@ -71,16 +72,25 @@ def list_files(client: "GoogleClient", ids: list[str], exclude: Iterable[str] = 
 
 def read_files(client: "GoogleClient", files: list[DriveFile], *, strategy: str, today: dt.date,
                config: "Config", jobs: int | None = None, progress=None,
-               checkpoint: Callable[[list[tuple[DriveFile, dict]]], None] | None = None) -> dict[str, dict]:
+               checkpoint: Callable[[list[tuple[DriveFile, dict]]], None] | None = None,
+               time_limit: float | None = None) -> dict[str, dict]:
     """Summaries of ``files`` by ref key, read ``jobs`` at a time; unreadable plans come back with
     ``error`` set (the reason Google or the reader gave). ``checkpoint`` is handed every ``CHECKPOINT``
-    summaries as they arrive (the sync caches them), so an interrupted sync loses little."""
+    summaries as they arrive (the sync caches them), so an interrupted sync loses little. Past
+    ``time_limit`` seconds (default ``TIME_LIMIT``; a storm of 429s could otherwise hold every plan up to
+    its own deadline) the plans not started are not read: they come back with the reason."""
     report = progress or (lambda done, total: None)
     results: dict[str, dict] = {}
     pending: list[tuple[DriveFile, dict]] = []
     report(0, len(files))
+    clock = client.retry.clock
+    stop_at = clock() + (TIME_LIMIT if time_limit is None else time_limit)
 
     def one(f: DriveFile) -> dict:
+        if clock() >= stop_at:
+            minutes = (TIME_LIMIT if time_limit is None else time_limit) / 60
+            return {"path": f.ref.key, "error": f"not read: the sync's time limit ({minutes:g} min) passed while "
+                    "Google was slow to answer; it is read at the next sync", "name": f.name, "link": f.link}
         s = summary.summarize(f.ref.key, today, config, read=lambda: read_plan(client, f, strategy))
         return s | {"name": f.name, "link": f.link}
 

@@ -44,7 +44,7 @@ _CHART_TYPE = {"pie": "PIE", "bar": "BAR", "column": "COLUMN"}
 class GoogleWrite:
     requests: int = 0  # batchUpdate requests sent
     cells: int = 0  # cells of the new roll-up
-    version: int = 0  # the Sheet's Drive version after the write
+    stat: tuple[int, int] = (0, 0)  # the Sheet's Drive (version, modifiedTime ns) after the write
 
 
 class GoogleRollup:
@@ -113,7 +113,7 @@ class GoogleRollup:
                                             "fields": "title,index"}} for i, s in enumerate(sheets)]
         self.client.batch_update(self.spreadsheet, {"requests": swap})
         report.requests += 1
-        report.version = self.stat()[0]
+        report.stat = self.stat()
 
 
 def _new_id(taken: set[int]) -> int:

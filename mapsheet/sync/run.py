@@ -63,13 +63,13 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
          config: str | Path | None = None, history: str | Path | None = None, csv: str | Path | None = None,
          parquet: str | Path | None = None, jobs: int | None = None, progress: Progress | None = None,
          writer: str | None = None, google: "Callable[[], GoogleClient] | None" = None,
-         read_via: str | None = None) -> SyncReport:
+         read_via: str | None = None, time_limit: float | None = None) -> SyncReport:
     """Roll the plans found in ``sources`` (files, folders, globs, Drive folder URLs or ids) up into ``out``:
     a workbook path, or a Google Sheet (``gsheet.GoogleRollup``). Raises MapsheetError when it cannot run;
     plans that cannot be read are reported (``report.unreadable``), never raised. ``writer`` picks the .xlsx
     writer ("rust" or "xlsxwriter"; default: ``MAPSHEET_ROLLUP_WRITER``, else rust: see ``excel``);
     ``google`` makes the Google client (default: the default sign-in); ``read_via`` how native Sheets
-    are read ("export" or "sheets": google/drive.py)."""
+    are read ("export" or "sheets": google/drive.py); ``time_limit`` bounds reading from Drive (seconds)."""
     to_google = isinstance(out, GoogleRollup)
     if not to_google:
         out = Path(out).absolute()
@@ -120,7 +120,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
 
             new.update(drive.read_files(client, [by_key[p] for p in to_read if p in by_key], strategy=strategy,
                                         today=today, config=configs[drive_context[1]], jobs=jobs, progress=progress,
-                                        checkpoint=checkpoint))
+                                        checkpoint=checkpoint, time_limit=time_limit))
         summaries.update(new)
         report.read, report.cached = len(new), len(fresh)
         ordered = [summaries[k] for k in order]
@@ -141,7 +141,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         report.drifted = sum(1 for s in ordered if not s["error"] and s["drift"])
         report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
         store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out if not to_google else None,
-                     rollup_stat=out.stat() if to_google else None, states=states.values(),
+                     rollup_stat=report.google.stat if to_google else None, states=states.values(),
                      cache=[CacheEntry(p, *stats[p], contexts[p][0], summary.dumps(new[p])) for p in new
                             if stats[p] != (-1, -1) and not (p in by_key and new[p]["error"])],
                      forget=[p for p in keys if p not in stats], unreadable=report.unreadable, drifted=report.drifted)

@@ -217,6 +217,21 @@ def test_a_storm_longer_than_the_deadline_ends_with_the_plans_in_problems(templa
     assert len(unread) == 3 and all("60 reads and 60 writes a minute" in r[4] for r in unread)
 
 
+def test_a_sync_in_a_never_ending_storm_stops_at_its_time_limit(templates, tmp_path):
+    g = FakeGoogle()
+    folder = g.add_folder("Plans")
+    fill_folder(g, folder, templates[:5], 40, native_every=2)
+    g.inject("503", times=None, url="/export|alt=media")
+    start = g.clock.monotonic()
+    report = sync([folder], tmp_path / "rollup.xlsx", today=TODAY, google=google(g, deadline=60), jobs=4,
+                  time_limit=120)
+    assert g.clock.monotonic() - start < 120 + 4 * 60  # the limit, plus the reads under way when it passed
+    assert report.unreadable == 40
+    reasons = [r[4] for r in rows(tmp_path / "rollup.xlsx", "Problems") if r[2] == "Could not be read"]
+    assert any("the sync's time limit (2 min) passed" in r for r in reasons)
+    assert reads(g) < 40 * 5  # most plans were never tried
+
+
 def test_a_killed_sync_resumes_without_reading_again_or_duplicating_rows(templates, tmp_path):
     g = FakeGoogle()
     folder = g.add_folder("Plans")
