@@ -5,8 +5,8 @@ the XlsxWriter writer lays it out), through ``google.client`` (no gspread here).
 Write then swap, so a reader never sees an empty roll-up: the new sheets are built hidden under staging
 names (``Deals ~mapsheet``), filled in batches of at most ``CELLS_PER_REQUEST`` cells (a body stays well
 under Google's 2 MB), then ONE atomic ``batchUpdate`` shows them, deletes the old ones and gives them
-their names. Requests: 1 read of the sheet list, ceil(cells / 20,000) + 1 writes (a roll-up of 1,000
-small plans is 3 or 4), 1 Drive read of the version after writing (remembered, so mapsheet's own write
+their names. Requests: 1 read of the sheet list, ceil(cells / 20,000) + 1 writes (8 for the 1,000 plans
+of benchmarks/drive_bench.py), 1 Drive read of the version after writing (remembered, so mapsheet's own write
 never looks like someone's edit). Staging sheets a killed write left are deleted by the next write.
 Google holds 10 million cells a spreadsheet: a roll-up (with the old one while swapping) that would
 pass that is refused with what to do instead.
