@@ -13,9 +13,12 @@ from .check import CheckResult
 from .edits import CHECK_SHEET, SEVERITY_FILLS, Cell, ClearOwnMarks, Edit, ReplaceSheet, SetFill, SetNote
 from .grid import Location
 from .rules.base import Band, Family, Finding, Severity
+from .verdict import State, understood_line
 
 SEVERITY_ICON = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "●"}
-BAND_STYLE = {Band.ON_TRACK: "band-on-track", Band.AT_RISK: "band-at-risk", Band.OFF_TRACK: "band-off-track"}
+BAND_STYLE = {band: "band-" + band.value.lower().replace(" ", "-") for band in Band}
+#: How a dimension's state reads on the sheet (the severity styles: red failing, yellow weak...).
+STATE_STYLE = {State.OK: "muted", State.WEAK: "warning", State.FAILING: "error", State.NOT_READ: "error"}
 BAR_WIDTH = 20
 COLUMN_WIDTHS = (26, 12, 28, 16, 82, 10)
 
@@ -53,6 +56,7 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
     score, plan = result.score, result.plan
     rows: list[tuple[Cell, ...]] = []
     merges: list[tuple[int, int, int, int]] = []
+    findings_header = None  # the row of the findings table's header: printed again atop every page
 
     def add(*cells: Cell, span_from: int | None = None) -> None:
         """Add a row; ``span_from`` merges that cell across the rest of the sheet's width (long text)."""
@@ -60,18 +64,29 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
             merges.append((len(rows), span_from, len(rows), len(COLUMN_WIDTHS) - 1))
         rows.append(tuple(cells))
 
-    title = " – ".join(str(v) for v in (plan.field("deal"), plan.field("customer")) if v) or "Mutual action plan"
+    deal, customer = (str(v or "") for v in (plan.field("deal"), plan.field("customer")))
+    # The customer once: a deal is often named after it ("Acme – Analytics platform").
+    title = " – ".join(v for v in (deal, "" if customer.casefold() in deal.casefold() else customer) if v) \
+        or "Mutual action plan"
     add(Cell("Plan check", "title"))
     add(Cell(title, "subtitle"), span_from=0)
     add()
     add(Cell("Score", "label"), Cell(score.total, "score"), Cell(f"/ 100   grade {score.grade}", "muted"),
         Cell(score.band.value, BAND_STYLE[score.band]))
     add(Cell("Why", "label"), Cell("\n".join(score.band_reasons), "wrap"), span_from=1)
+    add(Cell("Read", "label"), Cell(understood_line(result.understood), "wrap"), span_from=1)
     counts = ", ".join(f"{result.count(s)} {s.value}{'s' if result.count(s) != 1 else ''}" for s in Severity)
     add(Cell("Findings", "label"), Cell(counts), span_from=1)
     add(Cell("Checked", "label"),
         Cell(f"{result.checked_at:%d %b %Y %H:%M} by mapsheet {result.version}, judged as of "
              f"{result.today:%d %b %Y}, settings: {result.config_source}", "muted"), span_from=1)
+    add()
+    add(Cell("The guide's core dimensions", "section"))
+    add(Cell("Dimension", "header"), Cell("State", "header"), Cell("Points", "header"), Cell("", "header"),
+        Cell("Why", "header"), Cell("", "header"))
+    for d in score.dimensions:
+        add(Cell(d.dimension.title), Cell(d.state.value, STATE_STYLE[d.state]),
+            Cell(-round(d.lost, 1) if d.lost else None, "number"), Cell(None), Cell(d.why or None, "wrap"))
     add()
     add(Cell("Breakdown by family", "section"))
     add(Cell("Family", "header"), Cell("Points", "header"), Cell("Kept", "header"), Cell("", "header"),
@@ -85,6 +100,7 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
     add()
     add(Cell(f"What to fix ({len(result.findings)})", "section"))
     if result.findings:
+        findings_header = len(rows)
         add(*(Cell(h, "header") for h in ("Severity", "Code", "Check", "Where", "What to do", "Points")))
         for f in _ordered(result.findings):
             add(Cell(f.severity.value, f.severity.value), Cell(f.code), Cell(f.name),
@@ -100,10 +116,11 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
                 _where(f.location, existing), Cell(f.message, "muted"))
     add()
     add(Cell("Cells with a finding carry a note (below '— mapsheet —') and a colour: red error, yellow warning, "
-             "blue info. 'Clear check' or `mapsheet clean` removes them all; your own values, notes and colours "
+             "blue info. `mapsheet clean` (or `mapsheet excel clear` in Excel) removes them all; your own values, notes and colours "
              "are never changed. To silence a check on purpose, put its code in 'Ignore checks' on the Overview, "
              "or write 'mapsheet: ignore CODE' in a row's Notes.", "note"), span_from=0)
-    return ReplaceSheet(CHECK_SHEET, 0, tuple(rows), COLUMN_WIDTHS, tab_color="1F3864", merges=tuple(merges))
+    return ReplaceSheet(CHECK_SHEET, 0, tuple(rows), COLUMN_WIDTHS, tab_color="1F3864", merges=tuple(merges),
+                        repeat_rows=None if findings_header is None else (findings_header, findings_header))
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

@@ -31,3 +31,7 @@ class WorkbookBusy(MapsheetError):
 
 class NotAPlan(MapsheetError):
     """The workbook holds nothing that looks like a mutual action plan."""
+
+
+class NoPlans(MapsheetError):
+    """A command was given sources that hold no plan at all (an empty folder, an empty list)."""

@@ -114,7 +114,7 @@ def generate_samples(count: int = 25, *, seed: int = 7, today: dt.date) -> list[
         customer, project = customers[i % len(customers)]
         if i >= len(customers):
             customer = f"{customer} {i // len(customers) + 1}"
-        samples.append(_make_sample(rng, profile, customer, project, today, i + 1))
+        samples.append(_make_sample(rng, profile, customer, project, today, i + 1, width=len(str(count))))
     return samples
 
 
@@ -142,7 +142,8 @@ def _person(rng: random.Random, used: set[str]) -> str:
             return name
 
 
-def _make_sample(rng: random.Random, profile: str, customer: str, project: str, today: dt.date, n: int) -> Sample:
+def _make_sample(rng: random.Random, profile: str, customer: str, project: str, today: dt.date, n: int,
+                 width: int = 2) -> Sample:
     used: set[str] = set()
     seller = rng.choice(_SELLERS)
     used.add(seller)
@@ -192,7 +193,8 @@ def _make_sample(rng: random.Random, profile: str, customer: str, project: str, 
             {"metric": m, "baseline": b, "target": t, "measured_by": close + dt.timedelta(days=120), "owner": champion}
             for m, b, t in rng.sample(_OUTCOMES, 2)]
 
-    filename = f"{n:02d} {customer} - {project}.xlsx".replace("/", "-")
+    # Zero-padded to the count's width, so that files sort in order past 99 plans too.
+    filename = f"{n:0{max(2, width)}d} {customer} - {project}.xlsx".replace("/", "-")
     sample = Sample(filename, profile, draft)
     if profile == "drift":
         sample.rename_headers = {("Actions", "Owner"): "Responsible", ("Milestones", "Due"): "Deadline"}

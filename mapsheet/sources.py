@@ -4,7 +4,8 @@ A plan is not a path. A ``PlanRef`` names a plan wherever it lives (key, version
 kind); a ``PlanSource`` reads it into a grid, finds its configuration and applies edit lists to it. The
 reader is chosen by the kind of source: a file (.xlsx/.xlsm), a Google Sheet (mapsheet/google/source.py)
 or a workbook held in memory. ``open_sources`` turns command-line arguments (paths, folders, globs,
-Sheet URLs or ids, mixed) into sources, expanding folders and globs once.
+Sheet URLs or ids, mixed, and ``@list.txt`` files naming them one per line) into sources, expanding folders
+and globs once. A command given no plans at all cannot pass: ``NoPlans`` (exit 2), for every command.
 
 Lock files Office and LibreOffice leave beside open workbooks (``~$name.xlsx``, ``.~lock.name#``),
 hidden files and mapsheet's own temporary files are never taken for plans.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
-from .errors import MapsheetError
+from .errors import MapsheetError, NoPlans
 from .google.ids import spreadsheet_id
 
 if TYPE_CHECKING:
@@ -84,6 +85,10 @@ class FileSource:
                            f"{stat.st_size}:{stat.st_mtime_ns}" if stat else "")
 
     def read(self) -> "Workbook":
+        if self.path.suffix.lower() == ".csv":  # a MAP sheet exported as CSV: read, never annotated
+            from .backends.csv_read import read_csv
+
+            return read_csv(self.path)
         from .backends.xlsx_read import read_workbook
 
         return read_workbook(self.path)
@@ -131,7 +136,8 @@ def open_sources(args: Iterable[str | os.PathLike], *, exclude: tuple[Path, ...]
     ``google``, default: mapsheet/google/source.py with the default sign-in) and files, folders, globs."""
     sources: list[PlanSource] = []
     seen: set[str] = set()
-    for arg in args:
+    args = list(args)
+    for arg in expand_lists(args):
         sheet = spreadsheet_id(str(arg)) if not Path(arg).exists() else None
         if sheet is not None:
             opened = [(google or _default_google)(sheet)]
@@ -141,6 +147,8 @@ def open_sources(args: Iterable[str | os.PathLike], *, exclude: tuple[Path, ...]
             if source.ref.key not in seen:
                 seen.add(source.ref.key)
                 sources.append(source)
+    if not sources:
+        raise no_plans(args)
     return sources
 
 
@@ -171,15 +179,51 @@ def _walk(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+def expand_lists(sources: list[str | Path]) -> list[str | Path]:
+    """``@list.txt`` -> the paths it names, one per line (blank lines and # comments skipped; relative paths
+    are relative to the list's folder). Other sources are kept as they are."""
+    out: list[str | Path] = []
+    for source in sources:
+        if not str(source).startswith("@"):
+            out.append(source)
+            continue
+        listing = Path(str(source)[1:])
+        try:
+            lines = listing.read_text(encoding="utf-8-sig").splitlines()
+        except OSError as exc:
+            raise MapsheetError(f"{source}: cannot read the list of plans ({exc.strerror})") from None
+        for line in (ln.strip() for ln in lines):
+            if line and not line.startswith("#"):  # a link stays a link; a path is relative to the list
+                out.append(line if "://" in line else str(listing.parent / Path(line).expanduser()))
+    return out
+
+
+def plan_files(sources: list[str | Path], *, exclude: tuple[Path, ...] = ()) -> list[Path]:
+    """The plan files ``sources`` name (see ``expand_sources``), at least one: a command given no plans
+    cannot pass, so an empty folder or list raises ``NoPlans`` (a check of nothing must not look green)."""
+    paths = expand_sources(sources, exclude=exclude)
+    if not paths:
+        raise no_plans(sources)
+    return paths
+
+
+def no_plans(args: Iterable) -> NoPlans:
+    """The one sentence every command says when it was given no plan at all."""
+    given = ", ".join(str(a) for a in args) or "nothing"
+    return NoPlans(f"no plan workbooks (.xlsx or .xlsm) found in {given}; name plan files, folders that hold "
+                   "them, glob patterns, Google Sheet links or @list.txt files")
+
+
 def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ()) -> list[Path]:
-    """Files named, files under folders, files matching globs; sorted, without duplicates.
+    """Files named, files under folders, files matching globs, files named in ``@list.txt`` files; sorted,
+    without duplicates.
 
     A file named explicitly is kept even with another suffix (the reader then says what is wrong with
     it); a source that matches nothing is an error naming it."""
     found: dict[Path, None] = {}
     excluded = {p.resolve() for p in exclude}
     excluded_names = {p.name for p in excluded}
-    for source in sources:
+    for source in expand_lists(sources):
         path = Path(source)
         if path.is_dir():
             matches = _walk(path)
@@ -188,7 +232,8 @@ def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ())
         elif any(ch in str(source) for ch in "*?["):
             matches = sorted(Path(p) for p in glob.glob(str(source), recursive=True) if is_candidate(Path(p)))
             if not matches:
-                raise MapsheetError(f"{source}: no .xlsx or .xlsm file matches this pattern")
+                raise MapsheetError(f"{source}: no such file or folder, and no .xlsx or .xlsm file matches it "
+                                    "as a pattern")
         else:
             raise MapsheetError(f"{source}: no such file or folder")
         for m in matches:

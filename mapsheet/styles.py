@@ -37,6 +37,7 @@ FORMATS: dict[str, Format] = {
     "band-on-track": Format(bold=True, size=14, font_color="006100", fill="C6EFCE"),
     "band-at-risk": Format(bold=True, size=14, font_color="9C5700", fill="FFEB9C"),
     "band-off-track": Format(bold=True, size=14, font_color="9C0006", fill="FFC7CE"),
+    "band-not-checkable": Format(bold=True, size=14, font_color="3F3F3F", fill="D9D9D9"),
     "error": Format(bold=True, font_color="9C0006", fill=SEVERITY_FILLS["error"]),
     "warning": Format(bold=True, font_color="9C5700", fill=SEVERITY_FILLS["warning"]),
     "info": Format(bold=True, font_color="1F4E78", fill=SEVERITY_FILLS["info"]),
@@ -54,6 +55,9 @@ assert set(FORMATS) == STYLES, "every named style needs a format"
 #: Points a line of 11-pt text needs. Excel and LibreOffice do not grow the rows of a file written by a
 #: program until someone edits them, so writers set the height of rows with wrapped text themselves.
 LINE_HEIGHT = 15
+#: Characters of prose one unit of column width holds when wrapped: Excel's unit is the width of a "0",
+#: wider than most letters, less what wrapping at spaces leaves empty (measured in LibreOffice's print).
+PROSE_CHARS = 1.2
 
 
 def text_lines(text: str, width: float) -> int:

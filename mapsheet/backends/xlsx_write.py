@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 import openpyxl
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
@@ -32,7 +33,7 @@ from ..edits import CHECK_SHEET, NOTE_AUTHOR, STATE_HEADER, STATE_SHEET, Edit, R
 from ..errors import MapsheetError
 from ..safeio import atomic_save_workbook, ensure_not_open
 from .base import FillState, MarkingWriter, StateRows, apply_all, own_note_text
-from ..styles import FORMATS, LINE_HEIGHT, text_lines
+from ..styles import FORMATS, LINE_HEIGHT, PROSE_CHARS, text_lines
 
 FILE_STATE_HEADER = (*STATE_HEADER, "xlsx fill")  # plus the exact openpyxl fill, for this backend
 ACTIVE_LABEL_CELL, ACTIVE_CELL = "F1", "G1"  # the tab to show again once the marks are cleared
@@ -97,7 +98,7 @@ def edit_file(path: Path, edits: list[Edit], output: Path | None = None) -> tupl
     """Apply ``edits`` to the workbook at ``path`` and save it (in place, or to ``output``).
     Nothing is written when nothing changed and the target is the file itself."""
     target = output or path
-    ensure_not_open(target, hint=" or write an annotated copy with --output COPY" if output is None else "")
+    ensure_not_open(target, hint=" or write to a copy with --output COPY" if output is None else "")
     wb = load_for_edit(path)
     changed = apply_edits(wb, edits)
     if changed or output is not None:
@@ -129,10 +130,14 @@ class _Writer(MarkingWriter):
         return self.wb.sheetnames
 
     def read_state(self) -> StateRows:
+        """The shared columns; the exact fill only from a state sheet this backend wrote (another
+        backend's fourth column, e.g. a Google Sheet downloaded as .xlsx, holds its own form)."""
+        ws = self.wb[STATE_SHEET]
+        ours = ws.cell(1, 4).value == FILE_STATE_HEADER[3]
         fills = {}
-        for sheet, ref, rgb, exact, *_ in self.wb[STATE_SHEET].iter_rows(min_row=2, max_col=4, values_only=True):
+        for sheet, ref, rgb, exact, *_ in ws.iter_rows(min_row=2, max_col=4, values_only=True):
             if sheet and ref:
-                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or ""))
+                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or "") if ours else "")
         return fills
 
     def write_state(self, rows: StateRows) -> None:
@@ -155,7 +160,7 @@ class _Writer(MarkingWriter):
                         yield ws.title, cell.row - 1, cell.column - 1, cell.comment.text
 
     def _cell(self, sheet: str, row: int, col: int):
-        return self.wb[sheet].cell(row + 1, col + 1)
+        return _writable(self.wb[sheet], row, col)
 
     def note(self, sheet: str, row: int, col: int) -> str | None:
         comment = self._cell(sheet, row, col).comment
@@ -206,6 +211,8 @@ class _Writer(MarkingWriter):
         _fit_rows(ws, edit)
         if edit.freeze_rows:
             ws.freeze_panes = ws.cell(edit.freeze_rows + 1, 1)
+        if edit.repeat_rows:
+            ws.print_title_rows = f"{edit.repeat_rows[0] + 1}:{edit.repeat_rows[1] + 1}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -248,9 +255,21 @@ def _fit_rows(ws, edit: ReplaceSheet) -> None:
             fmt = FORMATS.get(spec.style) if spec.style else None
             if not (fmt and fmt.wrap) or not isinstance(spec.value, str):
                 continue
-            lines = max(lines, text_lines(spec.value, spans.get((r, c), widths[c] if c < len(widths) else 10)))
+            width = spans.get((r, c), widths[c] if c < len(widths) else 10)
+            lines = max(lines, text_lines(spec.value, width * PROSE_CHARS))
         if lines > 1:
             ws.row_dimensions[r + 1].height = LINE_HEIGHT * lines
+
+
+def _writable(ws, row: int, col: int):
+    """The cell that carries a note or a fill for (row, col): inside a merged range that is the range's
+    top-left cell (openpyxl's other cells of a merge cannot hold either)."""
+    cell = ws.cell(row + 1, col + 1)
+    if isinstance(cell, MergedCell):
+        for merged in ws.merged_cells.ranges:
+            if cell.coordinate in merged:
+                return ws.cell(merged.min_row, merged.min_col)
+    return cell
 
 
 def _comment(text: str, author: str) -> Comment:

@@ -28,6 +28,14 @@ TodayOption = typer.Option(None, "--today", metavar="YYYY-MM-DD",
 TodayType = Optional[str]
 
 
+def pin_clock(result, today: str | None):
+    """With ``--today`` the whole result is reproducible: its ``checked_at`` (JSON, the Plan check sheet)
+    becomes the start of that day in UTC instead of the wall clock."""
+    if today is not None:
+        result.checked_at = dt.datetime.combine(result.today, dt.time(), tzinfo=dt.timezone.utc)
+    return result
+
+
 CredentialsOption = typer.Option(
     None, "--credentials", metavar="FILE", envvar="MAPSHEET_GOOGLE_CREDENTIALS",
     help="For Google Sheets: a service-account key or OAuth client file (default: Application Default "
@@ -38,9 +46,16 @@ def google_opener(credentials, ctx: typer.Context | None = None):
     """How Sheet URLs/ids on the command line are opened: one sign-in shared by every Sheet, made only
     when a Sheet is named (files never touch Google). A program embedding the CLI (and the tests) may
     pass ``obj={"google": {"session": ..., "caller": ..., "retry": ...}}`` to use its own session."""
-    from ..google.source import opener
+    shared: list = []
 
-    return opener(credentials, **_embedded(ctx))
+    def open_sheet(spreadsheet: str):
+        if not shared:  # imported and signed in only when a Sheet is named: files start fast
+            from ..google.source import opener
+
+            shared.append(opener(credentials, **_embedded(ctx)))
+        return shared[0](spreadsheet)
+
+    return open_sheet
 
 
 def google_client(credentials, ctx: typer.Context | None = None):

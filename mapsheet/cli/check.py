@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -10,18 +10,22 @@ from typing import List, Optional
 import typer
 from rich import box
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from .. import api
 from ..config import Config, load_config
 from ..errors import MapsheetError
+from ..gate import Gate
 from ..report import document, error_dict, result_dict
 from ..rules import Severity, all_rules, find_rule
 from ..rules.base import Band, Family
 from ..sources import PlanRef, open_sources
-from ._app import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, app, console, err_console, friendly_errors
-from ._options import CredentialsOption, TodayOption, google_opener, today_or
+from ..verdict import State, dimension_of, understood_line
+from ._app import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, app, friendly_errors
+from ._console import cell, console, echo_json, error, grid, plain, say
+from ._options import CredentialsOption, TodayOption, google_opener, pin_clock, today_or
 
 
 class Format(str, Enum):
@@ -37,26 +41,36 @@ class FailOn(str, Enum):
 
 
 SEVERITY_STYLE = {Severity.ERROR: ("✖", "bold red"), Severity.WARNING: ("▲", "yellow"), Severity.INFO: ("●", "blue")}
-BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF_TRACK: "bold red"}
+STATE_STYLE = {State.OK: "green", State.WEAK: "yellow", State.FAILING: "bold red", State.NOT_READ: "bold magenta"}
+BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF_TRACK: "bold red",
+              Band.NOT_CHECKABLE: "bold magenta"}
 
 
 @app.command()
 @friendly_errors
 def check(
     ctx: typer.Context,
-    plans: List[str] = typer.Argument(..., help="Plan workbooks (.xlsx/.xlsm), folders, glob patterns or Google "
-                                      "Sheet URLs/ids, mixed."),
-    format: Format = typer.Option(Format.human, "--format", "-f", help="human (default) or json (schema mapsheet.check/1)."),
+    plans: List[str] = typer.Argument(..., metavar="PLAN...", help="Plan workbooks (.xlsx/.xlsm), folders, glob "
+                                      "patterns, Google Sheet URLs/ids, or @list.txt files naming one per line."),
+    format: Format = typer.Option(Format.human, "--format", "-f", metavar="FORMAT",
+                                  help="human (default) or json (schema mapsheet.check/1)."),
     today: Optional[str] = TodayOption,
-    config: Optional[Path] = typer.Option(None, "--config", help="A mapsheet.toml or pyproject.toml to use "
-                                          "(default: found beside the plan or in a parent folder)."),
-    select: Optional[str] = typer.Option(None, "--select", help="Only these rules: codes, prefixes or names, comma-separated."),
-    ignore: Optional[str] = typer.Option(None, "--ignore", help="Skip these rules: codes, prefixes or names, comma-separated."),
-    fail_under: Optional[int] = typer.Option(None, "--fail-under", min=0, max=100, help="Exit 1 when a plan scores under this."),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 when a finding at or above this severity remains."),
+    config: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="A mapsheet.toml or pyproject.toml "
+                                          "to use (default: found beside the plan or in a parent folder)."),
+    select: Optional[str] = typer.Option(None, "--select", metavar="RULES",
+                                         help="Only these rules: codes, prefixes or names, comma-separated."),
+    ignore: Optional[str] = typer.Option(None, "--ignore", metavar="RULES",
+                                         help="Skip these rules: codes, prefixes or names, comma-separated."),
+    fail_under: Optional[int] = typer.Option(None, "--fail-under", min=0, max=100, metavar="SCORE",
+                                             help="Exit 1 when a plan scores under this (0-100)."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", metavar="LEVEL", help="Exit 1 when a finding at or "
+                                   "above this severity remains: error (default), warning, info or never."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="For gates and cron: only the plans that fail (and "
+                               "why), unreadable plans, and one summary line."),
     annotate: bool = typer.Option(False, "--annotate", help="Write notes, colours and a 'Plan check' sheet into the plan."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="With one plan: write the annotated copy here "
-                                          "instead of changing the plan."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="With one plan: write the annotated copy here instead of changing "
+                                          "the plan."),
     credentials: Optional[Path] = CredentialsOption,
 ) -> None:
     """Check plans: score, grade, health band and what to fix, grouped by family."""
@@ -65,30 +79,66 @@ def check(
     if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
     fixed_config = load_config(config) if config else None
-    documents, exit_code = [], EXIT_OK
+    gate = Gate(fail_under, fail_on.value)
+    human = format is Format.human
+    documents, failures, exit_code = [], [], EXIT_OK
     for source in sources:
         ref = source.ref
         try:
             cfg = _with_overrides(source.config(fixed_config), select, ignore)
-            result = api.check(source, today=reference, config=cfg)
+            result = pin_clock(api.check(source, today=reference, config=cfg), today)
             if annotate or output is not None:
-                _annotate(source, result, output)
+                _annotate(source, result, output, quiet or not human)
         except MapsheetError as exc:
             exit_code = EXIT_ERROR
             documents.append(error_dict(ref.link, str(exc)))
-            if format is Format.human:
-                err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            if human:
+                error(exc)
             continue
         documents.append(result_dict(result, ref.link))
-        if _fails(result, fail_under, fail_on) and exit_code == EXIT_OK:
-            exit_code = EXIT_FINDINGS
-        if format is Format.human:
+        reasons = gate.reasons(result)
+        if reasons:
+            failures.append((ref.link, result, reasons))
+            exit_code = exit_code or EXIT_FINDINGS
+        if human and not quiet:
             print_result(result, source.ref)  # a Sheet's title is known once it has been read
-    if format is Format.json:
-        typer.echo(json.dumps(document(documents, reference), indent=2, ensure_ascii=False))
-    elif len(sources) > 1:
+    if not human:
+        echo_json(document(documents, reference))
+        raise typer.Exit(exit_code)
+    if len(sources) > 1 and not quiet:
         print_summary(documents)
+    print_gate(failures, gate)
+    say(summary_line(documents, failures, gate))
     raise typer.Exit(exit_code)
+
+
+def summary_line(documents: list[dict], failures: list, gate: Gate) -> str:
+    """The last line of every check: how many plans, passed, failed the bar, could not be read."""
+    unreadable = sum(1 for d in documents if d.get("error"))
+    checked = len(documents) - unreadable
+    parts = [f"{checked - len(failures)} passed"]
+    if failures:
+        parts.append(f"[bold red]{len(failures)} failed[/] ({escape(gate.describe())})")
+    if unreadable:
+        parts.append(f"[bold red]{unreadable} could not be read[/]")
+    return f"{_plans(len(documents))} checked: " + ", ".join(parts)
+
+
+def _plans(n: int) -> str:
+    return f"{n:,} plan{'s' if n != 1 else ''}"
+
+
+def print_gate(failures: list, gate: Gate) -> None:
+    """Which plans fell under the bar, and the finding or score that put each there."""
+    if not failures:
+        return
+    say("[bold red]Failed[/] ({}):", gate.describe())
+    rows = grid("bold red")
+    for path, result, reasons in failures:
+        rows.add_row("  ✖", cell(path, "bold"))
+        for reason in reasons:
+            rows.add_row("", cell(reason))
+    console.print(rows)
 
 
 def _with_overrides(config: Config, select: str | None, ignore: str | None) -> Config:
@@ -104,18 +154,10 @@ def _with_overrides(config: Config, select: str | None, ignore: str | None) -> C
     return build_config(overrides, config.source + " + command line")
 
 
-def _fails(result, fail_under: int | None, fail_on: FailOn) -> bool:
-    if fail_under is not None and result.score.total < fail_under:
-        return True
-    if fail_on is FailOn.never:
-        return False
-    bar = Severity(fail_on.value).rank
-    return any(f.severity.rank >= bar for f in result.findings)
-
-
-def _annotate(source, result, output: Path | None) -> None:
+def _annotate(source, result, output: Path | None, quiet: bool) -> None:
     target = api.annotate(source, result, output=output)
-    console.print(f"[green]Annotated[/] {escape(str(target))}")
+    if not quiet:
+        say("[green]Annotated[/] {}", target)
 
 
 # -- human output ---------------------------------------------------------------------------------------
@@ -124,15 +166,25 @@ def print_result(result, ref: PlanRef) -> None:
     score = result.score
     plan = result.plan
     title = plan.deal or ref.name
-    console.rule(Text(title, style="bold"), align="left")
-    console.print(f"[dim]{escape(ref.link)}[/]")
+    console.rule(cell(title, "bold"), align="left")
+    say("[dim]{}[/]", ref.link)
     head = Text()
     head.append(f"Score {score.total}/100", style="bold")
     head.append(f"   Grade {score.grade}   ")
     head.append(score.band.value, style=BAND_STYLE[score.band])
     console.print(head)
-    for reason in score.band_reasons:
-        console.print(f"  [dim]why:[/] {escape(reason)}", soft_wrap=True)
+    if score.band_reasons:
+        why = grid("dim")  # a long reason wraps under itself, not under "why:"
+        for reason in score.band_reasons:
+            why.add_row("  why:", cell(reason))
+        console.print(why)
+    say("  [dim]{}[/]", understood_line(result.understood))
+    states = Text("  ")
+    for d in score.dimensions:
+        states.append(f"{d.dimension.title}: ", style="dim")
+        states.append(d.state.value, style=STATE_STYLE[d.state])
+        states.append("   ")
+    console.print(states)
     table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
     table.add_column("family")
     table.add_column("score", justify="right")
@@ -152,21 +204,16 @@ def print_result(result, ref: PlanRef) -> None:
         if not findings:
             continue
         console.print(Text(f"{family.title} ({len(findings)})", style="bold"))
-        # A grid keeps long messages wrapped under themselves, not under the severity column.
-        grid = Table.grid(padding=(0, 1), pad_edge=False)
-        grid.add_column(no_wrap=True)
-        grid.add_column(no_wrap=True)
-        grid.add_column(no_wrap=True, style="cyan")
-        grid.add_column(ratio=1)
+        rows = grid("", "", "cyan")  # long messages wrap under themselves, not under the severity column
         for f in findings:
             icon, style = SEVERITY_STYLE[f.severity]
-            grid.add_row(Text(f"  {icon} {f.severity.value:<7}", style=style), Text(f.code, style="bold"),
-                         str(f.location), f.message)
-        console.print(grid)
+            rows.add_row(Text(f"  {icon} {f.severity.value:<7}", style=style), Text(f.code, style="bold"),
+                         cell(f.location), cell(f.message))
+        console.print(rows)
     if result.suppressed:
-        console.print(f"[dim]{len(result.suppressed)} finding(s) suppressed on purpose from the sheet.[/]")
+        say("[dim]{} finding(s) suppressed on purpose from the sheet.[/]", len(result.suppressed))
     if not result.findings:
-        console.print("[green]No findings: this plan follows every check.[/]")
+        say("[green]No findings: this plan follows every check.[/]")
     console.print()
 
 
@@ -179,10 +226,11 @@ def print_summary(documents: list[dict]) -> None:
     for d in documents:
         name = d.get("deal") or Path(d["file"]).stem
         if d.get("error"):
-            table.add_row(escape(d["file"] if "://" in d["file"] else Path(d["file"]).name), "-", "-", Text("unreadable", style="bold red"), "-", "-")
+            shown = d["file"] if "://" in d["file"] else Path(d["file"]).name
+            table.add_row(cell(shown), "-", "-", Text("unreadable", style="bold red"), "-", "-")
         else:
             band = Band(d["band"])
-            table.add_row(escape(str(name)), str(d["score"]), d["grade"], Text(d["band"], style=BAND_STYLE[band]),
+            table.add_row(cell(name), str(d["score"]), d["grade"], Text(d["band"], style=BAND_STYLE[band]),
                           str(d["counts"]["error"]), str(d["counts"]["warning"]))
     console.print(table)
 
@@ -191,57 +239,94 @@ def print_summary(documents: list[dict]) -> None:
 
 @app.command()
 @friendly_errors
-def rules(code: Optional[str] = typer.Argument(None, help="A rule's code or name: show its documentation.")) -> None:
+def rules(code: Optional[str] = typer.Argument(None, metavar="[CODE]",
+                                               help="A rule's code or name: show its documentation.")) -> None:
     """List every rule, or show one rule's documentation."""
     if code is None:
-        table = Table(box=None, header_style="dim")
-        for col in ("code", "name", "severity", "family", "summary"):
-            table.add_column(col)
-        for r in all_rules().values():
-            icon, style = SEVERITY_STYLE[r.severity]
-            table.add_row(r.code, r.name, Text(r.severity.value, style=style), r.family.title, r.summary)
-        console.print(table)
-        console.print(f"[dim]{len(all_rules())} rules. `mapsheet rules CODE` explains one.[/]")
+        print_rule_list()
         return
     r = find_rule(code)
     if r is None:
         raise MapsheetError(f"no rule '{code}'; `mapsheet rules` lists them all")
-    console.print(f"[bold]{r.code} {r.name}[/]  ({r.family.title}, default severity {r.severity.value})")
-    console.print(escape(r.summary))
+    say(f"[bold]{r.code} {r.name}[/]  ({r.family.title}, default severity {r.severity.value}; "
+        "feeds the verdict's dimension: {})", _feeds(r))
+    say("{}", r.summary)
     for heading, text in (("Why", r.doc.why), ("Bad", r.doc.bad), ("Good", r.doc.good), ("Fix", r.doc.fix)):
-        console.print(f"\n[bold]{heading}[/]\n  {escape(text)}", soft_wrap=True)
+        console.print()
+        say(f"[bold]{heading}[/]")
+        console.print(Padding(cell(text), (0, 0, 0, 2)))
     if r.settings:
         defaults = Config.default().thresholds
-        console.print("\n[bold]Settings[/] (\\[thresholds] in mapsheet.toml)")
+        say("\n[bold]Settings[/] (\\[thresholds] in mapsheet.toml)")
         for key in r.settings:
-            console.print(f"  {key} = {defaults[key]!r}")
-    console.print(f"\n[dim]Silence it for one plan: put {r.code} in 'Ignore checks' on the Overview tab; for one row: "
-                  f"write 'mapsheet: ignore {r.code}' in the row's Notes.[/]")
+            say("  {} = {}", key, repr(defaults[key]))
+    say(f"\n[dim]Silence it for one plan: put {r.code} in 'Ignore checks' on the Overview tab; for one row: "
+        f"write 'mapsheet: ignore {r.code}' in the row's Notes.[/]")
+
+
+def print_rule_list() -> None:
+    """Every rule by family, two lines each (code, severity and name; then the summary, wrapped under the
+    name), so that nothing is cut at 80 columns."""
+    by_family: dict[Family, list] = {f: [] for f in Family}
+    for r in all_rules().values():
+        by_family[r.family].append(r)
+    for family, members in by_family.items():
+        if not members:
+            continue
+        feeds = Counter(_feeds(r) for r in members).most_common(1)[0][0]
+        head = Text(f"{family.title} ({len(members)})", style="bold")
+        head.append(f"  feeds: {feeds}", style="dim")
+        console.print(head)
+        rows = grid("", "")
+        for r in members:
+            icon, style = SEVERITY_STYLE[r.severity]
+            text = Text(r.name, style="bold")
+            text.append("\n" + plain(r.summary), style="")
+            if _feeds(r) != feeds:
+                text.append(f" (feeds: {_feeds(r)})", style="dim")
+            rows.add_row(Text(f"  {r.code}"), Text(f"{icon} {r.severity.value:<7}", style=style), text)
+        console.print(rows)
+    say("[dim]{} rules. `mapsheet rules CODE` explains one.[/]", len(all_rules()))
+    say("[dim]feeds: the verdict's dimension a rule's findings count against.[/]")
+
+
+def _feeds(r) -> str:
+    d = dimension_of(r.code, r.family)
+    return d.title if d else "(none: blinds)"
 
 
 @app.command()
 @friendly_errors
 def clean(
     ctx: typer.Context,
-    plans: List[str] = typer.Argument(..., help="Plan workbooks, folders, glob patterns or Google Sheet URLs/ids."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="With one plan: write the cleaned copy here."),
+    plans: List[str] = typer.Argument(..., metavar="PLAN...", help="Plan workbooks, folders, glob patterns, "
+                                      "Google Sheet URLs/ids or @list.txt files."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="With one plan: write the cleaned copy here."),
     credentials: Optional[Path] = CredentialsOption,
 ) -> None:
-    """Remove every mark mapsheet wrote: notes, colours and the Plan check sheet. Your own values, notes
-    and colours are restored exactly."""
+    """Remove every mark mapsheet wrote: notes, colours and the Plan check sheet. Your own values, notes and
+    colours are restored exactly."""
     sources = open_sources(plans, google=google_opener(credentials, ctx))
     if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
-    failed = False
+    cleaned = untouched = failed = 0
     for source in sources:
         try:
             target, changed = api.clean(source, output=output)
         except MapsheetError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
-            failed = True
+            error(exc)
+            failed += 1
             continue
         if changed:
-            console.print(f"[green]Cleaned[/] {escape(str(target))}")
+            cleaned += 1
+            say("[green]Cleaned[/] {}", target)
         else:
-            console.print(f"[dim]Nothing to clean in {escape(source.ref.link)}[/]")
+            untouched += 1
+            say("[dim]Nothing to clean in {}[/]", source.ref.link)
+    if len(sources) > 1:
+        parts = [f"{cleaned} cleaned", f"{untouched} had no marks"]
+        if failed:
+            parts.append(f"[bold red]{failed} could not be cleaned[/]")
+        say(f"{_plans(len(sources))}: " + ", ".join(parts))
     raise typer.Exit(EXIT_ERROR if failed else EXIT_OK)

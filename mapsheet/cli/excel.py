@@ -12,9 +12,11 @@ from ..errors import MapsheetError
 from ..excel.addin import ADDIN_NAME, build_addin
 from ..excel.install import Targets, default_targets, install, uninstall
 from ..excel.settings import for_python
-from ._app import EXIT_ERROR, app, console, err_console, friendly_errors
+from ._app import CONTEXT, EXIT_ERROR, app, friendly_errors
+from ._console import say
 
-excel_app = typer.Typer(help="The Excel add-in: a 'Check plan' button on the ribbon.", no_args_is_help=True)
+excel_app = typer.Typer(help="The Excel add-in: a 'Check plan' button on the ribbon.", no_args_is_help=True,
+                        context_settings=CONTEXT)
 app.add_typer(excel_app, name="excel")
 
 InterpreterOption = typer.Option(
@@ -35,7 +37,7 @@ def build_addin_command(
 ) -> None:
     """Build the add-in without installing it."""
     path = build_addin(out, for_python(interpreter))
-    console.print(f"Built {path}")
+    say("Built {}", path)
 
 
 @excel_app.command("install")
@@ -49,17 +51,16 @@ def install_command(
     targets = _targets(startup_dir, applescript_dir)
     if targets is None:
         path = build_addin(Path.cwd(), for_python(interpreter))
-        err_console.print(
-            f"Excel is not available on {sys.platform}: nothing was installed. The add-in was built at {path} "
-            "for inspection, but it starts this machine's Python, so it only works here. Run "
-            "'mapsheet excel install' on the Windows or macOS computer where Excel runs.")
+        say("Excel is not available on {}: nothing was installed. The add-in was built at {} for inspection, but "
+            "it starts this machine's Python, so it only works here. Run 'mapsheet excel install' on the Windows "
+            "or macOS computer where Excel runs.", sys.platform, path, err=True)
         raise typer.Exit(EXIT_ERROR)
     done = install(targets, for_python(interpreter))
-    console.print(f"Installed {done.addin}")
+    say("Installed {}", done.addin)
     if done.applescript:
-        console.print(f"Installed xlwings' RunPython script {done.applescript}")
-    console.print("Restart Excel (on macOS quit it with Cmd-Q first): the ribbon gets a 'Mutual action plan' "
-                  "tab with a 'Check plan' button.")
+        say("Installed xlwings' RunPython script {}", done.applescript)
+    say("Restart Excel (on macOS quit it with Cmd-Q first): the ribbon gets a 'Mutual action plan' "
+        "tab with a 'Check plan' button.")
 
 
 @excel_app.command("uninstall")
@@ -70,7 +71,10 @@ def uninstall_command(startup_dir: Optional[Path] = StartupDirOption) -> None:
     if targets is None:
         raise MapsheetError(f"Excel is not available on {sys.platform}: there is nothing to uninstall")
     removed = uninstall(targets)
-    console.print(f"Removed {removed}; restart Excel." if removed else "The add-in was not installed.")
+    if removed:
+        say("Removed {}; restart Excel.", removed)
+    else:
+        say("The add-in was not installed.")
 
 
 @excel_app.command("clear")
@@ -78,13 +82,13 @@ def uninstall_command(startup_dir: Optional[Path] = StartupDirOption) -> None:
 def clear_command(
     book: Optional[str] = typer.Option(None, "--book", help="Workbook name as Excel shows it (default: the active one)."),
 ) -> None:
-    """Remove mapsheet's marks from a plan open in Excel (the 'Clear check' the ribbon cannot offer)."""
+    """Remove mapsheet's marks from a plan open in Excel (saved or not); for a closed file: mapsheet clean."""
     from ..edits import ClearOwnMarks
     from ..excel.backend import apply_edits
 
     target = _open_book(book)
     apply_edits(target, [ClearOwnMarks()])
-    console.print(f"Cleared mapsheet's marks from {target.name} (not saved: save it in Excel).")
+    say("Cleared mapsheet's marks from {} (not saved: save it in Excel).", target.name)
 
 
 def _targets(startup_dir: Optional[Path], applescript_dir: Optional[Path]) -> Targets | None:

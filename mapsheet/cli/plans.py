@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
+import shutil
+import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
+from rich.text import Text
 
 from ..report import result_dict
 from ..safeio import ensure_not_open
 from ..template.spec import CURRENCY, STAGE
-from ._app import app, console, friendly_errors
-from ._options import CredentialsOption, TodayOption, google_client, parse_date, today_or
+from ._app import CONTEXT, app, friendly_errors
+from ._console import cell, console, grid, say
+from ._options import CredentialsOption, TodayOption, google_client, parse_date, pin_clock, today_or
 
-template_app = typer.Typer(help="The standard plan template.", no_args_is_help=True)
+template_app = typer.Typer(help="The standard plan template.", no_args_is_help=True, context_settings=CONTEXT)
 app.add_typer(template_app, name="template")
 
 DEFAULT_DEMO_FOLDER = Path("mapsheet-demo")
@@ -93,11 +98,29 @@ def _new_in_google(ctx, draft, title: str, folder, template_id, template, creden
 
 def _say_created(where: str, draft, check_arg: str) -> None:
     milestones = draft.tables["milestones"]
-    console.print(f"[green]Created[/] {escape(where)}", soft_wrap=True)
-    console.print(f"  {len(milestones)} milestones from {milestones[0]['due']:%d %b %Y} to "
-                  f"{milestones[-1]['due']:%d %b %Y}, signature on {draft.overview['close_date']:%d %b %Y}.")
-    console.print("  Next: fill in the customer's goals, actions and stakeholders with your champion, "
-                  f"then run [bold]mapsheet check {escape(check_arg)}[/].", soft_wrap=True)
+    say("[green]Created[/] {}", where)
+    say(f"  {len(milestones)} milestones from {milestones[0]['due']:%d %b %Y} to "
+        f"{milestones[-1]['due']:%d %b %Y}, signature on {draft.overview['close_date']:%d %b %Y}.")
+    say("  Next: fill in the customer's goals, actions and stakeholders with your champion, then run:")
+    say("    [bold]{}[/]", f"{mapsheet_command()} check {check_arg}", wrap=False)
+
+
+@app.command("import")
+@friendly_errors
+def import_(
+    sheet: Path = typer.Argument(..., help="A MAP sheet made elsewhere: .xlsx, .xlsm or a .csv export."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the plan (default: '<sheet> (mapsheet).xlsx')."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+) -> None:
+    """Convert a MAP sheet in another layout into the standard template, keeping every value, and say how."""
+    from ..importer import import_file
+
+    target = out or sheet.with_name(f"{sheet.stem} (mapsheet).xlsx")
+    written, imported = import_file(sheet, target, force=force)
+    for line in imported.lines:
+        console.print(escape(line), soft_wrap=True)
+    console.print(f"[green]Imported[/] {escape(str(sheet))} -> {escape(str(written))}")
+    console.print(f"  Next: run [bold]mapsheet check {escape(_quote(written))}[/] (every check of the template applies).")
 
 
 @app.command()
@@ -115,7 +138,7 @@ def demo(
     plans_dir = out / "plans"
     with console.status(f"Writing {count} sample plans..."):
         written = write_samples(plans_dir, count, seed=seed, today=reference)
-    console.print(f"[green]Wrote[/] {len(written)} sample plans to {plans_dir}/")
+    say("[green]Wrote[/] {} sample plans to {}", len(written), f"{plans_dir}/")
     for stage in DEMO_STAGES:
         stage(plans_dir, out, reference)
     _print_where(out, plans_dir, written[0][1] if written else None, reference)
@@ -126,18 +149,27 @@ def _print_where(out: Path, plans_dir: Path, example: Path | None, reference) ->
     from ..sync.history import default_history_path
 
     console.print()
-    console.print("[bold]Where everything is[/]")
+    say("[bold]Where everything is[/]")
+    where = grid("", gap=2)
     for path, what in ((plans_dir, "the sample plans, each annotated (a 'Plan check' tab first)"),
                        (out / "rollup.xlsx", "the manager's roll-up of all of them"),
                        (default_history_path(out / "rollup.xlsx"), "the sync history (close-date pushes, score moves)")):
         if path.exists():
-            console.print(f"  {escape(str(path))}  [dim]{what}[/]")
+            where.add_row(cell(f"  {path}"), Text(what, style="dim"))
+    console.print(where)
     if example is not None:
         day = reference.isoformat()
-        console.print("[bold]Try next[/]")
-        console.print(f"  mapsheet check \"{escape(str(example))}\" --today {day}")
-        console.print(f"  mapsheet sync {escape(str(plans_dir))} --out {escape(str(out / 'rollup.xlsx'))} --today {day}")
-        console.print("  mapsheet rules")
+        command = mapsheet_command()
+        if command != "mapsheet":
+            activate = Path(sys.argv[0]).parent / ("activate.bat" if os.name == "nt" else "activate")
+            if activate.exists():
+                say("[dim]mapsheet is not on your PATH; to type just `mapsheet`, first run:[/]")
+                say("  {}", ("" if os.name == "nt" else "source ") + _quote(_here(activate)), wrap=False)
+        say("[bold]Try next[/] (one command a line, to copy and paste):")
+        for line in (f"{command} check {_quote(example)} --today {day}",
+                     f"{command} sync {_quote(plans_dir)} --out {_quote(out / 'rollup.xlsx')} --today {day}",
+                     f"{command} rules"):
+            say("  {}", line, wrap=False)
 
 
 def _check_and_annotate(plans_dir: Path, out: Path, reference) -> None:
@@ -150,12 +182,12 @@ def _check_and_annotate(plans_dir: Path, out: Path, reference) -> None:
     documents = []
     paths = sorted(plans_dir.glob("*.xlsx"))
     for path in track(paths, description="Checking and annotating...", console=console, transient=True):
-        result = api.check(path, today=reference)
+        result = pin_clock(api.check(path, today=reference), reference.isoformat())
         api.annotate_file(path, result)
         documents.append(result_dict(result, str(path)))
     print_summary(documents)
-    console.print(f"[green]Checked and annotated[/] {len(paths)} plans in {plans_dir}/ "
-                  "(open one: the 'Plan check' tab comes first; `mapsheet clean` removes the marks)")
+    say("[green]Checked and annotated[/] {} plans in {} (open one: the 'Plan check' tab comes first; "
+        "`mapsheet clean` removes the marks)", len(paths), f"{plans_dir}/")
 
 
 #: The steps of the demo after writing the plans, in order; sync adds its own.
@@ -171,7 +203,7 @@ def template_build(
     from ..template.build import write_template
 
     write_template(out)
-    console.print(f"[green]Wrote[/] {out}")
+    say("[green]Wrote[/] {}", out)
 
 
 def _usage(message: str) -> Exception:
@@ -184,6 +216,29 @@ def _safe_filename(name: str) -> str:
     return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", name)
 
 
-def _quote(path: Path) -> str:
+def _quote(path: Path | str) -> str:
+    """``path`` as one shell word to copy and paste (single-quoted on macOS/Linux, double on Windows)."""
     text = str(path)
-    return f'"{text}"' if " " in text else text
+    if re.fullmatch(r"[\w./\\:@%+=,-]+", text):
+        return text
+    return f'"{text}"' if os.name == "nt" else shlex.quote(text)
+
+
+def mapsheet_command() -> str:
+    """How the user runs mapsheet again from where they stand: ``mapsheet`` when that is on PATH and is this
+    installation, else this environment's script as a path (after ``./dev demo``: ``.venv/bin/mapsheet``)."""
+    found = shutil.which("mapsheet")
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is None or script.stem != "mapsheet":  # python -m mapsheet, or mapsheet called from Python
+        return "mapsheet" if found else f"{_quote(sys.executable)} -m mapsheet"
+    if found and Path(found).resolve() == script.resolve():
+        return "mapsheet"
+    return _quote(_here(script))
+
+
+def _here(path: Path) -> Path:
+    """``path`` relative to the current folder when it is below it (shorter to copy), else absolute."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path.resolve()

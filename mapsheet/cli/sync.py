@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..errors import MapsheetError
@@ -16,7 +15,8 @@ from ..google.ids import spreadsheet_id
 from ..sync import SyncReport, sync as run_sync
 from ..sync.drive import client_factory
 from ..sync.gsheet import GoogleRollup
-from ._app import app, console, err_console, friendly_errors
+from ._app import app, friendly_errors
+from ._console import err_console, say
 from ._options import CredentialsOption, TodayOption, today_or
 from .plans import DEMO_STAGES
 
@@ -51,7 +51,8 @@ def sync(
                                            "this folder (needs pyarrow)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes reading plan files (default: all "
                                        "cores); plans in Drive are read 8 at a time (this many when given)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary; errors only."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="For cron: no progress bar; only problems and one "
+                               "summary line."),
 ) -> None:
     """Roll plans up into one workbook: deals, open actions, overdue by owner, risks, milestones, changes
     since the last sync and problems. SOURCE may be a Google Drive folder's URL or id (subfolders and Shared
@@ -60,11 +61,10 @@ def sync(
     google = client_factory(credentials, **((ctx.obj or {}).get("google", {})))
     target, history = _target(out, out_google, folder, history, google)
     with _progress(quiet) as on_progress:
-        report = run_sync(expand_lists(sources), target, today=today_or(today), config=config, history=history,
+        report = run_sync(sources, target, today=today_or(today), config=config, history=history,
                           csv=csv, parquet=parquet, jobs=jobs, progress=on_progress, google=google, read_via=read_via,
                           time_limit=time_limit * 60)
-    if not quiet:
-        print_report(report)
+    print_report(report, quiet)
     raise typer.Exit(report.exit_code)
 
 
@@ -84,29 +84,10 @@ def _target(out: str | None, out_google: str | None, folder: str | None, history
         if out_google.strip().lower() != "new":
             raise MapsheetError(f"--out-google {out_google}: say --out-google new (an existing Sheet goes in --out)")
         target = GoogleRollup.create(google(), "MAP roll-up", folder)
-        console.print(f"Created the roll-up Google Sheet {escape(target.link)}: pass it to --out next time")
+        say("Created the roll-up Google Sheet {}: pass it to --out next time", target.link, wrap=False)
     else:
         target = GoogleRollup(google(), sheet)
     return target, history or Path(f"rollup-{target.spreadsheet}.history.sqlite")
-
-
-def expand_lists(sources: list[str]) -> list[str]:
-    """``@list.txt`` -> the paths it names, one per line (blank lines and # comments skipped; relative paths
-    are relative to the list's folder)."""
-    out: list[str] = []
-    for source in sources:
-        if not source.startswith("@"):
-            out.append(source)
-            continue
-        listing = Path(source[1:])
-        try:
-            lines = listing.read_text(encoding="utf-8-sig").splitlines()
-        except OSError as exc:
-            raise MapsheetError(f"{source}: cannot read the list of plans ({exc.strerror})") from None
-        for line in (ln.strip() for ln in lines):
-            if line and not line.startswith("#"):
-                out.append(str(listing.parent / Path(line).expanduser()))
-    return out
 
 
 class _progress:
@@ -134,31 +115,47 @@ class _progress:
             self.bar.stop()
 
 
-def print_report(report: SyncReport) -> None:
-    read = f"{report.plans} plan{'s' if report.plans != 1 else ''}: {report.read} read, {report.cached} unchanged " \
-           "(from the history)"
-    console.print(read)
+def print_report(report: SyncReport, quiet: bool = False) -> None:
+    """What a sync did: with ``quiet``, only problems and the summary line (for cron mail)."""
     if report.problems:
         parts = [text for n, text in ((report.unreadable, f"{report.unreadable} could not be read"),
-                                      (report.drifted, f"{report.drifted} drifted from the template")) if n]
-        console.print(f"[bold red]{' and '.join(parts)}[/]: see the Problems sheet")
-    if report.written:
-        rows = ", ".join(f"{sheet} {n:,}" for sheet, n in report.rows.items())
-        console.print(f"[green]Wrote[/] {escape(str(report.out))}  ({rows})")
-        if report.google is not None:
-            console.print(f"  {report.google.cells:,} cells in {report.google.requests} batchUpdate requests")
-    else:
-        console.print(f"Nothing changed since the last sync: {escape(str(report.out))} is up to date")
-    for folder in sorted({p.parent for p in report.exports}):
-        files = [p.name for p in report.exports if p.parent == folder]
-        console.print(f"Exported {len(files)} tables to {escape(str(folder))}/ ({', '.join(files)})")
+                                      (report.drifted, f"{report.drifted} no longer "
+                                                       f"follow{'s' if report.drifted == 1 else ''} the template"))
+                 if n]
+        say("[bold red]{}[/]: see the Problems sheet of {}", " and ".join(parts), report.out)
+    if not quiet:
+        if report.written:
+            say("[green]Wrote[/] {}  ({})", report.out, ", ".join(f"{sheet} {n:,}" for sheet, n in report.rows.items()))
+            if report.google is not None:
+                say("  {} cells in {} batchUpdate requests", f"{report.google.cells:,}", report.google.requests)
+        else:
+            say("Nothing changed since the last sync: {} is up to date", report.out)
+        for folder in sorted({p.parent for p in report.exports}):
+            files = [p.name for p in report.exports if p.parent == folder]
+            say("Exported {} tables to {} ({})", len(files), f"{folder}/", ", ".join(files))
+    say(summary_line(report))
+
+
+def summary_line(report: SyncReport) -> str:
+    """One line for every sync: plans, read or unchanged, problems, where the roll-up is."""
+    n = report.plans
+    line = f"{n:,} plan{'s' if n != 1 else ''} synced: {report.read:,} read, {report.cached:,} unchanged"
+    if report.problems:
+        line += f", [bold red]{report.problems:,} with problems[/]"
+    if report.renamed:
+        line += f", {report.renamed:,} with renamed columns (accepted)"
+    return line
 
 
 def demo_sync(plans_dir: Path, out_dir: Path, today: dt.date) -> None:
     """The demo's last step: roll its sample plans up into out_dir/rollup.xlsx."""
     report = run_sync([plans_dir], out_dir / "rollup.xlsx", today=today)
-    console.print(f"[green]Rolled up[/] {report.plans} plans into {escape(str(report.out))} "
-                  f"({report.problems} with problems: see its Problems sheet)")
+    say("[green]Rolled up[/] {} plans into {}", report.plans, report.out)
+    if report.problems:
+        say("  [bold red]{} of them with problems[/]: see the roll-up's Problems sheet", report.problems)
+    if report.renamed:
+        say("  {} use accepted synonyms for some column headers (noted on the Problems sheet, not a problem)",
+            report.renamed)
 
 
 DEMO_STAGES.append(demo_sync)

@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 from ..errors import MapsheetError
+from ..styles import LINE_HEIGHT, PROSE_CHARS, text_lines
+from ..rules.base import Band
 from .tables import Kind, Rollup, Table, split
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -19,8 +21,10 @@ HEADER_ROWS = 2  # the caption, then the column headers
 MAX_URL = 255  # Excel refuses longer hyperlinks (counted as XlsxWriter's "external:" + the path)
 MAX_LINKS = 65_530  # hyperlinks a worksheet may hold; past that a plan keeps its name, without the link
 
-BAND_FILL = {"On track": ("#C8E6C9", "#1B5E20"), "At risk": ("#FFE082", "#7A4F01"), "Off track": ("#FFCDD2", "#B71C1C")}
-SERIES_COLOUR = {"On track": "#43A047", "At risk": "#F9A825", "Off track": "#E53935", "Plans": "#1E88E5",
+BAND_FILL = {Band.ON_TRACK.value: ("#C8E6C9", "#1B5E20"), Band.AT_RISK.value: ("#FFE082", "#7A4F01"),
+             Band.OFF_TRACK.value: ("#FFCDD2", "#B71C1C"), Band.NOT_CHECKABLE.value: ("#D9D9D9", "#3F3F3F")}
+SERIES_COLOUR = {Band.ON_TRACK.value: "#43A047", Band.AT_RISK.value: "#F9A825", Band.OFF_TRACK.value: "#E53935",
+                 Band.NOT_CHECKABLE.value: "#9E9E9E", "Plans": "#1E88E5",
                  "1-6 days late": "#F9A825", "7+ days late": "#E53935"}
 LATE_COLOUR = "#B71C1C"
 LOUD_FILL = "#C62828"
@@ -28,6 +32,44 @@ HEADER_FILL = "#ECEFF1"
 CAPTION_COLOUR = "#455A64"
 NUM_FORMAT = {Kind.DATE: "d mmm yyyy", Kind.MONEY: "#,##0", Kind.PERCENT: "0%", Kind.INT: "0",
               Kind.DAYS_LATE: "0", Kind.DAYS_LEFT: "0;[Red]-0"}
+
+#: Small numbers (a score, days, counts, a share) are centred, so they never run into the text beside them.
+CENTRED = (Kind.INT, Kind.DAYS_LATE, Kind.DAYS_LEFT, Kind.PERCENT)
+
+# The print layout of every roll-up sheet: A4 landscape, one page wide (the table's printed columns, widths
+# chosen in ``tables`` so that Calibri 11 prints at about 8 points or more), the caption and header rows on
+# every page, long text wrapped (rows grow), the sheet's name and page number in the footer.
+PAPER_A4 = 9
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6, "header": 0.2, "footer": 0.25}  # inches
+FOOTER = "&L&8&A, page &P of &N"  # "Deals, page 2 of 41"
+FIGURE_WIDTH, NUMBER_WIDTH = 32, 9  # the Dashboard's label and number columns
+HEADER_HEIGHT = 32  # points: two lines of a wrapped header
+
+
+def row_heights(table: Table, first_row: int = HEADER_ROWS) -> dict[int, float]:
+    """{sheet row (0-based): points} for the rows whose wrapped text needs more than one line. Neither Excel
+    nor LibreOffice grows a row written without a height, so the height is set here, from an estimate."""
+    wrapped = [(i, c.width * PROSE_CHARS) for i, c in enumerate(table.columns) if c.wrap]
+    if not wrapped:
+        return {}
+    heights = {}
+    for r, row in enumerate(table.rows, start=first_row):
+        lines = 1
+        for i, width in wrapped:
+            value = row[i]
+            text = value if type(value) is str else getattr(value, "text", None) if value is not None else None
+            if text and len(text) > width:
+                lines = max(lines, text_lines(text, width))
+        if lines > 1:
+            heights[r] = LINE_HEIGHT * lines
+    return heights
+
+
+def print_area(table: Table) -> tuple[int, int, int, int]:
+    """(first row, first column, last row, last column), 0-based: the caption, the header, every row, and the
+    table's printed columns."""
+    return 0, 0, HEADER_ROWS - 1 + max(1, len(table.rows)), table.print_columns - 1
+
 
 WRITERS = ("rust", "xlsxwriter")
 DEFAULT_WRITER = "rust"

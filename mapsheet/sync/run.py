@@ -23,7 +23,7 @@ from .._version import __version__
 from ..config import Config, load_config
 from ..errors import MapsheetError
 from ..safeio import ensure_not_open
-from ..sources import expand_sources, file_key
+from ..sources import file_key, no_plans, plan_files
 from . import drive, excel, export, summary
 from .gsheet import GoogleRollup, GoogleWrite
 from .changes import compare, state_of
@@ -45,6 +45,7 @@ class SyncReport:
     cached: int = 0  # taken from the history, not parsed
     unreadable: int = 0
     drifted: int = 0
+    renamed: int = 0  # plans naming columns by accepted synonyms: information, not a problem
     written: bool = True  # False: nothing changed, the roll-up was left as it was
     rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows written
     exports: list[Path] = field(default_factory=list)
@@ -85,11 +86,11 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     if not to_google:
         ensure_not_open(out, hint=" before syncing, or choose another --out")
     local, drive_ids = drive.split_sources(sources)
-    paths = [p.absolute() for p in expand_sources(local, exclude=() if to_google else (out,))] if local else []
+    paths = [p.absolute() for p in plan_files(local, exclude=() if to_google else (out,))] if local else []
     client = (out.client if to_google else (google or drive.client_factory())()) if drive_ids else None
     files = drive.list_files(client, drive_ids, exclude=[out.spreadsheet] if to_google else []) if drive_ids else []
     if not paths and not files:
-        raise MapsheetError("no plan workbooks (.xlsx/.xlsm or Google Sheets) found in " + ", ".join(map(str, sources)))
+        raise no_plans(sources)
     configs, contexts = _contexts(paths, today, config)
     stats = {file_key(p): _stat(p) for p in paths}  # by plan ref key (sources.PlanRef)
     by_key = {f.ref.key: f for f in files}
@@ -138,7 +139,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         for fmt, folder in exports.items():
             report.exports += export.export(rollup, folder, fmt)
         report.unreadable = len(unreadable)
-        report.drifted = sum(1 for s in ordered if not s["error"] and s["drift"])
+        report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
+        report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
         report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
         store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out if not to_google else None,
                      rollup_stat=report.google.stat if to_google else None, states=states.values(),

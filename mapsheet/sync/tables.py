@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from ..rules.base import Band
 from .changes import Change
+from .summary import DRIFT_VALUES, has_synonyms, needs_attention
 
 BANDS = [b.value for b in sorted(Band, key=lambda b: b.rank)]
 LEVEL_RANK = {"High": 3, "Medium": 2, "Low": 1}
@@ -37,7 +38,8 @@ class Kind(str, Enum):
 class Column(NamedTuple):
     header: str
     kind: Kind = Kind.TEXT
-    width: int = 14
+    width: int = 14  # in characters, as Excel counts; widths are chosen so that each printed part fits a page
+    wrap: bool = False  # long text (a deal, a why, an action): wrapped within the width, the row grows
 
 
 class Link(NamedTuple):
@@ -52,6 +54,15 @@ class Table:
     columns: list[Column]
     rows: list[tuple]
     loud: bool = False  # a caption to shout (problems)
+    printed: int = 0  # how many leading columns go on paper (0: up to the plan file path, a screen's link)
+
+    @property
+    def print_columns(self) -> int:
+        """The number of leading columns a printed page holds (the print area's width)."""
+        if self.printed:
+            return self.printed
+        files = [i for i, c in enumerate(self.columns) if c.kind is Kind.FILE]
+        return files[0] if files else len(self.columns)
 
 
 @dataclass
@@ -91,7 +102,8 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
     tables = [deals_table(read, pushes, links, as_of), actions_table(read, as_of), overdue_table(read, as_of),
               milestones_table(read, as_of), risks_table(read, as_of),
               changes_table(changes, links, last_sync_at), problems]
-    return Rollup(today, dashboard(read, changes or [], problems, today), tables)
+    with_problems = sum(1 for s in summaries if s["error"] or needs_attention(s))
+    return Rollup(today, dashboard(read, changes or [], problems, today, with_problems), tables)
 
 
 def _link(summary: dict, out_dir: Path) -> Link:
@@ -115,29 +127,33 @@ def _none_last(d: dt.date | None) -> dt.date:
 
 # -- the sheets ------------------------------------------------------------------------------------------
 
-DEALS = [Column("Deal", Kind.LINK, 36), Column("Customer", width=22), Column("Owner", width=16),
-         Column("Stage", width=13), Column("Value", Kind.MONEY, 12), Column("Currency", width=9),
-         Column("Close date", Kind.DATE, 12), Column("Days to close", Kind.DAYS_LEFT, 9), Column("Score", Kind.INT, 7),
-         Column("Grade", width=7), Column("Band", Kind.BAND, 11), Column("Why", width=48),
-         Column("% done", Kind.PERCENT, 8), Column("Overdue vendor", Kind.DAYS_LATE, 9),
-         Column("Overdue customer", Kind.DAYS_LATE, 10), Column("Next milestone", width=26),
-         Column("Next milestone due", Kind.DATE, 12), Column("Last check-in", Kind.DATE, 12),
+# What a manager reads on paper first (one landscape page wide at a readable size), then what the screen adds.
+DEALS = [Column("Deal", Kind.LINK, 28, wrap=True), Column("Owner", width=14), Column("Stage", width=12),
+         Column("Value", Kind.MONEY, 11), Column("Currency", width=8), Column("Close date", Kind.DATE, 11),
+         Column("Days to close", Kind.DAYS_LEFT, 8), Column("Score", Kind.INT, 6), Column("Band", Kind.BAND, 10),
+         Column("Why", width=36, wrap=True), Column("% done", Kind.PERCENT, 7),
+         Column("Overdue vendor", Kind.DAYS_LATE, 8), Column("Overdue customer", Kind.DAYS_LATE, 9),
+         Column("Next milestone", width=20, wrap=True), Column("Next milestone due", Kind.DATE, 11),
+         # screen only:
+         Column("Customer", width=22), Column("Grade", width=7), Column("Last check-in", Kind.DATE, 12),
          Column("Last reviewed", Kind.DATE, 12), Column("Close-date pushes", Kind.DAYS_LATE, 10),
          Column("Plan file", Kind.FILE, 40)]
+DEALS_PRINTED = 15
 
 
 def deals_table(read: list[dict], pushes: dict[str, int], links: dict[str, Link], as_of: str) -> Table:
-    rows = [(links[s["path"]], s["customer"], s["owner"], s["stage"], s["value"], s["currency"], s["close_date"],
-             s["days_to_close"], s["score"], s["grade"], s["band"], s["why"], s["pct_done"], s["overdue_vendor"],
-             s["overdue_customer"], s["next_milestone"], s["next_milestone_due"], s["last_checkin"],
+    rows = [(links[s["path"]], s["owner"], s["stage"], s["value"], s["currency"], s["close_date"], s["days_to_close"],
+             s["score"], s["band"], s["why"], s["pct_done"], s["overdue_vendor"], s["overdue_customer"],
+             s["next_milestone"], s["next_milestone_due"], s["customer"], s["grade"], s["last_checkin"],
              s["last_reviewed"], pushes.get(s["path"], 0), links[s["path"]].target) for s in read]
-    return Table("Deals", f"Every deal, worst band first, {as_of}. Each row links to its plan.", DEALS, rows)
+    return Table("Deals", f"Every deal, worst band first, {as_of}. Each row links to its plan.", DEALS, rows,
+                 printed=DEALS_PRINTED)
 
 
-ACTIONS = [Column("Deal", width=32), Column("Deal owner", width=16), Column("ID", width=6),
-           Column("Action", width=50), Column("Milestone", width=24), Column("Party", width=10),
-           Column("Owner", width=18), Column("Due", Kind.DATE, 12), Column("Status", width=12),
-           Column("Days overdue", Kind.DAYS_LATE, 10)]
+ACTIONS = [Column("Deal", width=28, wrap=True), Column("Deal owner", width=14), Column("ID", width=5),
+           Column("Action", width=48, wrap=True), Column("Milestone", width=22, wrap=True), Column("Party", width=9),
+           Column("Owner", width=16), Column("Due", Kind.DATE, 11), Column("Status", width=11),
+           Column("Days overdue", Kind.DAYS_LATE, 8)]
 
 
 def actions_table(read: list[dict], as_of: str) -> Table:
@@ -148,9 +164,13 @@ def actions_table(read: list[dict], as_of: str) -> Table:
                  "Filter by owner, party or deal.", ACTIONS, rows)
 
 
-OVERDUE = [Column("Party", width=10), Column("Owner", width=22), Column("Overdue items", Kind.DAYS_LATE, 10),
-           Column("1-6 days late", Kind.INT, 10), Column("7+ days late", Kind.DAYS_LATE, 10),
-           Column("Oldest (days)", Kind.DAYS_LATE, 10), Column("Deals", Kind.INT, 7), Column("Which deals", width=60)]
+OVERDUE = [Column("Party", width=10), Column("Owner", width=20), Column("Overdue items", Kind.DAYS_LATE, 9),
+           Column("1-6 days late", Kind.INT, 9), Column("7+ days late", Kind.DAYS_LATE, 9),
+           Column("Oldest (days)", Kind.DAYS_LATE, 9), Column("Deals", Kind.INT, 7),
+           Column("Which deals", width=60, wrap=True)]
+
+
+NO_PARTY = "(no party)"
 
 
 def overdue_table(read: list[dict], as_of: str) -> Table:
@@ -158,7 +178,7 @@ def overdue_table(read: list[dict], as_of: str) -> Table:
     for s in read:
         for a in s["actions"]:
             if a.days_overdue:
-                late[(a.party or "(no party)", a.owner or "(no owner)")].append((a.days_overdue, s["deal"]))
+                late[(a.party or NO_PARTY, a.owner or "(no owner)")].append((a.days_overdue, s["deal"]))
     rows = []
     for (party, owner), items in late.items():
         days = [d for d, _ in items]
@@ -166,14 +186,17 @@ def overdue_table(read: list[dict], as_of: str) -> Table:
         rows.append((party, owner, len(items), sum(1 for d in days if d < 7), sum(1 for d in days if d >= 7),
                      max(days), len(deals), ", ".join(deals)))
     rows.sort(key=lambda r: (r[0] != "Customer", -r[2], -r[5]))
-    return Table("Overdue", f"Who owes what: overdue open actions by party and owner, {as_of}.", OVERDUE, rows)
+    sideless = sum(r[2] for r in rows if r[0] == NO_PARTY)
+    note = (f" {sideless} of them say no side (Vendor or Customer) and are counted apart, under {NO_PARTY}: "
+            "give them a party (`mapsheet import` does it for a sheet made elsewhere)." if sideless else "")
+    return Table("Overdue", f"Who owes what: overdue open actions by party and owner, {as_of}.{note}", OVERDUE, rows)
 
 
-MILESTONES = [Column("Due", Kind.DATE, 12), Column("Week of", Kind.DATE, 12), Column("Deal", width=32),
-              Column("Deal owner", width=16), Column("ID", width=6), Column("Milestone", width=30),
-              Column("Side", width=10), Column("Owner", width=18), Column("Start", Kind.DATE, 12),
-              Column("Status", width=12), Column("Days overdue", Kind.DAYS_LATE, 10),
-              Column("Deal close date", Kind.DATE, 12)]
+MILESTONES = [Column("Due", Kind.DATE, 11), Column("Week of", Kind.DATE, 11), Column("Deal", width=24, wrap=True),
+              Column("Deal owner", width=14), Column("ID", width=5), Column("Milestone", width=26, wrap=True),
+              Column("Side", width=9), Column("Owner", width=16), Column("Start", Kind.DATE, 11),
+              Column("Status", width=11), Column("Days overdue", Kind.DAYS_LATE, 8),
+              Column("Deal close date", Kind.DATE, 11)]
 
 
 def milestones_table(read: list[dict], as_of: str) -> Table:
@@ -185,10 +208,10 @@ def milestones_table(read: list[dict], as_of: str) -> Table:
                  MILESTONES, rows)
 
 
-RISKS = [Column("Deal", width=32), Column("Deal owner", width=16), Column("ID", width=6),
-         Column("Risk", width=42), Column("Category", width=14), Column("Likelihood", width=10),
-         Column("Impact", width=9), Column("Mitigation / contingency", width=44), Column("Risk owner", width=18),
-         Column("Status", width=10), Column("Attention", width=28)]
+RISKS = [Column("Deal", width=22, wrap=True), Column("Deal owner", width=14), Column("ID", width=5),
+         Column("Risk", width=34, wrap=True), Column("Category", width=12), Column("Likelihood", width=11),
+         Column("Impact", width=8), Column("Mitigation / contingency", width=36, wrap=True),
+         Column("Risk owner", width=16), Column("Status", width=9), Column("Attention", width=20, wrap=True)]
 
 
 def risks_table(read: list[dict], as_of: str) -> Table:
@@ -208,9 +231,9 @@ def _risk_attention(risk) -> str:
     return "; ".join(notes)
 
 
-CHANGES = [Column("Change", width=20), Column("Deal", Kind.LINK, 32), Column("Deal owner", width=16),
-           Column("What", width=30), Column("Before", width=14), Column("After", width=14),
-           Column("Move", Kind.INT, 8), Column("Plan file", Kind.FILE, 40)]
+CHANGES = [Column("Change", width=18, wrap=True), Column("Deal", Kind.LINK, 28, wrap=True),
+           Column("Deal owner", width=14), Column("What", width=28, wrap=True), Column("Before", width=13),
+           Column("After", width=13), Column("Move", Kind.INT, 7), Column("Plan file", Kind.FILE, 40)]
 
 
 def changes_table(changes: list[Change] | None, links: dict[str, Link], last_sync_at: str | None) -> Table:
@@ -219,13 +242,18 @@ def changes_table(changes: list[Change] | None, links: dict[str, Link], last_syn
     if changes is None:
         return Table("Changes", "First sync: nothing to compare with yet. From the next sync on, this sheet lists "
                      "slipped dates, score and band moves, new and vanished plans.", CHANGES, [])
-    targets = {c.path: links[c.path].target if c.path in links else c.path for c in changes}
+    targets = {c.path: links[c.path].target if c.path in links else _gone(c.path) for c in changes}
     rows = [(c.change, Link(c.deal or Path(c.path).stem, targets[c.path]), c.owner, c.item, _show(c.before),
              _show(c.after), c.move, targets[c.path]) for c in changes]
     caption = (f"Since the last sync ({last_sync_at}): {len(rows)} change{'s' if len(rows) != 1 else ''}; "
                "Move is in days for dates, points for scores, percentage points for progress.")
     return Table("Changes", caption if rows else f"Nothing changed since the last sync ({last_sync_at}).",
                  CHANGES, rows)
+
+
+def _gone(key: str) -> str:
+    """Where a plan no longer read was: its path, or its Drive address (a ``google:<id>`` key, sources.py)."""
+    return f"https://drive.google.com/open?id={key[7:]}" if key.startswith("google:") else key
 
 
 def _show(value: Any) -> str:
@@ -236,36 +264,48 @@ def _show(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-PROBLEMS = [Column("Plan", Kind.LINK, 40), Column("Deal owner", width=16), Column("Problem", width=22),
-            Column("Where", width=22), Column("Detail", width=80), Column("Plan file", Kind.FILE, 40)]
-PROBLEM_NAMES = {"missing-sheet": "Missing tab", "missing-column": "Missing column", "renamed-column": "Renamed column",
+PROBLEMS = [Column("Plan", Kind.LINK, 30, wrap=True), Column("Deal owner", width=14),
+            Column("Problem", width=20, wrap=True), Column("Where", width=18), Column("Detail", width=60, wrap=True),
+            Column("Plan file", Kind.FILE, 40)]
+SYNONYM_NOTE = " For information:"  # starts the Problems caption's note on accepted synonyms (not a problem)
+PROBLEM_NAMES = {"missing-sheet": "Missing tab", "missing-column": "Missing column",
+                 "renamed-column": "Renamed column (accepted)",
                  "extra-column": "Extra column", "unknown-template-version": "Unknown template version"}
 
 
 def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) -> Table:
-    rows, unreadable, drifted = [], 0, 0
+    rows, notes, unreadable, drifted, renamed = [], [], 0, 0, 0
     for s in sorted(summaries, key=lambda s: s["path"]):
         link = links[s["path"]]
         if s["error"]:
             unreadable += 1
             rows.append((link._replace(text=s.get("name") or Path(s["path"]).name), "", "Could not be read", "", s["error"],
                          link.target))
-        elif s["drift"]:
-            drifted += 1
-            rows += [(link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail, link.target)
-                     for d in s["drift"]]
+            continue
+        drifted += needs_attention(s)
+        renamed += has_synonyms(s)
+        for d in s["drift"]:
+            row = (link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail, link.target)
+            (rows if d.kind in DRIFT_VALUES else notes).append(row)
+        if s["band"] == Band.NOT_CHECKABLE.value:
+            rows.append((link, s["owner"], Band.NOT_CHECKABLE.value, "", s["why"], link.target))
+    note = (f"{SYNONYM_NOTE} {renamed} plan{'s' if renamed != 1 else ''} name{'s' if renamed == 1 else ''} "
+            "some columns by accepted synonyms (listed below); they are read in full." if renamed else "")
     if not rows:
-        return Table("Problems", f"No problems: every plan was read and follows the template ({as_of}).", PROBLEMS, [])
+        return Table("Problems", f"No problems: every plan was read and follows the template ({as_of}).{note}",
+                     PROBLEMS, notes)
     parts = [f"{n} plan{'s' if n != 1 else ''} {what}" for n, what in
              ((unreadable, "could not be read and are missing from every other sheet"),
-              (drifted, "no longer follow the template, so some of their values may be missing")) if n]
-    return Table("Problems", "ATTENTION: " + "; ".join(parts) + ". Fix them in the plans and sync again.",
-                 PROBLEMS, rows, loud=True)
+              (drifted, "no longer follow the template or cannot be judged, so some of their values may be "
+                        "missing")) if n]
+    return Table("Problems", "ATTENTION: " + "; ".join(parts) + ". Fix them in the plans and sync again." + note,
+                 PROBLEMS, rows + notes, loud=True)
 
 
 # -- the dashboard -----------------------------------------------------------------------------------------
 
-def dashboard(read: list[dict], changes: list[Change], problems: Table, today: dt.date) -> Dashboard:
+def dashboard(read: list[dict], changes: list[Change], problems: Table, today: dt.date,
+              with_problems: int) -> Dashboard:
     bands = Counter(s["band"] for s in read)
     figures: list[tuple[str, Any, Kind]] = [("Plans rolled up", len(read), Kind.INT)]
     figures += [(f"{band}", bands.get(band, 0), Kind.INT) for band in BANDS]
@@ -276,10 +316,11 @@ def dashboard(read: list[dict], changes: list[Change], problems: Table, today: d
     figures += [(f"Pipeline value ({cur})", total, Kind.MONEY) for cur, total in sorted(value.items())]
     figures += [("Overdue actions, vendor side", sum(s["overdue_vendor"] for s in read), Kind.DAYS_LATE),
                 ("Overdue actions, customer side", sum(s["overdue_customer"] for s in read), Kind.DAYS_LATE),
+                ("Overdue actions, side not said", sum(s.get("overdue_no_party", 0) for s in read), Kind.DAYS_LATE),
                 ("Close dates slipped since the last sync",
                  sum(1 for c in changes if c.change == "Close date slipped"), Kind.DAYS_LATE),
-                ("Plans with problems", len({r[0].target for r in problems.rows}), Kind.DAYS_LATE)]
-    alert = problems.caption if problems.loud else ""
+                ("Plans with problems", with_problems, Kind.DAYS_LATE)]
+    alert = problems.caption.split(SYNONYM_NOTE)[0] if problems.loud else ""
     return Dashboard(f"Mutual action plans: the roll-up, as of {today:%d %b %Y}", alert, figures,
                      charts(read))
 

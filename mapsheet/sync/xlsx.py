@@ -23,7 +23,7 @@ from ..grid import EXCEL_EPOCH
 from ..safeio import atomic_write
 from . import excel
 from .excel import BAND_FILL, HEADER_ROWS, NUM_FORMAT, SERIES_COLOUR
-from .tables import BANDS, Chart, Dashboard, Kind, Link, Rollup, Table
+from .tables import BANDS, Chart, Column, Dashboard, Kind, Link, Rollup, Table
 
 
 
@@ -53,17 +53,22 @@ class _Formats:
         self.loud = add({"bold": True, "font_color": "#FFFFFF", "bg_color": excel.LOUD_FILL, "font_size": 12,
                          "text_wrap": True, "valign": "vcenter"})
         self.header = add({"bold": True, "bg_color": excel.HEADER_FILL, "bottom": 1, "text_wrap": True,
-                           "valign": "top"})
-        self.text = add({})
-        self.date = add({"num_format": NUM_FORMAT[Kind.DATE], "align": "left"})
-        self.money = add({"num_format": NUM_FORMAT[Kind.MONEY]})
-        self.percent = add({"num_format": NUM_FORMAT[Kind.PERCENT]})
-        self.int = add({"num_format": NUM_FORMAT[Kind.INT]})
-        self.days_left = add({"num_format": NUM_FORMAT[Kind.DAYS_LEFT]})
-        self.late = add({"num_format": NUM_FORMAT[Kind.DAYS_LATE], "bold": True, "font_color": excel.LATE_COLOUR})
-        self.link = add({"font_color": "#1565C0", "underline": 1})
-        self.band = {b: add({"bg_color": bg, "font_color": fg, "bold": True}) for b, (bg, fg) in BAND_FILL.items()}
+                           "valign": "vcenter", "align": "center"})
+        top, centre = {"valign": "top"}, {"valign": "top", "align": "center"}
+        self.text = add(top)
+        self.wrap = add({**top, "text_wrap": True})
+        self.date = add({"num_format": NUM_FORMAT[Kind.DATE], "align": "left", "valign": "top"})
+        self.money = add({"num_format": NUM_FORMAT[Kind.MONEY], **top})
+        self.percent = add({"num_format": NUM_FORMAT[Kind.PERCENT], **centre})
+        self.int = add({"num_format": NUM_FORMAT[Kind.INT], **centre})
+        self.days_left = add({"num_format": NUM_FORMAT[Kind.DAYS_LEFT], **centre})
+        self.late = add({"num_format": NUM_FORMAT[Kind.DAYS_LATE], "bold": True, "font_color": excel.LATE_COLOUR,
+                         **centre})
+        self.link = add({"font_color": "#1565C0", "underline": 1, **top})
+        self.band = {b: add({"bg_color": bg, "font_color": fg, "bold": True, **top}) for b, (bg, fg) in BAND_FILL.items()}
         self.label = add({"bold": False})
+        self.figure = add({"num_format": NUM_FORMAT[Kind.INT]})
+        self.late_figure = add({"num_format": NUM_FORMAT[Kind.INT], "bold": True, "font_color": excel.LATE_COLOUR})
 
 
 # -- the sheets ----------------------------------------------------------------------------------------------
@@ -77,25 +82,33 @@ def _write_table(book: xlsxwriter.Workbook, table: Table, fmt: _Formats) -> None
         ws.merge_range(0, 0, 0, len(table.columns) - 1, table.caption, fmt.loud)
     else:
         ws.write_string(0, 0, table.caption, fmt.caption)
-    ws.set_row(1, 32)
+    ws.set_row(1, excel.HEADER_HEIGHT)
     for c, column in enumerate(table.columns):
         ws.set_column(c, c, column.width)
         ws.write_string(1, c, column.header, fmt.header)
     links = [0]  # links written on this sheet
-    writers = [_cell_writer(ws, column.kind, fmt, links) for column in table.columns]
+    writers = [_cell_writer(ws, column, fmt, links) for column in table.columns]
+    heights = excel.row_heights(table)
     for r, row in enumerate(table.rows, start=HEADER_ROWS):
+        if r in heights:
+            ws.set_row(r, heights[r])
         for c, value in enumerate(row):
             if value is not None and value != "":
                 writers[c](r, c, value)
     ws.freeze_panes(HEADER_ROWS, 1 if table.columns[0].kind is Kind.LINK else 0)
     _print_setup(ws)
     ws.repeat_rows(0, HEADER_ROWS - 1)
+    ws.print_area(*excel.print_area(table))
     ws.autofilter(1, 0, max(1, len(table.rows) + 1), len(table.columns) - 1)
 
 
-def _cell_writer(ws, kind: Kind, fmt: _Formats, links: list[int]) -> Callable[[int, int, Any], None]:
+def _cell_writer(ws, column: Column, fmt: _Formats, links: list[int]) -> Callable[[int, int, Any], None]:
+    kind = column.kind
+    plain = fmt.wrap if column.wrap else fmt.text
+    link_format = fmt.link
+
     def text(r: int, c: int, v: Any) -> None:
-        ws.write_string(r, c, str(v), fmt.text)
+        ws.write_string(r, c, str(v), plain)
 
     def number(f):
         return lambda r, c, v: ws.write_number(r, c, v, f) if isinstance(v, (int, float)) else text(r, c, v)
@@ -112,25 +125,30 @@ def _cell_writer(ws, kind: Kind, fmt: _Formats, links: list[int]) -> Callable[[i
     def band(r: int, c: int, v: Any) -> None:
         ws.write_string(r, c, v, fmt.band.get(v, fmt.text))
 
-    def link(r: int, c: int, v: Link) -> None:
-        if not excel.linkable(v.target) or links[0] >= excel.MAX_LINKS:  # Excel cannot link it: the name only
-            text(r, c, v.text)
+    def name(r: int, c: int, v: Link) -> None:
+        text(r, c, v.text)
+
+    def file(r: int, c: int, v: Any) -> None:
+        # The plan's path is the link, as in the Rust writer: a deal's name stays text, which wraps in print
+        # (LibreOffice does not wrap a link's text).
+        v = str(v)
+        if not excel.linkable(v) or links[0] >= excel.MAX_LINKS:  # Excel cannot link it: the path as text
+            text(r, c, v)
         else:
             links[0] += 1
-            url = v.target if excel.is_web(v.target) else "external:" + v.target
-            ws.write_url(r, c, url, fmt.link, string=str(v.text) or v.target, tip=v.target)
+            ws.write_url(r, c, v if excel.is_web(v) else "external:" + v, link_format, string=v, tip=v)
 
     return {Kind.TEXT: text, Kind.INT: number(fmt.int), Kind.DAYS_LEFT: number(fmt.days_left), Kind.MONEY: number(fmt.money),
             Kind.PERCENT: number(fmt.percent), Kind.DATE: date, Kind.DAYS_LATE: late, Kind.BAND: band,
-            Kind.LINK: link, Kind.FILE: text}[kind]
+            Kind.LINK: name, Kind.FILE: file}[kind]
 
 
 # -- the dashboard -------------------------------------------------------------------------------------------
 
 def _write_dashboard(book: xlsxwriter.Workbook, board: Dashboard, fmt: _Formats) -> None:
     ws = book.add_worksheet("Dashboard")
-    ws.set_column(0, 0, 38)
-    ws.set_column(1, 4, 13)
+    ws.set_column(0, 0, excel.FIGURE_WIDTH)
+    ws.set_column(1, 4, excel.NUMBER_WIDTH)
     ws.write_string(0, 0, board.title, fmt.title)
     if board.alert:
         ws.set_row(1, 48)
@@ -138,7 +156,7 @@ def _write_dashboard(book: xlsxwriter.Workbook, board: Dashboard, fmt: _Formats)
     row = 3
     for label, value, kind in board.figures:
         ws.write_string(row, 0, label, fmt.label)
-        number = {Kind.MONEY: fmt.money, Kind.DAYS_LATE: fmt.late if value else fmt.int}.get(kind, fmt.int)
+        number = {Kind.MONEY: fmt.money, Kind.DAYS_LATE: fmt.late_figure if value else fmt.figure}.get(kind, fmt.figure)
         ws.write_number(row, 1, value, number)
         row += 1
     row += 2
@@ -153,29 +171,33 @@ def _write_dashboard(book: xlsxwriter.Workbook, board: Dashboard, fmt: _Formats)
         for k, category in enumerate(chart.categories, start=1):
             ws.write_string(row + k, 0, category)
             for c, (_, values) in enumerate(chart.series, start=1):
-                ws.write_number(row + k, c, values[k - 1], fmt.int)
+                ws.write_number(row + k, c, values[k - 1], fmt.figure)
         row += len(chart.categories) + 2
         side = i % 2
         height = chart_height(chart)
         rows = (first + 1, first + max(1, len(chart.categories)))
         ws.insert_chart(0, 6, dashboard_chart(book, chart, rows, range(1, len(chart.series) + 1)),
-                        {"x_offset": 10 + side * 560, "y_offset": placed[side]})
+                        {"x_offset": 10 + side * (CHART_WIDTH + 20), "y_offset": placed[side]})
         placed[side] += height + 20
-    _print_setup(ws)
+    _print_setup(ws, pages_tall=1)  # the figures and the charts on one page
     ws.activate()
 
 
-def _print_setup(ws) -> None:
+def _print_setup(ws, pages_tall: int = 0) -> None:
+    """excel's print layout: A4 landscape, one page wide (``pages_tall`` 0: as long as it takes)."""
     ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)  # one page wide, as long as it takes
+    ws.set_paper(excel.PAPER_A4)
+    ws.fit_to_pages(1, pages_tall)
+    m = excel.MARGINS
+    ws.set_margins(m["left"], m["right"], m["top"], m["bottom"])
+    ws.set_footer(excel.FOOTER, {"margin": m["footer"]})
 
 
 def chart_height(chart: Chart) -> int:
     return max(300, 70 + 22 * len(chart.categories)) if chart.kind == "bar" else 300
 
 
-CHART_WIDTH = 540
+CHART_WIDTH = 440  # two charts side by side next to the figures still print at a readable size
 
 
 def dashboard_chart(book: xlsxwriter.Workbook, spec: Chart, rows: tuple[int, int], columns):

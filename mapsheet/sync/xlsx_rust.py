@@ -42,7 +42,7 @@ from rustpy_xlsxwriter import Format, write_worksheets
 
 from ..safeio import atomic_write
 from . import excel, xlsx
-from .excel import BAND_FILL, HEADER_ROWS, NUM_FORMAT
+from .excel import BAND_FILL, CENTRED, HEADER_ROWS, NUM_FORMAT
 from .tables import Chart, Dashboard, Kind, Rollup, Table
 
 LINK_COLUMNS = (Kind.FILE,)
@@ -94,10 +94,14 @@ class _Formats:
         self.loud = (Format().set_bold().set_font_color("#FFFFFF").set_background_color(excel.LOUD_FILL)
                      .set_font_size(12).set_text_wrap().set_align("vcenter"))
         self.header = (Format().set_bold().set_background_color(excel.HEADER_FILL).set_border_bottom("thin")
-                       .set_text_wrap().set_align("top"))
+                       .set_text_wrap().set_align("vcenter").set_align("center"))
         self.section = Format().set_bold()  # a row format reaches across the sheet: no fill under the charts
-        self.column = {kind: Format().set_num_format(code) for kind, code in NUM_FORMAT.items()}
+        self.column = {kind: Format().set_num_format(code).set_align("top") for kind, code in NUM_FORMAT.items()}
         self.column[Kind.DATE].set_align("left")
+        for kind in CENTRED:
+            self.column[kind].set_align("center")
+        self.text = Format().set_align("top")
+        self.wrap = Format().set_text_wrap().set_align("top")
         self.late = Format().set_bold().set_font_color(excel.LATE_COLOUR)
         self.late_figure = (Format().set_bold().set_font_color(excel.LATE_COLOUR)
                             .set_num_format(NUM_FORMAT[Kind.INT]))
@@ -119,17 +123,27 @@ def _table(book: _Book, table: Table, fmt: _Formats) -> None:
             conditional[column.header] = [{"type": "text", "criteria": "begins_with", "value": band, "format": f}
                                           for band, f in fmt.band.items()]
     book.add(table.sheet, _records(table), header_row=HEADER_ROWS - 1, merge_ranges=[caption],
-             row_heights={0: 36, 1: 32} if table.loud else {1: 32},
+             row_heights=excel.row_heights(table) | ({0: 36, 1: excel.HEADER_HEIGHT} if table.loud
+                                                    else {1: excel.HEADER_HEIGHT}),
              column_widths=[c.width for c in table.columns], header_format=fmt.header,
-             column_formats=[fmt.column.get(c.kind) for c in table.columns],
+             column_formats=[_column_format(c, fmt) for c in table.columns],
              conditional_formats=conditional or None,
              url_columns=[c.header for c in table.columns if c.kind in LINK_COLUMNS] or None,
              freeze_panes={"row": HEADER_ROWS, "col": 1 if table.columns[0].kind is Kind.LINK else 0},
-             autofilter=True, page_setup=_PRINT | {"repeat_rows": (0, HEADER_ROWS - 1)},
+             autofilter=True, page_setup=_PRINT | {"repeat_rows": (0, HEADER_ROWS - 1),
+                                                   "print_area": excel.print_area(table)},
              sheet_view={"tab_color": excel.LOUD_FILL} if table.loud else None)
 
 
-_PRINT = {"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0)}  # A4, one page wide, as long as it takes
+def _column_format(column, fmt: _Formats) -> Format:
+    if column.kind in (Kind.TEXT, Kind.BAND, Kind.LINK, Kind.FILE):
+        return fmt.wrap if column.wrap else fmt.text
+    return fmt.column[column.kind]
+
+
+# excel's print layout: A4 landscape, one page wide, as long as it takes (the Dashboard: one page)
+_PRINT = {"landscape": True, "paper_size": excel.PAPER_A4, "fit_to_pages": (1, 0), "margins": excel.MARGINS,
+          "footer": excel.FOOTER}
 
 
 def _records(table: Table) -> Iterator[dict]:
@@ -216,21 +230,21 @@ def _dashboard(book: _Book, board: Dashboard, fmt: _Formats) -> list[_Chart]:
     if board.alert:
         merges.append((1, 0, 1, last, board.alert + " See the Problems sheet.", fmt.loud))
     book.add("Dashboard", [dict.fromkeys(headers) | r for r in rows], header_row=HEADER_ROWS, merge_ranges=merges,
-             row_heights={1: 48} if board.alert else None, column_widths=[38, 13] + [13] * len(series),
+             row_heights={1: 48} if board.alert else None, column_widths=[excel.FIGURE_WIDTH, excel.NUMBER_WIDTH] + [excel.NUMBER_WIDTH] * len(series),
              header_format=fmt.header, row_formats=figure_formats | {r: fmt.section for r in sections},
-             charts=_placeholders(charts, len(headers) + 1), page_setup=_PRINT)
+             charts=_placeholders(charts, len(headers) + 1), page_setup=_PRINT | {"fit_to_pages": (1, 1)})
     return charts
 
 
 def _placeholders(charts: list[_Chart], col: int) -> list[dict]:
     """Charts where XlsxWriter's will go: rustpy-xlsxwriter places and sizes them (the drawing), and
     ``_swap_charts`` replaces what it cannot draw (the ranges and the band colours)."""
-    placed = {0: HEADER_ROWS + 1, 1: HEADER_ROWS + 1}  # chart column -> next free row (20 px each)
+    placed = {0: HEADER_ROWS + 1, 1: HEADER_ROWS + 1}  # chart column -> next free row (20 px each; columns 64 px)
     out = []
     for i, chart in enumerate(charts):
         side, height = i % 2, xlsx.chart_height(chart.spec)
         out.append({"type": "column", "series": ["Value"], "categories": "Figure", "title": chart.spec.title,
-                    "row": placed[side], "col": col + side * 9, "width": xlsx.CHART_WIDTH, "height": height,
+                    "row": placed[side], "col": col + side * -(-(xlsx.CHART_WIDTH + 20) // 64), "width": xlsx.CHART_WIDTH, "height": height,
                     "legend": False})
         placed[side] += -(-(height + 20) // 20)
     return out

@@ -3,7 +3,7 @@
 ``templates/mutual-action-plan.xlsx`` is this module's output, committed; ``mapsheet template build``
 rewrites it and a test fails when the two disagree. The look is meant for a seller to send to a buyer:
 a title on each tab, one navy header row, light input cells, dropdowns for every closed list, dates as
-"31 Mar 2026", frozen headers, filters, overdue rows in red and done rows greyed, a Gantt-style
+"31 Mar 2026", frozen headers, filters, overdue rows in bold red and done rows greyed, a Gantt-style
 Timeline driven by the milestone dates, and a print setup that fits a page's width.
 """
 
@@ -30,8 +30,8 @@ MUTED = "595959"
 INPUT_FILL = PatternFill("solid", fgColor="F7F9FC")
 SECTION_FILL = PatternFill("solid", fgColor="D9E1F2")
 HEADER_FILL = PatternFill("solid", fgColor=NAVY)
-OVERDUE_FILL = PatternFill("solid", fgColor="FDE2E1")
-DONE_FILL = PatternFill("solid", fgColor="EDEDED")
+OVERDUE_INK = "C00000"  # overdue rows: bold dark red text
+DONE_INK = "8C8C8C"  # done rows: grey text
 THIN = Side(style="thin", color="BFC9D9")
 CELL_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -145,7 +145,12 @@ def _overview_sheet(ws: Worksheet, spec: TemplateSpec) -> dict[str, str]:
     ws.column_dimensions["B"].width = 70
     cells: dict[str, str] = {}
     row = HEADER_ROW + 1
+    ws.cell(DESCRIPTION_ROW + 1, 1, "Labels in bold are the ones the plan needs most.").font = \
+        Font(italic=True, color=MUTED, size=9)
     for section in ov.sections:
+        if section.title == TOOL_SECTION:
+            row = _tool_section(ws, section, row, cells)
+            continue
         head = ws.cell(row, 1, section.title)
         head.font = Font(bold=True, color=NAVY, size=12)
         for col in (1, 2):
@@ -179,12 +184,36 @@ def _overview_sheet(ws: Worksheet, spec: TemplateSpec) -> dict[str, str]:
             cells[f.key] = value.coordinate
             row += 1
         row += 1
-    ws.cell(row, 1, "Bold labels are required. Fields marked by mapsheet's checks get a note and a colour.").font = \
-        Font(italic=True, color=MUTED, size=9)
     ws.freeze_panes = "A4"
     _print_setup(ws, None, landscape=False)
     ws.sheet_properties.tabColor = NAVY
     return cells
+
+
+TOOL_SECTION = "Checks"  # the Overview section only the seller's tools read: hidden, and not printed
+
+
+def _tool_section(ws: Worksheet, section, row: int, cells: dict[str, str]) -> int:
+    """The seller's settings for mapsheet ("Ignore checks"): rows grouped and hidden at the bottom of the
+    Overview, so a buyer neither sees nor prints them; a seller opens them with the + in the margin."""
+    rows = [row] + [row + 1 + i for i in range(len(section.fields))]
+    ws.cell(row, 1, f"{section.title} (for the vendor's plan checker)").font = Font(bold=True, color=MUTED)
+    for f, r in zip(section.fields, rows[1:]):
+        ws.cell(r, 1, f.header).font = Font(color=MUTED)
+        value = ws.cell(r, 2)
+        value.alignment = Alignment(vertical="top", wrap_text=True, horizontal="left")
+        value.font = Font(color=MUTED)
+        if f.help:
+            dv = DataValidation(type=None, allow_blank=True, showInputMessage=True)
+            dv.prompt, dv.promptTitle = f.help, f.header
+            dv.add(value.coordinate)
+            ws.add_data_validation(dv)
+        cells[f.key] = value.coordinate
+    for r in rows:
+        ws.row_dimensions[r].outlineLevel = 1
+        ws.row_dimensions[r].hidden = True
+    ws.sheet_properties.outlinePr.summaryBelow = False
+    return rows[-1] + 2
 
 
 # -- table tabs -----------------------------------------------------------------------------------------
@@ -223,13 +252,14 @@ def _row_rules(ws: Worksheet, table: Table, sqref: str, first: int) -> None:
     if "status" not in keys:
         return
     status = f"${get_column_letter(keys.index('status') + 1)}{first}"
+    # Font colours only: a conditional fill would hide the fill mapsheet's check puts on a cell to fix
+    # (conditional formatting wins over a cell's own fill), so an overdue Due cell's mark would not show.
     done = FormulaRule(formula=[f'OR({status}="Done",{status}="Cancelled",{status}="Closed",{status}="Mitigated")'],
-                       fill=DONE_FILL, font=Font(color="7F7F7F"), stopIfTrue=True)
+                       font=Font(color=DONE_INK), stopIfTrue=True)
     ws.conditional_formatting.add(sqref, done)
     if "due" in keys:
         due = f"${get_column_letter(keys.index('due') + 1)}{first}"
-        overdue = FormulaRule(formula=[f'AND(ISNUMBER({due}),{due}<TODAY())'], fill=OVERDUE_FILL,
-                              font=Font(color="9C0006"))
+        overdue = FormulaRule(formula=[f'AND(ISNUMBER({due}),{due}<TODAY())'], font=Font(color=OVERDUE_INK, bold=True))
         ws.conditional_formatting.add(sqref, overdue)
 
 
@@ -302,43 +332,59 @@ def _timeline_sheet(ws: Worksheet, spec: TemplateSpec, overview_cells: dict[str,
 
 # -- Instructions -----------------------------------------------------------------------------------------
 
+INSTRUCTIONS_WIDTH = 92  # one column, printed portrait on A4 at full size
+INSTRUCTIONS = (  # (heading, paragraphs): written for the buyer who receives the plan
+    ("What this plan is for", (
+        "This workbook is the one plan both our teams keep for this purchase: your goals in your words, the "
+        "milestones to a decision, and the actions each side has agreed to, with names and dates. Both sides "
+        "edit it, and we walk through it together at every check-in.",
+    )),
+    ("The tabs", (
+        "Overview: the deal, your goals, the compelling event (why now) and what success looks like.",
+        "Milestones: the few big steps to a decision and signature, each with an owner side, a named owner "
+        "and a date.",
+        "Actions: the tasks under each milestone. Each has one named owner, a party (Vendor or Customer), a "
+        "due date and a status.",
+        "Stakeholders: the people on both sides who take part in the decision, and their role in it.",
+        "Risks: what could delay or stop the purchase, each with a mitigation and an owner.",
+        "Check-ins: each meeting, its decisions and next steps, and the date of the next one.",
+        "Outcomes: how we will measure success: the baseline, the target and when it is measured.",
+        "Timeline: the milestones week by week, drawn from the Milestones tab by itself.",
+    )),
+    ("Keeping it up to date", (
+        "Update the status of your own actions as they move: Not started, In progress, Blocked, Done or "
+        "Cancelled, and set 'Completed on' when an item is done. Overdue rows turn bold red and done rows grey "
+        "by themselves.",
+        "When a date no longer works, change it and say why in Notes rather than leaving the row overdue.",
+        "Add rows, and columns of your own, as you need; please keep the tab names and the column headers.",
+    )),
+    ("Notes and colours from the plan check", (
+        "We may check this plan with a tool named mapsheet before a check-in. It adds a 'Plan check' tab, a "
+        "note (below the line '— mapsheet —') and a colour on cells worth a look. They are suggestions for "
+        "both sides; we remove them with 'mapsheet clean'. Your own values, notes and colours are never "
+        "changed.",
+    )),
+)
+
+
 def _instructions_sheet(ws: Worksheet, spec: TemplateSpec) -> None:
-    _title(ws, "How to use this plan", f"Template version {spec.version}. Made with mapsheet.", 1)
-    ws.column_dimensions["A"].width = 110
-    lines = [
-        ("Build the plan together", True),
-        ("Fill in the Overview with the customer: their goals in their words, the compelling event (why now) and the "
-         "target close date.", False),
-        ("List the few milestones that lead to signature (discovery, demo, evaluation, business case, security and "
-         "legal review, procurement, signature, kickoff). Each has an owner side, a named owner and a due date.", False),
-        ("Break each milestone into action items. Every action has one named person as owner, a party (Vendor or "
-         "Customer), a due date and a status. 'Customer' or 'TBD' is not an owner.", False),
-        ("Name the stakeholders on both sides, including the champion, the economic buyer, legal, security and "
-         "procurement, before their milestones come due.", False),
-        ("Write down the risks you can foresee, each with a mitigation or contingency and an owner.", False),
-        ("Log each check-in and schedule the next one. Review the plan together at least every two weeks.", False),
-        ("", False),
-        ("Statuses", True),
-        ("Not started, In progress, Blocked, Done, Cancelled. Set 'Completed on' when an item is done. "
-         "Overdue rows turn red and done rows grey by themselves.", False),
-        ("", False),
-        ("Checking the plan", True),
-        ("Click 'Check plan' (Excel: the Mutual action plan ribbon tab; Google Sheets: the mapsheet menu), or run "
-         "'mapsheet check --annotate this-file.xlsx'. mapsheet adds a 'Plan check' tab with a score, a health band "
-         "and what to fix, and marks the cells concerned with a note and a colour. 'Clear check' or "
-         "'mapsheet clean' removes every mark; your own values, notes and colours are never changed.", False),
-        ("To silence a finding on purpose, put its code (e.g. MAP402) in 'Ignore checks' on the Overview tab.", False),
-        ("", False),
-        ("Keep the tab and column names", True),
-        ("You may reorder columns and add your own; mapsheet matches headers by meaning and keeps extra columns. "
-         "Renaming or deleting a template column is reported so that roll-ups stay correct.", False),
-    ]
+    from ..styles import LINE_HEIGHT, PROSE_CHARS, text_lines
+
+    _title(ws, "How this plan works", f"A mutual action plan, template version {spec.version}.", 1)
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     row = HEADER_ROW + 1
-    for text, heading in lines:
-        c = ws.cell(row, 1, text or None)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-        c.font = Font(bold=True, color=NAVY, size=12) if heading else Font(color=INK)
-        if text and not heading:
-            ws.row_dimensions[row].height = 15 * (1 + len(text) // 120)
+    for heading, paragraphs in INSTRUCTIONS:
+        c = ws.cell(row, 1, heading)
+        c.font = Font(bold=True, color=NAVY, size=12)
+        ws.row_dimensions[row].height = 22
+        row += 1
+        for text in paragraphs:
+            c = ws.cell(row, 1, text)
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            c.font = Font(color=INK)
+            # a little more than one line each: paragraphs stay apart, and nothing is cut in print
+            ws.row_dimensions[row].height = LINE_HEIGHT * text_lines(text, INSTRUCTIONS_WIDTH * PROSE_CHARS) + 4
+            row += 1
         row += 1
     _print_setup(ws, None, landscape=False)
+    ws.print_options.horizontalCentered = False

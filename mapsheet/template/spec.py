@@ -266,7 +266,7 @@ ACTIONS = Table(
     title="Action items",
     description="Concrete tasks, each with one named owner on one side and a due date.",
     sheet_synonyms=("Action items", "Tasks", "Steps", "To do", "Action plan"),
-    example_rows=40,
+    example_rows=30,  # the prepared rows print on one page (more rows are added as needed)
     fields=(
         Field("id", "ID", kind=Kind.ID, required=True, synonyms=("#", "no", "action id", "task id", "ref"), width=6),
         Field("action", "Action", required=True, synonyms=("task", "action item", "step", "description", "what"), width=46),

@@ -29,7 +29,7 @@ def test_list_files_globs_and_folders_are_sources(plans_dir, tmp_path):
     assert result.exit_code in (0, 1), result.output
     expected = 2 + len(list(plans_dir.glob("1*.xlsx")))
     assert len(RollupBook(out).rows("Deals")) == expected
-    assert f"{expected} plans: {expected} read" in result.output
+    assert f"{expected} plans synced: {expected} read" in result.output
     assert "Wrote" in result.output and str(out) in result.output.replace("\n", "")
 
 

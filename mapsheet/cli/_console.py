@@ -1,0 +1,124 @@
+"""The one place the command line prints what a user reads: messages, errors, file names, plan text.
+
+Every command prints through this module, never through ``print``, ``typer.echo`` or a Console of its own.
+Two kinds of text meet in a message, and they are kept apart here:
+
+- **mapsheet's own words**, which may carry Rich markup (``"[green]Wrote[/] {}"``): trusted, written in code;
+- **user text**: file and folder names, cell values from a plan, exception messages that quote them. It is
+  never read as markup (``"Acme [draft].xlsx"`` prints as is, ``"[/x]"`` cannot crash Rich), and control
+  characters are shown, not obeyed: ``\\x1b]0;...\\x07`` in a file name cannot retitle or recolour the
+  terminal, a bidi override cannot reorder what is shown (``\\u202e``). Newlines and tabs in user text
+  become ``\\n`` and ``\\t`` too, so one value stays on one line; a message's own line breaks are kept.
+
+How to use it (other command modules, new commands)::
+
+    from ._console import say, error, warn, cell, grid, safe
+
+    say("[green]Wrote[/] {}  ({} rows)", path, rows)   # the template is markup, every argument is user text
+    say("{}", message, err=True)                       # a line on stderr
+    error(exc)                                          # "error: <text>" on stderr, the text escaped
+    table.add_row(cell(plan_name), cell(score))         # table cells from user data: rich Text, no markup
+    rows = grid("cyan"); rows.add_row(cell(where), cell(message)); console.print(rows)  # wraps at 80 columns
+    console.print(Text(...))                            # Text objects are never parsed as markup
+
+``safe(value)`` is the escaped form of one value for writing markup by hand; ``plain(value)`` the same
+without markup escaping (for Text objects and JSON). ``console`` and ``err_console`` are the two consoles
+(highlighting and emoji codes off, so ``:smile:`` in a deal name stays text). ``json_text(obj)`` is the
+JSON a command prints, with every control character escaped (JSON itself escapes only C0).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
+
+# C0 and C1 control characters, DEL, and the Unicode bidi controls (embeddings, overrides, isolates):
+# anything a terminal may act on or that reorders what is shown.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\x1b"}
+_KEEP_LINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _show(match: re.Match) -> str:
+    ch = match.group()
+    return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def plain(value: Any, *, lines: bool = False) -> str:
+    """``value`` as text with every control character shown as an escape (``\\x1b``, ``\\n``...).
+    ``lines=True`` keeps line breaks (a message of several lines); other controls are still shown."""
+    return (_KEEP_LINES if lines else _UNSAFE).sub(_show, str(value))
+
+
+def safe(value: Any, *, lines: bool = False) -> str:
+    """``value`` ready to sit inside a Rich markup string: controls shown, brackets escaped."""
+    return escape(plain(value, lines=lines))
+
+
+def cell(value: Any, style: str = "") -> Text:
+    """A table cell (or any renderable) from user data: never markup, controls shown."""
+    return Text("" if value is None else plain(value), style=style)
+
+
+def grid(*styles: str, gap: int = 1) -> Table:
+    """Columns without borders for a list: one column per entry of ``styles`` (its style, or ""), each kept on
+    one line, then a last column that wraps under itself at the terminal's width (a message, a summary), so a
+    long text never runs back under the first columns. Fill it with ``cell(...)`` or ``Text``."""
+    table = Table.grid(padding=(0, gap), pad_edge=False)
+    for style in styles:
+        table.add_column(no_wrap=True, style=style or None)
+    table.add_column(ratio=1)
+    return table
+
+
+def markup(template: str, *values: Any) -> str:
+    """``template`` (trusted Rich markup with ``{}`` places) filled with ``values`` made safe."""
+    return template.format(*(safe(v) for v in values)) if values else template
+
+
+def say(template: str = "", *values: Any, err: bool = False, wrap: bool = True) -> None:
+    """Print one message: ``template`` is mapsheet's markup, each of ``values`` is user text (escaped).
+    Long messages wrap at a terminal's width between words (never in a pipe or a log, which stay one line a
+    message, for grep); ``wrap=False`` keeps a line whole anyway (a command to copy and paste)."""
+    out = err_console if err else console
+    out.print(markup(template, *values), soft_wrap=not (wrap and out.is_terminal))
+
+
+def error(message: Any) -> None:
+    """``error: <message>`` on stderr. The message is user text (it quotes names and cells): escaped, but
+    its own line breaks kept."""
+    err_console.print("[bold red]error:[/] " + safe(message, lines=True), soft_wrap=not err_console.is_terminal)
+
+
+def warn(message: Any) -> None:
+    """``warning: <message>`` on stderr, the message escaped as for ``error``."""
+    err_console.print("[bold yellow]warning:[/] " + safe(message, lines=True),
+                      soft_wrap=not err_console.is_terminal)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # JSON escapes C0 itself
+
+
+def _escape_controls(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(obj: Any) -> str:
+    """``obj`` as indented JSON (UTF-8 kept readable) with C1 and bidi controls escaped as well."""
+    return _JSON_UNSAFE.sub(_escape_controls, json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+def echo_json(obj: Any) -> None:
+    """Print a JSON document on stdout, as is (no wrapping, no markup, no colour)."""
+    sys.stdout.write(json_text(obj) + "\n")
+    sys.stdout.flush()
