@@ -120,8 +120,8 @@ def import_(
     for line in imported.lines:
         say("{}", line)
     say("[green]Imported[/] {} -> {}", sheet, written)
-    say("  Next (every check of the template applies): [bold]{}[/]", f"{mapsheet_command()} check {_quote(written)}",
-        wrap=False)
+    say("  Next: run (every check of the template applies):")
+    say("    [bold]{}[/]", f"{mapsheet_command()} check {_quote(written)}", wrap=False)
 
 
 @app.command()

@@ -11,19 +11,36 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..errors import MapsheetError
+from ..google.ids import spreadsheet_id
 from ..sync import SyncReport, sync as run_sync
+from ..sync.drive import client_factory
+from ..sync.gsheet import GoogleRollup
 from ._app import app, friendly_errors
 from ._console import err_console, say
-from ._options import TodayOption, today_or
+from ._options import CredentialsOption, TodayOption, today_or
 from .plans import DEMO_STAGES
 
 
 @app.command()
 @friendly_errors
 def sync(
+    ctx: typer.Context,
     sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="Plan workbooks, folders (searched "
-                                        "recursively), glob patterns, or @list.txt files naming one per line."),
-    out: Path = typer.Option(..., "--out", "-o", help="The roll-up workbook to write (.xlsx)."),
+                                        "recursively), glob patterns, @list.txt files naming one per line, or "
+                                        "Google Drive folder URLs or ids."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="The roll-up to write: an .xlsx workbook, or a "
+                                      "Google Sheet's URL or id (replaced in place: same id, same link)."),
+    out_google: Optional[str] = typer.Option(None, "--out-google", metavar="new", help="Write the roll-up into a "
+                                             "new Google Sheet (then pass its URL to --out next time)."),
+    folder: Optional[str] = typer.Option(None, "--folder", metavar="ID", help="With --out-google new: the Drive "
+                                         "folder (or Shared Drive folder) to create it in."),
+    read_via: Optional[str] = typer.Option(None, "--read-via", metavar="export|sheets", help="How native Google "
+                                           "Sheets are read: Drive's .xlsx export (default: Drive's quota is large, "
+                                           "reads run side by side) or the Sheets API (60 reads a minute)."),
+    credentials: Optional[Path] = CredentialsOption,
+    time_limit: float = typer.Option(30, "--time-limit", metavar="MINUTES", min=0.1, help="Stop reading plans "
+                                     "from Drive after this long (Google slow or refusing); the plans left are "
+                                     "listed on the Problems sheet and read at the next sync."),
     today: Optional[str] = TodayOption,
     config: Optional[Path] = typer.Option(None, "--config", help="A mapsheet.toml or pyproject.toml for every plan "
                                           "(default: the one found beside each plan, or the defaults)."),
@@ -32,19 +49,45 @@ def sync(
     csv: Optional[Path] = typer.Option(None, "--csv", help="Also write every table as a CSV file in this folder."),
     parquet: Optional[Path] = typer.Option(None, "--parquet", help="Also write every table as a Parquet file in "
                                            "this folder (needs pyarrow)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes reading plans (default: all cores)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes reading plan files (default: all "
+                                       "cores); plans in Drive are read 8 at a time (this many when given)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="For cron: no progress bar; only problems and one "
                                "summary line."),
 ) -> None:
     """Roll plans up into one workbook: deals, open actions, overdue by owner, risks, milestones, changes
-    since the last sync and problems. Exit 0 all read, 1 some plans had problems, 2 could not run."""
-    if out.suffix.lower() != ".xlsx":
-        raise MapsheetError(f"--out {out}: the roll-up is an .xlsx workbook; name it e.g. rollup.xlsx")
+    since the last sync and problems. SOURCE may be a Google Drive folder's URL or id (subfolders and Shared
+    Drives included): only plans changed since the last sync are read. Exit 0 all read, 1 some plans had
+    problems, 2 could not run."""
+    google = client_factory(credentials, **((ctx.obj or {}).get("google", {})))
+    target, history = _target(out, out_google, folder, history, google)
     with _progress(quiet) as on_progress:
-        report = run_sync(sources, out, today=today_or(today), config=config, history=history,
-                          csv=csv, parquet=parquet, jobs=jobs, progress=on_progress)
+        report = run_sync(sources, target, today=today_or(today), config=config, history=history,
+                          csv=csv, parquet=parquet, jobs=jobs, progress=on_progress, google=google, read_via=read_via,
+                          time_limit=time_limit * 60)
     print_report(report, quiet)
     raise typer.Exit(report.exit_code)
+
+
+def _target(out: str | None, out_google: str | None, folder: str | None, history: Path | None, google):
+    """Where the roll-up goes: an .xlsx path, or a Google Sheet (given, or made now); and its history (a
+    Google roll-up's defaults to rollup-<id>.history.sqlite in the current folder)."""
+    if (out is None) == (out_google is None):
+        raise MapsheetError("say where the roll-up goes: --out rollup.xlsx, --out <Google Sheet URL>, or "
+                            "--out-google new")
+    sheet = spreadsheet_id(out) if out is not None and not out.lower().endswith(".xlsx") else None
+    if out is not None and sheet is None:
+        if Path(out).suffix.lower() != ".xlsx":
+            raise MapsheetError(f"--out {out}: the roll-up is an .xlsx workbook or a Google Sheet; name it e.g. "
+                                "rollup.xlsx, or give the Sheet's URL")
+        return Path(out), history
+    if out_google is not None:
+        if out_google.strip().lower() != "new":
+            raise MapsheetError(f"--out-google {out_google}: say --out-google new (an existing Sheet goes in --out)")
+        target = GoogleRollup.create(google(), "MAP roll-up", folder)
+        say("Created the roll-up Google Sheet {}: pass it to --out next time", target.link, wrap=False)
+    else:
+        target = GoogleRollup(google(), sheet)
+    return target, history or Path(f"rollup-{target.spreadsheet}.history.sqlite")
 
 
 class _progress:
@@ -83,6 +126,8 @@ def print_report(report: SyncReport, quiet: bool = False) -> None:
     if not quiet:
         if report.written:
             say("[green]Wrote[/] {}  ({})", report.out, ", ".join(f"{sheet} {n:,}" for sheet, n in report.rows.items()))
+            if report.google is not None:
+                say("  {} cells in {} batchUpdate requests", f"{report.google.cells:,}", report.google.requests)
         else:
             say("Nothing changed since the last sync: {} is up to date", report.out)
         for folder in sorted({p.parent for p in report.exports}):

@@ -21,6 +21,7 @@ from typing import Any, Callable
 import requests
 
 from ..errors import MapsheetError
+from .ratelimit import Limits
 
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
 DRIVE_API = "https://www.googleapis.com/drive/v3/files"
@@ -62,10 +63,12 @@ class Caller:
 
 
 class GoogleClient:
-    def __init__(self, http: Any, *, caller: Caller | None = None, retry: Retry | None = None):
+    def __init__(self, http: Any, *, caller: Caller | None = None, retry: Retry | None = None,
+                 limits: "Limits | None" = None):
         self.http = http  # gspread.http_client.HTTPClient
         self.caller = caller or Caller()
         self.retry = retry or Retry()
+        self.limits = limits  # ratelimit.Limits: wait for a slot before each request (None: send at once)
 
     # -- the calls mapsheet makes -------------------------------------------------------------------------
     def get(self, spreadsheet: str, *, fields: str, ranges: list[str] | None = None, grid: bool = True) -> dict:
@@ -98,6 +101,28 @@ class GoogleClient:
                            params={"supportsAllDrives": "true", "fields": "id"}).json()
         return copied["id"]
 
+    # -- Drive: listing and reading files (mapsheet/google/drive.py) ---------------------------------------
+    def list_files(self, query: str, *, fields: str, page_token: str | None = None) -> dict:
+        """One page (up to 1,000 files) of ``files.list``, Shared Drives included."""
+        params = {"q": query, "fields": fields, "pageSize": 1000, "supportsAllDrives": "true",
+                  "includeItemsFromAllDrives": "true"}
+        if page_token:
+            params["pageToken"] = page_token
+        return self.call("get", DRIVE_API, "Drive folder listing", params=params).json()
+
+    def file(self, file_id: str, *, fields: str) -> dict:
+        return self.call("get", f"{DRIVE_API}/{file_id}", file_id,
+                         params={"fields": fields, "supportsAllDrives": "true"}).json()
+
+    def export(self, file_id: str, mime: str) -> bytes:
+        """A native Google file converted by Drive (a Sheet as .xlsx); counts against Drive's quota."""
+        return self.call("get", f"{DRIVE_API}/{file_id}/export", file_id, params={"mimeType": mime}).content
+
+    def download(self, file_id: str) -> bytes:
+        """An uploaded file's bytes (an .xlsx plan kept in Drive)."""
+        return self.call("get", f"{DRIVE_API}/{file_id}", file_id,
+                         params={"alt": "media", "supportsAllDrives": "true"}).content
+
     # -- retry and errors ---------------------------------------------------------------------------------
     def call(self, method: str, url: str, what: str, *, creating: bool = False, unsure_is_final: bool = False,
              **kwargs: Any) -> requests.Response:
@@ -107,6 +132,8 @@ class GoogleClient:
         start = retry.clock()
         attempt = 0
         while True:
+            if self.limits is not None:  # waiting for a quota slot is not part of the retry deadline
+                start += self.limits.for_request(method, url).acquire()
             left = retry.deadline - (retry.clock() - start)
             self.http.set_timeout((min(10.0, max(left, 0.1)), max(left, 0.1)))
             try:
@@ -195,7 +222,7 @@ def _retry_after(response: Any) -> float | None:
 # ---------------------------------------------------------------------------------------------- sign-in
 
 def connect(credentials: str | os.PathLike | None = None, *, session: requests.Session | None = None,
-            retry: Retry | None = None, caller: Caller | None = None) -> GoogleClient:
+            retry: Retry | None = None, caller: Caller | None = None, limits: "Limits | None" = None) -> GoogleClient:
     """A client signed in the way gspread users know: ``credentials`` (a service-account key, an OAuth
     client file or an authorized-user file; also MAPSHEET_GOOGLE_CREDENTIALS), else gspread's default
     files (~/.config/gspread: service_account.json, authorized_user.json, credentials.json), else
@@ -205,9 +232,9 @@ def connect(credentials: str | os.PathLike | None = None, *, session: requests.S
     from gspread.http_client import HTTPClient
 
     if session is not None:
-        return GoogleClient(HTTPClient(auth=None, session=session), caller=caller, retry=retry)
+        return GoogleClient(HTTPClient(auth=None, session=session), caller=caller, retry=retry, limits=limits)
     creds, caller = _credentials(Path(credentials) if credentials else None)
-    return GoogleClient(HTTPClient(auth=creds), caller=caller, retry=retry)
+    return GoogleClient(HTTPClient(auth=creds), caller=caller, retry=retry, limits=limits)
 
 
 def _credentials(path: Path | None):

@@ -81,6 +81,12 @@ def parts(table: Table) -> list[Table]:
     return split(table, EXCEL_MAX_ROWS - HEADER_ROWS)
 
 
+def is_web(target: str) -> bool:
+    """A plan in Google Drive is linked by its web address (a file's path never starts so: relpath
+    collapses the double slash)."""
+    return target.startswith("https://")
+
+
 def linkable(target: str) -> bool:
     """Whether Excel can link to the plan file ``target``: a '#' would be read as a place inside it."""
     return len("external:" + target) <= MAX_URL and "#" not in target

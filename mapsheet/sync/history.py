@@ -116,17 +116,26 @@ class History:
                 for r in rows}
 
     # -- writing (one transaction) --------------------------------------------------------------------
-    def record(self, *, today: dt.date, version: str, fingerprint: str, rollup: Path,
+    def cache(self, entries: Iterable[CacheEntry]) -> None:
+        """Keep summaries as they are read (a cache keyed by version and context: safe before the sync ends)."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO plan_cache VALUES (?, ?, ?, ?, ?)", list(entries))
+
+    def record(self, *, today: dt.date, version: str, fingerprint: str, rollup: Path | None,
                states: Iterable[PlanState], cache: Iterable[CacheEntry], forget: Iterable[str],
-               unreadable: int, drifted: int) -> int:
+               unreadable: int, drifted: int, rollup_stat: tuple[int, int] | None = None) -> int:
+        """``rollup_stat``: a roll-up that is not a file (a Google Sheet) says what marks it unchanged."""
         states = list(states)
-        stat = rollup.stat() if rollup.exists() else None
+        if rollup_stat is not None:
+            stat = _Stat(*rollup_stat)
+        else:
+            stat = rollup.stat() if rollup is not None and rollup.exists() else None
         with self.db:
             cur = self.db.execute(
                 "INSERT INTO syncs (at, today, version, fingerprint, rollup, rollup_size, rollup_mtime_ns, plans, "
                 "unreadable, drifted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (dt.datetime.now().astimezone().isoformat(timespec="seconds"), today.isoformat(), version,
-                 fingerprint, str(rollup), stat and stat.st_size, stat and stat.st_mtime_ns, len(states), unreadable,
+                 fingerprint, str(rollup or ""), stat and stat.st_size, stat and stat.st_mtime_ns, len(states), unreadable,
                  drifted))
             sync_id = cur.lastrowid
             self.db.executemany(
@@ -137,6 +146,11 @@ class History:
             self.db.executemany("INSERT OR REPLACE INTO plan_cache VALUES (?, ?, ?, ?, ?)", list(cache))
             self.db.executemany("DELETE FROM plan_cache WHERE path = ?", [(p,) for p in forget])
         return sync_id
+
+
+class _Stat(NamedTuple):
+    st_size: int
+    st_mtime_ns: int
 
 
 def _iso(d: dt.date | None) -> str | None:

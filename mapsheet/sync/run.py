@@ -17,17 +17,21 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from .._version import __version__
 from ..config import Config, load_config
+from ..errors import MapsheetError
 from ..safeio import ensure_not_open
-from ..sources import file_key, plan_files
-from . import export, summary
-from . import excel
+from ..sources import file_key, no_plans, plan_files
+from . import drive, excel, export, summary
+from .gsheet import GoogleRollup, GoogleWrite
 from .changes import compare, state_of
 from .history import CacheEntry, History, PlanState, default_history_path
 from .tables import build_rollup
+
+if TYPE_CHECKING:
+    from ..google.client import GoogleClient
 
 Progress = Callable[[int, int], None]  # (plans read so far, plans to read)
 
@@ -45,6 +49,7 @@ class SyncReport:
     written: bool = True  # False: nothing changed, the roll-up was left as it was
     rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows written
     exports: list[Path] = field(default_factory=list)
+    google: "GoogleWrite | None" = None  # what writing a Google Sheet roll-up took (requests, cells)
 
     @property
     def problems(self) -> int:
@@ -55,26 +60,47 @@ class SyncReport:
         return 1 if self.problems else 0
 
 
-def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | None = None,
+def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, today: dt.date | None = None,
          config: str | Path | None = None, history: str | Path | None = None, csv: str | Path | None = None,
          parquet: str | Path | None = None, jobs: int | None = None, progress: Progress | None = None,
-         writer: str | None = None) -> SyncReport:
-    """Roll the plans found in ``sources`` up into the workbook ``out``. Raises MapsheetError when it cannot run;
+         writer: str | None = None, google: "Callable[[], GoogleClient] | None" = None,
+         read_via: str | None = None, time_limit: float | None = None) -> SyncReport:
+    """Roll the plans found in ``sources`` (files, folders, globs, Drive folder URLs or ids) up into ``out``:
+    a workbook path, or a Google Sheet (``gsheet.GoogleRollup``). Raises MapsheetError when it cannot run;
     plans that cannot be read are reported (``report.unreadable``), never raised. ``writer`` picks the .xlsx
-    writer ("rust" or "xlsxwriter"; default: ``MAPSHEET_ROLLUP_WRITER``, else rust: see ``excel``)."""
-    out = Path(out).absolute()
+    writer ("rust" or "xlsxwriter"; default: ``MAPSHEET_ROLLUP_WRITER``, else rust: see ``excel``);
+    ``google`` makes the Google client (default: the default sign-in); ``read_via`` how native Sheets
+    are read ("export" or "sheets": google/drive.py); ``time_limit`` bounds reading from Drive (seconds)."""
+    to_google = isinstance(out, GoogleRollup)
+    if not to_google:
+        out = Path(out).absolute()
     today = today or dt.date.today()
+    if history is None and to_google:
+        raise MapsheetError("a Google Sheet roll-up needs --history FILE (where the sync remembers the plans)")
     report = SyncReport(out, Path(history).absolute() if history else default_history_path(out))
     exports = {fmt: Path(folder).absolute() for fmt, folder in (("csv", csv), ("parquet", parquet)) if folder}
     for fmt in exports:
         export.require(fmt)
-    writer_used = excel.writer_name(writer)  # fails early on an unknown name
-    ensure_not_open(out, hint=" before syncing, or choose another --out")
-    paths = [p.absolute() for p in plan_files(list(sources), exclude=(out,))]
+    writer_used = "google" if to_google else excel.writer_name(writer)  # fails early on an unknown name
+    strategy = drive.check_strategy(read_via)
+    if not to_google:
+        ensure_not_open(out, hint=" before syncing, or choose another --out")
+    local, drive_ids = drive.split_sources(sources)
+    paths = [p.absolute() for p in plan_files(local, exclude=() if to_google else (out,))] if local else []
+    client = (out.client if to_google else (google or drive.client_factory())()) if drive_ids else None
+    files = drive.list_files(client, drive_ids, exclude=[out.spreadsheet] if to_google else []) if drive_ids else []
+    if not paths and not files:
+        raise no_plans(sources)
     configs, contexts = _contexts(paths, today, config)
     stats = {file_key(p): _stat(p) for p in paths}  # by plan ref key (sources.PlanRef)
-    report.plans = len(paths)
-    fingerprint = _fingerprint(stats, contexts, out, exports, writer_used)
+    by_key = {f.ref.key: f for f in files}
+    if files:
+        drive_context = _fixed_context(today, config, configs)
+        for key, f in by_key.items():
+            stats[key], contexts[key] = (f.version, f.modified_ns), drive_context
+    order = [file_key(p) for p in paths] + [f.ref.key for f in files]
+    report.plans = len(order)
+    fingerprint = _fingerprint(stats, contexts, out.link if to_google else out, exports, writer_used)
     with History(report.history) as store:
         last = store.last_sync()
         keys = store.cache_keys()
@@ -83,31 +109,53 @@ def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | Non
             report.cached, report.written = len(fresh), False
             report.unreadable, report.drifted = last.unreadable, last.drifted
             return report
-        to_read = [p for p in stats if p not in set(fresh)]
+        fresh_set = set(fresh)
+        to_read = [p for p in stats if p not in fresh_set]
         summaries = {p: summary.loads(b) for p, b in store.cached_summaries(fresh).items()}
-        new = read_plans([(p, contexts[p][1]) for p in to_read], configs, today, jobs, progress)
+        new = read_plans([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
+                         progress)
+        if files:
+            def checkpoint(done):  # cached as they come: an interrupted sync resumes without reading them again
+                store.cache([CacheEntry(f.ref.key, *stats[f.ref.key], contexts[f.ref.key][0], summary.dumps(s))
+                             for f, s in done])
+
+            new.update(drive.read_files(client, [by_key[p] for p in to_read if p in by_key], strategy=strategy,
+                                        today=today, config=configs[drive_context[1]], jobs=jobs, progress=progress,
+                                        checkpoint=checkpoint, time_limit=time_limit))
         summaries.update(new)
         report.read, report.cached = len(new), len(fresh)
-        ordered = [summaries[file_key(p)] for p in paths]
+        ordered = [summaries[k] for k in order]
         previous = store.states(last.id) if last else None
         states = _states(ordered, previous or {})
         unreadable = {s["path"] for s in ordered if s["error"]}
         changes = compare(previous, {p: s for p, s in states.items() if s.readable}, unreadable) \
             if previous is not None else None
-        rollup = build_rollup(ordered, {p: s.pushes for p, s in states.items()}, changes, today, out.parent,
-                              last.at if last else None)
-        excel.write_rollup(rollup, out, writer)
+        rollup = build_rollup(ordered, {p: s.pushes for p, s in states.items()}, changes, today,
+                              Path.cwd() if to_google else out.parent, last.at if last else None)
+        if to_google:
+            report.google = out.write(rollup)
+        else:
+            excel.write_rollup(rollup, out, writer)
         for fmt, folder in exports.items():
             report.exports += export.export(rollup, folder, fmt)
         report.unreadable = len(unreadable)
         report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
         report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
         report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
-        store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out, states=states.values(),
+        store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out if not to_google else None,
+                     rollup_stat=report.google.stat if to_google else None, states=states.values(),
                      cache=[CacheEntry(p, *stats[p], contexts[p][0], summary.dumps(new[p])) for p in new
-                            if stats[p] != (-1, -1)],
+                            if stats[p] != (-1, -1) and not (p in by_key and new[p]["error"])],
                      forget=[p for p in keys if p not in stats], unreadable=report.unreadable, drifted=report.drifted)
     return report
+
+
+def _fixed_context(today: dt.date, config: str | Path | None, configs: dict[str, Config]) -> tuple[str, str]:
+    """The context of plans with no folder of their own (Drive): the configuration given, else the defaults."""
+    cfg = load_config(Path(config)) if config else Config.default()
+    key = _hash([cfg.source, cfg.raw])
+    configs[key] = cfg
+    return _hash([key, today.isoformat(), __version__]), key
 
 
 def _contexts(paths: list[Path], today: dt.date, config: str | Path | None):
@@ -145,11 +193,16 @@ def _fingerprint(stats: dict, contexts: dict, out: Path, exports: dict[str, Path
                   {k: str(v) for k, v in exports.items()}, writer])
 
 
-def _unchanged(last, fingerprint: str, out: Path, exports: dict[str, Path]) -> bool:
-    if last.fingerprint != fingerprint or not out.exists():
+def _unchanged(last, fingerprint: str, out, exports: dict[str, Path]) -> bool:
+    if last.fingerprint != fingerprint:
         return False
-    st = out.stat()
-    if (st.st_size, st.st_mtime_ns) != (last.rollup_size, last.rollup_mtime_ns):
+    if isinstance(out, GoogleRollup):
+        stat = out.stat()  # its Drive version after mapsheet's own write: any other edit moves it
+    elif not out.exists():
+        return False
+    else:
+        stat = (out.stat().st_size, out.stat().st_mtime_ns)
+    if stat != (last.rollup_size, last.rollup_mtime_ns):
         return False  # someone replaced or edited the roll-up: write it again
     return all(any(folder.glob(f"*.{fmt}")) for fmt, folder in exports.items())
 

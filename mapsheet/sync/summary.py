@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import zlib
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from .. import api
 from ..config import Config
@@ -95,10 +95,11 @@ class DriftRow(NamedTuple):
 ROW_TYPES = {"actions": ActionRow, "milestones": MilestoneRow, "risks": RiskRow, "drift": DriftRow}
 
 
-def summarize(path: str, today: dt.date, config: Config) -> dict[str, Any]:
-    """Read and check one plan; never raises: a plan that cannot be read comes back with ``error`` set."""
+def summarize(path: str, today: dt.date, config: Config, read: Callable[[], Any] | None = None) -> dict[str, Any]:
+    """Read and check one plan; never raises: a plan that cannot be read comes back with ``error`` set.
+    ``read``: how to get its grid when ``path`` is a plan reference key rather than a file (Drive)."""
     try:
-        result = api.check(path, today=today, config=config)
+        result = api.check(read() if read is not None else path, today=today, config=config)
     except MapsheetError as exc:
         return {"path": path, "error": getattr(exc, "reason", None) or str(exc)}
     except Exception as exc:  # one bad plan never stops a sync

@@ -108,6 +108,8 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
 
 def _link(summary: dict, out_dir: Path) -> Link:
     path = summary["path"]
+    if summary.get("link"):  # a plan in Google Drive: keyed by file id, linked by its URL
+        return Link(summary.get("deal") or summary.get("name") or path, summary["link"])
     try:
         target = os.path.relpath(path, out_dir.resolve())
     except ValueError:  # another drive (Windows): keep it absolute
@@ -240,13 +242,18 @@ def changes_table(changes: list[Change] | None, links: dict[str, Link], last_syn
     if changes is None:
         return Table("Changes", "First sync: nothing to compare with yet. From the next sync on, this sheet lists "
                      "slipped dates, score and band moves, new and vanished plans.", CHANGES, [])
-    targets = {c.path: links[c.path].target if c.path in links else c.path for c in changes}
+    targets = {c.path: links[c.path].target if c.path in links else _gone(c.path) for c in changes}
     rows = [(c.change, Link(c.deal or Path(c.path).stem, targets[c.path]), c.owner, c.item, _show(c.before),
              _show(c.after), c.move, targets[c.path]) for c in changes]
     caption = (f"Since the last sync ({last_sync_at}): {len(rows)} change{'s' if len(rows) != 1 else ''}; "
                "Move is in days for dates, points for scores, percentage points for progress.")
     return Table("Changes", caption if rows else f"Nothing changed since the last sync ({last_sync_at}).",
                  CHANGES, rows)
+
+
+def _gone(key: str) -> str:
+    """Where a plan no longer read was: its path, or its Drive address (a ``google:<id>`` key, sources.py)."""
+    return f"https://drive.google.com/open?id={key[7:]}" if key.startswith("google:") else key
 
 
 def _show(value: Any) -> str:
@@ -272,7 +279,7 @@ def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) ->
         link = links[s["path"]]
         if s["error"]:
             unreadable += 1
-            rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"],
+            rows.append((link._replace(text=s.get("name") or Path(s["path"]).name), "", "Could not be read", "", s["error"],
                          link.target))
             continue
         drifted += needs_attention(s)

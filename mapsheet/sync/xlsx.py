@@ -136,7 +136,7 @@ def _cell_writer(ws, column: Column, fmt: _Formats, links: list[int]) -> Callabl
             text(r, c, v)
         else:
             links[0] += 1
-            ws.write_url(r, c, "external:" + v, link_format, string=v, tip=v)
+            ws.write_url(r, c, v if excel.is_web(v) else "external:" + v, link_format, string=v, tip=v)
 
     return {Kind.TEXT: text, Kind.INT: number(fmt.int), Kind.DAYS_LEFT: number(fmt.days_left), Kind.MONEY: number(fmt.money),
             Kind.PERCENT: number(fmt.percent), Kind.DATE: date, Kind.DAYS_LATE: late, Kind.BAND: band,

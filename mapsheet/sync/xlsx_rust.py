@@ -180,6 +180,8 @@ def _converter(kind: Kind, links: list[int]) -> Callable[[Any], Any] | None:
             # Written as text: Rust links only what parses as a URL, so a folder named "mailto:x" gets "./".
             return "./" + v if v and _URL.match(v) else v
         links[0] += 1
+        if excel.is_web(v):  # a plan in Google Drive: its web address
+            return v
         url = v.replace("\\", "/")
         return ("file://" if url.startswith("/") else "file:///") + url
 

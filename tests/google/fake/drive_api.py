@@ -216,7 +216,10 @@ def files_delete(call: Call) -> None:
 
 
 def files_export(call: Call) -> bytes:
-    f = get_visible(call, call.path_args["fileId"])
+    # files.export has no supportsAllDrives parameter (drive.v3 discovery): Shared Drive files export as any other
+    f = call.state.files.get(call.path_args["fileId"])
+    if f is None or not call.state.can_read(f, call.user):
+        raise drive_not_found(call.path_args["fileId"])
     mime = call.param("mimeType")
     if f.mime_type != SPREADSHEET_MIME:
         raise drive_error(403, "Export only supports Docs Editors files.", "fileNotExportable")
