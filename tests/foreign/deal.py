@@ -5,7 +5,7 @@ reference day (TODAY) two customer steps are 6 and 4 days overdue, so an expert 
 (Accord: At Risk with an item 1 to 6 days overdue, Stalled at 7 or more). Two variants move one step so
 nothing is late ("on_track") or a step is 11 days late (Off track), and layouts that write relative dates
 ("Week 5") shift the dates to what their words mean. The band of each file is the expert's rule applied to
-its own truth (``expert_band``), not mapsheet's scoring; a layout without a check-in log is never On track.
+its own truth (``expert_band``), not mapsheet's scoring.
 """
 
 from __future__ import annotations
@@ -110,12 +110,9 @@ def steps(variant: str, *, weeks: bool = False, joint: bool = True) -> list[Step
     return out
 
 
-def expert_band(truth_steps: list[Step], today: dt.date = TODAY, *, checkins: bool = False) -> str:
-    """The band an expert gives. Accord's rule for late steps: any open step 1-6 days late is At risk, 7 or
-    more Off track. And the MAP guide's cadence ("regular check-ins", "review and adjust"): a plan that keeps
-    no record of its check-ins is not On track even when nothing is late, since nobody can tell that both
-    sides still review it. None of the published layouts keeps a check-in log, so their best is At risk."""
+def expert_band(truth_steps: list[Step], today: dt.date = TODAY) -> str:
+    """Accord's rule, as an expert applies it: any open step 1-6 days late is At risk, 7 or more Off track."""
     late = [(today - s.due).days for s in truth_steps if s.status not in ("Done", "Cancelled") and s.due < today]
     if not late:
-        return "On track" if checkins else "At risk"
+        return "On track"
     return "Off track" if max(late) >= 7 else "At risk"
