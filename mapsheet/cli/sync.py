@@ -23,16 +23,18 @@ from .plans import DEMO_STAGES
 def sync(
     sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="Plan workbooks, folders (searched "
                                         "recursively), glob patterns, or @list.txt files naming one per line."),
-    out: Path = typer.Option(..., "--out", "-o", help="The roll-up workbook to write (.xlsx)."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="OUT", help="The roll-up workbook to write (.xlsx)."),
     today: Optional[str] = TodayOption,
-    config: Optional[Path] = typer.Option(None, "--config", help="A mapsheet.toml or pyproject.toml for every plan "
-                                          "(default: the one found beside each plan, or the defaults)."),
-    history: Optional[Path] = typer.Option(None, "--history", help="The sync history (SQLite; default: "
-                                           "<out>.history.sqlite beside the roll-up)."),
-    csv: Optional[Path] = typer.Option(None, "--csv", help="Also write every table as a CSV file in this folder."),
-    parquet: Optional[Path] = typer.Option(None, "--parquet", help="Also write every table as a Parquet file in "
+    config: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="A mapsheet.toml or pyproject.toml "
+                                          "for every plan (default: the one found beside each plan, or the defaults)."),
+    history: Optional[Path] = typer.Option(None, "--history", metavar="FILE", help="The sync history (SQLite; default: "
+                                           "OUT.history.sqlite beside the roll-up)."),
+    csv: Optional[Path] = typer.Option(None, "--csv", metavar="DIR",
+                                       help="Also write every table as a CSV file in this folder."),
+    parquet: Optional[Path] = typer.Option(None, "--parquet", metavar="DIR", help="Also write every table as a Parquet file in "
                                            "this folder (needs pyarrow)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes reading plans (default: all cores)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+                                       help="Processes reading plans (default: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="For cron: no progress bar; only problems and one "
                                "summary line."),
 ) -> None:
