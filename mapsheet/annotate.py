@@ -13,9 +13,12 @@ from .check import CheckResult
 from .edits import CHECK_SHEET, SEVERITY_FILLS, Cell, ClearOwnMarks, Edit, ReplaceSheet, SetFill, SetNote
 from .grid import Location
 from .rules.base import Band, Family, Finding, Severity
+from .verdict import State, understood_line
 
 SEVERITY_ICON = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "●"}
-BAND_STYLE = {Band.ON_TRACK: "band-on-track", Band.AT_RISK: "band-at-risk", Band.OFF_TRACK: "band-off-track"}
+BAND_STYLE = {band: "band-" + band.value.lower().replace(" ", "-") for band in Band}
+#: How a dimension's state reads on the sheet (the severity styles: red failing, yellow weak...).
+STATE_STYLE = {State.OK: "muted", State.WEAK: "warning", State.FAILING: "error", State.NOT_READ: "error"}
 BAR_WIDTH = 20
 COLUMN_WIDTHS = (26, 12, 28, 16, 82, 10)
 
@@ -71,11 +74,19 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
     add(Cell("Score", "label"), Cell(score.total, "score"), Cell(f"/ 100   grade {score.grade}", "muted"),
         Cell(score.band.value, BAND_STYLE[score.band]))
     add(Cell("Why", "label"), Cell("\n".join(score.band_reasons), "wrap"), span_from=1)
+    add(Cell("Read", "label"), Cell(understood_line(result.understood), "wrap"), span_from=1)
     counts = ", ".join(f"{result.count(s)} {s.value}{'s' if result.count(s) != 1 else ''}" for s in Severity)
     add(Cell("Findings", "label"), Cell(counts), span_from=1)
     add(Cell("Checked", "label"),
         Cell(f"{result.checked_at:%d %b %Y %H:%M} by mapsheet {result.version}, judged as of "
              f"{result.today:%d %b %Y}, settings: {result.config_source}", "muted"), span_from=1)
+    add()
+    add(Cell("The guide's core dimensions", "section"))
+    add(Cell("Dimension", "header"), Cell("State", "header"), Cell("Points", "header"), Cell("", "header"),
+        Cell("Why", "header"), Cell("", "header"))
+    for d in score.dimensions:
+        add(Cell(d.dimension.title), Cell(d.state.value, STATE_STYLE[d.state]),
+            Cell(-round(d.lost, 1) if d.lost else None, "number"), Cell(None), Cell(d.why or None, "wrap"))
     add()
     add(Cell("Breakdown by family", "section"))
     add(Cell("Family", "header"), Cell("Points", "header"), Cell("Kept", "header"), Cell("", "header"),

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import Union
 
-from .backends.xlsx_read import read_workbook
 from .check import CheckResult, check_plan
 from .config import Config, load_config
 from .grid import Workbook
@@ -21,9 +20,14 @@ Source = Union[str, os.PathLike, Plan, Workbook, PlanSource]
 
 
 def read_plan(path: str | os.PathLike) -> Plan:
-    """Read a plan workbook (.xlsx/.xlsm). Raises ``UnreadableWorkbook`` for a file that is no workbook;
-    anything inside the workbook that cannot be understood is in ``plan.problems``."""
-    return parse_plan(read_workbook(Path(path)))
+    """Read a plan workbook (.xlsx/.xlsm, or a .csv export). Raises ``UnreadableWorkbook`` for a file that is
+    no workbook; anything inside the workbook that cannot be understood is in ``plan.problems``."""
+    return parse_plan(read_grid(path))
+
+
+def read_grid(path: str | os.PathLike) -> Workbook:
+    """The cells of a plan file: a workbook, or a CSV export of one sheet."""
+    return FileSource(path).read()
 
 
 def to_plan(source: Source) -> Plan:

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 
 from ._version import __version__
 from .config import Config
+from .foreign.applicability import applies
 from .grid import Location
 from .model import Plan
 from .rules.base import Context, Family, Finding, Rule, Severity
 from .rules.registry import all_rules
 from .scoring import Score, score_findings
+from .verdict import understood
 
 _IGNORE_IN_CELL = re.compile(r"mapsheet:\s*ignore\s+([A-Za-z0-9_,\s-]+)", re.IGNORECASE)
 _CODES = re.compile(r"MAP\d{3}|[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
@@ -31,6 +33,7 @@ class CheckResult:
     score: Score
     suppressed: list[Finding] = field(default_factory=list)
     config_source: str = "defaults"
+    understood: dict[str, dict[str, int]] = field(default_factory=dict)  # records read and fields understood
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone().replace(microsecond=0))
     version: str = __version__
 
@@ -57,12 +60,15 @@ def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | Non
     ctx = Context(plan, today, config.thresholds)
     findings: list[Finding] = []
     for rule in selected_rules(config):
+        if plan.reading is not None and not applies(rule.code, plan):
+            continue  # a foreign layout lacks what this check reads; MAP012 says so once
         findings += _run(rule, ctx, config)
     findings = _dedupe(findings)
     findings.sort(key=lambda f: (-f.severity.rank, f.code, f.location))
     kept, suppressed = _suppress(findings, plan)
-    score, priced = score_findings(kept, config)
-    return CheckResult(plan, today, priced, score, suppressed, config.source)
+    score, priced = score_findings(kept, config, plan)
+    return CheckResult(plan, today, priced, score, suppressed, config.source,
+                       understood=understood(plan, config.thresholds))
 
 
 def _run(rule: Rule, ctx: Context, config: Config) -> list[Finding]:

@@ -47,6 +47,7 @@ class Config:
     grades: dict[str, float]
     bands: dict[str, float]
     thresholds: dict[str, Any]
+    verdict: dict[str, Any] = field(default_factory=dict)
     source: str = "defaults"
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -178,11 +179,18 @@ def _validate(data: dict[str, Any], source: str) -> Config:
     if abs(sum(family_weights.values()) - 100) > 1e-6:
         raise ConfigError(f"{source}: family_weights must add up to 100 (they add up to "
                           f"{sum(family_weights.values()):g})")
-    for key in ("min_customer_share", "engagement_gap", "min_on_time_share"):
-        if not 0 <= data["thresholds"][key] <= 1:
-            raise ConfigError(f"{source}: 'thresholds.{key}' is a share between 0 and 1, not {data['thresholds'][key]!r}")
+    for table, key in (("thresholds", "min_customer_share"), ("thresholds", "engagement_gap"),
+                       ("thresholds", "min_on_time_share"), ("verdict", "failing_share"),
+                       ("verdict", "min_understood_share")):
+        if not 0 <= data[table][key] <= 1:
+            raise ConfigError(f"{source}: '{table}.{key}' is a share between 0 and 1, not {data[table][key]!r}")
+    for key in ("off_track_dimensions", "failing_rules", "failing_min_rows"):
+        if data["verdict"][key] < 1 or data["verdict"][key] != int(data["verdict"][key]):
+            raise ConfigError(f"{source}: 'verdict.{key}' must be a whole number >= 1, not {data['verdict'][key]!r}")
+    if not data["bands"]["off_track_below"] <= data["bands"]["at_risk_below"] <= 100:
+        raise ConfigError(f"{source}: bands must satisfy off_track_below <= at_risk_below <= 100")
     return Config(
         select=list(data["select"]), ignore=list(data["ignore"]), severity=severity,
         points={Severity(k): float(v) for k, v in data["points"].items()}, rule_weights=weights,
         family_weights=family_weights, grades=dict(data["grades"]), bands=dict(data["bands"]),
-        thresholds=dict(data["thresholds"]), source=source, raw=data)
+        thresholds=dict(data["thresholds"]), verdict=dict(data["verdict"]), source=source, raw=data)

@@ -40,7 +40,7 @@ SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 #: Named styles a ReplaceSheet cell may ask for; every backend maps each name to its own formatting.
 STYLES = frozenset({
     "title", "subtitle", "muted", "note", "label", "header", "section",
-    "score", "grade", "band-on-track", "band-at-risk", "band-off-track",
+    "score", "grade", "band-on-track", "band-at-risk", "band-off-track", "band-not-checkable",
     "error", "warning", "info", "bar", "bar-empty", "link", "number", "percent", "date", "wrap",
 })
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .check import CheckResult
-from .rules.base import Finding, Severity
+from .rules.base import Band, Finding, Severity
 
 NEVER = "never"
 FAIL_ON_CHOICES = tuple(s.value for s in Severity) + (NEVER,)
@@ -33,6 +33,9 @@ class Gate:
     def reasons(self, result: CheckResult) -> list[str]:
         """Why ``result`` fails this gate, one sentence per bar it falls under; empty when it passes."""
         out = []
+        if result.score.band is Band.NOT_CHECKABLE and self.fail_on != NEVER:
+            out.append("Not checkable: mapsheet found nothing it could judge in this plan "
+                       f"[--fail-on {self.fail_on}]")
         if self.under(result):
             out.append(f"scored {result.score.total}, under --fail-under {self.fail_under}")
         tripping = self.tripping(result)

@@ -59,6 +59,7 @@ class Record:
     columns: dict[str, int] = field(default_factory=dict)  # field key -> 0-based column
     extra: dict[str, Any] = field(default_factory=dict)  # header text -> value, for non-template columns
     raw: dict[str, Any] = field(default_factory=dict)  # field key -> value as written, where typing failed
+    inferred: dict[str, str] = field(default_factory=dict)  # field key -> how a value not written as such was read
 
     def __getattr__(self, key: str) -> Any:
         # Only called for names that are not real attributes: the template fields.
@@ -111,6 +112,23 @@ class TableData:
 
 
 @dataclass
+class Reading:
+    """How a workbook that does not follow the template was read: what each column became, how the
+    parties were inferred, and what stayed unresolved (``mapsheet import`` prints it; checks use it to
+    say which of them could run)."""
+
+    layout: str  # a short description: "one table of steps on 'Sheet1', header row 7"
+    columns: list[tuple[str, str, str]] = field(default_factory=list)  # (cell of the header, header text, became)
+    party_how: dict[str, int] = field(default_factory=dict)  # how a party was inferred -> rows
+    unresolved: list[str] = field(default_factory=list)  # values read but not understood, with their cell
+    phases: list[str] = field(default_factory=list)  # section rows that name the milestone of the rows under them
+    vendor: str | None = None  # the selling company, when the sheet names it
+    absent: tuple[str, ...] = ()  # template tables the layout has no equivalent of
+    people: list[dict[str, str]] = field(default_factory=list)  # listed people: name, side, role, email, company
+    joint: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # row of a step both sides own -> (owner, side)
+
+
+@dataclass
 class Plan:
     """A mutual action plan read from one workbook."""
 
@@ -121,6 +139,7 @@ class Plan:
     tables: dict[str, TableData] = field(default_factory=dict)
     sheet_names: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    reading: Reading | None = None  # set when the workbook is not the template (a foreign layout)
 
     # -- convenient views ---------------------------------------------------------------------
     def table(self, key: str) -> TableData:

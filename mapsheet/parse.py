@@ -41,6 +41,10 @@ def parse_plan(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
     # (a plan not made from the template keeps its steps on "Sheet1"). Actions adopt first: a loose list
     # of steps with owners and dates is an action list.
     sheets = {t.key: _find_sheet(workbook, _sheet_names(t), set()) for t in spec.tables}
+    if not _is_template(sheets, spec):
+        from .foreign import read_foreign  # a layout made elsewhere: found and read in its own words
+
+        return read_foreign(workbook, spec)
     claimed = {s.name for s in sheets.values() if s is not None}
     claimed |= set(spec.extra_sheets)  # never adopt the Timeline or the Instructions
     for table in sorted(spec.tables, key=lambda t: t.key != "actions"):
@@ -52,6 +56,23 @@ def parse_plan(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
     _parse_overview(workbook, spec, plan, claimed)
     _check_ids(plan, spec)
     return plan
+
+
+def _is_template(sheets: dict[str, Sheet | None], spec: TemplateSpec) -> bool:
+    """A plan made from the template: its Actions or Milestones tab names at least half of the tab's columns.
+    Anything else (one sheet of steps under a block of deal fields, a vendor's layout) is a foreign layout."""
+    for key in ("actions", "milestones"):
+        sheet = sheets.get(key)
+        if sheet is not None:
+            table = spec.table(key)
+            if find_header_row(sheet, table)[1] * 2 >= len(table.fields):
+                return True
+    return False
+
+
+def article(word: str) -> str:
+    """'a' or 'an' before ``word`` as it is said ("an 'Action' column", "a 'Due' column")."""
+    return "an" if word[:1].lower() in "aeio" else "a"
 
 
 def _sheet_names(table: Table) -> tuple[str, ...]:
@@ -121,14 +142,14 @@ def _parse_table(workbook: Workbook, table: Table, named: Sheet | None, claimed:
         data = TableData(key=table.key, sheet=None)
         if table.required:
             problems.append(Problem(ProblemKind.MISSING_SHEET, Location(table.sheet),
-                                    f"a '{table.sheet}' tab ({table.description.rstrip('.').lower()})"))
+                                    f"{article(table.sheet)} '{table.sheet}' tab ({table.description.rstrip('.').lower()})"))
         return data
     data = TableData(key=table.key, sheet=sheet.name, header_row=header_row)
     if header_row is None:
         for f in table.fields:
             if f.required:
                 problems.append(Problem(ProblemKind.MISSING_COLUMN, Location(sheet.name, 0),
-                                        f"a '{f.header}' column", field=f.key))
+                                        f"{article(f.header)} '{f.header}' column", field=f.key))
         return data
     _map_columns(sheet, header_row, table, data, problems)
     for r in range(header_row + 1, sheet.height):
@@ -156,7 +177,27 @@ def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, p
     for f in table.fields:
         if f.required and f.key not in data.columns:
             problems.append(Problem(ProblemKind.MISSING_COLUMN, Location(sheet.name, header_row),
-                                    f"a '{f.header}' column", field=f.key))
+                                    f"{article(f.header)} '{f.header}' column",
+                                    value=_look_alike(sheet, header_row, f, data.extra_columns), field=f.key))
+
+
+def _look_alike(sheet: Sheet, header_row: int, f: Field, extra: dict[int, str]) -> str | None:
+    """The header of an extra column whose cells hold what the missing field ``f`` would (a 'Team' column of
+    Vendor / Customer for a missing Party), so the advice can name the fix."""
+    for col, header in extra.items():
+        cells = [sheet.value(r, col) for r in range(header_row + 1, min(sheet.height, header_row + 31))]
+        cells = [c for c in cells if not _blank(c)]
+        if len(cells) < 2:
+            continue
+        if f.kind is Kind.CHOICE:
+            fits = sum(1 for c in cells if match_choice(c, f.choices) is not None)
+        elif f.kind is Kind.DATE:
+            fits = sum(1 for c in cells if to_date(c) is not None)
+        else:
+            continue
+        if fits * 10 >= len(cells) * 8:
+            return header
+    return None
 
 
 def _parse_row(sheet: Sheet, r: int, table: Table, data: TableData, problems: list[Problem]) -> Record | None:
@@ -323,7 +364,8 @@ def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed:
             plan.overview[f.key] = None
             if f.required and sheet is not None:
                 plan.problems.append(Problem(ProblemKind.MISSING_FIELD, Location(sheet.name),
-                                             f"a '{f.header}' label with its value beside it", field=f.key))
+                                             f"{article(f.header)} '{f.header}' label with its value beside it",
+                                             field=f.key))
             continue
         s, r, c = found[f.key]
         vc = _value_column(s, r, c)

@@ -8,6 +8,12 @@ removed, within a schema version)::
                 "score": 72, "grade": "C", "band": "At risk", "band_reasons": ["..."],
                 "families": [{"family": "follow-through", "title": "Follow-through", "weight": 11,
                               "lost": 6.0, "score": 5.0, "findings": 2}],
+                "dimensions": [{"dimension": "mutual-ownership", "title": "Mutual ownership",
+                                "state": "failing", "why": "...", "lost": 12.0}],
+                "understood": {"actions": {"rows": 14, "owner": 12, "party": 14, "due": 14, "status": 14},
+                               "milestones": {"rows": 7, "owner": 7, "due": 7, "status": 7},
+                               "stakeholders": {"rows": 8}, "risks": {"rows": 2}, "checkins": {"rows": 4},
+                               "outcomes": {"rows": 2}},
                 "counts": {"error": 1, "warning": 3, "info": 0},
                 "findings": [{"code": "MAP801", "name": "overdue-customer-item", "severity": "error",
                               "family": "follow-through", "message": "...", "sheet": "Actions",
@@ -15,7 +21,10 @@ removed, within a schema version)::
                 "suppressed": [ ...same shape as findings... ],
                 "checked_at": "2026-11-27T10:00:00+00:00", "config": "defaults", "error": null}]}
 
-A plan that could not be read has ``"error": "<message>"`` and no score. ``row`` and ``column`` are
+``band`` is On track, At risk, Off track or Not checkable. ``dimensions`` gives each core dimension's state
+(ok, weak, failing, not read) and the points it cost beyond its families; ``understood`` counts the records
+read per table and, per field, those understood (an owner that is a person or a side, a party from the
+list, a real date, a known status). A plan that could not be read has ``"error": "<message>"`` and no score. ``row`` and ``column`` are
 1-based like Excel's (null for a finding about a whole sheet).
 """
 
@@ -51,6 +60,9 @@ def result_dict(result: CheckResult, file: str) -> dict[str, Any]:
         "families": [{"family": fs.family.value, "title": fs.family.title, "weight": fs.weight,
                       "lost": round(fs.lost, 2), "score": round(fs.score, 2), "findings": fs.findings}
                      for fs in score.families],
+        "dimensions": [{"dimension": d.dimension.value, "title": d.dimension.title, "state": d.state.value,
+                        "why": d.why, "lost": round(d.lost, 2)} for d in score.dimensions],
+        "understood": result.understood,
         "counts": {s.value: result.count(s) for s in Severity},
         "findings": [finding_dict(f) for f in result.findings],
         "suppressed": [finding_dict(f) for f in result.suppressed],

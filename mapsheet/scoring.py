@@ -1,12 +1,22 @@
-"""The score (0-100), its breakdown by family, the grade and the health band, all from findings.
+"""The score (0-100), its breakdown, the grade and the health band, all from findings and the verdict.
 
-Every point lost is a finding's: a finding costs ``points[severity] x rule weight``; a family never
-loses more than its weight, and when its findings cost more, each loses its share of the cap. So a plan
-with no findings scores 100, adding a finding never raises the score, and fixing one never lowers it.
+Every point lost is a finding's. Three things cost points, each shared by the findings behind it:
 
-The band follows what the best MAP tools do (Accord: At Risk with an item 1 to 6 days overdue, Stalled
-at 7 or more): a finding may put the plan in a band by itself (an overdue item, a close date in the
-past), and a low score does too. The reasons for the band are kept, so it is never a mystery.
+1. **Families**: a finding costs ``points[severity] x rule weight``; a family never loses more than its
+   weight, and when its findings cost more, each loses its share of the cap.
+2. **Dimensions** (``verdict``): a core dimension that is failing costs ``failing_points`` more (twice that
+   when it fails in ``failing_rules`` ways, and up to ``failing_points`` again for what its findings cost past
+   their families' caps), shared by its findings; one not read (even in part) costs
+   ``not_read_points`` on top, shared by the findings that say what could not be read.
+3. **The band**: a plan At risk keeps ``bands.at_risk_below - 1`` percent of what is left, one Off track (or
+   Not checkable) ``bands.off_track_below - 1`` percent, so the score and the band tell the same story. The
+   points this takes are shared by the findings that set the band.
+
+So a plan with no findings scores 100, adding a finding never raises the score, and fixing one never
+lowers it. The band follows what the best MAP tools do (Accord: At Risk with an item 1 to 6 days overdue,
+Stalled at 7 or more) and the verdict: one core dimension failing (or not read) makes a plan At risk, several
+or a grave fact (no customer commitment at all, a close date in the past) Off track; a plan with no steps
+mapsheet can read is Not checkable. The reasons name what decided it, in plain words.
 """
 
 from __future__ import annotations
@@ -15,7 +25,9 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from .config import Config
+from .model import Plan
 from .rules.base import Band, Family, Finding
+from .verdict import Dimension, DimensionState, State, Verdict, assess
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,16 @@ class FamilyScore:
 
 
 @dataclass(frozen=True)
+class DimensionScore:
+    """A core dimension's state and the points it costs beyond its families' (failing or not read)."""
+
+    dimension: Dimension
+    state: State
+    why: str
+    lost: float
+
+
+@dataclass(frozen=True)
 class Score:
     total: int
     exact: float
@@ -43,11 +65,41 @@ class Score:
     band: Band
     band_reasons: tuple[str, ...]
     families: tuple[FamilyScore, ...] = field(default=())
+    dimensions: tuple[DimensionScore, ...] = field(default=())
+    band_lost: float = 0.0  # points the band itself takes (At risk, Off track, Not checkable)
 
 
-def score_findings(findings: list[Finding], config: Config) -> tuple[Score, list[Finding]]:
-    """The score, and the findings with the points each one costs filled in."""
+def score_findings(findings: list[Finding], config: Config, plan: Plan | None = None) -> tuple[Score, list[Finding]]:
+    """The score, and the findings with the points each one costs filled in. Without ``plan`` the verdict
+    judges from the findings alone (nothing is known to be unread)."""
+    verdict = assess(findings, plan, config.verdict)
     costs = [config.points[f.severity] * config.rule_weights.get(f.code, 1.0) for f in findings]
+    points = [0.0] * len(findings)
+    families = _families(findings, costs, points, config)
+    dimensions = _dimensions(verdict, findings, costs, points, families, config)
+    # Totals from the families' and dimensions' losses (not the findings' shares), so that a finding whose
+    # family is already at its cap changes nothing, not even a float's last digit.
+    lost = sum(fs.lost for fs in families) + sum(d.lost for d in dimensions)
+    if lost > 100:  # a plan cannot lose more than everything: every share shrinks alike
+        points = [p * 100 / lost for p in points]
+    raw = max(0.0, 100.0 - lost)
+    band, reasons, drivers = _band(findings, verdict, raw, config)
+    keep = _kept_share(band, config)
+    band_lost = 0.0
+    if keep < 1 and raw > 0 and drivers:
+        band_lost = raw * (1 - keep)
+        _share_out(band_lost, drivers, findings, costs, points)
+    exact = round(raw - band_lost, 9)
+    total = int(exact + 0.5) if exact < 100 else 100
+    # A plan that lost anything never shows a perfect 100.
+    if total == 100 and any(points):
+        total = 99
+    priced = [dataclasses.replace(f, points=p) for f, p in zip(findings, points)]
+    return (Score(total, exact, _grade(total, config), band, tuple(reasons), tuple(families), tuple(dimensions),
+                  band_lost), priced)
+
+
+def _families(findings: list[Finding], costs: list[float], points: list[float], config: Config) -> list[FamilyScore]:
     by_family: dict[Family, float] = {}
     for f, cost in zip(findings, costs):
         by_family[f.family] = by_family.get(f.family, 0.0) + cost
@@ -58,18 +110,56 @@ def score_findings(findings: list[Finding], config: Config) -> tuple[Score, list
         families.append(FamilyScore(family, weight, min(weight, total_cost),
                                     sum(1 for f in findings if f.family is family)))
     lost = {fs.family: fs.lost for fs in families}
-    priced = []
-    for f, cost in zip(findings, costs):
+    for i, (f, cost) in enumerate(zip(findings, costs)):
         family_cost = by_family[f.family]
-        share = cost / family_cost * lost[f.family] if family_cost else 0.0
-        priced.append(dataclasses.replace(f, points=share))
-    exact = max(0.0, 100.0 - sum(lost.values()))
-    total = int(exact + 0.5) if exact < 100 else 100
-    # A plan that lost anything never shows a perfect 100.
-    if total == 100 and any(lost.values()):
-        total = 99
-    band, reasons = _band(findings, total, config)
-    return Score(total, exact, _grade(total, config), band, tuple(reasons), tuple(families)), priced
+        points[i] += cost / family_cost * lost[f.family] if family_cost else 0.0
+    return families
+
+
+def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], points: list[float],
+                families: list[FamilyScore], config: Config) -> list[DimensionScore]:
+    """What each failing or unread dimension costs beyond its families' losses (both, when it is failing and
+    partly unread), shared out over the findings behind it."""
+    settings = config.verdict
+    family_share = list(points)
+    out = []
+    for ds in verdict.dimensions:
+        options = []
+        if ds.state is State.FAILING and ds.findings:
+            # Failing in more ways costs more (one rule, the base; `failing_rules` of them, twice that), and so
+            # do findings past their families' caps (up to the base again).
+            ways = len({f.code for f in ds.findings}) - 1
+            more = min(1.0, ways / max(1, settings["failing_rules"] - 1))
+            index = _indices(ds.findings, findings)
+            overflow = max(0.0, sum(costs[i] - family_share[i] for i in index))
+            options.append((settings["failing_points"] * (1 + more) + min(settings["failing_points"], overflow),
+                            ds.findings))
+        if ds.blind and ds.blinding:
+            options.append((float(settings["not_read_points"]), ds.blinding))
+        for amount, carriers in options:
+            _share_out(amount, carriers, findings, costs, points)
+        lost = sum(amount for amount, _ in options)
+        out.append(DimensionScore(ds.dimension, ds.state, ds.why or ds.blind, lost))
+    return out
+
+
+def _indices(some: tuple[Finding, ...], findings: list[Finding]) -> list[int]:
+    wanted = {id(f) for f in some}
+    return [i for i, f in enumerate(findings) if id(f) in wanted]
+
+
+def _share_out(amount: float, carriers, findings: list[Finding], costs: list[float], points: list[float]) -> None:
+    index = _indices(tuple(carriers), findings)
+    total = sum(costs[i] for i in index)
+    for i in index:
+        points[i] += amount * (costs[i] / total if total else 1 / len(index))
+
+
+def _kept_share(band: Band, config: Config) -> float:
+    if band is Band.ON_TRACK:
+        return 1.0
+    ceiling = config.bands["at_risk_below"] if band is Band.AT_RISK else config.bands["off_track_below"]
+    return max(0.0, ceiling - 1) / 100
 
 
 def _grade(total: int, config: Config) -> str:
@@ -79,23 +169,47 @@ def _grade(total: int, config: Config) -> str:
     return "F"
 
 
-def _band(findings: list[Finding], total: int, config: Config) -> tuple[Band, list[str]]:
-    band = Band.ON_TRACK
-    reasons: list[str] = []
+def _band(findings: list[Finding], verdict: Verdict, raw: float, config: Config
+          ) -> tuple[Band, list[str], list[Finding]]:
+    """The band, its reasons (what decided it first) and the findings that set it."""
+    settings, bands = config.verdict, config.bands
+    total = int(raw + 0.5)
+    if verdict.not_checkable:
+        return Band.NOT_CHECKABLE, [f"mapsheet cannot judge this plan: {verdict.not_checkable}"], list(findings)
+    candidates: list[tuple[Band, str, list[Finding]]] = []
     for f in sorted(findings, key=lambda f: (-(f.band.rank if f.band else 0), f.code)):
-        if f.band is None:
-            continue
-        band = max(band, f.band, key=lambda b: b.rank)
-        if len(reasons) < 3 and f.band is band:
-            reasons.append(f"{f.message} ({f.location})")
-    if total < config.bands["off_track_below"]:
-        band = Band.OFF_TRACK
-        reasons.insert(0, f"score {total} is under {config.bands['off_track_below']:g}")
-    elif total < config.bands["at_risk_below"] and band is Band.ON_TRACK:
-        band = Band.AT_RISK
-        reasons.insert(0, f"score {total} is under {config.bands['at_risk_below']:g}")
-    if band is Band.ON_TRACK:
-        reasons = ["no item is overdue and the score is "
-                   f"{total} (at least {config.bands['at_risk_below']:g})"]
-    # Keep only the reasons that explain the band reached.
-    return band, reasons
+        if f.band is not None:
+            candidates.append((f.band, f"{f.message} ({f.location})", [f]))
+    against = verdict.against
+    failing = [d for d in against if d.state is State.FAILING]
+    if against:
+        several = (len(failing) >= settings["off_track_dimensions"]
+                   or len(against) > settings["off_track_dimensions"])
+        band = Band.OFF_TRACK if several else Band.AT_RISK
+        for d in sorted(against, key=lambda d: d.state is not State.FAILING):
+            candidates.append((band, d.describe(), list(_carriers(d))))
+    low = _low_score(total, bands)
+    if low is not None:
+        candidates.append((low, f"the findings add up: {total} points before the band, under "
+                                f"{bands['off_track_below' if low is Band.OFF_TRACK else 'at_risk_below']:g}",
+                           list(findings)))
+    if not candidates:
+        weak = [d.dimension.title.lower() for d in verdict.dimensions if d.state is State.WEAK]
+        note = f"; to improve: {', '.join(weak)}" if weak else ""
+        return Band.ON_TRACK, [f"no core dimension is failing, no item is overdue and the score is {total}{note}"], []
+    band = max((c[0] for c in candidates), key=lambda b: b.rank)
+    ordered = [c for c in candidates if c[0] is band] + [c for c in candidates if c[0] is not band]
+    reasons = [text for _, text, _ in ordered][:4]
+    drivers = [f for b, _, fs in candidates if b is band for f in fs]
+    return band, reasons, list({id(f): f for f in drivers}.values())
+
+
+def _low_score(total: int, bands: dict) -> Band | None:
+    """The band a score this low means by itself (none when it is high enough)."""
+    if total < bands["off_track_below"]:
+        return Band.OFF_TRACK
+    return Band.AT_RISK if total < bands["at_risk_below"] else None
+
+
+def _carriers(d: DimensionState) -> tuple[Finding, ...]:
+    return d.findings or d.blinding

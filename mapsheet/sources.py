@@ -85,6 +85,10 @@ class FileSource:
                            f"{stat.st_size}:{stat.st_mtime_ns}" if stat else "")
 
     def read(self) -> "Workbook":
+        if self.path.suffix.lower() == ".csv":  # a MAP sheet exported as CSV: read, never annotated
+            from .backends.csv_read import read_csv
+
+            return read_csv(self.path)
         from .backends.xlsx_read import read_workbook
 
         return read_workbook(self.path)

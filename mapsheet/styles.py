@@ -37,6 +37,7 @@ FORMATS: dict[str, Format] = {
     "band-on-track": Format(bold=True, size=14, font_color="006100", fill="C6EFCE"),
     "band-at-risk": Format(bold=True, size=14, font_color="9C5700", fill="FFEB9C"),
     "band-off-track": Format(bold=True, size=14, font_color="9C0006", fill="FFC7CE"),
+    "band-not-checkable": Format(bold=True, size=14, font_color="3F3F3F", fill="D9D9D9"),
     "error": Format(bold=True, font_color="9C0006", fill=SEVERITY_FILLS["error"]),
     "warning": Format(bold=True, font_color="9C5700", fill=SEVERITY_FILLS["warning"]),
     "info": Format(bold=True, font_color="1F4E78", fill=SEVERITY_FILLS["info"]),

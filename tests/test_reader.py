@@ -208,7 +208,7 @@ def _broken_inside(path):
     ("old.xlsx", lambda p, t: _xls(p), "Excel 97-2003"),
     ("calc.xlsx", lambda p, t: _ods(p), "OpenDocument"),
     ("inside.xlsx", lambda p, t: _broken_inside(p), "could not be read"),
-    ("plan.csv", lambda p, t: p.write_text("a,b\n"), "not '.csv' files"),
+    ("plan.ods", lambda p, t: p.write_text("a,b\n"), "not '.ods' files"),
 ])
 def test_unreadable_files_give_one_clear_error_naming_the_file(tmp_path, name, make, says):
     path = tmp_path / name

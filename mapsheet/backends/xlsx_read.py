@@ -79,6 +79,8 @@ def _looks_like_text(head: bytes) -> bool:
 #: Tabs whose values no reader needs: the template's Timeline (formulas over the milestones) and
 #: Instructions, and mapsheet's own results. They are listed, not read: a quarter of a plan's read time.
 UNREAD_SHEETS = frozenset({"Timeline", "Instructions", CHECK_SHEET, STATE_SHEET})
+_TEMPLATE_ONLY = frozenset({"Timeline", "Instructions"})  # unread only in a workbook with the template's tabs
+_TEMPLATE_TABS = frozenset({"Milestones", "Actions"})
 
 
 def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEETS) -> Workbook:
@@ -89,6 +91,8 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
+        if not _TEMPLATE_TABS <= set(book.sheet_names):
+            skip = skip - _TEMPLATE_ONLY  # a layout made elsewhere may keep its steps on a "Timeline" tab
         for name in book.sheet_names:
             data = [] if name in skip else book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             sheets.append(Sheet(name, data))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 import openpyxl
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
@@ -129,10 +130,14 @@ class _Writer(MarkingWriter):
         return self.wb.sheetnames
 
     def read_state(self) -> StateRows:
+        """The shared columns; the exact fill only from a state sheet this backend wrote (another
+        backend's fourth column, e.g. a Google Sheet downloaded as .xlsx, holds its own form)."""
+        ws = self.wb[STATE_SHEET]
+        ours = ws.cell(1, 4).value == FILE_STATE_HEADER[3]
         fills = {}
-        for sheet, ref, rgb, exact, *_ in self.wb[STATE_SHEET].iter_rows(min_row=2, max_col=4, values_only=True):
+        for sheet, ref, rgb, exact, *_ in ws.iter_rows(min_row=2, max_col=4, values_only=True):
             if sheet and ref:
-                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or ""))
+                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or "") if ours else "")
         return fills
 
     def write_state(self, rows: StateRows) -> None:
@@ -155,7 +160,7 @@ class _Writer(MarkingWriter):
                         yield ws.title, cell.row - 1, cell.column - 1, cell.comment.text
 
     def _cell(self, sheet: str, row: int, col: int):
-        return self.wb[sheet].cell(row + 1, col + 1)
+        return _writable(self.wb[sheet], row, col)
 
     def note(self, sheet: str, row: int, col: int) -> str | None:
         comment = self._cell(sheet, row, col).comment
@@ -254,6 +259,17 @@ def _fit_rows(ws, edit: ReplaceSheet) -> None:
             lines = max(lines, text_lines(spec.value, width * PROSE_CHARS))
         if lines > 1:
             ws.row_dimensions[r + 1].height = LINE_HEIGHT * lines
+
+
+def _writable(ws, row: int, col: int):
+    """The cell that carries a note or a fill for (row, col): inside a merged range that is the range's
+    top-left cell (openpyxl's other cells of a merge cannot hold either)."""
+    cell = ws.cell(row + 1, col + 1)
+    if isinstance(cell, MergedCell):
+        for merged in ws.merged_cells.ranges:
+            if cell.coordinate in merged:
+                return ws.cell(merged.min_row, merged.min_col)
+    return cell
 
 
 def _comment(text: str, author: str) -> Comment:

@@ -46,9 +46,16 @@ def google_opener(credentials, ctx: typer.Context | None = None):
     """How Sheet URLs/ids on the command line are opened: one sign-in shared by every Sheet, made only
     when a Sheet is named (files never touch Google). A program embedding the CLI (and the tests) may
     pass ``obj={"google": {"session": ..., "caller": ..., "retry": ...}}`` to use its own session."""
-    from ..google.source import opener
+    shared: list = []
 
-    return opener(credentials, **_embedded(ctx))
+    def open_sheet(spreadsheet: str):
+        if not shared:  # imported and signed in only when a Sheet is named: files start fast
+            from ..google.source import opener
+
+            shared.append(opener(credentials, **_embedded(ctx)))
+        return shared[0](spreadsheet)
+
+    return open_sheet
 
 
 def google_client(credentials, ctx: typer.Context | None = None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -21,6 +22,7 @@ from ..report import document, error_dict, result_dict
 from ..rules import Severity, all_rules, find_rule
 from ..rules.base import Band, Family
 from ..sources import PlanRef, open_sources
+from ..verdict import State, dimension_of, understood_line
 from ._app import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, app, friendly_errors
 from ._console import cell, console, echo_json, error, grid, plain, say
 from ._options import CredentialsOption, TodayOption, google_opener, pin_clock, today_or
@@ -39,7 +41,9 @@ class FailOn(str, Enum):
 
 
 SEVERITY_STYLE = {Severity.ERROR: ("✖", "bold red"), Severity.WARNING: ("▲", "yellow"), Severity.INFO: ("●", "blue")}
-BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF_TRACK: "bold red"}
+STATE_STYLE = {State.OK: "green", State.WEAK: "yellow", State.FAILING: "bold red", State.NOT_READ: "bold magenta"}
+BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF_TRACK: "bold red",
+              Band.NOT_CHECKABLE: "bold magenta"}
 
 
 @app.command()
@@ -174,6 +178,13 @@ def print_result(result, ref: PlanRef) -> None:
         for reason in score.band_reasons:
             why.add_row("  why:", cell(reason))
         console.print(why)
+    say("  [dim]{}[/]", understood_line(result.understood))
+    states = Text("  ")
+    for d in score.dimensions:
+        states.append(f"{d.dimension.title}: ", style="dim")
+        states.append(d.state.value, style=STATE_STYLE[d.state])
+        states.append("   ")
+    console.print(states)
     table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
     table.add_column("family")
     table.add_column("score", justify="right")
@@ -237,7 +248,8 @@ def rules(code: Optional[str] = typer.Argument(None, metavar="[CODE]",
     r = find_rule(code)
     if r is None:
         raise MapsheetError(f"no rule '{code}'; `mapsheet rules` lists them all")
-    say(f"[bold]{r.code} {r.name}[/]  ({r.family.title}, default severity {r.severity.value})")
+    say(f"[bold]{r.code} {r.name}[/]  ({r.family.title}, default severity {r.severity.value}; "
+        "feeds the verdict's dimension: {})", _feeds(r))
     say("{}", r.summary)
     for heading, text in (("Why", r.doc.why), ("Bad", r.doc.bad), ("Good", r.doc.good), ("Fix", r.doc.fix)):
         console.print()
@@ -261,15 +273,26 @@ def print_rule_list() -> None:
     for family, members in by_family.items():
         if not members:
             continue
-        console.print(Text(f"{family.title} ({len(members)})", style="bold"))
+        feeds = Counter(_feeds(r) for r in members).most_common(1)[0][0]
+        head = Text(f"{family.title} ({len(members)})", style="bold")
+        head.append(f"  feeds: {feeds}", style="dim")
+        console.print(head)
         rows = grid("", "")
         for r in members:
             icon, style = SEVERITY_STYLE[r.severity]
             text = Text(r.name, style="bold")
             text.append("\n" + plain(r.summary), style="")
+            if _feeds(r) != feeds:
+                text.append(f" (feeds: {_feeds(r)})", style="dim")
             rows.add_row(Text(f"  {r.code}"), Text(f"{icon} {r.severity.value:<7}", style=style), text)
         console.print(rows)
     say("[dim]{} rules. `mapsheet rules CODE` explains one.[/]", len(all_rules()))
+    say("[dim]feeds: the verdict's dimension a rule's findings count against.[/]")
+
+
+def _feeds(r) -> str:
+    d = dimension_of(r.code, r.family)
+    return d.title if d else "(none: blinds)"
 
 
 @app.command()

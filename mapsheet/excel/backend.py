@@ -61,11 +61,14 @@ class _Writer(MarkingWriter):
         self.book = book
         self._by_name: dict[str, Any] | None = None
 
-    def sheet(self, name: str) -> Any | None:
+    def _sheets(self) -> dict[str, Any]:
         # Cached: every sheet name read is one call into Excel (an Apple event on macOS).
         if self._by_name is None:
             self._by_name = {sheet.name: sheet for sheet in self.book.sheets}
-        return self._by_name.get(name)
+        return self._by_name
+
+    def sheet(self, name: str) -> Any | None:
+        return self._sheets().get(name)
 
     def _cell(self, sheet_name: str, row: int, col: int) -> Any:
         sheet = self.sheet(sheet_name)
@@ -75,8 +78,7 @@ class _Writer(MarkingWriter):
 
     # -- primitives -------------------------------------------------------------------------------------
     def sheet_names(self) -> list[str]:
-        self.sheet("")
-        return list(self._by_name or {})
+        return list(self._sheets())
 
     def read_state(self) -> StateRows:
         return {(sheet, ref): (fill,) for sheet, ref, fill in read_state(self.sheet(STATE_SHEET))}

@@ -69,10 +69,14 @@ class _Writer(MarkingWriter):
         return [n for n in self.order if n not in self.deleted] + list(self.added)
 
     def read_state(self) -> StateRows:
+        """The shared columns; the exact background only from a state tab Google wrote (a plan annotated
+        as a file and uploaded to Drive keeps openpyxl's exact fills there: its RRGGBB is used)."""
+        header = (self.state_values or [[]])[0]
+        ours = len(header) > 3 and header[3] == GOOGLE_STATE_HEADER[3]
         rows = {}
-        for sheet, ref, rgb, *exact in (r + [""] * (4 - len(r)) for r in self.state_values[1:]):
+        for sheet, ref, rgb, exact, *_ in (r + [""] * (4 - len(r)) for r in self.state_values[1:]):
             if sheet and ref:
-                rows[(str(sheet), str(ref))] = (str(rgb or ""), str(exact[0] or ""))
+                rows[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or "") if ours else "")
         return rows
 
     def write_state(self, rows: StateRows) -> None:

@@ -16,9 +16,10 @@ DATE_PATTERN = "d mmm yyyy"
 
 
 def color(rgb: str) -> dict:
-    """RRGGBB -> a Sheets ``Color`` (0..1 floats); black's zero components are left out, as Google does."""
+    """RRGGBB -> a Sheets ``Color`` (0..1 floats, 4 decimals: Google keeps 8 bits a channel, so nothing is
+    lost and a new plan's body is a third smaller); zero components are left out, as Google does."""
     rgb = rgb.lstrip("#")[-6:]
-    parts = {k: int(rgb[i:i + 2], 16) / 255 for k, i in (("red", 0), ("green", 2), ("blue", 4))}
+    parts = {k: round(int(rgb[i:i + 2], 16) / 255, 4) for k, i in (("red", 0), ("green", 2), ("blue", 4))}
     return {k: v for k, v in parts.items() if v}
 
 

@@ -61,13 +61,16 @@ FAMILY_TITLES = {
 
 
 class Band(str, Enum):
+    """The health bands, best first: the one definition of their names (sync, Excel and the CLI use these)."""
+
     ON_TRACK = "On track"
     AT_RISK = "At risk"
     OFF_TRACK = "Off track"
+    NOT_CHECKABLE = "Not checkable"  # no steps mapsheet can read: never a confident On track
 
     @property
     def rank(self) -> int:
-        return {"On track": 0, "At risk": 1, "Off track": 2}[self.value]
+        return list(Band).index(self)
 
 
 @dataclass(frozen=True)

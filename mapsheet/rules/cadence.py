@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, plural
+from .base import Band, Context, Family, Hit, Severity, is_closed, plural
 from .registry import rule
 
 _WHY_CHECKINS = ("\"Build in regular check-ins and updates: Set up regular check-ins and status updates to ensure the "
@@ -20,13 +20,21 @@ _WHY_REVIEW = ("\"Review and adjust regularly: Build in regular check-ins and ad
                "on track and address any emerging issues.\"")
 
 
+def _work_finished(ctx: Context) -> bool:
+    """Every milestone and action is finished: there is no process left to meet about ("check-ins ... to
+    ensure the process progresses according to the plan"), so cadence is not judged."""
+    steps = list(ctx.items())
+    return bool(steps) and all("status" in r.columns and is_closed(r) for r in steps)
+
+
 def _held(ctx: Context) -> list[Record]:
     """Check-ins that have taken place (dated today or earlier), oldest first."""
     held = [c for c in ctx.plan.checkins if c.values.get("date") is not None and c.values["date"] <= ctx.today]
     return sorted(held, key=lambda c: c.values["date"])
 
 
-@rule("MAP701", "no-checkins", Family.CADENCE, Severity.WARNING, why=_WHY_CHECKINS,
+@rule("MAP701", "no-checkins", Family.CADENCE, Severity.ERROR, why=_WHY_CHECKINS + " A plan never walked "
+      "through with the customer is the seller's plan, not a mutual one.",
       bad="A Check-ins tab with no rows.",
       good="Four check-ins logged two weeks apart, the last on 2026-11-24 with the next set for 2026-12-08.",
       fix="Log each meeting where both sides walked through the plan (date, attendees, decisions) and book the next.")
@@ -45,6 +53,8 @@ def no_checkins(ctx: Context) -> Iterator[Hit]:
       settings=("checkin_every_days", "checkin_at_risk_multiple"))
 def checkins_stale(ctx: Context) -> Iterator[Hit]:
     """The last check-in is too long ago."""
+    if _work_finished(ctx):
+        return
     held = _held(ctx)
     if not held:
         return
@@ -63,6 +73,8 @@ def checkins_stale(ctx: Context) -> Iterator[Hit]:
       fix="Agree the date of the next check-in before the meeting ends and write it in 'Next check-in'.")
 def next_checkin_not_scheduled(ctx: Context) -> Iterator[Hit]:
     """No upcoming check-in is scheduled."""
+    if _work_finished(ctx):
+        return
     table, today = ctx.plan.tables["checkins"], ctx.today
     if table.header_row is None:
         return
@@ -94,6 +106,8 @@ def next_checkin_not_scheduled(ctx: Context) -> Iterator[Hit]:
       settings=("review_every_days",))
 def plan_not_reviewed(ctx: Context) -> Iterator[Hit]:
     """The plan has not been reviewed together recently."""
+    if _work_finished(ctx):
+        return
     plan = ctx.plan
     if plan.overview_sheet is None or any(p.field == "last_reviewed" for p in plan.problems):
         return
@@ -115,6 +129,8 @@ def plan_not_reviewed(ctx: Context) -> Iterator[Hit]:
       settings=("checkin_every_days", "checkin_gap_multiple"))
 def irregular_cadence(ctx: Context) -> Iterator[Hit]:
     """Check-ins are, on average, much further apart than the expected cadence."""
+    if _work_finished(ctx):
+        return
     held = _held(ctx)
     if len(held) < 3:
         return

@@ -26,7 +26,7 @@ def _has_overview_field(ctx: Context, key: str) -> bool:
 def _too_vague(text: object, ctx: Context) -> bool:
     words = str(text or "").split()
     vague = {w.lower() for w in ctx["vague_words"]}
-    return len(words) < ctx["min_action_words"] or " ".join(words).lower().strip(".!") in vague
+    return len(words) < ctx["min_goal_words"] or " ".join(words).lower().strip(".!") in vague
 
 
 @rule("MAP101", "goals-missing", Family.COMPLETENESS, Severity.ERROR,
@@ -35,7 +35,7 @@ def _too_vague(text: object, ctx: Context) -> bool:
       bad="Customer goals: TBD", good="Customer goals: Replace spreadsheet forecasting before spring planning; "
                                       "cut forecast error by half.",
       fix="Write the customer's goals in their own words, with what they want to achieve and by when.",
-      settings=("min_action_words", "vague_words"))
+      settings=("min_goal_words", "vague_words"))
 def goals_missing(ctx: Context) -> Iterator[Hit]:
     """The customer's goals are not stated."""
     if not _has_overview_field(ctx, "goals"):
@@ -69,15 +69,16 @@ def compelling_event_missing(ctx: Context) -> Iterator[Hit]:
       fix="Add the milestones between today and signature (mapsheet new proposes the standard ones).",
       settings=("min_milestones",))
 def too_few_milestones(ctx: Context) -> Iterator[Hit]:
-    """The plan has fewer milestones than a path to signature needs."""
+    """The plan has fewer milestones than a path to signature needs (an error when it has none)."""
     table = ctx.plan.tables["milestones"]
     if table.sheet is None:
         return
     n = len(table)
     if n < ctx["min_milestones"]:
+        # None at all is a missing part of the plan, not a short one.
         yield Hit(table.header_loc("name"), f"the plan has {plural(n, 'milestone')}; break the path to signature into "
                                             f"at least {ctx['min_milestones']} (demo, evaluation, reviews, "
-                                            "procurement, signature)")
+                                            "procurement, signature)", severity=Severity.ERROR if n == 0 else None)
 
 
 @rule("MAP104", "no-actions", Family.COMPLETENESS, Severity.ERROR,

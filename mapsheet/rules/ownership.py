@@ -4,7 +4,8 @@ The guide: "Joint ownership: ... the customer feels involved in the process ... 
 completing the steps outlined in the plan", and among the common failures "Lack of engagement or buy-in"
 and "Lack of follow-through: Either the sales team or the customer fails to follow through".
 
-Cancelled actions are nobody's work any more: they count for no side here.
+Cancelled actions are nobody's work any more: they count for no side here. Shares and named owners are
+judged over the open actions: named owners on finished work do not show who does what is left.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, label
+from .base import Band, Context, Family, Hit, Severity, is_closed, label
 from .registry import rule
 from .specific import is_named_person, norm_name
 
@@ -40,44 +41,50 @@ def _percent(share: float) -> str:
 @rule("MAP301", "customer-share-low", Family.OWNERSHIP, Severity.WARNING,
       settings=("min_customer_share", "min_items_for_rates"),
       why=_WHY_JOINT + " A plan where the vendor does nearly everything is a vendor's project plan, not a mutual one.",
-      bad="12 actions of which 3 (25%) are the customer's, under the 30% minimum.",
-      good="12 actions of which 7 (58%) are the customer's.",
+      bad="8 open actions of which 2 (25%) are the customer's, under the 30% minimum.",
+      good="6 open actions of which 4 (67%) are the customer's.",
       fix="Add the customer's own steps (share data, run the trial, approve budget, raise the PO) with a named "
           "customer owner, or move steps the customer really does to the Customer party.")
 def customer_share_low(ctx: Context) -> Iterator[Hit]:
-    """The customer owns too small a share of the actions."""
-    actions = _live_actions(ctx)
-    customer = _customer_actions(actions)
+    """The customer owns too small a share of the open actions."""
+    actions = [a for a in _live_actions(ctx) if not is_closed(a)]
     # No customer action at all is MAP302's (an error), not a low share.
-    if not _has_column(ctx, "actions", "party") or len(actions) < ctx["min_items_for_rates"] or not customer:
+    if (not _has_column(ctx, "actions", "party") or len(actions) < ctx["min_items_for_rates"]
+            or not _customer_actions(_live_actions(ctx))):
         return
+    customer = _customer_actions(actions)
     share = len(customer) / len(actions)
     if share < ctx["min_customer_share"]:
         yield Hit(ctx.plan.tables["actions"].header_loc("party"),
-                  f"the customer owns {len(customer)} of {len(actions)} actions ({_percent(share)}), under "
+                  f"the customer owns {len(customer)} of the {len(actions)} open actions ({_percent(share)}), under "
                   f"{_percent(ctx['min_customer_share'])}; add the customer's own steps (trial, approvals, "
                   "procurement) so they have a stake in the plan")
 
 
-@rule("MAP302", "no-named-customer-owner", Family.OWNERSHIP, Severity.ERROR, settings=("team_owner_words",),
+@rule("MAP302", "no-named-customer-owner", Family.OWNERSHIP, Severity.ERROR,
+      settings=("placeholder_owner_words", "team_owner_words"),
       why=_WHY_JOINT + " The guide also asks to \"establish clear ownership and accountability\": a customer action "
           "owned by \"Customer\" is owned by nobody at the customer.",
-      bad="Every customer action is owned by 'Customer' or 'TBD'.",
+      bad="Every open customer action is owned by 'Customer' or 'TBD' (the named owners are on finished work).",
       good="The customer's actions are owned by Lee Park, Raj Iyer, Ana Ortiz, Tom Berg and Kim Wu.",
       fix="Name the person at the customer who does each customer action (ask the champion who it is).")
 def no_named_customer_owner(ctx: Context) -> Iterator[Hit]:
-    """No customer action is owned by a named person (or the customer has no action at all)."""
+    """No open customer action is owned by a named person (or the customer has no action at all: Off track)."""
     actions = _live_actions(ctx)
     if not actions or not _has_column(ctx, "actions", "party"):
         return
     table = ctx.plan.tables["actions"]
     customer = _customer_actions(actions)
+    still_open = [a for a in customer if not is_closed(a)]
     if not customer:
+        # No customer commitment at all: a vendor's to-do list, not a mutual plan.
         yield Hit(table.header_loc("party"), f"none of the {len(actions)} actions is on the customer's side; add "
-                                             "the customer's own actions, each with a named owner")
-    elif _has_column(ctx, "actions", "owner") and not any(is_named_person(ctx, a.owner) for a in customer):
-        yield Hit(table.header_loc("owner"), f"none of the customer's {len(customer)} actions is owned by a named "
-                                             "person; ask the champion who at the customer does each one")
+                                             "the customer's own actions, each with a named owner",
+                  band=Band.OFF_TRACK)
+    elif (_has_column(ctx, "actions", "owner") and still_open
+          and not any(is_named_person(ctx, a.values.get("owner")) for a in still_open)):
+        yield Hit(table.header_loc("owner"), f"none of the customer's {len(still_open)} open actions is owned by a "
+                                             "named person; ask the champion who at the customer does each one")
 
 
 @rule("MAP303", "customer-not-completing", Family.OWNERSHIP, Severity.WARNING,
@@ -133,7 +140,8 @@ def vendor_only_milestones(ctx: Context) -> Iterator[Hit]:
               "approvals, procurement) to Customer or Joint, and add those the plan is missing")
 
 
-@rule("MAP305", "owner-not-a-stakeholder", Family.OWNERSHIP, Severity.INFO, settings=("team_owner_words",),
+@rule("MAP305", "owner-not-a-stakeholder", Family.OWNERSHIP, Severity.INFO,
+      settings=("placeholder_owner_words", "team_owner_words"),
       why="The guide asks to \"identify and involve all relevant decision-makers and influencers from the start\" "
           "and to clarify \"who is responsible for what actions\": a customer owner nobody has listed is someone "
           "the vendor does not know, with no title, role or contact.",

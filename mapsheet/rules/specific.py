@@ -2,8 +2,9 @@
 
 The guide: "Be specific and actionable: Clearly define each action item and milestone with specific
 tasks and deadlines", and "Vague action items or unclear responsibilities can lead to confusion and
-delays." The helpers ``is_named_person`` (the "team word" test), ``norm_name`` and ``describe`` are
-shared with the ownership and timelines families.
+delays." The helpers ``is_placeholder_owner`` (an owner that is nobody: "TBD", "?", "[Name]", a side),
+``is_named_person``, ``norm_name`` and ``describe`` are shared with the ownership and timelines families
+and the verdict.
 """
 
 from __future__ import annotations
@@ -42,27 +43,56 @@ def norm_name(value: Any) -> str:
     return " ".join(str(value).split()).casefold()
 
 
-def _is_customer_company(ctx: Context, owner: Any) -> bool:
-    company = ctx.plan.field("customer")
+_NO_LETTERS = re.compile(r"^[\W\d_]*$")
+_BRACKETED = re.compile(r"^[\[<{(].*[\]>})]$")
+
+
+def _is_customer_company(owner: Any, company: Any) -> bool:
     return company is not None and norm_name(owner) == norm_name(company)
 
 
-def is_team_word(ctx: Context, owner: Any) -> bool:
-    """The owner names a side or a team ("Customer", "TBD", "IT") or the customer's company, not a person.
-
-    The template's own side values (Vendor, Customer, Joint) always count, whatever the settings say.
-    """
-    return norm_name(owner) in _team_words(tuple(ctx["team_owner_words"])) or _is_customer_company(ctx, owner)
-
-
 @lru_cache(maxsize=8)
-def _team_words(configured: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(norm_name(w) for w in (*configured, *SIDE))
+def _words(configured: tuple[str, ...], with_sides: bool) -> frozenset[str]:
+    return frozenset(norm_name(w) for w in (*configured, *(SIDE if with_sides else ())))
+
+
+def is_placeholder_owner(settings: dict[str, Any], owner: Any, company: Any = None) -> bool:
+    """The owner cell holds a stand-in, not a person: "TBD", "?", "[Name]", a side ("Customer", "Vendor"),
+    "Team", or the customer's company. Such an owner is a missing owner.
+
+    The template's own side values (Vendor, Customer, Joint) always count, whatever the settings say."""
+    text = norm_name(owner) if owner is not None else ""
+    return bool(text) and bool(_NO_LETTERS.match(text) or _BRACKETED.match(text)
+                               or text in _words(tuple(settings["placeholder_owner_words"]), True)
+                               or _is_customer_company(owner, company))
+
+
+def is_team_name(settings: dict[str, Any], owner: Any) -> bool:
+    """The owner names a team or a department ("Legal", "IT", "the sales team"), not a person."""
+    text = norm_name(owner) if owner is not None else ""
+    return text in _words(tuple(settings["team_owner_words"]), False) or text.endswith(" team")
+
+
+def is_named_person_in(settings: dict[str, Any], owner: Any, company: Any = None) -> bool:
+    """The owner is filled in with a person: neither empty, a placeholder nor a team."""
+    return (owner is not None and bool(str(owner).strip()) and not is_placeholder_owner(settings, owner, company)
+            and not is_team_name(settings, owner))
 
 
 def is_named_person(ctx: Context, owner: Any) -> bool:
-    """The owner is filled in with something that is not a team word: a person."""
-    return owner not in (None, "") and not is_team_word(ctx, owner)
+    return is_named_person_in(ctx.settings, owner, ctx.plan.field("customer"))
+
+
+def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hit]:
+    """A hit on each record whose owner is empty or a placeholder."""
+    company = ctx.plan.field("customer")
+    for rec in records:
+        owner = rec.values.get("owner")
+        if _blank(rec, "owner"):
+            yield Hit(rec.loc("owner"), f"{describe(rec)} has no owner; {todo}")
+        elif "owner" in rec.columns and is_placeholder_owner(ctx.settings, owner, company):
+            yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a placeholder rather than a "
+                                        f"person; {todo}")
 
 
 def describe(rec: Record) -> str:
@@ -80,30 +110,30 @@ def _empty_cells(records: Iterable[Record], key: str, missing: str, todo: str, *
 
 # -- rules ------------------------------------------------------------------------------------------------
 
-@rule("MAP201", "action-owner-missing", Family.SPECIFIC, Severity.ERROR,
-      why=_WHY_OWNER + " An action nobody owns is an action nobody does.",
+@rule("MAP201", "action-owner-missing", Family.SPECIFIC, Severity.ERROR, settings=("placeholder_owner_words",),
+      why=_WHY_OWNER + " An action nobody owns is an action nobody does, and an owner of 'TBD', '?', '[Name]', "
+          "'Customer' or 'Team' is nobody.",
       bad="Action A3 'Confirm demo attendees and the three use cases' has an empty Owner cell.",
       good="Every action names its owner, e.g. A3 is owned by Lee Park.",
       fix="Type the name of the one person who will do the action in its Owner cell.")
 def action_owner_missing(ctx: Context) -> Iterator[Hit]:
-    """An action has no owner."""
-    yield from _empty_cells(ctx.plan.actions, "owner", "owner", "name the one person who will do it")
+    """An action has no owner, or a placeholder for one (TBD, ?, [Name], Customer, Team)."""
+    yield from _no_owner(ctx, ctx.plan.actions, "name the one person who will do it")
 
 
 @rule("MAP202", "owner-is-a-team", Family.SPECIFIC, Severity.WARNING, settings=("team_owner_words",),
       why="\"Vague action items or unclear responsibilities can lead to confusion and delays\": when the owner is "
-          "\"Customer\" or \"IT\", everyone on that side assumes someone else will do it.",
-      bad="Action A5 'Provide a sample data set for the trial' is owned by 'Customer'.",
+          "\"IT\" or \"Legal\", everyone in that team assumes someone else will do it.",
+      bad="Action A5 'Provide a sample data set for the trial' is owned by 'IT'.",
       good="A5 is owned by Raj Iyer, the customer's IT architect.",
-      fix="Replace the team or side with the name of one person on it; keep the side in the Party column.")
+      fix="Replace the team with the name of one person in it; keep the side in the Party column.")
 def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
-    """The owner of an action or milestone is a team or a side, not a person."""
+    """The owner of an action or milestone is a team or a department, not a person."""
     for rec in ctx.items():
         owner = rec.values.get("owner")
-        if owner in (None, "") or not is_team_word(ctx, owner):
+        if owner in (None, "") or not is_team_name(ctx.settings, owner):
             continue
-        what = "the customer's company" if _is_customer_company(ctx, owner) else "a team or a side"
-        yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', {what} rather than a "
+        yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a team rather than a "
                                     "person; name the one person accountable for it")
 
 
@@ -136,7 +166,7 @@ def _vague_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
       good="A11 reads 'Send the final order form for signature'.",
       fix="Rewrite the action as a verb and a deliverable someone can tick off, e.g. 'Send the revised quote'.")
 def vague_wording(ctx: Context) -> Iterator[Hit]:
-    """An action's wording is vague or too short to act on."""
+    """An action's wording is vague or too short to act on (a verb and its object is enough)."""
     pattern = _vague_pattern(tuple(ctx["vague_words"]))
     minimum = ctx["min_action_words"]
     for rec in ctx.plan.actions:
@@ -152,7 +182,7 @@ def vague_wording(ctx: Context) -> Iterator[Hit]:
         elif words < minimum:
             what = f"{label(rec)} is only {plural(words, 'word')}" if words else f"{label(rec)} has no description"
             yield Hit(rec.loc("action"), f"action {what}; describe the task in at least {minimum} words: a verb "
-                                         "and what is delivered")
+                                         "and what is delivered, e.g. 'Countersign contract'")
 
 
 @rule("MAP205", "party-missing", Family.SPECIFIC, Severity.WARNING,
@@ -178,14 +208,14 @@ def exit_criteria_missing(ctx: Context) -> Iterator[Hit]:
                             "write what must be true for both sides to call it done", open_only=True)
 
 
-@rule("MAP207", "milestone-owner-missing", Family.SPECIFIC, Severity.WARNING,
+@rule("MAP207", "milestone-owner-missing", Family.SPECIFIC, Severity.WARNING, settings=("placeholder_owner_words",),
       why=_WHY_OWNER + " A milestone needs one person who drives it, even when both sides work on it.",
       bad="Milestone M5 'Procurement and approval' has an empty Owner cell.",
       good="M5 is owned by Kim Wu.",
       fix="Type the name of the person who drives the milestone in its Owner cell.")
 def milestone_owner_missing(ctx: Context) -> Iterator[Hit]:
-    """A milestone has no owner."""
-    yield from _empty_cells(ctx.plan.milestones, "owner", "owner", "name the person who drives it")
+    """A milestone has no owner, or a placeholder for one (TBD, ?, [Name], Customer, Team)."""
+    yield from _no_owner(ctx, ctx.plan.milestones, "name the person who drives it")
 
 
 @rule("MAP208", "action-not-linked", Family.SPECIFIC, Severity.INFO,

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..foreign.applicability import missing, what
 from ..model import ProblemKind
 from ..template.spec import KNOWN_TEMPLATE_VERSIONS
 from .base import Context, Family, Hit, Severity
-from .registry import rule
+from .registry import all_rules, rule
 
 _WHY_STRUCTURE = ("The guide asks for a MAP that \"includes key milestones, action items, timelines, roles and "
                   "responsibilities, outcomes and KPIs\"; mapsheet can only check, score and roll up what it can read.")
@@ -29,8 +30,13 @@ def _problems(ctx: Context, *kinds: ProblemKind):
 def missing_tab(ctx: Context) -> Iterator[Hit]:
     """A tab of the template is missing."""
     for p in _problems(ctx, ProblemKind.MISSING_SHEET):
-        yield Hit(p.location, f"no {p.expected} was found; add the tab from the template or rename yours to "
-                              f"'{p.location.sheet}'")
+        yield Hit(p.location, f"the plan has no '{p.location.sheet}' tab{_detail(p.expected)}; add the tab from the "
+                              f"template or rename yours to '{p.location.sheet}'")
+
+
+def _detail(expected: str) -> str:
+    """The description in "a 'Risks' tab (what could delay the deal)", as " (what could delay the deal)"."""
+    return f" ({expected.split('(', 1)[1]}" if "(" in expected else ""
 
 
 @rule("MAP002", "missing-column", Family.STRUCTURE, Severity.ERROR, why=_WHY_STRUCTURE,
@@ -40,7 +46,12 @@ def missing_tab(ctx: Context) -> Iterator[Hit]:
 def missing_column(ctx: Context) -> Iterator[Hit]:
     """A required column (or Overview field) is missing."""
     for p in _problems(ctx, ProblemKind.MISSING_COLUMN, ProblemKind.MISSING_FIELD):
-        yield Hit(p.location, f"expected {p.expected}; add it back with the template's name")
+        if p.value:  # an extra column holds what the missing one would
+            header = p.expected.split("'")[1]
+            yield Hit(p.location, f"there is no {p.expected.split(' ', 1)[1]}, but column '{p.value}' holds what it "
+                                  f"would; rename that header '{header}'")
+        else:
+            yield Hit(p.location, f"expected {p.expected}; add it back with the template's name")
 
 
 @rule("MAP003", "renamed-column", Family.STRUCTURE, Severity.INFO,
@@ -144,3 +155,39 @@ def formula_error(ctx: Context) -> Iterator[Hit]:
     """A cell shows a formula error such as #REF!."""
     for p in _problems(ctx, ProblemKind.ERROR_VALUE):
         yield Hit(p.location, f"the cell shows {p.value}; fix the formula or type the value")
+
+
+@rule("MAP012", "foreign-layout", Family.STRUCTURE, Severity.INFO,
+      why="Most teams already keep their MAP in a sheet of their own. mapsheet reads it as it is, but checks that "
+          "need what the layout does not hold (a risk list, check-ins, statuses) cannot run; saying so once is "
+          "more useful than an error for every tab the layout never had.",
+      bad="A vendor's one-sheet MAP (Milestone, Owner (Customer / Vendor), Due Date, Status) checked as it is.",
+      good="The same plan after `mapsheet import`: every check of the template applies.",
+      fix="Run `mapsheet import YOUR-SHEET.xlsx` to get the standard template with your values in it, then fill "
+          "in what the checks that could not run need.")
+def foreign_layout(ctx: Context) -> Iterator[Hit]:
+    """The plan is not made from the mapsheet template, so only some checks apply."""
+    plan = ctx.plan
+    if plan.reading is None:
+        return
+    codes = sorted(all_rules())
+    lacking: dict[str, list[str]] = {}
+    for code in codes:
+        for need in missing(code, plan):
+            lacking.setdefault(need, []).append(code)
+    not_run = {c for cs in lacking.values() for c in cs}
+    reasons = "; ".join(f"{what(need)} ({len(cs)})" for need, cs in sorted(lacking.items(), key=lambda kv: -len(kv[1])))
+    name = plan.source.replace("\\", "/").rsplit("/", 1)[-1]
+    source = name if name.lower().endswith((".xlsx", ".xlsm", ".csv")) else "YOUR-SHEET.xlsx"
+    yield Hit(plan.field_loc("deal") if "deal" in plan.overview_cells else _first_cell(ctx),
+              f"not the mapsheet template: {len(codes) - len(not_run)} of {len(codes)} checks apply; run `mapsheet "
+              f"import {source}` to get them all. Checks that could not run for want of: {reasons}")
+
+
+def _first_cell(ctx: Context):
+    from ..grid import Location
+
+    steps = ctx.plan.tables["actions"]
+    if steps.sheet is not None and steps.header_row is not None:
+        return Location(steps.sheet, steps.header_row, min(steps.columns.values(), default=0))
+    return Location(ctx.plan.overview_sheet or (ctx.plan.sheet_names[:1] or ["Sheet1"])[0])

@@ -198,3 +198,27 @@ def action_after_its_milestone(ctx: Context) -> Iterator[Hit]:
         if earlier:
             yield Hit(rec.loc("due"), f"action {label(rec)} is due {_day(_due(rec))}, after its milestone "
                                       f"{_with_dues(earlier)}; bring it forward or move the milestone")
+
+
+@rule("MAP409", "crunch-before-close", Family.TIMELINES, Severity.WARNING, settings=("crunch_days", "crunch_items"),
+      why=_WHY_UNREALISTIC + " Reviews, the purchase order and the signature all due in the last days before the "
+          "close leave no room for \"potential delays and customer constraints\": the bottleneck the guide says a "
+          "timeline should reveal early.",
+      bad="Close on 7 Dec 2026 with 11 open steps (the security review, the redlines, the PO, the signature...) due "
+          "between 30 Nov and 7 Dec.",
+      good="The reviews finish in December, the PO mid-January and only the signature falls in the last week "
+           "before the 29 Jan 2027 close.",
+      fix="Spread the steps back from the close date (start reviews and procurement earlier) or move the close "
+          "date to when the work can really be done.")
+def crunch_before_close(ctx: Context) -> Iterator[Hit]:
+    """Too many open pre-signature steps are due in the last days before the close date."""
+    close, days = ctx.plan.close_date, ctx["crunch_days"]
+    if close is None:
+        return
+    last_days = [r for r in _open_with_due(ctx) if not ctx.is_after_signature(r)
+                 and 0 <= (close - _due(r)).days <= days]
+    if len(last_days) >= ctx["crunch_items"]:
+        yield Hit(ctx.plan.field_loc("close_date"),
+                  f"{plural(len(last_days), 'open step')} {'is' if len(last_days) == 1 else 'are'} due in the last "
+                  f"{plural(days, 'day')} before the close date {_day(close)}; start the reviews and procurement "
+                  "earlier or move the close date")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import MapsheetError
 from ..styles import LINE_HEIGHT, PROSE_CHARS, text_lines
+from ..rules.base import Band
 from .tables import Kind, Rollup, Table, split
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -20,8 +21,10 @@ HEADER_ROWS = 2  # the caption, then the column headers
 MAX_URL = 255  # Excel refuses longer hyperlinks (counted as XlsxWriter's "external:" + the path)
 MAX_LINKS = 65_530  # hyperlinks a worksheet may hold; past that a plan keeps its name, without the link
 
-BAND_FILL = {"On track": ("#C8E6C9", "#1B5E20"), "At risk": ("#FFE082", "#7A4F01"), "Off track": ("#FFCDD2", "#B71C1C")}
-SERIES_COLOUR = {"On track": "#43A047", "At risk": "#F9A825", "Off track": "#E53935", "Plans": "#1E88E5",
+BAND_FILL = {Band.ON_TRACK.value: ("#C8E6C9", "#1B5E20"), Band.AT_RISK.value: ("#FFE082", "#7A4F01"),
+             Band.OFF_TRACK.value: ("#FFCDD2", "#B71C1C"), Band.NOT_CHECKABLE.value: ("#D9D9D9", "#3F3F3F")}
+SERIES_COLOUR = {Band.ON_TRACK.value: "#43A047", Band.AT_RISK.value: "#F9A825", Band.OFF_TRACK.value: "#E53935",
+                 Band.NOT_CHECKABLE.value: "#9E9E9E", "Plans": "#1E88E5",
                  "1-6 days late": "#F9A825", "7+ days late": "#E53935"}
 LATE_COLOUR = "#B71C1C"
 LOUD_FILL = "#C62828"

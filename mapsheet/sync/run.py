@@ -100,7 +100,7 @@ def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | Non
         for fmt, folder in exports.items():
             report.exports += export.export(rollup, folder, fmt)
         report.unreadable = len(unreadable)
-        report.drifted = sum(1 for s in ordered if summary.is_drifted(s))
+        report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
         report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
         report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
         store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out, states=states.values(),

@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zlib
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import api
 from ..config import Config
 from ..errors import MapsheetError
 from ..model import Plan, ProblemKind, Record
+from ..rules.base import Band
 from ..template.spec import CLOSED_STATUSES
 
 #: Problems that mean the workbook no longer follows the template (said loudly on the Problems sheet, and a
@@ -30,12 +32,19 @@ DRIFT_KINDS = (ProblemKind.MISSING_SHEET, ProblemKind.MISSING_COLUMN, ProblemKin
 #: the admin on the Problems sheet, never a problem.
 NOTED_KINDS = (ProblemKind.RENAMED_COLUMN,)
 DRIFT_VALUES = {k.value for k in DRIFT_KINDS}
+NOT_CHECKABLE = Band.NOT_CHECKABLE.value
 _NOTED = {k.value for k in NOTED_KINDS}
 
 
 def is_drifted(summary: dict[str, Any]) -> bool:
     """Whether a read plan no longer follows the template (a problem, not just an accepted synonym)."""
     return not summary["error"] and any(d.kind in DRIFT_VALUES for d in summary["drift"])
+
+
+def needs_attention(summary: dict[str, Any]) -> bool:
+    """Whether a read plan is one of the roll-up's problems: it drifted from the template, or mapsheet
+    found nothing it could judge in it (Not checkable)."""
+    return is_drifted(summary) or (not summary["error"] and summary["band"] == NOT_CHECKABLE)
 
 
 def has_synonyms(summary: dict[str, Any]) -> bool:
@@ -112,12 +121,13 @@ def plan_summary(plan: Plan, path: str, today: dt.date) -> dict[str, Any]:
     close = plan.close_date
     return {
         "path": path, "error": None,
-        "deal": plan.deal, "customer": _text(plan.field("customer")), "owner": _text(plan.field("seller_owner")),
+        "deal": deal_name(plan, path), "customer": _text(plan.field("customer")), "owner": _text(plan.field("seller_owner")),
         "stage": _text(plan.field("stage")), "value": plan.field("value"), "currency": _text(plan.field("currency")),
         "close_date": close, "days_to_close": (close - today).days if close else None,
         "pct_done": done / len(actions) if actions else None,
         "overdue_vendor": sum(1 for a in open_actions if a.days_overdue and a.party == "Vendor"),
         "overdue_customer": sum(1 for a in open_actions if a.days_overdue and a.party == "Customer"),
+        "overdue_no_party": sum(1 for a in open_actions if a.days_overdue and not a.party),
         "next_milestone": upcoming[0].name if upcoming else "",
         "next_milestone_due": upcoming[0].due if upcoming else None,
         "last_checkin": max((d for d in checkins if d <= today), default=None),
@@ -128,6 +138,12 @@ def plan_summary(plan: Plan, path: str, today: dt.date) -> dict[str, Any]:
         "drift": [DriftRow(p.kind.value, str(p.location), _drift_text(p)) for p in plan.problems
                   if p.kind in DRIFT_KINDS or p.kind in NOTED_KINDS],
     }
+
+
+def deal_name(plan: Plan, path: str) -> str:
+    """What the roll-up calls a plan: its deal name, else its customer, else its file (a sheet made elsewhere
+    often names neither), so every row of every sheet says which deal it is."""
+    return plan.deal or _text(plan.field("customer")) or Path(path).stem
 
 
 def _overdue(record: Record, today: dt.date) -> int:

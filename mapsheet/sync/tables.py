@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ..rules.base import Band
 from .changes import Change
-from .summary import DRIFT_VALUES, has_synonyms, is_drifted
+from .summary import DRIFT_VALUES, has_synonyms, needs_attention
 
 BANDS = [b.value for b in sorted(Band, key=lambda b: b.rank)]
 LEVEL_RANK = {"High": 3, "Medium": 2, "Low": 1}
@@ -102,7 +102,7 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
     tables = [deals_table(read, pushes, links, as_of), actions_table(read, as_of), overdue_table(read, as_of),
               milestones_table(read, as_of), risks_table(read, as_of),
               changes_table(changes, links, last_sync_at), problems]
-    with_problems = sum(1 for s in summaries if s["error"] or is_drifted(s))
+    with_problems = sum(1 for s in summaries if s["error"] or needs_attention(s))
     return Rollup(today, dashboard(read, changes or [], problems, today, with_problems), tables)
 
 
@@ -168,12 +168,15 @@ OVERDUE = [Column("Party", width=10), Column("Owner", width=20), Column("Overdue
            Column("Which deals", width=60, wrap=True)]
 
 
+NO_PARTY = "(no party)"
+
+
 def overdue_table(read: list[dict], as_of: str) -> Table:
     late: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for s in read:
         for a in s["actions"]:
             if a.days_overdue:
-                late[(a.party or "(no party)", a.owner or "(no owner)")].append((a.days_overdue, s["deal"]))
+                late[(a.party or NO_PARTY, a.owner or "(no owner)")].append((a.days_overdue, s["deal"]))
     rows = []
     for (party, owner), items in late.items():
         days = [d for d, _ in items]
@@ -181,7 +184,10 @@ def overdue_table(read: list[dict], as_of: str) -> Table:
         rows.append((party, owner, len(items), sum(1 for d in days if d < 7), sum(1 for d in days if d >= 7),
                      max(days), len(deals), ", ".join(deals)))
     rows.sort(key=lambda r: (r[0] != "Customer", -r[2], -r[5]))
-    return Table("Overdue", f"Who owes what: overdue open actions by party and owner, {as_of}.", OVERDUE, rows)
+    sideless = sum(r[2] for r in rows if r[0] == NO_PARTY)
+    note = (f" {sideless} of them say no side (Vendor or Customer) and are counted apart, under {NO_PARTY}: "
+            "give them a party (`mapsheet import` does it for a sheet made elsewhere)." if sideless else "")
+    return Table("Overdue", f"Who owes what: overdue open actions by party and owner, {as_of}.{note}", OVERDUE, rows)
 
 
 MILESTONES = [Column("Due", Kind.DATE, 11), Column("Week of", Kind.DATE, 11), Column("Deal", width=24, wrap=True),
@@ -269,11 +275,13 @@ def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) ->
             rows.append((link._replace(text=Path(s["path"]).name), "", "Could not be read", "", s["error"],
                          link.target))
             continue
-        drifted += is_drifted(s)
+        drifted += needs_attention(s)
         renamed += has_synonyms(s)
         for d in s["drift"]:
             row = (link, s["owner"], PROBLEM_NAMES.get(d.kind, d.kind), d.cell, d.detail, link.target)
             (rows if d.kind in DRIFT_VALUES else notes).append(row)
+        if s["band"] == Band.NOT_CHECKABLE.value:
+            rows.append((link, s["owner"], Band.NOT_CHECKABLE.value, "", s["why"], link.target))
     note = (f"{SYNONYM_NOTE} {renamed} plan{'s' if renamed != 1 else ''} name{'s' if renamed == 1 else ''} "
             "some columns by accepted synonyms (listed below); they are read in full." if renamed else "")
     if not rows:
@@ -281,7 +289,8 @@ def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) ->
                      PROBLEMS, notes)
     parts = [f"{n} plan{'s' if n != 1 else ''} {what}" for n, what in
              ((unreadable, "could not be read and are missing from every other sheet"),
-              (drifted, "no longer follow the template, so some of their values may be missing")) if n]
+              (drifted, "no longer follow the template or cannot be judged, so some of their values may be "
+                        "missing")) if n]
     return Table("Problems", "ATTENTION: " + "; ".join(parts) + ". Fix them in the plans and sync again." + note,
                  PROBLEMS, rows + notes, loud=True)
 
@@ -300,6 +309,7 @@ def dashboard(read: list[dict], changes: list[Change], problems: Table, today: d
     figures += [(f"Pipeline value ({cur})", total, Kind.MONEY) for cur, total in sorted(value.items())]
     figures += [("Overdue actions, vendor side", sum(s["overdue_vendor"] for s in read), Kind.DAYS_LATE),
                 ("Overdue actions, customer side", sum(s["overdue_customer"] for s in read), Kind.DAYS_LATE),
+                ("Overdue actions, side not said", sum(s.get("overdue_no_party", 0) for s in read), Kind.DAYS_LATE),
                 ("Close dates slipped since the last sync",
                  sum(1 for c in changes if c.change == "Close date slipped"), Kind.DAYS_LATE),
                 ("Plans with problems", with_problems, Kind.DAYS_LATE)]

@@ -98,11 +98,6 @@ class Mismatch:
         return f"interaction {self.index}: {self.request}: {self.detail}"
 
 
-def _body_text(body) -> str | None:
-    if body is None:
-        return None
-    return body if isinstance(body, str) else json.dumps(body)
-
 
 def replay(path: Path, make_fake) -> list[Mismatch]:
     """Replays one cassette against a fresh fake; [] when every answer matches the recorded one."""

@@ -6,6 +6,7 @@ conformance_skips.txt; a listed cassette that passes fails the test, so the list
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -79,3 +80,18 @@ def test_cassette_replays(name):
             pytest.fail(f"{name} now passes: remove it from {SKIPS_FILE.name}")
         pytest.skip(f"on the skip list: {skips[name]}")
     assert not problems, "\n".join(str(p) for p in problems)
+
+
+def test_the_replay_notices_a_wrong_answer(tmp_path):
+    """A recording changed in one value fails the replay at that interaction: the comparison has teeth."""
+    if CASSETTES is None:
+        pytest.skip("no cassettes")
+    cassette = json.loads((CASSETTES / "WorksheetTest.test_update_acell.json").read_text())
+    answer = cassette["interactions"][6]["response"]["body"]
+    assert '"test_update_acell 1"' in answer["string"]
+    answer["string"] = answer["string"].replace('"test_update_acell 1"', '"test_update_acell 2"')
+    doctored = tmp_path / "doctored.json"
+    doctored.write_text(json.dumps(cassette))
+    problems = replay.replay(doctored, make_fake("doctored.json"))
+    assert [p.index for p in problems] == [6]
+    assert 'body.values[0][0]: "test_update_acell 1", recorded "test_update_acell 2"' in problems[0].detail

@@ -205,3 +205,46 @@ def test_a_form_upload_is_not_a_drive_upload(g):
     answer = g.session().post(UPLOAD, params={"uploadType": "multipart"},
                               files={"metadata": (None, '{"name": "x"}', "application/json"), "file": ("x", b"x")})
     assert answer.status_code == 400
+
+
+def test_drive_import_keeps_fills_notes_validations_and_hidden_tabs(g):
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Actions"
+    ws.append(["Action", "Status"])
+    ws.append(["Kick-off", "Open"])
+    ws["A1"].fill = PatternFill("solid", fgColor="FFC7CE")
+    ws["B2"].comment = Comment("check with legal", "Ann")
+    status = DataValidation(type="list", formula1='"Open,Done"', showErrorMessage=True)
+    status.add("B2:B3")
+    ws.add_data_validation(status)
+    wb.create_sheet("state").sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    sid = g.add_spreadsheet("Plan")
+    g.session().patch(f"{UPLOAD}/{sid}", params={"uploadType": "media"}, data=out.getvalue(),
+                      headers={"Content-Type": XLSX_MIME})
+    assert g.cell(sid, "Actions!A1")["userEnteredFormat"]["backgroundColorStyle"] == {
+        "rgbColor": {"red": 1, "green": 0.78039217, "blue": 0.80784315}}
+    assert g.cell(sid, "Actions!B2")["note"] == "check with legal"
+    rule = g.cell(sid, "Actions!B3")["dataValidation"]
+    assert rule == {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "Open"},
+                                                                     {"userEnteredValue": "Done"}]},
+                    "strict": True, "showCustomUi": True}
+    assert g.spreadsheet(sid).sheet_by_title("state").properties["hidden"] is True
+    assert g.file(sid).version == 2
+
+
+def test_upload_metadata_is_held_to_the_file_schema(g):
+    from discovery import DiscoveryError
+
+    body = (b'--B\r\nContent-Type: application/json\r\n\r\n{"name": "x", "colour": "red"}\r\n--B\r\n'
+            b"Content-Type: text/plain\r\n\r\nhello\r\n--B--")
+    with pytest.raises(DiscoveryError, match="unknown field 'colour'"):
+        g.session().post(UPLOAD, params={"uploadType": "multipart"}, data=body,
+                         headers={"Content-Type": "multipart/related; boundary=B"})
+    g.violations.clear()

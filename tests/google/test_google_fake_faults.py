@@ -155,3 +155,13 @@ def test_concurrent_readers_overlap_on_a_thread_clock():
     # eight at a time: about 80 x 0.15 / 8 = 1.5 s of Google time, not 12 s (how the pool shares the work varies)
     assert 80 * 0.15 / 8 <= clock.elapsed() < 80 * 0.15 / 3
     assert clock.monotonic() - start == pytest.approx(clock.elapsed())  # the main thread waited for them all
+
+
+def test_the_project_quota_covers_all_users_together():
+    g = FakeGoogle(quota=Quota(reads=60, project_reads=100))
+    sid = g.add_spreadsheet("Plan")
+    codes = []
+    for user in ("a@example.com", "b@example.com"):
+        g.share(sid, user)
+        codes += [g.session(user).get(f"{SHEETS}/{sid}").status_code for _ in range(60)]
+    assert codes[:60] == [200] * 60 and codes[60:100] == [200] * 40 and codes[100:] == [429] * 20

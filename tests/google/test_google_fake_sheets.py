@@ -218,3 +218,21 @@ def test_banded_ranges(g, plan):
     assert banded["bandedRangeId"] and banded["rowProperties"]["headerColorStyle"] == {"rgbColor": {"red": 0.2}}
     answer = g.session().get(f"{SHEETS}/{plan}", params={"fields": "sheets.bandedRanges.bandedRangeId"}).json()
     assert answer["sheets"][1] == {"bandedRanges": [{"bandedRangeId": banded["bandedRangeId"]}]}
+
+
+@pytest.mark.parametrize("number,pattern,kind,shown", [
+    (46351, "d mmm yyyy", "DATE", "25 Nov 2026"),  # the template's date format
+    (46351, "d mmm", "DATE", "25 Nov"),
+    (46351.5625, "h:mm am/pm", "TIME", "1:30 PM"),
+    (1234.5, "#,##0", "NUMBER", "1,235"),  # halves round away from zero
+    (0.255, "0%", "PERCENT", "26%"),
+    (3, "0", "NUMBER", "3"),
+])
+def test_formatted_values_follow_the_number_format(g, number, pattern, kind, shown):
+    sid = g.add_spreadsheet("Plan")
+    g.session().post(f"{SHEETS}/{sid}:batchUpdate", json={"requests": [{"updateCells": {
+        "start": {"sheetId": 0}, "fields": "userEnteredValue,userEnteredFormat.numberFormat",
+        "rows": [{"values": [{"userEnteredValue": {"numberValue": number},
+                              "userEnteredFormat": {"numberFormat": {"type": kind, "pattern": pattern}}}]}]}}]})
+    values = g.session().get(f"{SHEETS}/{sid}/values/Sheet1!A1").json()["values"]
+    assert values == [[shown]]

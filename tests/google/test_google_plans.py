@@ -191,3 +191,36 @@ def test_a_sheet_that_does_not_exist_is_named(google):
     with pytest.raises(GoogleError, match="no Google Sheet with this id") as err:
         api.check(source(google, missing), today=TODAY)
     assert missing in str(err.value)
+
+
+def test_a_plan_annotated_as_a_file_and_uploaded_to_drive_cleans_in_google(google, plan_path, tmp_path):
+    """The state sheet is shared: a Sheet converted from an annotated .xlsx is cleaned back to the plan."""
+    import shutil
+
+    annotated = tmp_path / "annotated.xlsx"
+    shutil.copy(plan_path, annotated)
+    api.annotate_file(annotated, today=TODAY)
+    original = FakeGoogle()
+    sid_original = upload_plan(original, plan_path)
+    sid = upload_plan(google, annotated)
+    assert snapshot(google, sid)["tabs"][0][0] == CHECK_SHEET
+    api.clean(source(google, sid))
+    assert snapshot(google, sid) == snapshot(original, sid_original)
+
+
+def test_a_sheet_annotated_in_google_and_downloaded_as_xlsx_cleans_as_a_file(google, plan_path, tmp_path):
+    from fake.xlsx import export_xlsx
+    from mapsheet.backends.xlsx_read import read_workbook
+
+    sid = upload_plan(google, plan_path)
+    api.annotate(source(google, sid), today=TODAY)
+    downloaded = tmp_path / "downloaded.xlsx"
+    downloaded.write_bytes(export_xlsx(google.spreadsheet(sid)))
+    assert api.clean_file(downloaded)[1] is True
+    import openpyxl
+
+    wb = openpyxl.load_workbook(downloaded)
+    assert CHECK_SHEET not in wb.sheetnames and STATE_SHEET not in wb.sheetnames
+    assert not any(c.comment is not None and NOTE_MARKER in c.comment.text
+                   for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+    assert [s.name for s in read_workbook(downloaded).sheets] == [s.name for s in read_workbook(plan_path).sheets]

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
+from mapsheet.rules import Band
 from mapsheet.template.spec import CLOSED_STATUSES
 
 from .conftest import TODAY
@@ -132,8 +133,8 @@ def test_dashboard_figures_and_charts(synced, sample_plans):
     figures = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, 20) if ws.cell(r, 1).value}
     assert figures["Plans rolled up"] == 25
     deals = book.rows("Deals")
-    for band in ("On track", "At risk", "Off track"):
-        assert figures[band] == sum(1 for d in deals if d["Band"] == band)
+    for band in Band:
+        assert figures[band.value] == sum(1 for d in deals if d["Band"] == band.value)
     usd = sum(s.draft.overview["value"] for s, _ in sample_plans if s.draft.overview["currency"] == "USD")
     assert figures["Pipeline value (USD)"] == usd
     with zipfile.ZipFile(out) as z:
@@ -144,9 +145,9 @@ def test_dashboard_figures_and_charts(synced, sample_plans):
     # Each chart draws the numbers beside it, in the band colours: categories and values from the sheet.
     band_chart = next(c for c in charts if "Plans by health band" in c)
     categories, values = (_cells(ws, ref) for ref in re.findall(r"<c:f>(.*?)</c:f>", band_chart)[-2:])
-    assert categories == ["On track", "At risk", "Off track"]
+    assert categories == ["On track", "At risk", "Off track", "Not checkable"]
     assert values == [figures[band] for band in categories]
-    assert all(colour in band_chart for colour in ("43A047", "F9A825", "E53935"))
+    assert all(colour in band_chart for colour in ("43A047", "F9A825", "E53935", "9E9E9E"))
     for chart in charts:
         for ref in re.findall(r"<c:cat>.*?<c:f>(.*?)</c:f>", chart, re.S):
             assert all(isinstance(v, str) and v for v in _cells(ws, ref)), ref

@@ -8,7 +8,7 @@
     g.count(api="sheets", kind="read")                 # requests served, by kind
     g.inject("429", times=3)                           # faults with Google's error envelopes
 
-See server.FakeGoogle for the whole surface, faults.Fault for fault options.
+See tests/google/README.md for the whole surface (state, counting, faults, quota, clocks).
 """
 from .errors import ApiError
 from .faults import FAULT_KINDS, Fault, Quota

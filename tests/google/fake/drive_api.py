@@ -10,9 +10,9 @@ import hashlib
 from . import fields as fieldmask
 from . import xlsx
 from .call import Call
-from .errors import ApiError, drive_error, drive_not_found, storage_quota
+from .errors import drive_error, drive_not_found, storage_quota
 from .query import compile_query
-from .store import FOLDER_MIME, SPREADSHEET_MIME, XLSX_MIME, DriveFile, rfc3339
+from .store import SPREADSHEET_MIME, XLSX_MIME, DriveFile, rfc3339
 
 DEFAULT_FIELDS = "kind,id,name,mimeType"
 LIST_DEFAULT_FIELDS = "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)"
@@ -228,9 +228,6 @@ def files_export(call: Call) -> bytes:
     raise drive_error(400, "The requested conversion is not supported.", "badRequest", location="mimeType")
 
 
-def export_content_type(call: Call) -> str:
-    return call.param("mimeType") or "application/octet-stream"
-
 
 def upload(call: Call) -> dict:
     """POST/PATCH upload/drive/v3/files with uploadType=multipart or media."""
@@ -238,6 +235,14 @@ def upload(call: Call) -> dict:
     metadata, content = {}, call.raw
     if kind == "multipart":
         metadata, content = _split_multipart(call)
+        if call.state.validator is not None:  # the metadata part is a File resource
+            from .checks import DiscoveryError, discovery
+
+            problems = discovery.check_value(metadata, {"$ref": "File"}, discovery.document("drive")["schemas"],
+                                             "metadata")
+            if problems:
+                call.state.violations.extend(problems)
+                raise DiscoveryError("drive upload metadata: " + "; ".join(problems))
     elif kind != "media":
         raise drive_error(400, f"Invalid upload type: {kind}", "invalid", location="uploadType")
     if call.method == "POST":
@@ -301,8 +306,3 @@ def comments_list(call: Call) -> dict:
     return {"comments": []}
 
 
-def folder_mime() -> str:
-    return FOLDER_MIME
-
-
-__all__ = ["ApiError"]

@@ -86,25 +86,31 @@ class Fault:
 
 @dataclass
 class Quota:
-    """Sheets API: `reads` read and `writes` write requests per `window` seconds per user (Google: 60/60/60 s)."""
+    """Sheets API: `reads` read and `writes` write requests per `window` seconds per user, and
+    `project_reads`/`project_writes` for all users together (Google: 60 and 300 a minute)."""
 
     reads: int = 60
     writes: int = 60
     window: float = 60.0
+    project_reads: int = 300
+    project_writes: int = 300
     history: dict = field(default_factory=lambda: collections.defaultdict(collections.deque))
     rejected: int = 0
     peak: dict = field(default_factory=dict)
 
     def admit(self, user: str, kind: str, now: float) -> bool:
-        limit = self.reads if kind == "read" else self.writes
-        times = self.history[(user, kind)]
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if len(times) >= limit:
-            self.rejected += 1
-            return False
-        times.append(now)
-        self.peak[(user, kind)] = max(self.peak.get((user, kind), 0), len(times))
+        limits = {(user, kind): self.reads if kind == "read" else self.writes,
+                  ("*", kind): self.project_reads if kind == "read" else self.project_writes}
+        for key, limit in limits.items():
+            times = self.history[key]
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if len(times) >= limit:
+                self.rejected += 1
+                return False
+        for key in limits:
+            self.history[key].append(now)
+            self.peak[key] = max(self.peak.get(key, 0), len(self.history[key]))
         return True
 
 

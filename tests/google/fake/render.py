@@ -168,12 +168,18 @@ def format_number(number: float, fmt: dict | None) -> str:
         return format_date(from_serial(number), pattern or ("M/d/yyyy" if kind == "DATE" else "M/d/yyyy H:mm:ss"))
     if kind == "PERCENT" or pattern.endswith("%"):
         decimals = len(pattern.split(".")[1].rstrip("%")) if "." in pattern else 0
-        return f"{number * 100:.{decimals}f}%"
+        return f"{_half_up(number * 100, decimals):.{decimals}f}%"
     if pattern and re.fullmatch(r"[#0,]*0(\.0+)?", pattern):
         decimals = len(pattern.split(".")[1]) if "." in pattern else 0
-        text = f"{number:,.{decimals}f}" if "," in pattern else f"{number:.{decimals}f}"
-        return text
+        rounded = _half_up(number, decimals)  # spreadsheets round halves away from zero
+        return f"{rounded:,.{decimals}f}" if "," in pattern else f"{rounded:.{decimals}f}"
     return general(number)
+
+
+def _half_up(number: float, decimals: int):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def general(number: float) -> str:
@@ -193,6 +199,7 @@ _DATE_TOKENS = re.compile(r"yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|
 def format_date(moment: dt.datetime, pattern: str) -> str:
     out = []
     tokens = _DATE_TOKENS.findall(pattern)
+    twelve = any(t.lower() == "am/pm" for t in tokens)
     for i, token in enumerate(tokens):
         low = token.lower()
         after_hour = any(t.lower() in ("h", "hh") for t in tokens[max(0, i - 2) : i])
@@ -218,7 +225,8 @@ def format_date(moment: dt.datetime, pattern: str) -> str:
         elif low == "d":
             out.append(str(moment.day))
         elif low in ("hh", "h"):
-            out.append(f"{moment.hour:02d}" if low == "hh" else str(moment.hour))
+            hour = (moment.hour % 12 or 12) if twelve else moment.hour
+            out.append(f"{hour:02d}" if low == "hh" else str(hour))
         elif low in ("ss", "s"):
             out.append(f"{moment.second:02d}" if low == "ss" else str(moment.second))
         elif low == "am/pm":

@@ -5,7 +5,7 @@ import copy
 
 from . import cells, fields
 from .call import Call
-from .errors import invalid, sheets_error
+from .errors import invalid
 from .ranges import Area, resolve
 from .store import Spreadsheet
 
@@ -272,7 +272,3 @@ def _shift_rows_down(sheet, start: int, count: int) -> None:
     for (r, c), cell in sheet.cells.items():
         moved[(r + count if r >= start else r, c)] = cell
     sheet.cells = moved
-
-
-def not_a_spreadsheet() -> None:
-    raise sheets_error(400, "This operation is not supported for this document")

@@ -10,6 +10,7 @@ from openpyxl.comments import Comment
 
 from . import render
 from .store import Spreadsheet, new_sheet
+from .styles import twin_colours
 
 _EXCEL_FORMATS = {"yyyy-mm-dd": "yyyy-mm-dd", "M/d/yyyy": "m/d/yyyy"}
 
@@ -64,7 +65,8 @@ def export_csv(book: Spreadsheet) -> bytes:
 
 
 def import_xlsx(book: Spreadsheet, content: bytes) -> None:
-    """Convert an uploaded workbook into the spreadsheet's sheets (values, number formats, comments)."""
+    """Convert an uploaded workbook into the spreadsheet's sheets, as Drive's import does: values (dates with a
+    date format), comments as notes, solid fills as backgrounds, list validations, hidden tabs."""
     wb = openpyxl.load_workbook(io.BytesIO(content))
     book.sheets = []
     for index, ws in enumerate(wb.worksheets):
@@ -91,6 +93,42 @@ def import_xlsx(book: Spreadsheet, content: bytes) -> None:
                     data["userEnteredValue"] = {"stringValue": str(value)}
                 if cell.comment is not None:
                     data["note"] = cell.comment.text
+                fill = _solid_fill(cell)
+                if fill:
+                    data.setdefault("userEnteredFormat", {})["backgroundColor"] = fill
+                    twin_colours(data["userEnteredFormat"])
                 if data:
                     sheet.cells[(cell.row - 1, cell.column - 1)] = data
+        _import_validations(ws, sheet)
+        if ws.sheet_state != "visible":
+            sheet.properties["hidden"] = True
         book.sheets.append(sheet)
+
+
+def _solid_fill(cell) -> dict | None:
+    fill = cell.fill
+    if fill is None or fill.fill_type != "solid" or fill.fgColor is None or fill.fgColor.type != "rgb":
+        return None
+    rgb = str(fill.fgColor.rgb)[-6:]
+    return {k: int(rgb[i:i + 2], 16) / 255 for k, i in (("red", 0), ("green", 2), ("blue", 4))}
+
+
+def _import_validations(ws, sheet) -> None:
+    """List validations become ONE_OF_LIST (inline lists) or ONE_OF_RANGE (a reference) on each cell."""
+    from openpyxl.utils.cell import range_boundaries
+
+    for validation in ws.data_validations.dataValidation:
+        if validation.type != "list" or not validation.formula1:
+            continue
+        formula = validation.formula1
+        if formula.startswith('"'):
+            values = [{"userEnteredValue": v} for v in formula.strip('"').split(",")]
+            condition = {"type": "ONE_OF_LIST", "values": values}
+        else:
+            condition = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": "=" + formula.lstrip("=")}]}
+        rule = {"condition": condition, "strict": bool(validation.showErrorMessage), "showCustomUi": True}
+        for ref in str(validation.sqref).split():
+            c0, r0, c1, r1 = range_boundaries(ref)
+            for r in range(r0 - 1, min(r1, sheet.row_count)):
+                for c in range(c0 - 1, min(c1, sheet.col_count)):
+                    sheet.cell(r, c)["dataValidation"] = dict(rule)
