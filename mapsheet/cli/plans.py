@@ -110,7 +110,8 @@ def _say_created(where: str, draft, check_arg: str) -> None:
 @friendly_errors
 def import_(
     sheet: Path = typer.Argument(..., help="A MAP sheet made elsewhere: .xlsx, .xlsm or a .csv export."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the plan (default: '<sheet> (mapsheet).xlsx')."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="FILE",
+                                       help="Where to write the plan (default: 'SHEET (mapsheet).xlsx')."),
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
 ) -> None:
     """Convert a MAP sheet in another layout into the standard template, keeping every value, and say how."""
@@ -119,9 +120,10 @@ def import_(
     target = out or sheet.with_name(f"{sheet.stem} (mapsheet).xlsx")
     written, imported = import_file(sheet, target, force=force)
     for line in imported.lines:
-        console.print(escape(line), soft_wrap=True)
-    console.print(f"[green]Imported[/] {escape(str(sheet))} -> {escape(str(written))}")
-    console.print(f"  Next: run [bold]mapsheet check {escape(_quote(written))}[/] (every check of the template applies).")
+        say("{}", line)
+    say("[green]Imported[/] {} -> {}", sheet, written)
+    say("  Next (every check of the template applies), run:")
+    say("    [bold]{}[/]", f"{mapsheet_command()} check {_quote(written)}", wrap=False)
 
 
 @app.command()
