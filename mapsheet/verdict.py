@@ -47,7 +47,7 @@ DIMENSION_TITLES = {
     Dimension.MUTUAL: "Mutual ownership",
     Dimension.TIMELINE: "Realistic timeline",
     Dimension.STAKEHOLDERS: "Stakeholders in time",
-    Dimension.COMPLETENESS: "Goals, milestones and actions complete",
+    Dimension.COMPLETENESS: "Complete goals and steps",
     Dimension.FOLLOW_THROUGH: "Follow-through",
     Dimension.CADENCE: "Cadence and transparency",
 }
