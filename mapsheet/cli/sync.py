@@ -45,7 +45,8 @@ def sync(
     config: Optional[Path] = typer.Option(None, "--config", help="A mapsheet.toml or pyproject.toml for every plan "
                                           "(default: the one found beside each plan, or the defaults)."),
     history: Optional[Path] = typer.Option(None, "--history", help="The sync history (SQLite; default: "
-                                           "<out>.history.sqlite beside the roll-up)."),
+                                           "<out>.history.sqlite beside the roll-up; for a Google Sheet, "
+                                           "rollup-<id>.history.sqlite in the current folder)."),
     csv: Optional[Path] = typer.Option(None, "--csv", help="Also write every table as a CSV file in this folder."),
     parquet: Optional[Path] = typer.Option(None, "--parquet", help="Also write every table as a Parquet file in "
                                            "this folder (needs pyarrow)."),
