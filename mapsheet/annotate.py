@@ -87,6 +87,10 @@ def check_sheet(result: CheckResult, existing: set[str]) -> ReplaceSheet:
     for d in score.dimensions:
         add(Cell(d.dimension.title), Cell(d.state.value, STATE_STYLE[d.state]),
             Cell(-round(d.lost, 1) if d.lost else None, "number"), Cell(None), Cell(d.why or None, "wrap"))
+    if score.band_lost:
+        add(Cell("The band itself"), Cell(score.band.value, "muted"), Cell(-round(score.band_lost, 1), "number"),
+            Cell(None), Cell("a plan that is not On track keeps only a share of its points, so the score and the "
+                             "band tell the same story", "wrap"))
     add()
     add(Cell("Breakdown by family", "section"))
     add(Cell("Family", "header"), Cell("Points", "header"), Cell("Kept", "header"), Cell("", "header"),

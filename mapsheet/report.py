@@ -22,7 +22,8 @@ removed, within a schema version)::
                 "checked_at": "2026-11-27T10:00:00+00:00", "config": "defaults", "error": null}]}
 
 ``band`` is On track, At risk, Off track or Not checkable. ``dimensions`` gives each core dimension's state
-(ok, weak, failing, not read) and the points it cost beyond its families; ``understood`` counts the records
+(ok, weak, failing, not read) and the points it cost beyond its families; ``band_lost`` the points the
+band itself took; ``understood`` counts the records
 read per table and, per field, those understood (an owner that is a person or a side, a party from the
 list, a real date, a known status). A plan that could not be read has ``"error": "<message>"`` and no score. ``row`` and ``column`` are
 1-based like Excel's (null for a finding about a whole sheet).
@@ -62,6 +63,7 @@ def result_dict(result: CheckResult, file: str) -> dict[str, Any]:
                      for fs in score.families],
         "dimensions": [{"dimension": d.dimension.value, "title": d.dimension.title, "state": d.state.value,
                         "why": d.why, "lost": round(d.lost, 2)} for d in score.dimensions],
+        "band_lost": round(score.band_lost, 2),
         "understood": result.understood,
         "counts": {s.value: result.count(s) for s in Severity},
         "findings": [finding_dict(f) for f in result.findings],

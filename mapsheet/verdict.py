@@ -47,7 +47,7 @@ DIMENSION_TITLES = {
     Dimension.MUTUAL: "Mutual ownership",
     Dimension.TIMELINE: "Realistic timeline",
     Dimension.STAKEHOLDERS: "Stakeholders in time",
-    Dimension.COMPLETENESS: "Goals, milestones and actions complete",
+    Dimension.COMPLETENESS: "Complete goals and steps",
     Dimension.FOLLOW_THROUGH: "Follow-through",
     Dimension.CADENCE: "Cadence and transparency",
 }
@@ -97,14 +97,19 @@ class DimensionState:
     findings: tuple[Finding, ...] = ()  # the findings that made the state (share the points it costs)
     blind: str = ""  # what of it could not be read ("" when it was read), even when it fails anyway
     blinding: tuple[Finding, ...] = ()  # the findings that say what could not be read
+    by_layout: bool = False  # not read only because the plan's own layout has no such table
 
     @property
     def counts_against(self) -> bool:
-        return self.state in (State.FAILING, State.NOT_READ)
+        """Failing, or not read because the plan left it out. A sheet made elsewhere that never had, say, a
+        stakeholders table made a layout choice, not an omission: its structure finding says which checks
+        could not run and that `mapsheet import` brings them, and the steps it does hold are judged in full."""
+        return self.state is State.FAILING or (self.state is State.NOT_READ and not self.by_layout)
 
     def describe(self) -> str:
         if self.state is State.NOT_READ:
-            return f"{self.dimension.title}: not read ({self.why})"
+            layout = "; not held against the plan: its layout has no such table" if self.by_layout else ""
+            return f"{self.dimension.title}: not read ({self.why}{layout})"
         if self.state is State.FAILING:
             return f"{self.dimension.title} is failing: {self.why}"
         return f"{self.dimension.title}: {self.state.value}" + (f" ({self.why})" if self.why else "")
@@ -202,7 +207,8 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any])
         if failing is not None:
             states.append(DimensionState(d, State.FAILING, *failing, *unread))
         elif blind is not None:
-            states.append(DimensionState(d, State.NOT_READ, blind[0], (), *unread))
+            states.append(DimensionState(d, State.NOT_READ, blind[0], (), *unread,
+                                         by_layout=_absent_from_layout(d, plan)))
         elif counting:
             states.append(DimensionState(d, State.WEAK, _plain(counting[0]), tuple(counting)))
         else:
@@ -265,6 +271,14 @@ def _flagged_share(findings: list[Finding], plan: Plan, rows: dict[tuple[str, in
             what = f"open {key}" if key in STEP_TABLES else key
             return f"{len(hit)} of {len(considered)} {what} have a problem here, e.g. {_plain(example[key])}"
     return None
+
+
+def _absent_from_layout(d: Dimension, plan: Plan) -> bool:
+    """Whether every table ``d`` needs is one the plan's foreign layout has no equivalent of."""
+    if plan.reading is None:
+        return False
+    keys = [key for key, _ in _NEEDS[d]]
+    return None not in keys and all(key in plan.reading.absent for key in keys)
 
 
 def _blind(d: Dimension, plan: Plan, rows: dict[tuple[str, int], Record],

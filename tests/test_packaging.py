@@ -21,7 +21,8 @@ def test_the_wheel_carries_every_data_file(tmp_path):
     wheel = next(tmp_path.glob("mapsheet-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("mapsheet/_data/mutual-action-plan.xlsx", "mapsheet/_data/customUI.xml", "mapsheet/defaults.toml",
-                   "mapsheet/excel/runpython/mapsheet_addin.py", "mapsheet/cli/__init__.py"):
+                   "mapsheet/excel/runpython/mapsheet_addin.py", "mapsheet/cli/__init__.py",
+                   "mapsheet/_data/google/mapsheet.gs", "mapsheet/_data/google/appsscript.json"):
         assert needed in names, f"{needed} is missing from {wheel.name}"
     assert not any(n.startswith("tests/") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))

@@ -97,6 +97,8 @@ def test_the_rollup_prints_readable_and_whole(printed, sample_plans, writer):
     sheets = rollup_pages(pdf)
     assert tuple(sheets) == ROLLUP_SHEETS  # every sheet, in order, each starting on its own page
     assert len(sheets["Dashboard"]) == 1  # the figures and the four charts on one page
+    for label in ("Close dates slipped since the last sync", "Overdue actions, customer side", "Plans with problems"):
+        assert not missing(label, [sheets["Dashboard"][0][1]]), label  # the longest labels, not cut by their value
     assert len(sheets["Deals"]) <= 3  # 25 deals: a manager's page or two, not 21 columns at 4 points
     deal_pages = [text for _, text in sheets["Deals"]]
     for column in DEALS[:DEALS_PRINTED]:  # every printed header, on the first page and on the next ones

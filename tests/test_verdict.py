@@ -101,7 +101,10 @@ def test_verdict_settings_are_checked(table, key, value, says):
 
 def test_rules_say_which_dimension_they_feed():
     listing = runner.invoke(app, ["rules"], env={"COLUMNS": "250"})
-    line = next(line for line in listing.output.splitlines() if "MAP806" in line)
-    assert "Follow-through" in line and "Cadence and transparency" in line  # family, and the dimension it feeds
+    lines = listing.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "MAP806" in line)
+    heading = next(line for line in reversed(lines[:at]) if not line.startswith(" "))
+    assert heading.startswith("Follow-through") and "feeds: Follow-through" in heading  # the family's dimension
+    assert "feeds: Cadence and transparency" in lines[at + 1]  # this rule feeds another one, said under it
     one = runner.invoke(app, ["rules", "MAP001"], env={"COLUMNS": "200"})
     assert "feeds the verdict's dimension: (none: blinds)" in one.output

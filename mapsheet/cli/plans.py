@@ -42,7 +42,8 @@ def new(
     go_live: Optional[str] = typer.Option(None, "--go-live", metavar="YYYY-MM-DD", help="Planned go-live date."),
     goals: Optional[str] = typer.Option(None, "--goals", help="The customer's goals, in their words."),
     start: Optional[str] = typer.Option(None, "--start", metavar="YYYY-MM-DD", help="Plan start (default: today)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the plan (default: '<Customer> - <Deal> MAP.xlsx')."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="FILE",
+                                       help="Where to write the plan (default: 'CUSTOMER - DEAL MAP.xlsx')."),
     template: Optional[Path] = typer.Option(None, "--template", help="A customised template to start from."),
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
     google: bool = typer.Option(False, "--google", help="Create the plan as a Google Sheet in Drive instead of a file."),
@@ -109,7 +110,8 @@ def _say_created(where: str, draft, check_arg: str) -> None:
 @friendly_errors
 def import_(
     sheet: Path = typer.Argument(..., help="A MAP sheet made elsewhere: .xlsx, .xlsm or a .csv export."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the plan (default: '<sheet> (mapsheet).xlsx')."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="FILE",
+                                       help="Where to write the plan (default: 'SHEET (mapsheet).xlsx')."),
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
 ) -> None:
     """Convert a MAP sheet in another layout into the standard template, keeping every value, and say how."""
@@ -118,9 +120,10 @@ def import_(
     target = out or sheet.with_name(f"{sheet.stem} (mapsheet).xlsx")
     written, imported = import_file(sheet, target, force=force)
     for line in imported.lines:
-        console.print(escape(line), soft_wrap=True)
-    console.print(f"[green]Imported[/] {escape(str(sheet))} -> {escape(str(written))}")
-    console.print(f"  Next: run [bold]mapsheet check {escape(_quote(written))}[/] (every check of the template applies).")
+        say("{}", line)
+    say("[green]Imported[/] {} -> {}", sheet, written)
+    say("  Next (every check of the template applies), run:")
+    say("    [bold]{}[/]", f"{mapsheet_command()} check {_quote(written)}", wrap=False)
 
 
 @app.command()

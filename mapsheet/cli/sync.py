@@ -28,7 +28,7 @@ def sync(
     sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="Plan workbooks, folders (searched "
                                         "recursively), glob patterns, @list.txt files naming one per line, or "
                                         "Google Drive folder URLs or ids."),
-    out: Optional[str] = typer.Option(None, "--out", "-o", help="The roll-up to write: an .xlsx workbook, or a "
+    out: Optional[str] = typer.Option(None, "--out", "-o", metavar="OUT", help="The roll-up to write: an .xlsx workbook, or a "
                                       "Google Sheet's URL or id (replaced in place: same id, same link)."),
     out_google: Optional[str] = typer.Option(None, "--out-google", metavar="new", help="Write the roll-up into a "
                                              "new Google Sheet (then pass its URL to --out next time)."),
@@ -42,15 +42,16 @@ def sync(
                                      "from Drive after this long (Google slow or refusing); the plans left are "
                                      "listed on the Problems sheet and read at the next sync."),
     today: Optional[str] = TodayOption,
-    config: Optional[Path] = typer.Option(None, "--config", help="A mapsheet.toml or pyproject.toml for every plan "
-                                          "(default: the one found beside each plan, or the defaults)."),
-    history: Optional[Path] = typer.Option(None, "--history", help="The sync history (SQLite; default: "
-                                           "<out>.history.sqlite beside the roll-up; for a Google Sheet, "
+    config: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="A mapsheet.toml or pyproject.toml "
+                                          "for every plan (default: the one found beside each plan, or the defaults)."),
+    history: Optional[Path] = typer.Option(None, "--history", metavar="FILE", help="The sync history (SQLite; default: "
+                                           "OUT.history.sqlite beside the roll-up; for a Google Sheet, "
                                            "rollup-<id>.history.sqlite in the current folder)."),
-    csv: Optional[Path] = typer.Option(None, "--csv", help="Also write every table as a CSV file in this folder."),
-    parquet: Optional[Path] = typer.Option(None, "--parquet", help="Also write every table as a Parquet file in "
+    csv: Optional[Path] = typer.Option(None, "--csv", metavar="DIR",
+                                       help="Also write every table as a CSV file in this folder."),
+    parquet: Optional[Path] = typer.Option(None, "--parquet", metavar="DIR", help="Also write every table as a Parquet file in "
                                            "this folder (needs pyarrow)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes reading plan files (default: all "
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", help="Processes reading plan files (default: all "
                                        "cores); plans in Drive are read 8 at a time (this many when given)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="For cron: no progress bar; only problems and one "
                                "summary line."),

@@ -197,7 +197,7 @@ def chart_height(chart: Chart) -> int:
     return max(300, 70 + 22 * len(chart.categories)) if chart.kind == "bar" else 300
 
 
-CHART_WIDTH = 440  # two charts side by side next to the figures still print at a readable size
+CHART_WIDTH = 400  # two charts side by side next to the figures still print at a readable size
 
 
 def dashboard_chart(book: xlsxwriter.Workbook, spec: Chart, rows: tuple[int, int], columns):

@@ -185,6 +185,20 @@ def test_why_lines_wrap_under_themselves(sample_plans):
     assert any(line.startswith(" " * 7) and line.strip() for line in block), block  # a long reason wrapped, indented
 
 
+def test_help_texts_print_what_they_say():
+    """Help is rendered as Markdown (paragraphs wrap): an <angle> word would vanish as an HTML tag."""
+    import typer
+
+    def commands(command, path=()):
+        yield path, command
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from commands(sub, (*path, name))
+
+    for path, command in commands(typer.main.get_command(app)):
+        texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+        assert not [t for t in texts if "<" in t], (path, texts)
+
+
 def test_version_and_short_help():
     version = invoke("--version")
     assert version.exit_code == 0 and version.output.strip() == "mapsheet 0.1.0"
