@@ -45,7 +45,8 @@ def sync(
     config: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="A mapsheet.toml or pyproject.toml "
                                           "for every plan (default: the one found beside each plan, or the defaults)."),
     history: Optional[Path] = typer.Option(None, "--history", metavar="FILE", help="The sync history (SQLite; default: "
-                                           "OUT.history.sqlite beside the roll-up)."),
+                                           "OUT.history.sqlite beside the roll-up; for a Google Sheet, "
+                                           "rollup-<id>.history.sqlite in the current folder)."),
     csv: Optional[Path] = typer.Option(None, "--csv", metavar="DIR",
                                        help="Also write every table as a CSV file in this folder."),
     parquet: Optional[Path] = typer.Option(None, "--parquet", metavar="DIR", help="Also write every table as a Parquet file in "
