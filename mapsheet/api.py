@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Union
 
+from .backends.xlsx_guard import Limits
 from .backends.xlsx_read import read_workbook
 from .check import CheckResult, check_plan
 from .config import Config, load_config
@@ -19,17 +20,19 @@ from .parse import parse_plan
 Source = Union[str, os.PathLike, Plan, Workbook]
 
 
-def read_plan(path: str | os.PathLike) -> Plan:
-    """Read a plan workbook (.xlsx/.xlsm). Raises ``UnreadableWorkbook`` for a file that is no workbook;
-    anything inside the workbook that cannot be understood is in ``plan.problems``."""
-    return parse_plan(read_workbook(Path(path)))
+def read_plan(path: str | os.PathLike, *, config: Config | None = None) -> Plan:
+    """Read a plan workbook (.xlsx/.xlsm). Raises ``UnreadableWorkbook`` for a file that is no workbook
+    or breaks the reading limits (``[limits]`` of ``config``); anything inside the workbook that cannot be
+    understood is in ``plan.problems``."""
+    limits = Limits.from_settings((config or Config.default()).raw.get("limits"))
+    return parse_plan(read_workbook(Path(path), limits=limits))
 
 
-def to_plan(source: Source) -> Plan:
+def to_plan(source: Source, *, config: Config | None = None) -> Plan:
     """The plan in ``source``; ``NotAPlan`` when the workbook holds nothing like one."""
     if isinstance(source, Plan):
         return source
-    plan = parse_plan(source) if isinstance(source, Workbook) else read_plan(source)
+    plan = parse_plan(source) if isinstance(source, Workbook) else read_plan(source, config=config)
     if not plan.looks_like_a_plan:
         raise NotAPlan(f"{plan.source}: this workbook does not look like a mutual action plan (no Overview, "
                        "Milestones or Actions tab, and no table of steps with owners and dates); start one with "
@@ -52,7 +55,8 @@ def check(source: Source, *, today: dt.date | None = None,
           config: Config | str | os.PathLike | None = None) -> CheckResult:
     """Check a plan: findings, score, grade and health band. ``source`` is a path, a read ``Plan`` or a
     ``grid.Workbook`` (what the Excel and Google backends read); ``today`` makes the check reproducible."""
-    return check_plan(to_plan(source), today=today, config=resolve_config(config, source))
+    config = resolve_config(config, source)
+    return check_plan(to_plan(source, config=config), today=today, config=config)
 
 
 def annotation_edits(workbook: Workbook, *, today: dt.date | None = None,

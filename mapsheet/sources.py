@@ -10,7 +10,7 @@ import glob
 import os
 from pathlib import Path
 
-from .errors import MapsheetError
+from .errors import MapsheetError, display_path
 
 PLAN_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -44,16 +44,23 @@ def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ())
     excluded_names = {p.name for p in excluded}
     for source in sources:
         path = Path(source)
-        if path.is_dir():
+        try:
+            is_dir, exists = path.is_dir(), path.exists() or path.is_symlink()
+        except OSError as exc:  # a name too long for the file system, a symlink loop
+            raise MapsheetError(f"{display_path(source)}: cannot be opened ({exc.strerror or exc})") from None
+        if is_dir:
             matches = _walk(path)
-        elif path.exists():
-            matches = [path]
+            if not matches:
+                named = " (a folder, although it is named like a workbook)" if is_candidate(path) else ""
+                raise MapsheetError(f"{display_path(source)}: no .xlsx or .xlsm plan in this folder{named}")
+        elif exists:
+            matches = [path]  # a dangling link too: the reader says where it points
         elif any(ch in str(source) for ch in "*?["):
             matches = sorted(Path(p) for p in glob.glob(str(source), recursive=True) if is_candidate(Path(p)))
             if not matches:
-                raise MapsheetError(f"{source}: no .xlsx or .xlsm file matches this pattern")
+                raise MapsheetError(f"{display_path(source)}: no .xlsx or .xlsm file matches this pattern")
         else:
-            raise MapsheetError(f"{source}: no such file or folder")
+            raise MapsheetError(f"{display_path(source)}: no such file or folder")
         for m in matches:
             # Resolving every path costs a realpath each; only a file with an excluded name can be one.
             if m.name not in excluded_names or m.resolve() not in excluded:

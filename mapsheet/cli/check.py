@@ -15,7 +15,7 @@ from rich.text import Text
 
 from .. import api
 from ..config import Config, load_config
-from ..errors import MapsheetError
+from ..errors import MapsheetError, display_path
 from ..report import document, error_dict, result_dict
 from ..rules import Severity, all_rules, find_rule
 from ..rules.base import Band, Family
@@ -58,11 +58,18 @@ def check(
 ) -> None:
     """Check plans: score, grade, health band and what to fix, grouped by family."""
     reference = today_or(today)
-    paths = expand_sources(plans)
+    documents, exit_code, paths = [], EXIT_OK, []
+    for source in plans:  # a source that names nothing is that source's error, not the end of the run
+        try:
+            paths += expand_sources([source])
+        except MapsheetError as exc:
+            if format is not Format.json:
+                raise
+            exit_code = EXIT_ERROR
+            documents.append(error_dict(display_path(source), str(exc)))
     if output is not None and len(paths) != 1:
         raise MapsheetError("--output takes exactly one plan")
     fixed_config = load_config(config) if config else None
-    documents, exit_code = [], EXIT_OK
     for path in paths:
         try:
             cfg = _with_overrides(fixed_config or load_config(near=path.resolve()), select, ignore)
@@ -71,11 +78,11 @@ def check(
                 _annotate(path, result, output)
         except MapsheetError as exc:
             exit_code = EXIT_ERROR
-            documents.append(error_dict(str(path), str(exc)))
+            documents.append(error_dict(display_path(path), str(exc)))
             if format is Format.human:
                 err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             continue
-        documents.append(result_dict(result, str(path)))
+        documents.append(result_dict(result, display_path(path)))
         if _fails(result, fail_under, fail_on) and exit_code == EXIT_OK:
             exit_code = EXIT_FINDINGS
         if format is Format.human:

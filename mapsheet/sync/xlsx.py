@@ -95,7 +95,7 @@ def _write_table(book: xlsxwriter.Workbook, table: Table, fmt: _Formats) -> None
 
 def _cell_writer(ws, kind: Kind, fmt: _Formats, links: list[int]) -> Callable[[int, int, Any], None]:
     def text(r: int, c: int, v: Any) -> None:
-        ws.write_string(r, c, str(v), fmt.text)
+        ws.write_string(r, c, excel.safe_text(str(v)), fmt.text)
 
     def number(f):
         return lambda r, c, v: ws.write_number(r, c, v, f) if isinstance(v, (int, float)) else text(r, c, v)
@@ -127,6 +127,7 @@ def _cell_writer(ws, kind: Kind, fmt: _Formats, links: list[int]) -> Callable[[i
 # -- the dashboard -------------------------------------------------------------------------------------------
 
 def _write_dashboard(book: xlsxwriter.Workbook, board: Dashboard, fmt: _Formats) -> None:
+    board = excel.safe_dashboard(board)
     ws = book.add_worksheet("Dashboard")
     ws.set_column(0, 0, 38)
     ws.set_column(1, 4, 13)
