@@ -1,4 +1,10 @@
-"""Which files a command works on: plan paths, folders (recursive) and glob patterns, expanded once.
+"""Where plans come from: plan references and sources, and which plans a command works on.
+
+A plan is not a path. A ``PlanRef`` names a plan wherever it lives (key, version, display name, link,
+kind); a ``PlanSource`` reads it into a grid, finds its configuration and applies edit lists to it. The
+reader is chosen by the kind of source: a file (.xlsx/.xlsm), a Google Sheet (mapsheet/google/source.py)
+or a workbook held in memory. ``open_sources`` turns command-line arguments (paths, folders, globs,
+Sheet URLs or ids, mixed) into sources, expanding folders and globs once.
 
 Lock files Office and LibreOffice leave beside open workbooks (``~$name.xlsx``, ``.~lock.name#``),
 hidden files and mapsheet's own temporary files are never taken for plans.
@@ -8,9 +14,143 @@ from __future__ import annotations
 
 import glob
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 from .errors import MapsheetError, display_path
+from .google.ids import spreadsheet_id
+
+if TYPE_CHECKING:
+    from .backends.memory import MemoryBook
+    from .config import Config
+    from .edits import Edit
+    from .grid import Workbook
+
+FILE, GOOGLE, MEMORY = "file", "google", "memory"
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    """A plan wherever it lives. ``key`` is stable across runs (what the sync history is keyed by: a
+    file's absolute path, ``google:<id>`` for a Sheet); ``version`` changes whenever the plan does (a
+    file's size and modification time, a Sheet's Drive version; "" when unknown)."""
+
+    key: str
+    name: str  # what messages and the roll-up show
+    link: str  # a file's path or a Sheet's URL
+    kind: str = FILE
+    version: str = ""
+
+    def __str__(self) -> str:
+        return self.link if self.kind == FILE else f"{self.name} ({self.link})"
+
+
+def file_key(path: str | os.PathLike) -> str:
+    """A file plan's ref key: its absolute path (what sync histories have always been keyed by, so
+    histories written before plan references existed read unchanged)."""
+    return str(Path(path).absolute())
+
+
+class PlanSource(Protocol):
+    ref: PlanRef
+
+    def read(self) -> "Workbook":
+        """The plan's cells as a grid."""
+
+    def config(self, given: "Config | str | os.PathLike | None" = None) -> "Config":
+        """The configuration given, else the one that belongs to this plan (else the defaults)."""
+
+    def apply(self, edits: "list[Edit]", output: "str | os.PathLike | None" = None) -> tuple[str, bool]:
+        """Apply an edit list (in place, or to ``output`` where the kind allows); (where, whether changed)."""
+
+
+def given_config(given) -> "Config | None":
+    from .config import Config, load_config
+
+    if isinstance(given, Config):
+        return given
+    return load_config(Path(given)) if given is not None else None
+
+
+class FileSource:
+    """An .xlsx/.xlsm file: read with calamine, edited with openpyxl, configured by the project file
+    found beside it."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        try:
+            stat = self.path.stat()
+        except OSError:  # gone, a dangling link, a name too long: the reader says which
+            stat = None
+        self.ref = PlanRef(file_key(self.path), self.path.stem, str(self.path), FILE,
+                           f"{stat.st_size}:{stat.st_mtime_ns}" if stat else "")
+
+    def read(self) -> "Workbook":
+        from .backends.xlsx_read import read_workbook
+
+        return read_workbook(self.path)
+
+    def config(self, given=None) -> "Config":
+        from .config import load_config
+
+        return given_config(given) or load_config(near=self.path.resolve())
+
+    def apply(self, edits, output=None) -> tuple[str, bool]:
+        from .backends.xlsx_read import sniff
+        from .backends.xlsx_write import edit_file
+
+        sniff(self.path)
+        target, changed = edit_file(self.path, list(edits), Path(output) if output else None)
+        return str(target), changed
+
+
+class MemorySource:
+    """A workbook held in memory (tests, services): edited in place, configured only as given."""
+
+    def __init__(self, book: "MemoryBook"):
+        self.book = book
+        self.ref = PlanRef(f"memory:{book.name}", book.name, book.name, MEMORY)
+
+    def read(self) -> "Workbook":
+        return self.book.to_workbook()
+
+    def config(self, given=None) -> "Config":
+        from .config import Config
+
+        return given_config(given) or Config.default()
+
+    def apply(self, edits, output=None) -> tuple[str, bool]:
+        from .backends.memory import apply_edits
+
+        if output is not None:
+            raise MapsheetError(f"{self.ref.name}: a plan in memory is edited in place; --output is for files")
+        return self.book.name, apply_edits(self.book, edits)
+
+
+def open_sources(args: Iterable[str | os.PathLike], *, exclude: tuple[Path, ...] = (),
+                 google: Callable[[str], PlanSource] | None = None) -> list[PlanSource]:
+    """Sources for command-line arguments in their order: Google Sheet URLs or ids (opened with
+    ``google``, default: mapsheet/google/source.py with the default sign-in) and files, folders, globs."""
+    sources: list[PlanSource] = []
+    seen: set[str] = set()
+    for arg in args:
+        sheet = spreadsheet_id(str(arg)) if not Path(arg).exists() else None
+        if sheet is not None:
+            opened = [(google or _default_google)(sheet)]
+        else:
+            opened = [FileSource(p) for p in expand_sources([arg], exclude=exclude)]
+        for source in opened:
+            if source.ref.key not in seen:
+                seen.add(source.ref.key)
+                sources.append(source)
+    return sources
+
+
+def _default_google(spreadsheet: str) -> PlanSource:
+    from .google.source import GoogleSource
+
+    return GoogleSource(spreadsheet)
 
 PLAN_SUFFIXES = (".xlsx", ".xlsm")
 

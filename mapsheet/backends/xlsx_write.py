@@ -28,11 +28,10 @@ from openpyxl.styles.colors import Color
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..edits import (CHECK_SHEET, NOTE_AUTHOR, NOTE_MARKER, STATE_HEADER, STATE_SHEET, Edit, EditWriter,
-                     ReplaceSheet, SetFill, SetNote, merge_note, strip_own_note)
+from ..edits import CHECK_SHEET, NOTE_AUTHOR, STATE_HEADER, STATE_SHEET, Edit, ReplaceSheet
 from ..errors import MapsheetError
-from ..grid import a1
 from ..safeio import atomic_save_workbook, ensure_not_open
+from .base import FillState, MarkingWriter, StateRows, apply_all, own_note_text
 from ..styles import FORMATS, LINE_HEIGHT, text_lines
 
 FILE_STATE_HEADER = (*STATE_HEADER, "xlsx fill")  # plus the exact openpyxl fill, for this backend
@@ -91,11 +90,7 @@ def _has_controls(vml: bytes) -> bool:
 
 def apply_edits(wb: openpyxl.Workbook, edits: Iterable[Edit]) -> bool:
     """Apply ``edits`` to a loaded workbook; True when anything changed."""
-    writer = _Writer(wb)
-    for edit in edits:
-        writer.apply(edit)
-    writer.finish()
-    return writer.changed
+    return apply_all(_Writer(wb), edits).changed
 
 
 def edit_file(path: Path, edits: list[Edit], output: Path | None = None) -> tuple[Path, bool]:
@@ -110,25 +105,14 @@ def edit_file(path: Path, edits: list[Edit], output: Path | None = None) -> tupl
     return target, changed
 
 
-class _Writer(EditWriter):
-    def __init__(self, wb: openpyxl.Workbook):
-        self.wb = wb
-        self.changed = False
-        self.fills: dict[tuple[str, str], tuple[str, str]] = self._read_state()  # original fills
-        self.own_notes: dict[tuple[str, int, int], str] = {}
-        self.active_before = self._remembered_active()  # the tab the user had open before the check
-        self.marked = False  # whether this edit list leaves marks (then the state sheet is written)
+class _Writer(MarkingWriter):
+    """The edit contract (backends/base.py) in openpyxl's terms. The state sheet carries, besides the
+    shared columns, the exact openpyxl fill and the tab the user had open before the check."""
 
-    # -- state ------------------------------------------------------------------------------------------
-    def _read_state(self) -> dict[tuple[str, str], tuple[str, str]]:
-        if STATE_SHEET not in self.wb.sheetnames:
-            return {}
-        ws = self.wb[STATE_SHEET]
-        fills = {}
-        for sheet, ref, rgb, exact, *_ in ws.iter_rows(min_row=2, max_col=4, values_only=True):
-            if sheet and ref:
-                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or ""))
-        return fills
+    def __init__(self, wb: openpyxl.Workbook):
+        super().__init__()
+        self.wb = wb
+        self.active_before = self._remembered_active()  # the tab the user had open before the check
 
     def _remembered_active(self) -> str:
         if STATE_SHEET in self.wb.sheetnames:
@@ -140,56 +124,66 @@ class _Writer(EditWriter):
             return self.wb.active.title
         return next((ws.title for ws in self.wb.worksheets if ws.title not in own), self.wb.active.title)
 
-    # -- ClearOwnMarks ------------------------------------------------------------------------------------
-    def clear_own_marks(self) -> None:
-        active = self.active_before
-        for (sheet, ref), (rgb, exact) in self.fills.items():
-            if sheet in self.wb.sheetnames:
-                self.wb[sheet][ref].fill = _fill_from_state(rgb, exact)
-                self.changed = True
-        self.fills = {}
+    # -- primitives -------------------------------------------------------------------------------------
+    def sheet_names(self) -> list[str]:
+        return self.wb.sheetnames
+
+    def read_state(self) -> StateRows:
+        fills = {}
+        for sheet, ref, rgb, exact, *_ in self.wb[STATE_SHEET].iter_rows(min_row=2, max_col=4, values_only=True):
+            if sheet and ref:
+                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or ""))
+        return fills
+
+    def write_state(self, rows: StateRows) -> None:
+        ws = self.wb.create_sheet(STATE_SHEET)
+        ws.append(FILE_STATE_HEADER)
+        for (sheet, ref), (rgb, *exact) in sorted(rows.items()):
+            ws.append([sheet, ref, rgb, exact[0] if exact else ""])
+        ws[ACTIVE_LABEL_CELL] = "active sheet before the check"
+        ws[ACTIVE_CELL] = self.active_before
+        ws.sheet_state = "hidden"
+
+    def delete_sheet(self, name: str) -> None:
+        self.wb.remove(self.wb[name])
+
+    def marked_notes(self):
         for ws in self.wb.worksheets:
             for row in ws.iter_rows():
                 for cell in row:
-                    comment = cell.comment
-                    if comment is None or NOTE_MARKER not in comment.text:
-                        continue
-                    user = strip_own_note(comment.text)
-                    cell.comment = _comment(user, comment.author) if user else None
-                    self.changed = True
-        for name in (CHECK_SHEET, STATE_SHEET):
-            if name in self.wb.sheetnames:
-                self.wb.remove(self.wb[name])
-                self.changed = True
-        if active in self.wb.sheetnames:
-            self._activate(active)
+                    if cell.comment is not None and own_note_text(cell.comment.text):
+                        yield ws.title, cell.row - 1, cell.column - 1, cell.comment.text
+
+    def _cell(self, sheet: str, row: int, col: int):
+        return self.wb[sheet].cell(row + 1, col + 1)
+
+    def note(self, sheet: str, row: int, col: int) -> str | None:
+        comment = self._cell(sheet, row, col).comment
+        return comment.text if comment is not None else None
+
+    def put_note(self, sheet: str, row: int, col: int, text: str | None) -> None:
+        cell = self._cell(sheet, row, col)
+        author = cell.comment.author if cell.comment is not None and cell.comment.author else NOTE_AUTHOR
+        cell.comment = _comment(text, author) if text else None
+
+    def fill_state(self, sheet: str, row: int, col: int) -> FillState:
+        return _fill_to_state(self._cell(sheet, row, col).fill)
+
+    def put_fill(self, sheet: str, row: int, col: int, color: str) -> None:
+        self._cell(sheet, row, col).fill = PatternFill("solid", fgColor=color)
+
+    def restore_fill(self, sheet: str, row: int, col: int, state: FillState) -> None:
+        rgb, *exact = state
+        self._cell(sheet, row, col).fill = _fill_from_state(rgb, exact[0] if exact else "")
+
+    def clear_own_marks(self) -> None:
+        super().clear_own_marks()
+        if self.active_before in self.wb.sheetnames:
+            self.show(self.active_before)
         elif self.wb.worksheets:
-            self._activate(self.wb.worksheets[0].title)
+            self.show(self.wb.worksheets[0].title)
 
-    # -- SetNote ------------------------------------------------------------------------------------------
-    def set_note(self, edit: SetNote) -> None:
-        key = (edit.sheet, edit.row, edit.col)
-        own = f"{self.own_notes[key]}\n{edit.text}" if key in self.own_notes else edit.text
-        self.own_notes[key] = own
-        cell = self.wb[edit.sheet].cell(edit.row + 1, edit.col + 1)
-        existing = cell.comment
-        author = existing.author if existing is not None and existing.author else NOTE_AUTHOR
-        cell.comment = _comment(merge_note(existing.text if existing else None, own), author)
-        self.changed = self.marked = True
-
-    # -- SetFill ------------------------------------------------------------------------------------------
-    def set_fill(self, edit: SetFill) -> None:
-        cell = self.wb[edit.sheet].cell(edit.row + 1, edit.col + 1)
-        key = (edit.sheet, a1(edit.row, edit.col))
-        if key not in self.fills:
-            self.fills[key] = _fill_to_state(cell.fill)
-        cell.fill = PatternFill("solid", fgColor=edit.color)
-        self.changed = self.marked = True
-
-    # -- ReplaceSheet -------------------------------------------------------------------------------------
-    def replace_sheet(self, edit: ReplaceSheet) -> None:
-        if edit.name in self.wb.sheetnames:
-            self.wb.remove(self.wb[edit.name])
+    def write_sheet(self, edit: ReplaceSheet) -> None:
         ws = self.wb.create_sheet(edit.name, edit.position)
         ws.sheet_view.showGridLines = False
         if edit.tab_color:
@@ -216,29 +210,14 @@ class _Writer(EditWriter):
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         if edit.name == CHECK_SHEET:
-            self._activate(edit.name)  # opening the plan shows the result first
-        self.changed = self.marked = True
+            self.show(edit.name)  # opening the plan shows the result first
 
-    def _activate(self, title: str) -> None:
+    def show(self, title: str) -> None:
         # Exactly one selected tab: several selected tabs make a "group" in Excel, where typing in one
         # sheet types into all of them.
         for ws in self.wb.worksheets:
             ws.sheet_view.tabSelected = ws.title == title
         self.wb.active = self.wb.sheetnames.index(title)
-
-    # -------------------------------------------------------------------------------------------------------
-    def finish(self) -> None:
-        if not self.marked:
-            return
-        if STATE_SHEET in self.wb.sheetnames:
-            self.wb.remove(self.wb[STATE_SHEET])
-        ws = self.wb.create_sheet(STATE_SHEET)
-        ws.append(FILE_STATE_HEADER)
-        for (sheet, ref), (rgb, exact) in sorted(self.fills.items()):
-            ws.append([sheet, ref, rgb, exact])
-        ws[ACTIVE_LABEL_CELL] = "active sheet before the check"
-        ws[ACTIVE_CELL] = self.active_before
-        ws.sheet_state = "hidden"
 
 
 def _style(cell, style: str | None) -> None:

@@ -26,3 +26,19 @@ def today_or(text: str | None) -> dt.date:
 TodayOption = typer.Option(None, "--today", metavar="YYYY-MM-DD",
                            help="Judge the plan as of this date instead of today (reproducible checks).")
 TodayType = Optional[str]
+
+
+CredentialsOption = typer.Option(
+    None, "--credentials", metavar="FILE", envvar="MAPSHEET_GOOGLE_CREDENTIALS",
+    help="For Google Sheets: a service-account key or OAuth client file (default: Application Default "
+         "Credentials, then gspread's files in ~/.config/gspread).")
+
+
+def google_opener(credentials, ctx: typer.Context | None = None):
+    """How Sheet URLs/ids on the command line are opened: one sign-in shared by every Sheet, made only
+    when a Sheet is named (files never touch Google). A program embedding the CLI (and the tests) may
+    pass ``obj={"google": {"session": ..., "caller": ..., "retry": ...}}`` to use its own session."""
+    from ..google.source import opener
+
+    given = ((ctx.obj if ctx is not None else None) or {}).get("google", {})
+    return opener(credentials, **given)

@@ -19,9 +19,9 @@ from ..errors import MapsheetError, display_path
 from ..report import document, error_dict, result_dict
 from ..rules import Severity, all_rules, find_rule
 from ..rules.base import Band, Family
-from ..sources import expand_sources
+from ..sources import PlanRef, open_sources
 from ._app import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, app, console, err_console, friendly_errors
-from ._options import TodayOption, today_or
+from ._options import CredentialsOption, TodayOption, google_opener, today_or
 
 
 class Format(str, Enum):
@@ -43,7 +43,9 @@ BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF
 @app.command()
 @friendly_errors
 def check(
-    plans: List[Path] = typer.Argument(..., help="Plan workbooks (.xlsx/.xlsm), folders or glob patterns."),
+    ctx: typer.Context,
+    plans: List[str] = typer.Argument(..., help="Plan workbooks (.xlsx/.xlsm), folders, glob patterns or Google "
+                                      "Sheet URLs/ids, mixed."),
     format: Format = typer.Option(Format.human, "--format", "-f", help="human (default) or json (schema mapsheet.check/1)."),
     today: Optional[str] = TodayOption,
     config: Optional[Path] = typer.Option(None, "--config", help="A mapsheet.toml or pyproject.toml to use "
@@ -55,41 +57,46 @@ def check(
     annotate: bool = typer.Option(False, "--annotate", help="Write notes, colours and a 'Plan check' sheet into the plan."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="With one plan: write the annotated copy here "
                                           "instead of changing the plan."),
+    credentials: Optional[Path] = CredentialsOption,
 ) -> None:
     """Check plans: score, grade, health band and what to fix, grouped by family."""
     reference = today_or(today)
-    documents, exit_code, paths = [], EXIT_OK, []
-    for source in plans:  # a source that names nothing is that source's error, not the end of the run
+    documents, exit_code, sources, seen = [], EXIT_OK, [], set()
+    for arg in plans:  # an argument that names nothing is that argument's error, not the end of the run
         try:
-            paths += expand_sources([source])
+            opened = open_sources([arg], google=google_opener(credentials, ctx))
         except MapsheetError as exc:
             if format is not Format.json:
                 raise
             exit_code = EXIT_ERROR
-            documents.append(error_dict(display_path(source), str(exc)))
-    if output is not None and len(paths) != 1:
+            documents.append(error_dict(display_path(arg), str(exc)))
+            continue
+        sources += [s for s in opened if s.ref.key not in seen]
+        seen.update(s.ref.key for s in opened)
+    if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
     fixed_config = load_config(config) if config else None
-    for path in paths:
+    for source in sources:
+        ref = source.ref
         try:
-            cfg = _with_overrides(fixed_config or load_config(near=path.resolve()), select, ignore)
-            result = api.check(path, today=reference, config=cfg)
+            cfg = _with_overrides(source.config(fixed_config), select, ignore)
+            result = api.check(source, today=reference, config=cfg)
             if annotate or output is not None:
-                _annotate(path, result, output)
+                _annotate(source, result, output)
         except MapsheetError as exc:
             exit_code = EXIT_ERROR
-            documents.append(error_dict(display_path(path), str(exc)))
+            documents.append(error_dict(display_path(ref.link), str(exc)))
             if format is Format.human:
                 err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             continue
-        documents.append(result_dict(result, display_path(path)))
+        documents.append(result_dict(result, display_path(ref.link)))
         if _fails(result, fail_under, fail_on) and exit_code == EXIT_OK:
             exit_code = EXIT_FINDINGS
         if format is Format.human:
-            print_result(result, path)
+            print_result(result, ref)
     if format is Format.json:
         typer.echo(json.dumps(document(documents, reference), indent=2, ensure_ascii=False))
-    elif len(paths) > 1:
+    elif len(sources) > 1:
         print_summary(documents)
     raise typer.Exit(exit_code)
 
@@ -116,19 +123,19 @@ def _fails(result, fail_under: int | None, fail_on: FailOn) -> bool:
     return any(f.severity.rank >= bar for f in result.findings)
 
 
-def _annotate(path: Path, result, output: Path | None) -> None:
-    target = api.annotate_file(path, result, output=output)
+def _annotate(source, result, output: Path | None) -> None:
+    target = api.annotate(source, result, output=output)
     console.print(f"[green]Annotated[/] {escape(str(target))}")
 
 
 # -- human output ---------------------------------------------------------------------------------------
 
-def print_result(result, path: Path) -> None:
+def print_result(result, ref: PlanRef) -> None:
     score = result.score
     plan = result.plan
-    title = plan.deal or path.stem
+    title = plan.deal or ref.name
     console.rule(Text(title, style="bold"), align="left")
-    console.print(f"[dim]{escape(str(path))}[/]")
+    console.print(f"[dim]{escape(ref.link)}[/]")
     head = Text()
     head.append(f"Score {score.total}/100", style="bold")
     head.append(f"   Grade {score.grade}   ")
@@ -182,7 +189,7 @@ def print_summary(documents: list[dict]) -> None:
     for d in documents:
         name = d.get("deal") or Path(d["file"]).stem
         if d.get("error"):
-            table.add_row(escape(Path(d["file"]).name), "-", "-", Text("unreadable", style="bold red"), "-", "-")
+            table.add_row(escape(d["file"] if "://" in d["file"] else Path(d["file"]).name), "-", "-", Text("unreadable", style="bold red"), "-", "-")
         else:
             band = Band(d["band"])
             table.add_row(escape(str(name)), str(d["score"]), d["grade"], Text(d["band"], style=BAND_STYLE[band]),
@@ -225,18 +232,20 @@ def rules(code: Optional[str] = typer.Argument(None, help="A rule's code or name
 @app.command()
 @friendly_errors
 def clean(
-    plans: List[Path] = typer.Argument(..., help="Plan workbooks, folders or glob patterns."),
+    ctx: typer.Context,
+    plans: List[str] = typer.Argument(..., help="Plan workbooks, folders, glob patterns or Google Sheet URLs/ids."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="With one plan: write the cleaned copy here."),
+    credentials: Optional[Path] = CredentialsOption,
 ) -> None:
     """Remove every mark mapsheet wrote: notes, colours and the Plan check sheet. Your own values, notes
     and colours are restored exactly."""
-    paths = expand_sources(plans)
-    if output is not None and len(paths) != 1:
+    sources = open_sources(plans, google=google_opener(credentials, ctx))
+    if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
     failed = False
-    for path in paths:
+    for source in sources:
         try:
-            target, changed = api.clean_file(path, output=output)
+            target, changed = api.clean(source, output=output)
         except MapsheetError as exc:
             err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             failed = True
@@ -244,5 +253,5 @@ def clean(
         if changed:
             console.print(f"[green]Cleaned[/] {escape(str(target))}")
         else:
-            console.print(f"[dim]Nothing to clean in {escape(str(path))}[/]")
+            console.print(f"[dim]Nothing to clean in {escape(source.ref.link)}[/]")
     raise typer.Exit(EXIT_ERROR if failed else EXIT_OK)

@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .. import grid
-from ..edits import (CHECK_SHEET, NOTE_MARKER, STATE_HEADER, STATE_SHEET, Edit, EditWriter, ReplaceSheet,
-                     SetFill, SetNote, merge_note, strip_own_note)
+from ..backends.base import FillState, MarkingWriter, StateRows, apply_all, own_note_text
+from ..edits import STATE_HEADER, STATE_SHEET, Edit, ReplaceSheet, strip_own_note
 from .styles import FORMATS, apply_format
 
 
@@ -48,21 +48,17 @@ def apply_edits(book: Any, edits: Iterable[Edit]) -> None:
     was_updating = app.screen_updating
     app.screen_updating = False
     try:
-        writer = _Writer(book)
-        for edit in edits:
-            writer.apply(edit)
-        writer.finish()
+        apply_all(_Writer(book), edits)
     finally:
         app.screen_updating = was_updating
 
 
-class _Writer(EditWriter):
+class _Writer(MarkingWriter):
+    """The edit contract (backends/base.py) in xlwings' terms."""
+
     def __init__(self, book: Any):
+        super().__init__()
         self.book = book
-        self.original_fills: dict[tuple[str, str], str] | None = None  # loaded at the first SetFill
-        self.fills_changed = False
-        self.own_notes: dict[tuple[str, int, int], str] = {}
-        self.check_sheet: Any = None
         self._by_name: dict[str, Any] | None = None
 
     def sheet(self, name: str) -> Any | None:
@@ -71,71 +67,80 @@ class _Writer(EditWriter):
             self._by_name = {sheet.name: sheet for sheet in self.book.sheets}
         return self._by_name.get(name)
 
-    def sheets_changed(self) -> None:
+    def _cell(self, sheet_name: str, row: int, col: int) -> Any:
+        sheet = self.sheet(sheet_name)
+        if sheet is None:
+            raise KeyError(f"no sheet named {sheet_name!r} in {self.book.name}")
+        return sheet.range((row + 1, col + 1))
+
+    # -- primitives -------------------------------------------------------------------------------------
+    def sheet_names(self) -> list[str]:
+        self.sheet("")
+        return list(self._by_name or {})
+
+    def read_state(self) -> StateRows:
+        return {(sheet, ref): (fill,) for sheet, ref, fill in read_state(self.sheet(STATE_SHEET))}
+
+    def write_state(self, rows: StateRows) -> None:
+        sheets = self.book.sheets
+        state = sheets.add(STATE_SHEET, after=sheets[len(sheets) - 1])
+        self._by_name = None
+        values = [STATE_HEADER, *((s, ref, fill[0]) for (s, ref), fill in sorted(rows.items()))]
+        state.range((1, 1)).value = [[_as_written(v) for v in row] for row in values]
+        state.visible = False
+
+    def delete_sheet(self, name: str) -> None:
+        self.sheet(name).delete()
         self._by_name = None
 
-    # ClearOwnMarks -----------------------------------------------------------------------------------
-    def clear_own_marks(self) -> None:
-        state = self.sheet(STATE_SHEET)
-        if state is not None:
-            for sheet_name, ref, fill in read_state(state):
-                target = self.sheet(sheet_name)
-                if target is not None:
-                    target.range(ref).color = _xl_color(fill)
-        for own in (self.sheet(CHECK_SHEET), state):
-            if own is not None:
-                own.delete()
-        self.sheets_changed()
+    def clear_notes(self) -> bool:
+        # Through the note objects: older xlwings cannot say which cell a note is on.
+        found = False
         for sheet in self.book.sheets:
             for note in list(sheet.notes):
-                text = note.text or ""
-                if NOTE_MARKER not in text:
-                    continue
-                user_text = strip_own_note(text)
-                if user_text:
-                    note.text = user_text
-                else:
-                    note.delete()
-        self.original_fills, self.fills_changed, self.own_notes = {}, False, {}
+                if own_note_text(note.text):
+                    user_text = strip_own_note(note.text)
+                    if user_text:
+                        note.text = user_text
+                    else:
+                        note.delete()
+                    found = True
+        return found
 
-    # SetNote -----------------------------------------------------------------------------------------
-    def set_note(self, edit: SetNote) -> None:
-        key = (edit.sheet, edit.row, edit.col)
-        # Two notes for one cell in one batch are both kept: merge_note alone would keep only the last.
-        own = f"{self.own_notes[key]}\n{edit.text}" if key in self.own_notes else edit.text
-        self.own_notes[key] = own
-        cell = self._cell(edit.sheet, edit.row, edit.col)
+    def note(self, sheet: str, row: int, col: int) -> str | None:
+        note = self._cell(sheet, row, col).note
+        return note.text if note is not None else None
+
+    def put_note(self, sheet: str, row: int, col: int, text: str | None) -> None:
+        cell = self._cell(sheet, row, col)
         note = cell.note
-        if note is None:
-            cell.add_note(merge_note(None, own))
+        if text is None:
+            if note is not None:
+                note.delete()
+        elif note is None:
+            cell.add_note(text)
         else:
-            note.text = merge_note(note.text, own)
+            note.text = text
 
-    # SetFill -----------------------------------------------------------------------------------------
-    def set_fill(self, edit: SetFill) -> None:
-        if self.original_fills is None:  # an edit list without ClearOwnMarks: keep what is remembered
-            state = self.sheet(STATE_SHEET)
-            rows = read_state(state) if state is not None else []
-            self.original_fills = {(sheet, ref): fill for sheet, ref, fill in rows}
-        cell = self._cell(edit.sheet, edit.row, edit.col)
-        key = (edit.sheet, grid.a1(edit.row, edit.col))
-        if key not in self.original_fills:
-            self.original_fills[key] = _hex(cell.color)
-            self.fills_changed = True
-        cell.color = _xl_color(edit.color)
+    def fill_state(self, sheet: str, row: int, col: int) -> FillState:
+        return (_hex(self._cell(sheet, row, col).color),)
 
-    # ReplaceSheet ------------------------------------------------------------------------------------
-    def replace_sheet(self, edit: ReplaceSheet) -> None:
-        old = self.sheet(edit.name)
-        if old is not None:
-            old.delete()
-        self.sheets_changed()
+    def put_fill(self, sheet: str, row: int, col: int, color: str) -> None:
+        self._cell(sheet, row, col).color = _xl_color(color)
+
+    def restore_fill(self, sheet: str, row: int, col: int, state: FillState) -> None:
+        self._cell(sheet, row, col).color = _xl_color(state[0])
+
+    def show(self, name: str) -> None:
+        self.sheet(name).activate()  # the user pressed "Check plan": show the result
+
+    def write_sheet(self, edit: ReplaceSheet) -> None:
         sheets = self.book.sheets
         if edit.position < len(sheets):
             sheet = sheets.add(edit.name, before=sheets[edit.position])
         else:
             sheet = sheets.add(edit.name, after=sheets[len(sheets) - 1])
-        self.sheets_changed()
+        self._by_name = None
         width = max((len(row) for row in edit.rows), default=0)
         if width:
             sheet.range((1, 1)).value = [[_as_written(c.value) for c in row] + [None] * (width - len(row))
@@ -153,30 +158,6 @@ class _Writer(EditWriter):
             sheet.range((1, c + 1)).column_width = w
         for r0, c0, r1, c1 in edit.merges:
             sheet.range((r0 + 1, c0 + 1), (r1 + 1, c1 + 1)).merge()
-        if edit.name == CHECK_SHEET:
-            self.check_sheet = sheet
-
-    # -------------------------------------------------------------------------------------------------
-    def finish(self) -> None:
-        if self.fills_changed and self.original_fills:
-            state = self.sheet(STATE_SHEET)
-            if state is None:
-                sheets = self.book.sheets
-                state = sheets.add(STATE_SHEET, after=sheets[len(sheets) - 1])
-                self.sheets_changed()
-            else:
-                state.clear_contents()
-            rows = [STATE_HEADER, *((s, ref, fill) for (s, ref), fill in self.original_fills.items())]
-            state.range((1, 1)).value = [[_as_written(v) for v in row] for row in rows]
-            state.visible = False
-        if self.check_sheet is not None:
-            self.check_sheet.activate()  # the user pressed "Check plan": show the result
-
-    def _cell(self, sheet_name: str, row: int, col: int) -> Any:
-        sheet = self.sheet(sheet_name)
-        if sheet is None:
-            raise KeyError(f"no sheet named {sheet_name!r} in {self.book.name}")
-        return sheet.range((row + 1, col + 1))
 
 
 def read_state(state_sheet: Any) -> list[tuple[str, str, str]]:

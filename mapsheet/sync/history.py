@@ -1,8 +1,9 @@
 """The sync history: an SQLite file beside the roll-up (``rollup.xlsx`` -> ``rollup.history.sqlite``).
 
 It keeps, per sync and plan, the key fields and the score (so the Changes sheet and close-date pushes need
-no CRM), and the last summary of every plan keyed by its path, size and modification time (so a plan that
-has not changed is not read again). Summaries are also keyed by the *context* they were made in (reference
+no CRM), and the last summary of every plan keyed by its plan reference key (``sources.PlanRef.key``: a
+file's absolute path, so histories written before references existed read unchanged; the column is still
+named ``path``), size and modification time (so a plan that has not changed is not read again). Summaries are also keyed by the *context* they were made in (reference
 date, configuration, mapsheet version): a new day can move a plan's band, so it is checked again.
 
 Everything a sync learned is recorded in one transaction after the roll-up is written: a sync that fails

@@ -23,7 +23,7 @@ from .._version import __version__
 from ..config import Config, load_config
 from ..errors import MapsheetError
 from ..safeio import ensure_not_open
-from ..sources import expand_sources
+from ..sources import expand_sources, file_key
 from . import budget, export, summary
 from . import excel
 from .changes import compare, state_of
@@ -74,7 +74,7 @@ def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | Non
     if not paths:
         raise MapsheetError("no plan workbooks (.xlsx/.xlsm) found in " + ", ".join(map(str, sources)))
     configs, contexts, config_errors = _contexts(paths, today, config)
-    stats = {str(p): _stat(p) for p in paths}
+    stats = {file_key(p): _stat(p) for p in paths}  # by plan ref key (sources.PlanRef)
     report.plans = len(paths)
     fingerprint = _fingerprint(stats, contexts, out, exports, writer_used)
     with History(report.history) as store:
@@ -91,7 +91,7 @@ def sync(sources: Iterable[str | Path], out: str | Path, *, today: dt.date | Non
         new = read_plans([(p, contexts[p][1]) for p in to_read], configs, today, jobs, progress)
         summaries.update(new)
         report.read, report.cached = len(new), len(fresh)
-        ordered = [summaries[str(p)] for p in paths]
+        ordered = [summaries[file_key(p)] for p in paths]
         previous = store.states(last.id) if last else None
         states = _states(ordered, previous or {})
         unreadable = {s["path"] for s in ordered if s["error"]}
@@ -134,8 +134,8 @@ def _contexts(paths: list[Path], today: dt.date, config: str | Path | None):
             key = _hash([cfg.source, cfg.raw])
             configs[key] = cfg
             context = by_folder[p.parent] = (_hash([key, today.isoformat(), __version__]), key)
-        contexts[str(p)] = context
-    broken = {str(p): errors[p.parent] for p in paths if p.parent in errors}
+        contexts[file_key(p)] = context
+    broken = {file_key(p): errors[p.parent] for p in paths if p.parent in errors}
     for p in broken:  # never cached, never read; a stable key keeps the fingerprint honest
         contexts[p] = (_hash([broken[p], today.isoformat(), __version__]), "")
     return configs, contexts, broken
