@@ -75,7 +75,7 @@ def inspect(path: Path, limits: Limits, skip: Iterable[str] = ()) -> Package:
                     raise UnreadableWorkbook(path, f"the part {info.filename} declares XML entities (a document type "
                                                    "definition), which Excel never writes and which can be used to "
                                                    f"exhaust memory; mapsheet does not read it{_HINT}")
-            parts = _sheet_parts(path, zf)
+            parts = sheet_parts(path, zf)
             errors = {}
             for name, part in parts.items():
                 if name in skip:
@@ -121,7 +121,7 @@ def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> part name, from xl/workbook.xml and its relationships (strict or transitional)."""
     try:
         book = ET.fromstring(zf.read("xl/workbook.xml"))
@@ -134,10 +134,15 @@ def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
                                        f"{_HINT}") from None
     targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag.endswith("Relationship")}
     parts: dict[str, str] = {}
+    seen: dict[str, str] = {}
     for sheet in book.iter():
         if not sheet.tag.endswith("}sheet"):
             continue
         name = sheet.get("name") or ""
+        twin = seen.setdefault(name.casefold(), name)
+        if len(seen) == len(parts):
+            raise UnreadableWorkbook(path, f"it has two tabs named '{twin}' and '{name}', which Excel does not allow "
+                                           "(Excel does not tell tab names apart by case); rename one of them")
         rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
         target = targets.get(rid, "")
         part = target.lstrip("/") if target.startswith("/") else "xl/" + target

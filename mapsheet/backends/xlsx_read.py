@@ -96,7 +96,6 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
     path = Path(path)
     sniff(path)
     package = inspect(path, limits or Limits.from_settings(), skip)
-    _refuse_case_twins(path, list(package.sheet_parts))
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -109,15 +108,6 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
         # BaseException from Rust) on some; each is this file's problem, never the caller's crash
         raise UnreadableWorkbook(path, f"the workbook could not be read ({type(exc).__name__}: {exc})") from None
     return Workbook(str(path), sheets)
-
-
-def _refuse_case_twins(path: Path, names: list[str]) -> None:
-    seen: dict[str, str] = {}
-    for name in names:
-        twin = seen.setdefault(name.casefold(), name)
-        if twin is not name:
-            raise UnreadableWorkbook(path, f"it has two tabs named '{twin}' and '{name}', which Excel does not allow "
-                                           "(Excel does not tell tab names apart by case); rename one of them")
 
 
 def _with_errors(rows: list[list], errors: dict[tuple[int, int], str]) -> list[list]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import warnings
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -37,6 +39,8 @@ class FailOn(str, Enum):
 
 
 SEVERITY_STYLE = {Severity.ERROR: ("✖", "bold red"), Severity.WARNING: ("▲", "yellow"), Severity.INFO: ("●", "blue")}
+#: Findings listed per family in a terminal: past this a list helps nobody, and printing 20,000 takes minutes.
+MAX_SHOWN = 100
 BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF_TRACK: "bold red"}
 
 
@@ -124,8 +128,24 @@ def _fails(result, fail_under: int | None, fail_on: FailOn) -> bool:
 
 
 def _annotate(source, result, output: Path | None) -> None:
-    target = api.annotate(source, result, output=output)
-    console.print(f"[green]Annotated[/] {escape(str(target))}")
+    with _said_warnings():
+        target = api.annotate(source, result, output=output)
+    console.print(f"[green]Annotated[/] {escape(display_path(target))}")
+
+
+@contextmanager
+def _said_warnings():
+    """What a backend could not do as asked about mapsheet's own marks, as one yellow line each."""
+    from ..backends.xlsx_write import MarkWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MarkWarning)
+        yield
+    for w in caught:
+        if issubclass(w.category, MarkWarning):
+            err_console.print(f"[yellow]warning:[/] {escape(str(w.message))}", soft_wrap=True)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 # -- human output ---------------------------------------------------------------------------------------
@@ -168,11 +188,14 @@ def print_result(result, ref: PlanRef) -> None:
         grid.add_column(no_wrap=True)
         grid.add_column(no_wrap=True, style="cyan")
         grid.add_column(ratio=1)
-        for f in findings:
+        for f in findings[:MAX_SHOWN]:
             icon, style = SEVERITY_STYLE[f.severity]
             grid.add_row(Text(f"  {icon} {f.severity.value:<7}", style=style), Text(f.code, style="bold"),
                          str(f.location), f.message)
         console.print(grid)
+        if len(findings) > MAX_SHOWN:
+            console.print(f"  [dim]… and {len(findings) - MAX_SHOWN:,} more: every finding is in --format json and "
+                          "on the Plan check sheet (--annotate)[/]")
     if result.suppressed:
         console.print(f"[dim]{len(result.suppressed)} finding(s) suppressed on purpose from the sheet.[/]")
     if not result.findings:
@@ -245,13 +268,14 @@ def clean(
     failed = False
     for source in sources:
         try:
-            target, changed = api.clean(source, output=output)
+            with _said_warnings():
+                target, changed = api.clean(source, output=output)
         except MapsheetError as exc:
             err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             failed = True
             continue
         if changed:
-            console.print(f"[green]Cleaned[/] {escape(str(target))}")
+            console.print(f"[green]Cleaned[/] {escape(display_path(target))}")
         else:
-            console.print(f"[dim]Nothing to clean in {escape(source.ref.link)}[/]")
+            console.print(f"[dim]Nothing to clean in {escape(display_path(source.ref.link))}[/]")
     raise typer.Exit(EXIT_ERROR if failed else EXIT_OK)

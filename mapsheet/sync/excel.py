@@ -15,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import MapsheetError, display_path
+from ..errors import MapsheetError
+from ..safetext import xml_safe
 from .tables import Dashboard, Kind, Link, Rollup, Table, split
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -58,18 +59,12 @@ def linkable(target: str) -> bool:
 MAX_TEXT = 32_767  # characters in one cell
 MAX_NUMBER = 9.99e307
 EXCEL_FIRST_DATE, EXCEL_LAST_DATE = dt.date(1900, 3, 1), dt.date(9999, 12, 31)
-#: Characters XML 1.0 cannot hold (and terminal escapes), shown as their visible Unicode pictures (ESC -> ␛).
-_CONTROL = {c: 0x2400 + c for c in range(32) if chr(c) not in "\t\n\r"} | {0x7F: 0x2421}
 
 
 def safe_text(text: str) -> str:
     """``text`` as a cell of any .xlsx writer can hold it: control characters as their pictures (␛), bytes of a
     file name that are not UTF-8 as \\xff escapes, at most 32,767 characters."""
-    if not text.isprintable():
-        text = text.translate(_CONTROL)
-        if any("\ud800" <= ch <= "\udfff" for ch in text):
-            text = display_path(text)
-        text = "".join(ch for ch in text if ch not in "\ufffe\uffff")
+    text = xml_safe(text)
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
 
