@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -222,3 +223,18 @@ def test_a_rust_package_without_its_charts_is_written_by_xlsxwriter(plans_dir, t
     assert book.sheet("Deals")["A3"].hyperlink is not None and len(book.rows("Deals")) == 25
     with zipfile.ZipFile(out) as z:
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 4
+
+
+def test_a_broken_config_in_one_folder_makes_only_its_plans_problems(sample_plans, tmp_path):
+    good, bad = tmp_path / "plans" / "east", tmp_path / "plans" / "west"
+    for folder, (_, plan) in ((good, sample_plans[0]), (bad, sample_plans[1])):
+        folder.mkdir(parents=True)
+        shutil.copy(plan, folder / plan.name)
+    (bad / "mapsheet.toml").write_text("[thresholds\n")
+    out = tmp_path / "r.xlsx"
+    result = runner.invoke(app, ["sync", str(tmp_path / "plans"), "--out", str(out), "--today", "2026-11-27", "-q"])
+    assert result.exit_code == 1, result.output
+    book = RollupBook(out)
+    assert [r["Deal"] for r in book.rows("Deals")] == [sample_plans[0][0].draft.overview["deal"]]
+    problem = book.rows("Problems")[0]
+    assert problem["Plan"] == sample_plans[1][1].name and "mapsheet.toml" in problem["Detail"]
