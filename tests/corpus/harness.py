@@ -204,12 +204,23 @@ def _first_difference(a: dict, b: dict, marks: set = frozenset()) -> str:
     return "; ".join(diff_dumps(a["dump"], b["dump"])[:3])
 
 
-def run_all(cases: list[Case], work: Path, jobs: int = 2) -> list[Outcome]:
-    """``run_case`` for every case, on ``jobs`` processes (the cases share nothing but the corpus)."""
+def run_all(cases: list[Case], work: Path, jobs: int = 2, each=None) -> list[Outcome]:
+    """``run_case`` for every case, on ``jobs`` processes (the cases share nothing but the corpus); ``each``
+    is called with every outcome as it comes."""
     from concurrent.futures import ProcessPoolExecutor
 
+    outcomes = []
     with ProcessPoolExecutor(jobs) as pool:
-        return list(pool.map(run_case, cases, [work / str(i) for i in range(len(cases))]))
+        for o in pool.map(run_case, cases, [work / str(i) for i in range(len(cases))]):
+            outcomes.append(o)
+            if each is not None:
+                each(o)
+    return outcomes
+
+
+def _say(o: Outcome) -> None:
+    flag = "BROKEN " + " | ".join(o.failures) if o.failures else ""
+    print(f"{o.outcome:8} {o.seconds:5.1f}s {o.case.family}/{display_path(o.case.path.name)} {flag}", flush=True)
 
 
 def table(outcomes: list[Outcome]) -> str:
@@ -236,10 +247,7 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # workbook_dump
     corpus = build(folder / "corpus", soffice=shutil.which("soffice"))
     started = time.monotonic()
-    outcomes = run_all(corpus.cases, folder / "work")
-    for o in outcomes:
-        flag = "BROKEN " + " | ".join(o.failures) if o.failures else ""
-        print(f"{o.outcome:8} {o.seconds:5.1f}s {o.case.family}/{display_path(o.case.path.name)} {flag}")
+    outcomes = run_all(corpus.cases, folder / "work", each=_say)
     print(f"{len(outcomes)} files in {time.monotonic() - started:.0f} s")
     print(table(outcomes))
     return 1 if any(o.failures for o in outcomes) else 0
