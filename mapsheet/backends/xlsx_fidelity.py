@@ -13,6 +13,7 @@ the save (the cached formula results, which openpyxl drops and which every reade
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -51,6 +52,11 @@ def _refuse_invented_errors(path: Path, wb, package: Package) -> None:
     for ws in wb.worksheets:
         real = package.errors.get(ws.title, {})
         for (row, col), cell in ws._cells.items():  # the cells that exist, not the whole used range
+            value = cell.value
+            if (isinstance(value, float) and not math.isfinite(value)) or (isinstance(value, str) and len(value) > 32_767):
+                raise AnnotationUnsafe(
+                    f"{path}: cell {ws.title}!{a1(row - 1, col - 1)} holds what Excel cannot (a number like 1e309 or a "
+                    f"text over 32,767 characters); openpyxl would write it changed: fix the cell, or {_HOW}")
             if cell.data_type == "e" and (row - 1, col - 1) not in real:
                 raise AnnotationUnsafe(
                     f"{path}: cell {ws.title}!{a1(row - 1, col - 1)} holds a number its date format cannot show "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable
@@ -87,7 +88,7 @@ def inspect(path: Path, limits: Limits, skip: Iterable[str] = ()) -> Package:
     except zipfile.BadZipFile as exc:
         raise UnreadableWorkbook(path, f"the file is damaged (not a complete zip archive: {exc}); "
                                        "restore it from a backup or download it again") from None
-    except (OSError, EOFError, ValueError, RuntimeError) as exc:  # zlib errors, bad CRCs, truncated members
+    except (OSError, EOFError, ValueError, RuntimeError, zlib.error) as exc:  # bad CRCs, truncated members
         raise UnreadableWorkbook(path, f"the file is damaged ({type(exc).__name__}: {exc}); "
                                        "restore it from a backup or download it again") from None
     return Package(parts, errors)

@@ -36,7 +36,7 @@ from ..edits import CHECK_SHEET, NOTE_AUTHOR, STATE_HEADER, STATE_SHEET, Edit, R
 from ..errors import UnreadableWorkbook, display_path
 from ..safeio import atomic_write, ensure_not_open
 from ..safetext import xml_safe
-from .base import FillState, MarkingWriter, StateRows, apply_all, own_note_text
+from .base import FillState, MarkingWriter, ReservedTab, StateRows, apply_all, own_note_text
 from .xlsx_fidelity import AnnotationUnsafe, keep_cached_results, refuse_losses
 from .xlsx_guard import Limits, inspect
 from ..styles import FORMATS, LINE_HEIGHT, text_lines
@@ -112,7 +112,10 @@ def edit_file(path: Path, edits: list[Edit], output: Path | None = None) -> tupl
     hint = " or write an annotated copy with --output COPY" if output is None else ""
     ensure_not_open(target, hint=hint)
     wb = load_for_edit(path)
-    writer = apply_all(_Writer(wb), edits)
+    try:
+        writer = apply_all(_Writer(wb), edits)
+    except ReservedTab as exc:
+        raise ReservedTab(f"{display_path(path)}: {exc}") from None
     for message in writer.warnings:
         warnings.warn(f"{display_path(path)}: {message}", MarkWarning, stacklevel=2)
     if writer.changed or output is not None:
