@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Union
 
+from .backends.xlsx_guard import Limits
 from .check import CheckResult, check_plan
 from .config import Config, load_config
 from .grid import Workbook
@@ -19,25 +20,29 @@ from .sources import FileSource, PlanSource
 Source = Union[str, os.PathLike, Plan, Workbook, PlanSource]
 
 
-def read_plan(path: str | os.PathLike) -> Plan:
+def read_plan(path: str | os.PathLike, *, config: Config | None = None) -> Plan:
     """Read a plan workbook (.xlsx/.xlsm, or a .csv export). Raises ``UnreadableWorkbook`` for a file that is
-    no workbook; anything inside the workbook that cannot be understood is in ``plan.problems``."""
-    return parse_plan(read_grid(path))
+    no workbook or breaks the reading limits (``[limits]`` of ``config``); anything inside the workbook that
+    cannot be understood is in ``plan.problems``."""
+    return parse_plan(read_grid(path, config=config))
 
 
-def read_grid(path: str | os.PathLike) -> Workbook:
-    """The cells of a plan file: a workbook, or a CSV export of one sheet."""
-    return FileSource(path).read()
+def read_grid(path: str | os.PathLike, *, config: Config | None = None) -> Workbook:
+    """The cells of a plan file: a workbook (within the reading limits of ``config``), or a CSV export of one
+    sheet."""
+    return FileSource(path).read(limits=Limits.from_settings((config or Config.default()).raw.get("limits")))
 
 
-def to_plan(source: Source) -> Plan:
+def to_plan(source: Source, *, config: Config | None = None) -> Plan:
     """The plan in ``source``; ``NotAPlan`` when the workbook holds nothing like one."""
     if isinstance(source, Plan):
         return source
     if isinstance(source, Workbook):
         plan = parse_plan(source)
     elif isinstance(source, (str, os.PathLike)):
-        plan = read_plan(source)
+        plan = read_plan(source, config=config)
+    elif isinstance(source, FileSource):
+        plan = read_plan(source.path, config=config)
     else:
         plan = parse_plan(source.read())
     if not plan.looks_like_a_plan:
@@ -64,7 +69,8 @@ def check(source: Source, *, today: dt.date | None = None,
     """Check a plan: findings, score, grade and health band. ``source`` is a path, a ``PlanSource`` (file,
     Google Sheet, memory: sources.py), a read ``Plan`` or a ``grid.Workbook`` (what the Excel and Google
     backends read); ``today`` makes the check reproducible."""
-    return check_plan(to_plan(source), today=today, config=resolve_config(config, source))
+    config = resolve_config(config, source)
+    return check_plan(to_plan(source, config=config), today=today, config=config)
 
 
 def annotation_edits(workbook: Workbook, *, today: dt.date | None = None,

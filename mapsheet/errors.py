@@ -7,6 +7,8 @@ nothing else in mapsheet should need a traceback to be understood.
 
 from __future__ import annotations
 
+import os
+
 
 class MapsheetError(Exception):
     """Base class: something the user can fix, explained in the message."""
@@ -18,7 +20,7 @@ class UnreadableWorkbook(MapsheetError):
     def __init__(self, path: object, reason: str):
         self.path = str(path)
         self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        super().__init__(f"{display_path(self.path)}: {reason}")
 
 
 class ConfigError(MapsheetError):
@@ -35,3 +37,12 @@ class NotAPlan(MapsheetError):
 
 class NoPlans(MapsheetError):
     """A command was given sources that hold no plan at all (an empty folder, an empty list)."""
+def display_path(path: object) -> str:
+    """A path as text that can always be printed and stored: bytes that are not UTF-8 (a file name made
+    on another system) are shown as \\xff escapes instead of raising UnicodeEncodeError downstream."""
+    text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
+    try:
+        raw = os.fsencode(text)
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+        raw = text.encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")

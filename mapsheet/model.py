@@ -104,8 +104,10 @@ class TableData:
         return len(self.records)
 
     def header_loc(self, key: str) -> Location | None:
-        if self.sheet is None or self.header_row is None:
+        if self.sheet is None:
             return None
+        if self.header_row is None:  # the tab is there but holds no header row: point at the tab
+            return Location(self.sheet)
         if key in self.columns:
             return Location(self.sheet, self.header_row, self.columns[key])
         return Location(self.sheet, self.header_row, None)

@@ -32,6 +32,7 @@ list, a real date, a known status). A plan that could not be read has ``"error":
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from ._version import __version__
@@ -54,8 +55,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 def result_dict(result: CheckResult, file: str) -> dict[str, Any]:
     plan, score = result.plan, result.score
     return {
-        "file": file, "deal": plan.field("deal"), "customer": plan.field("customer"),
-        "owner": plan.field("seller_owner"),
+        "file": file, "deal": json_value(plan.field("deal")), "customer": json_value(plan.field("customer")),
+        "owner": json_value(plan.field("seller_owner")),
         "score": score.total, "grade": score.grade, "band": score.band.value,
         "band_reasons": list(score.band_reasons),
         "families": [{"family": fs.family.value, "title": fs.family.title, "weight": fs.weight,
@@ -70,6 +71,18 @@ def result_dict(result: CheckResult, file: str) -> dict[str, Any]:
         "suppressed": [finding_dict(f) for f in result.suppressed],
         "checked_at": result.checked_at.isoformat(), "config": result.config_source, "error": None,
     }
+
+
+def json_value(value: Any) -> Any:
+    """A cell's value as JSON can hold it: dates and times as ISO text, a duration or anything else as its
+    text, a NaN or an infinity (not JSON) as "nan" / "inf"."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
 
 
 def error_dict(file: str, message: str) -> dict[str, Any]:

@@ -24,7 +24,14 @@ def excel_lock_files(path: Path) -> list[Path]:
     candidates = {path.with_name("~$" + name), path.with_name(f".~lock.{name}#")}
     if len(name) > 2:
         candidates.add(path.with_name("~$" + name[2:]))  # Office drops two characters of long names
-    return sorted(p for p in candidates if p.exists())
+    return sorted(p for p in candidates if _exists(p))
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a lock file's name would be longer than the file system allows: there is none
+        return False
 
 
 def ensure_not_open(path: Path, hint: str = "") -> None:
@@ -47,7 +54,7 @@ STALE_TEMP_SECONDS = 3600
 def _sweep_stale_temps(target: Path) -> None:
     """Remove what a killed write left beside ``target`` long ago (a fresh one may be another process's)."""
     cutoff = time.time() - STALE_TEMP_SECONDS
-    for leftover in target.parent.glob(f".{glob.escape(target.stem)}.*{glob.escape(target.suffix)}.tmp"):
+    for leftover in target.parent.glob(f".{glob.escape(target.stem[:_TEMP_STEM])}.*{glob.escape(target.suffix)}.tmp"):
         try:
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink()
@@ -55,13 +62,19 @@ def _sweep_stale_temps(target: Path) -> None:
             pass
 
 
+#: Characters of the target's name kept in a temporary file's name: 255 bytes is the usual file-name limit.
+_TEMP_STEM = 100
+
+
 @contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically."""
+def atomic_path(target: str | os.PathLike, before_replace: Callable[[], None] | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically, right after
+    ``before_replace`` (which may raise to keep the target as it is)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     _sweep_stale_temps(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    stem = target.stem[:_TEMP_STEM]
+    fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -70,14 +83,17 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
             os.fsync(fh.fileno())
         # Keep the permissions the user gave the original; a new file gets the usual ones (mkstemp's are 0600).
         os.chmod(tmp_path, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask())
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
 
 
-def atomic_write(target: str | os.PathLike, write: Callable[[Path], None]) -> Path:
-    with atomic_path(target) as tmp:
+def atomic_write(target: str | os.PathLike, write: Callable[[Path], None],
+                 before_replace: Callable[[], None] | None = None) -> Path:
+    with atomic_path(target, before_replace) as tmp:
         write(tmp)
     return Path(target)
 

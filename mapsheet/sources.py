@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
-from .errors import MapsheetError, NoPlans
+from .errors import MapsheetError, NoPlans, display_path
 from .google.ids import spreadsheet_id
 
 if TYPE_CHECKING:
@@ -80,18 +80,22 @@ class FileSource:
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        stat = self.path.stat() if self.path.exists() else None
+        try:
+            stat = self.path.stat()
+        except OSError:  # gone, a dangling link, a name too long: the reader says which
+            stat = None
         self.ref = PlanRef(file_key(self.path), self.path.stem, str(self.path), FILE,
                            f"{stat.st_size}:{stat.st_mtime_ns}" if stat else "")
 
-    def read(self) -> "Workbook":
+    def read(self, limits=None) -> "Workbook":
+        """The file's cells; ``limits`` (backends.xlsx_guard.Limits) bound what a workbook may hold."""
         if self.path.suffix.lower() == ".csv":  # a MAP sheet exported as CSV: read, never annotated
             from .backends.csv_read import read_csv
 
             return read_csv(self.path)
         from .backends.xlsx_read import read_workbook
 
-        return read_workbook(self.path)
+        return read_workbook(self.path, limits=limits)
 
     def config(self, given=None) -> "Config":
         from .config import load_config
@@ -225,17 +229,24 @@ def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ())
     excluded_names = {p.name for p in excluded}
     for source in expand_lists(sources):
         path = Path(source)
-        if path.is_dir():
+        try:
+            is_dir, exists = path.is_dir(), path.exists() or path.is_symlink()
+        except OSError as exc:  # a name too long for the file system, a symlink loop
+            raise MapsheetError(f"{display_path(source)}: cannot be opened ({exc.strerror or exc})") from None
+        if is_dir:
             matches = _walk(path)
-        elif path.exists():
-            matches = [path]
+            if not matches:
+                named = " (a folder, although it is named like a workbook)" if is_candidate(path) else ""
+                raise MapsheetError(f"{display_path(source)}: no .xlsx or .xlsm plan in this folder{named}")
+        elif exists:
+            matches = [path]  # a dangling link too: the reader says where it points
         elif any(ch in str(source) for ch in "*?["):
             matches = sorted(Path(p) for p in glob.glob(str(source), recursive=True) if is_candidate(Path(p)))
             if not matches:
-                raise MapsheetError(f"{source}: no such file or folder, and no .xlsx or .xlsm file matches it "
+                raise MapsheetError(f"{display_path(source)}: no such file or folder, and no .xlsx or .xlsm file matches it "
                                     "as a pattern")
         else:
-            raise MapsheetError(f"{source}: no such file or folder")
+            raise MapsheetError(f"{display_path(source)}: no such file or folder")
         for m in matches:
             # Resolving every path costs a realpath each; only a file with an excluded name can be one.
             if m.name not in excluded_names or m.resolve() not in excluded:

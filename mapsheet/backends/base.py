@@ -19,9 +19,17 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..edits import CHECK_SHEET, NOTE_MARKER, STATE_SHEET, EditWriter, ReplaceSheet, SetFill, SetNote, merge_note, \
-    strip_own_note
+from ..edits import CHECK_SHEET, NOTE_MARKER, SEVERITY_FILLS, STATE_SHEET, EditWriter, ReplaceSheet, SetFill, SetNote, \
+    merge_note, strip_own_note
+from ..errors import MapsheetError
 from ..grid import a1, parse_a1
+
+#: The colours mapsheet paints cells with (RRGGBB): a remembered fill goes back only where one still shows.
+OWN_FILLS = frozenset(c.upper() for c in SEVERITY_FILLS.values())
+
+
+class ReservedTab(MapsheetError):
+    """The plan has a tab of its own under a name mapsheet keeps for its results."""
 
 #: What a backend remembers of a cell's fill: (RRGGBB or "", then any backend-specific exact form).
 FillState = tuple[str, ...]
@@ -35,6 +43,7 @@ class MarkingWriter(EditWriter):
         self.own_notes: dict[tuple[str, int, int], str] = {}
         self.changed = False  # anything written at all (a clean of a clean plan writes nothing)
         self.marked = False  # this edit list leaves marks: the state sheet is written
+        self.warnings: list[str] = []  # what could not be done as asked, for the user (never silent)
 
     # -- the primitives a backend supplies ---------------------------------------------------------------
     def sheet_names(self) -> list[str]:
@@ -78,31 +87,62 @@ class MarkingWriter(EditWriter):
     def show(self, name: str) -> None:
         """Make ``name`` the tab the user sees (optional: some backends cannot)."""
 
+    def state_is_ours(self) -> bool:
+        """Whether the sheet named ``STATE_SHEET`` is mapsheet's (its header row is ``STATE_HEADER``), not a
+        user's tab that happens to have the name. A backend that cannot tell trusts the name."""
+        return True
+
     # -- the contract ---------------------------------------------------------------------------------------
+    def own_sheets(self) -> set[str]:
+        """The tabs named ``CHECK_SHEET`` and ``STATE_SHEET`` that mapsheet wrote: both are its own when the
+        state sheet is (a check always writes both); a user's tab of either name never is."""
+        names = set(self.sheet_names())
+        if STATE_SHEET in names and self.state_is_ours():
+            return {CHECK_SHEET, STATE_SHEET} & names
+        return set()
+
     def remembered(self) -> StateRows:
         if self.fills is None:
-            self.fills = self.read_state() if STATE_SHEET in self.sheet_names() else {}
+            rows = self.read_state() if STATE_SHEET in self.own_sheets() else {}
+            self.fills = {}
+            for (sheet, ref), state in rows.items():  # the state sheet can be edited by hand: keep what makes sense
+                if _is_cell(ref):
+                    self.fills[(sheet, ref)] = state
+                else:
+                    self.warnings.append(f"the hidden {STATE_SHEET} tab names '{ref}' on '{sheet}', which is not a "
+                                         "cell: that line was ignored")
         return self.fills
 
     def clear_own_marks(self) -> None:
-        names = set(self.sheet_names())
+        names, own = set(self.sheet_names()), self.own_sheets()
         for (sheet, ref), state in sorted(self.remembered().items()):
-            if sheet in names:
-                self.restore_fill(sheet, *parse_a1(ref), state)
-                self.changed = True
+            if sheet not in names:
+                continue
+            if self.fill_state(sheet, *parse_a1(ref))[0] not in OWN_FILLS:
+                # Not mapsheet's colour any more: rows moved, or the user coloured the cell since. Putting the
+                # remembered fill back there would paint over the user's work.
+                self.warnings.append(f"{sheet}!{ref} no longer shows mapsheet's colour (rows moved, or it was "
+                                     "recoloured): its remembered fill was not put back")
+                continue
+            self.restore_fill(sheet, *parse_a1(ref), state)
+            self.changed = True
         self.changed = self.clear_notes() or self.changed
         for name in (CHECK_SHEET, STATE_SHEET):
-            if name in names:
+            if name in own:
                 self.delete_sheet(name)
                 self.changed = True
         self.fills, self.own_notes = {}, {}
 
     def clear_notes(self) -> bool:
-        """Strip mapsheet's part of every note (a note that was all mapsheet's goes); True if any."""
+        """Strip mapsheet's part of the notes it wrote: on the cells the state sheet remembers, and notes
+        that are wholly its own (they start with the marker) wherever rows moved them. A user's note that
+        merely quotes the marker elsewhere is left alone. True if any note changed."""
+        marked = {(sheet, *parse_a1(ref)) for sheet, ref in self.remembered()}
         found = False
         for sheet, row, col, text in list(self.marked_notes()):
-            self.put_note(sheet, row, col, strip_own_note(text))
-            found = True
+            if (sheet, row, col) in marked or text.lstrip().startswith(NOTE_MARKER):
+                self.put_note(sheet, row, col, strip_own_note(text))
+                found = True
         return found
 
     def set_note(self, edit: SetNote) -> None:
@@ -121,19 +161,36 @@ class MarkingWriter(EditWriter):
         self.changed = self.marked = True
 
     def replace_sheet(self, edit: ReplaceSheet) -> None:
+        self.refuse_users_tab(edit.name)
         if edit.name in self.sheet_names():
             self.delete_sheet(edit.name)
         self.write_sheet(edit)
         self.changed = self.marked = True
 
+    def refuse_users_tab(self, name: str) -> None:
+        """Raise before writing ``name`` over a user's tab of that name."""
+        for reserved in (name, STATE_SHEET):
+            if reserved in self.sheet_names() and reserved not in self.own_sheets():
+                raise ReservedTab(f"the plan has its own tab named '{reserved}', a name mapsheet keeps for its "
+                                  "results; rename that tab, then check again")
+
     def finish(self) -> None:
         if not self.marked:
             return
+        self.refuse_users_tab(STATE_SHEET)
         if STATE_SHEET in self.sheet_names():
             self.delete_sheet(STATE_SHEET)
         self.write_state(self.remembered())
         if CHECK_SHEET in self.sheet_names():
             self.show(CHECK_SHEET)
+
+
+def _is_cell(ref: str) -> bool:
+    try:
+        row, col = parse_a1(ref)
+    except ValueError:
+        return False
+    return 0 <= row < 1_048_576 and 0 <= col < 16_384
 
 
 def apply_all(writer: MarkingWriter, edits: Iterable) -> MarkingWriter:

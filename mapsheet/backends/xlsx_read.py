@@ -14,8 +14,9 @@ from pathlib import Path
 import python_calamine
 
 from ..edits import CHECK_SHEET, STATE_SHEET
-from ..errors import UnreadableWorkbook
+from ..errors import UnreadableWorkbook, display_path
 from ..grid import Sheet, Workbook
+from .xlsx_guard import Limits, inspect
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -24,9 +25,15 @@ SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
 
 def sniff(path: Path) -> None:
     """Raise UnreadableWorkbook with a helpful reason unless ``path`` looks like an OOXML workbook."""
-    if not path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except OSError as exc:  # a name too long for the file system, a symlink loop
+        raise UnreadableWorkbook(path, f"cannot be opened ({exc.strerror or exc})") from None
+    if not exists:
+        if path.is_symlink():
+            raise UnreadableWorkbook(path, f"is a link to {display_path(os.readlink(path))}, which does not exist")
         raise UnreadableWorkbook(path, "no such file")
-    if path.is_dir():
+    if is_dir:
         raise UnreadableWorkbook(path, "is a folder, not a workbook")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UnreadableWorkbook(
@@ -83,11 +90,14 @@ _TEMPLATE_ONLY = frozenset({"Timeline", "Instructions"})  # unread only in a wor
 _TEMPLATE_TABS = frozenset({"Milestones", "Actions"})
 
 
-def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEETS) -> Workbook:
+def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEETS,
+                  limits: Limits | None = None) -> Workbook:
     """Every sheet's values, addressed from A1 (calamine is told not to skip leading empty cells).
-    Sheets named in ``skip`` are listed with no values."""
+    Sheets named in ``skip`` are listed with no values. The package is inspected first (``xlsx_guard``):
+    whatever it holds, reading it raises UnreadableWorkbook or returns, never crashes or exhausts memory."""
     path = Path(path)
     sniff(path)
+    package = inspect(path, limits or Limits.from_settings(), skip)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -95,9 +105,18 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
             skip = skip - _TEMPLATE_ONLY  # a layout made elsewhere may keep its steps on a "Timeline" tab
         for name in book.sheet_names:
             data = [] if name in skip else book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets.append(Sheet(name, data))
-    except UnreadableWorkbook:
+            sheets.append(Sheet(name, _with_errors(data, package.errors.get(name, {}))))
+    except (KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:  # calamine raises its own types for every kind of damage
+    except BaseException as exc:  # calamine raises its own types for every kind of damage, and panics (a
+        # BaseException from Rust) on some; each is this file's problem, never the caller's crash
         raise UnreadableWorkbook(path, f"the workbook could not be read ({type(exc).__name__}: {exc})") from None
     return Workbook(str(path), sheets)
+
+
+def _with_errors(rows: list[list], errors: dict[tuple[int, int], str]) -> list[list]:
+    """Put back the error values (#REF!) that calamine reads as empty cells."""
+    for (r, c), value in errors.items():
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+            rows[r][c] = value
+    return rows

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+from copy import copy
+from dataclasses import replace
 import warnings
 import zipfile
 from pathlib import Path
@@ -29,10 +31,13 @@ from openpyxl.styles.colors import Color
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..edits import CHECK_SHEET, NOTE_AUTHOR, STATE_HEADER, STATE_SHEET, Edit, ReplaceSheet
-from ..errors import MapsheetError
-from ..safeio import atomic_save_workbook, ensure_not_open
-from .base import FillState, MarkingWriter, StateRows, apply_all, own_note_text
+from ..edits import CHECK_SHEET, NOTE_AUTHOR, STATE_HEADER, STATE_SHEET, Edit, ReplaceSheet, SetFill, SetNote
+from ..errors import UnreadableWorkbook, display_path
+from ..safeio import atomic_write, ensure_not_open
+from ..safetext import xml_safe
+from .base import FillState, MarkingWriter, ReservedTab, StateRows, apply_all, own_note_text
+from .xlsx_fidelity import AnnotationUnsafe, keep_cached_results, refuse_losses
+from .xlsx_guard import Limits, inspect
 from ..styles import FORMATS, LINE_HEIGHT, PROSE_CHARS, text_lines
 
 FILE_STATE_HEADER = (*STATE_HEADER, "xlsx fill")  # plus the exact openpyxl fill, for this backend
@@ -43,12 +48,10 @@ _FRAGILE_PARTS = {"xl/charts/": "charts", "xl/media/": "images", "xl/threadedCom
                   "xl/pivotTables/": "pivot tables", "xl/slicers/": "slicers", "xl/diagrams/": "SmartArt"}
 
 
-class AnnotationUnsafe(MapsheetError):
-    """The workbook holds something openpyxl would drop on save."""
-
-
 def load_for_edit(path: Path) -> openpyxl.Workbook:
-    """Load a workbook to change it, refusing what a save would damage."""
+    """Load a workbook to change it, refusing what a save would damage: the reader's guards first (nothing
+    hostile reaches openpyxl), then what openpyxl would drop or change (``xlsx_fidelity``)."""
+    package = inspect(path, Limits.from_settings())
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
     lost = sorted({what for prefix, what in _FRAGILE_PARTS.items() if any(n.startswith(prefix) for n in names)})
@@ -57,7 +60,13 @@ def load_for_edit(path: Path) -> openpyxl.Workbook:
                                "use the Excel 'Check plan' button, or check without --annotate")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True, rich_text=True)
+        try:
+            wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True,
+                                        rich_text=True)
+        except Exception as exc:  # openpyxl's errors on damaged parts are its own types (and KeyErrors)
+            raise UnreadableWorkbook(path, f"the workbook could not be opened for editing ({type(exc).__name__}: "
+                                           f"{exc}); nothing was written") from None
+    refuse_losses(path, wb, package)
     dropped = [str(w.message) for w in caught
                if "will be removed" in str(w.message) or "not supported" in str(w.message)]
     if dropped:
@@ -96,14 +105,30 @@ def apply_edits(wb: openpyxl.Workbook, edits: Iterable[Edit]) -> bool:
 
 def edit_file(path: Path, edits: list[Edit], output: Path | None = None) -> tuple[Path, bool]:
     """Apply ``edits`` to the workbook at ``path`` and save it (in place, or to ``output``).
-    Nothing is written when nothing changed and the target is the file itself."""
+    Nothing is written when nothing changed and the target is the file itself. What could not be done
+    as asked (a remembered fill whose row moved) is said as a ``MarkWarning``."""
     target = output or path
-    ensure_not_open(target, hint=" or write to a copy with --output COPY" if output is None else "")
+    hint = " or write to a copy with --output COPY" if output is None else ""
+    ensure_not_open(target, hint=hint)
     wb = load_for_edit(path)
-    changed = apply_edits(wb, edits)
-    if changed or output is not None:
-        atomic_save_workbook(wb, target)
-    return target, changed
+    try:
+        writer = apply_all(_Writer(wb), edits)
+    except ReservedTab as exc:
+        raise ReservedTab(f"{display_path(path)}: {exc}") from None
+    for message in writer.warnings:
+        warnings.warn(f"{display_path(path)}: {message}", MarkWarning, stacklevel=2)
+    if writer.changed or output is not None:
+        def save(tmp: Path) -> None:
+            wb.save(tmp)
+            keep_cached_results(path, tmp)
+
+        # The lock is looked at again just before the replace: Excel may have opened the plan meanwhile.
+        atomic_write(target, save, before_replace=lambda: ensure_not_open(target, hint=hint))
+    return target, writer.changed
+
+
+class MarkWarning(UserWarning):
+    """Something about mapsheet's own marks could not be done as asked; the user's work was left alone."""
 
 
 class _Writer(MarkingWriter):
@@ -128,6 +153,10 @@ class _Writer(MarkingWriter):
     # -- primitives -------------------------------------------------------------------------------------
     def sheet_names(self) -> list[str]:
         return self.wb.sheetnames
+
+    def state_is_ours(self) -> bool:
+        ws = self.wb[STATE_SHEET]
+        return tuple(ws.cell(1, c + 1).value for c in range(len(STATE_HEADER))) == STATE_HEADER
 
     def read_state(self) -> StateRows:
         """The shared columns; the exact fill only from a state sheet this backend wrote (another
@@ -154,13 +183,21 @@ class _Writer(MarkingWriter):
 
     def marked_notes(self):
         for ws in self.wb.worksheets:
-            for row in ws.iter_rows():
-                for cell in row:
-                    if cell.comment is not None and own_note_text(cell.comment.text):
-                        yield ws.title, cell.row - 1, cell.column - 1, cell.comment.text
+            # The cells that exist, not every cell of the used range: one value at A1048576 must not cost
+            # a million rows of empty cells.
+            for cell in list(ws._cells.values()):
+                if cell.comment is not None and own_note_text(cell.comment.text):
+                    yield ws.title, cell.row - 1, cell.column - 1, cell.comment.text
 
     def _cell(self, sheet: str, row: int, col: int):
-        return _writable(self.wb[sheet], row, col)
+        ws = self.wb[sheet]
+        return ws.cell(*_anchor(ws, row + 1, col + 1))
+
+    def set_note(self, edit: SetNote) -> None:
+        super().set_note(_at_anchor(self.wb[edit.sheet], edit))
+
+    def set_fill(self, edit: SetFill) -> None:
+        super().set_fill(_at_anchor(self.wb[edit.sheet], edit))
 
     def note(self, sheet: str, row: int, col: int) -> str | None:
         comment = self._cell(sheet, row, col).comment
@@ -169,7 +206,7 @@ class _Writer(MarkingWriter):
     def put_note(self, sheet: str, row: int, col: int, text: str | None) -> None:
         cell = self._cell(sheet, row, col)
         author = cell.comment.author if cell.comment is not None and cell.comment.author else NOTE_AUTHOR
-        cell.comment = _comment(text, author) if text else None
+        cell.comment = _comment(xml_safe(text), author) if text else None
 
     def fill_state(self, sheet: str, row: int, col: int) -> FillState:
         return _fill_to_state(self._cell(sheet, row, col).fill)
@@ -193,14 +230,20 @@ class _Writer(MarkingWriter):
         ws.sheet_view.showGridLines = False
         if edit.tab_color:
             ws.sheet_properties.tabColor = edit.tab_color
+        styled: dict[str | None, object] = {}  # style name -> the first cell given it (styling is openpyxl's
+        # slowest step: a Plan check of 6,000 findings took a minute; later cells copy the first one's style)
         for r, row in enumerate(edit.rows, start=1):
             for c, spec in enumerate(row, start=1):
                 cell = ws.cell(r, c)
                 if spec.value is not None:
-                    cell.value = spec.value
+                    cell.value = xml_safe(spec.value) if isinstance(spec.value, str) else spec.value
                     if isinstance(spec.value, str) and spec.value[:1] in ("=", "+", "-", "@"):
                         cell.data_type = "s"  # text from a plan never becomes a formula
-                _style(cell, spec.style)
+                if spec.style in styled:
+                    cell._style = copy(styled[spec.style]._style)
+                else:
+                    _style(cell, spec.style)
+                    styled[spec.style] = cell
                 if spec.link is not None:
                     sheet = spec.link.sheet.replace("'", "''")
                     cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!{spec.link.a1 or 'A1'}")
@@ -261,17 +304,6 @@ def _fit_rows(ws, edit: ReplaceSheet) -> None:
             ws.row_dimensions[r + 1].height = LINE_HEIGHT * lines
 
 
-def _writable(ws, row: int, col: int):
-    """The cell that carries a note or a fill for (row, col): inside a merged range that is the range's
-    top-left cell (openpyxl's other cells of a merge cannot hold either)."""
-    cell = ws.cell(row + 1, col + 1)
-    if isinstance(cell, MergedCell):
-        for merged in ws.merged_cells.ranges:
-            if cell.coordinate in merged:
-                return ws.cell(merged.min_row, merged.min_col)
-    return cell
-
-
 def _comment(text: str, author: str) -> Comment:
     comment = Comment(text, author)
     comment.width, comment.height = NOTE_SIZE
@@ -296,12 +328,34 @@ def _color_dict(color: Color | None) -> dict:
 
 
 def _fill_from_state(rgb: str, exact: str) -> PatternFill:
+    """The fill the state sheet remembers; what a hand edit broke falls back to the RRGGBB column, then to
+    no fill (a bad colour never stops a clean)."""
     if exact:
-        data = json.loads(exact)
-        return PatternFill(fill_type=data["type"], fgColor=_color_from(data["fg"]), bgColor=_color_from(data["bg"]))
-    if rgb:
+        try:
+            data = json.loads(exact)
+            return PatternFill(fill_type=data["type"], fgColor=_color_from(data["fg"]),
+                               bgColor=_color_from(data["bg"]))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            pass
+    if rgb and re.fullmatch(r"#?(?:[0-9A-Fa-f]{2})?[0-9A-Fa-f]{6}", rgb):
         return PatternFill("solid", fgColor=rgb.lstrip("#")[-6:])
     return PatternFill(fill_type=None)
+
+
+def _anchor(ws, row: int, col: int) -> tuple[int, int]:
+    """The cell that holds a merged range's value, note and fill (1-based); a cell outside merges itself."""
+    if not isinstance(ws._cells.get((row, col)), MergedCell):
+        return row, col
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return rng.min_row, rng.min_col
+    return row, col
+
+
+def _at_anchor(ws, edit):
+    """``edit`` moved to the anchor of the merged range its cell lies in (a merged cell takes no note)."""
+    row, col = _anchor(ws, edit.row + 1, edit.col + 1)
+    return replace(edit, row=row - 1, col=col - 1)
 
 
 def _color_from(data: dict) -> Color:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -16,7 +18,7 @@ from rich.text import Text
 
 from .. import api
 from ..config import Config, load_config
-from ..errors import MapsheetError
+from ..errors import MapsheetError, display_path
 from ..gate import Gate
 from ..report import document, error_dict, result_dict
 from ..rules import Severity, all_rules, find_rule
@@ -24,7 +26,7 @@ from ..rules.base import Band, Family
 from ..sources import PlanRef, open_sources
 from ..verdict import State, dimension_of, understood_line
 from ._app import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, app, friendly_errors
-from ._console import cell, console, echo_json, error, grid, plain, say
+from ._console import cell, console, echo_json, error, grid, plain, say, warn
 from ._options import CredentialsOption, TodayOption, google_opener, pin_clock, today_or
 
 
@@ -41,6 +43,8 @@ class FailOn(str, Enum):
 
 
 SEVERITY_STYLE = {Severity.ERROR: ("✖", "bold red"), Severity.WARNING: ("▲", "yellow"), Severity.INFO: ("●", "blue")}
+#: Findings listed per family in a terminal: past this a list helps nobody, and printing 20,000 takes minutes.
+MAX_SHOWN = 100
 STATE_STYLE = {State.OK: "green", State.WEAK: "yellow", State.FAILING: "bold red", State.NOT_READ: "bold magenta"}
 BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF_TRACK: "bold red",
               Band.NOT_CHECKABLE: "bold magenta"}
@@ -75,13 +79,24 @@ def check(
 ) -> None:
     """Check plans: score, grade, health band and what to fix, grouped by family."""
     reference = today_or(today)
-    sources = open_sources(plans, google=google_opener(credentials, ctx))
+    documents, exit_code, sources, seen = [], EXIT_OK, [], set()
+    for arg in plans:  # an argument that names nothing is that argument's error, not the end of the run
+        try:
+            opened = open_sources([arg], google=google_opener(credentials, ctx))
+        except MapsheetError as exc:
+            if format is not Format.json:
+                raise
+            exit_code = EXIT_ERROR
+            documents.append(error_dict(display_path(arg), str(exc)))
+            continue
+        sources += [s for s in opened if s.ref.key not in seen]
+        seen.update(s.ref.key for s in opened)
     if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
     fixed_config = load_config(config) if config else None
     gate = Gate(fail_under, fail_on.value)
     human = format is Format.human
-    documents, failures, exit_code = [], [], EXIT_OK
+    failures = []
     for source in sources:
         ref = source.ref
         try:
@@ -91,11 +106,11 @@ def check(
                 _annotate(source, result, output, quiet or not human)
         except MapsheetError as exc:
             exit_code = EXIT_ERROR
-            documents.append(error_dict(ref.link, str(exc)))
+            documents.append(error_dict(display_path(ref.link), str(exc)))
             if human:
                 error(exc)
             continue
-        documents.append(result_dict(result, ref.link))
+        documents.append(result_dict(result, display_path(ref.link)))
         reasons = gate.reasons(result)
         if reasons:
             failures.append((ref.link, result, reasons))
@@ -155,9 +170,25 @@ def _with_overrides(config: Config, select: str | None, ignore: str | None) -> C
 
 
 def _annotate(source, result, output: Path | None, quiet: bool) -> None:
-    target = api.annotate(source, result, output=output)
+    with _said_warnings():
+        target = api.annotate(source, result, output=output)
     if not quiet:
-        say("[green]Annotated[/] {}", target)
+        say("[green]Annotated[/] {}", display_path(target))
+
+
+@contextmanager
+def _said_warnings():
+    """What a backend could not do as asked about mapsheet's own marks, as one warning line each."""
+    from ..backends.xlsx_write import MarkWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MarkWarning)
+        yield
+    for w in caught:
+        if issubclass(w.category, MarkWarning):
+            warn(w.message)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 # -- human output ---------------------------------------------------------------------------------------
@@ -205,11 +236,14 @@ def print_result(result, ref: PlanRef) -> None:
             continue
         console.print(Text(f"{family.title} ({len(findings)})", style="bold"))
         rows = grid("", "", "cyan")  # long messages wrap under themselves, not under the severity column
-        for f in findings:
+        for f in findings[:MAX_SHOWN]:
             icon, style = SEVERITY_STYLE[f.severity]
             rows.add_row(Text(f"  {icon} {f.severity.value:<7}", style=style), Text(f.code, style="bold"),
                          cell(f.location), cell(f.message))
         console.print(rows)
+        if len(findings) > MAX_SHOWN:
+            say(f"  [dim]… and {len(findings) - MAX_SHOWN:,} more: every finding is in --format json and on the "
+                "Plan check sheet (--annotate)[/]")
     if result.suppressed:
         say("[dim]{} finding(s) suppressed on purpose from the sheet.[/]", len(result.suppressed))
     if not result.findings:
@@ -313,17 +347,18 @@ def clean(
     cleaned = untouched = failed = 0
     for source in sources:
         try:
-            target, changed = api.clean(source, output=output)
+            with _said_warnings():
+                target, changed = api.clean(source, output=output)
         except MapsheetError as exc:
             error(exc)
             failed += 1
             continue
         if changed:
             cleaned += 1
-            say("[green]Cleaned[/] {}", target)
+            say("[green]Cleaned[/] {}", display_path(target))
         else:
             untouched += 1
-            say("[dim]Nothing to clean in {}[/]", source.ref.link)
+            say("[dim]Nothing to clean in {}[/]", display_path(source.ref.link))
     if len(sources) > 1:
         parts = [f"{cleaned} cleaned", f"{untouched} had no marks"]
         if failed:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -98,11 +99,13 @@ class History:
     # -- reading --------------------------------------------------------------------------------------
     def cache_keys(self) -> dict[str, tuple[int, int, str]]:
         """path -> (size, mtime_ns, context) of every cached summary: enough to tell what changed."""
-        return {p: (s, m, c) for p, s, m, c in self.db.execute("SELECT path, size, mtime_ns, context FROM plan_cache")}
+        return {_path(p): (s, m, c)
+                for p, s, m, c in self.db.execute("SELECT path, size, mtime_ns, context FROM plan_cache")}
 
     def cached_summaries(self, paths: Iterable[str]) -> dict[str, bytes]:
         wanted = set(paths)
-        return {p: blob for p, blob in self.db.execute("SELECT path, summary FROM plan_cache") if p in wanted}
+        return {_path(p): blob for p, blob in self.db.execute("SELECT path, summary FROM plan_cache")
+                if _path(p) in wanted}
 
     def last_sync(self) -> LastSync | None:
         row = self.db.execute("SELECT id, at, fingerprint, rollup, rollup_size, rollup_mtime_ns, unreadable, drifted FROM syncs "
@@ -112,7 +115,7 @@ class History:
     def states(self, sync_id: int) -> dict[str, PlanState]:
         rows = self.db.execute("SELECT path, deal, owner, close_date, score, band, pct_done, pushes, milestones, "
                                "readable FROM plan_state WHERE sync_id = ?", (sync_id,))
-        return {r[0]: PlanState(r[0], r[1], r[2], _date(r[3]), r[4], r[5], r[6], r[7], _milestones(r[8]), bool(r[9]))
+        return {_path(r[0]): PlanState(_path(r[0]), r[1], r[2], _date(r[3]), r[4], r[5], r[6], r[7], _milestones(r[8]), bool(r[9]))
                 for r in rows}
 
     # -- writing (one transaction) --------------------------------------------------------------------
@@ -135,22 +138,44 @@ class History:
                 "INSERT INTO syncs (at, today, version, fingerprint, rollup, rollup_size, rollup_mtime_ns, plans, "
                 "unreadable, drifted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (dt.datetime.now().astimezone().isoformat(timespec="seconds"), today.isoformat(), version,
-                 fingerprint, str(rollup or ""), stat and stat.st_size, stat and stat.st_mtime_ns, len(states), unreadable,
+                 fingerprint, _stored(str(rollup or "")), stat and stat.st_size, stat and stat.st_mtime_ns, len(states), unreadable,
                  drifted))
             sync_id = cur.lastrowid
             self.db.executemany(
                 "INSERT INTO plan_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(sync_id, s.path, s.deal, s.owner, _iso(s.close_date), s.score, s.band, s.pct_done, s.pushes,
+                [(sync_id, _stored(s.path), _text(s.deal), _text(s.owner), _iso(s.close_date), s.score, s.band, s.pct_done, s.pushes,
                   json.dumps({k: [n, _iso(d)] for k, (n, d) in s.milestones.items()}), int(s.readable))
                  for s in states])
-            self.db.executemany("INSERT OR REPLACE INTO plan_cache VALUES (?, ?, ?, ?, ?)", list(cache))
-            self.db.executemany("DELETE FROM plan_cache WHERE path = ?", [(p,) for p in forget])
+            self.db.executemany("INSERT OR REPLACE INTO plan_cache VALUES (?, ?, ?, ?, ?)",
+                                [(_stored(c[0]), *c[1:]) for c in cache])
+            self.db.executemany("DELETE FROM plan_cache WHERE path = ?", [(_stored(p),) for p in forget])
         return sync_id
 
 
 class _Stat(NamedTuple):
     st_size: int
     st_mtime_ns: int
+
+
+_BYTES = "\x00bytes:"  # a stored path whose name is not UTF-8: its bytes in hex, after this prefix
+
+
+def _stored(path: str) -> str:
+    """A plan path as SQLite can hold it (UTF-8), reversibly: a file name with bytes that are not UTF-8
+    (os.fsdecode's surrogate escapes) is stored as its bytes in hex."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return _BYTES + os.fsencode(path).hex()
+    return path
+
+
+def _path(stored: str) -> str:
+    return os.fsdecode(bytes.fromhex(stored[len(_BYTES):])) if stored.startswith(_BYTES) else stored
+
+
+def _text(value: str | None) -> str | None:
+    return value.encode("utf-8", "backslashreplace").decode("utf-8") if isinstance(value, str) else value
 
 
 def _iso(d: dt.date | None) -> str | None:

@@ -24,7 +24,7 @@ from ..config import Config, load_config
 from ..errors import MapsheetError
 from ..safeio import ensure_not_open
 from ..sources import file_key, no_plans, plan_files
-from . import drive, excel, export, summary
+from . import budget, drive, excel, export, summary
 from .gsheet import GoogleRollup, GoogleWrite
 from .changes import compare, state_of
 from .history import CacheEntry, History, PlanState, default_history_path
@@ -91,7 +91,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     files = drive.list_files(client, drive_ids, exclude=[out.spreadsheet] if to_google else []) if drive_ids else []
     if not paths and not files:
         raise no_plans(sources)
-    configs, contexts = _contexts(paths, today, config)
+    configs, contexts, config_errors = _contexts(paths, today, config)
     stats = {file_key(p): _stat(p) for p in paths}  # by plan ref key (sources.PlanRef)
     by_key = {f.ref.key: f for f in files}
     if files:
@@ -110,8 +110,9 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             report.unreadable, report.drifted = last.unreadable, last.drifted
             return report
         fresh_set = set(fresh)
-        to_read = [p for p in stats if p not in fresh_set]
+        to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
         summaries = {p: summary.loads(b) for p, b in store.cached_summaries(fresh).items()}
+        summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
         new = read_plans([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
                          progress)
         if files:
@@ -160,20 +161,31 @@ def _fixed_context(today: dt.date, config: str | Path | None, configs: dict[str,
 
 def _contexts(paths: list[Path], today: dt.date, config: str | Path | None):
     """The configuration of every plan (the one given, or the one found beside it) and the context key a
-    cached summary must match: reference date, configuration, mapsheet version."""
+    cached summary must match: reference date, configuration, mapsheet version. A configuration file that
+    cannot be used makes the plans it governs Problems (third value: path -> message), not the sync's end."""
     fixed = load_config(Path(config)) if config else None
     by_folder: dict[Path, tuple[str, str]] = {}  # folder -> (context hash, config key), worked out once
     configs: dict[str, Config] = {}
     contexts: dict[str, tuple[str, str]] = {}  # path -> (context hash, config key)
+    errors: dict[Path, str] = {}  # folder -> what is wrong with its configuration
     for p in paths:
+        if p.parent in errors:
+            continue
         context = by_folder.get(p.parent)
         if context is None:
-            cfg = fixed or load_config(near=p.parent)
+            try:
+                cfg = fixed or load_config(near=p.parent)
+            except MapsheetError as exc:
+                errors[p.parent] = f"its settings cannot be used: {exc}"
+                continue
             key = _hash([cfg.source, cfg.raw])
             configs[key] = cfg
             context = by_folder[p.parent] = (_hash([key, today.isoformat(), __version__]), key)
         contexts[file_key(p)] = context
-    return configs, contexts
+    broken = {file_key(p): errors[p.parent] for p in paths if p.parent in errors}
+    for p in broken:  # never cached, never read; a stable key keeps the fingerprint honest
+        contexts[p] = (_hash([broken[p], today.isoformat(), __version__]), "")
+    return configs, contexts, broken
 
 
 def _hash(value: object) -> str:
@@ -227,8 +239,21 @@ def _init_worker(today: dt.date, configs: dict[str, Config]) -> None:
     _WORKER.update(today=today, configs=configs)
 
 
+def _init_pool_worker(today: dt.date, configs: dict[str, Config]) -> None:
+    _init_worker(today, configs)
+    budget.limit_memory(max((c.raw["limits"]["plan_memory_mb"] for c in configs.values()), default=0) or 1 << 20)
+
+
 def _read_chunk(chunk: list[tuple[str, str]]) -> list[dict]:
-    return [summary.summarize(path, _WORKER["today"], _WORKER["configs"][key]) for path, key in chunk]
+    return [_read_one(path, _WORKER["configs"][key]) for path, key in chunk]
+
+
+def _read_one(path: str, config: Config) -> dict:
+    try:
+        with budget.time_budget(config.raw["limits"]["plan_seconds"]):
+            return summary.summarize(path, _WORKER["today"], config)
+    except budget.OverBudget as exc:  # the timer went off between the plan's end and the timer's
+        return {"path": path, "error": str(exc)}
 
 
 def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: dt.date, jobs: int | None,
@@ -262,7 +287,7 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
 
 def _run_pool(chunks, jobs, today, configs, results, report, total) -> list[list[tuple[str, str]]]:
     crashed = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_worker,
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_pool_worker,
                              initargs=(today, configs)) as pool:
         futures: dict[Future, list] = {pool.submit(_read_chunk, chunk): chunk for chunk in chunks}
         try:

@@ -102,7 +102,9 @@ def summarize(path: str, today: dt.date, config: Config, read: Callable[[], Any]
         result = api.check(read() if read is not None else path, today=today, config=config)
     except MapsheetError as exc:
         return {"path": path, "error": getattr(exc, "reason", None) or str(exc)}
-    except Exception as exc:  # one bad plan never stops a sync
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # one bad plan never stops a sync: a library's panic (a BaseException) too
         return {"path": path, "error": f"mapsheet failed on this plan ({type(exc).__name__}: {exc}); please report it"}
     return plan_summary(result.plan, path, today) | {
         "score": result.score.total, "grade": result.score.grade, "band": result.score.band.value,
@@ -187,9 +189,11 @@ def _drift_text(problem) -> str:
 # -- storing summaries (JSON, compressed) ----------------------------------------------------------------
 
 def _encode(obj: Any) -> Any:
+    if isinstance(obj, dt.datetime):
+        return {"$d": obj.date().isoformat()}
     if isinstance(obj, dt.date):
         return {"$d": obj.isoformat()}
-    raise TypeError(f"cannot store {type(obj).__name__} in a summary")
+    return str(obj)  # a time or a duration typed into a text field: stored as the text it shows
 
 
 def _decode(obj: dict) -> Any:

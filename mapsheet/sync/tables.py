@@ -7,6 +7,7 @@ and nothing about a file format: ``xlsx`` writes it as a workbook, ``export`` as
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -311,7 +312,7 @@ def dashboard(read: list[dict], changes: list[Change], problems: Table, today: d
     figures += [(f"{band}", bands.get(band, 0), Kind.INT) for band in BANDS]
     value: dict[str, float] = defaultdict(float)
     for s in read:
-        if isinstance(s["value"], (int, float)):
+        if isinstance(s["value"], (int, float)) and math.isfinite(s["value"]):
             value[s["currency"] or "(no currency)"] += s["value"]
     figures += [(f"Pipeline value ({cur})", total, Kind.MONEY) for cur, total in sorted(value.items())]
     sideless = sum(s.get("overdue_no_party", 0) for s in read)  # said only when a plan has some

@@ -108,7 +108,7 @@ def _cell_writer(ws, column: Column, fmt: _Formats, links: list[int]) -> Callabl
     link_format = fmt.link
 
     def text(r: int, c: int, v: Any) -> None:
-        ws.write_string(r, c, str(v), plain)
+        ws.write_string(r, c, excel.safe_text(str(v)), plain)
 
     def number(f):
         return lambda r, c, v: ws.write_number(r, c, v, f) if isinstance(v, (int, float)) else text(r, c, v)
@@ -146,6 +146,7 @@ def _cell_writer(ws, column: Column, fmt: _Formats, links: list[int]) -> Callabl
 # -- the dashboard -------------------------------------------------------------------------------------------
 
 def _write_dashboard(book: xlsxwriter.Workbook, board: Dashboard, fmt: _Formats) -> None:
+    board = excel.safe_dashboard(board)
     ws = book.add_worksheet("Dashboard")
     ws.set_column(0, 0, excel.FIGURE_WIDTH)
     ws.set_column(1, 4, excel.NUMBER_WIDTH)

@@ -178,6 +178,7 @@ def _converter(kind: Kind, links: list[int]) -> Callable[[Any], Any] | None:
         v = _text(v)
         if v is None or not excel.linkable(v) or links[0] >= excel.MAX_LINKS:
             # Written as text: Rust links only what parses as a URL, so a folder named "mailto:x" gets "./".
+            v = None if v is None else excel.safe_text(v)
             return "./" + v if v and _URL.match(v) else v
         links[0] += 1
         if excel.is_web(v):  # a plan in Google Drive: its web address
@@ -206,6 +207,7 @@ class _Chart(NamedTuple):
 
 def _dashboard(book: _Book, board: Dashboard, fmt: _Formats) -> list[_Chart]:
     """One table: the figures, then each chart's numbers under its title; the charts to its right."""
+    board = excel.safe_dashboard(board)
     series = list(dict.fromkeys(name for chart in board.charts if len(chart.series) > 1 for name, _ in chart.series))
     headers = ["Figure", "Value", *series]
     rows: list[dict] = [{"Figure": label, "Value": value} for label, value, _ in board.figures]

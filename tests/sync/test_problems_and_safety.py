@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -66,7 +67,7 @@ def test_could_not_run_exits_2(tmp_path):
     assert result.exit_code == 2 and "no such file or folder" in result.output
     (tmp_path / "empty").mkdir()
     result = runner.invoke(app, ["sync", str(tmp_path / "empty"), "--out", str(tmp_path / "r.xlsx")])
-    assert result.exit_code == 2 and "no plan workbooks" in result.output
+    assert result.exit_code == 2 and "no .xlsx or .xlsm plan in this folder" in result.output
     result = runner.invoke(app, ["sync", str(tmp_path), "--out", str(tmp_path / "r.csv")])
     assert result.exit_code == 2 and ".xlsx" in result.output
 
@@ -223,3 +224,18 @@ def test_a_rust_package_without_its_charts_is_written_by_xlsxwriter(plans_dir, t
     assert book.book.properties.description == "Written by mapsheet sync" and len(book.rows("Deals")) == 25
     with zipfile.ZipFile(out) as z:
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 4
+
+
+def test_a_broken_config_in_one_folder_makes_only_its_plans_problems(sample_plans, tmp_path):
+    good, bad = tmp_path / "plans" / "east", tmp_path / "plans" / "west"
+    for folder, (_, plan) in ((good, sample_plans[0]), (bad, sample_plans[1])):
+        folder.mkdir(parents=True)
+        shutil.copy(plan, folder / plan.name)
+    (bad / "mapsheet.toml").write_text("[thresholds\n")
+    out = tmp_path / "r.xlsx"
+    result = runner.invoke(app, ["sync", str(tmp_path / "plans"), "--out", str(out), "--today", "2026-11-27", "-q"])
+    assert result.exit_code == 1, result.output
+    book = RollupBook(out)
+    assert [r["Deal"] for r in book.rows("Deals")] == [sample_plans[0][0].draft.overview["deal"]]
+    problem = book.rows("Problems")[0]
+    assert problem["Plan"] == sample_plans[1][1].name and "mapsheet.toml" in problem["Detail"]

@@ -1,0 +1,190 @@
+"""Look inside an .xlsx/.xlsm package before any parser inflates it: the guards of a hostile file.
+
+A workbook can hold what no plan needs and what takes a reader down: a part that inflates to gigabytes (a
+zip bomb), tens of thousands of parts, an XML entity bomb, entries encrypted with ZipCrypto, a sheet
+stored as UTF-16, or a single value in cell XFD1048576 that makes a reader allocate the whole sheet
+(python-calamine aborts the process: "memory allocation of 549755813888 bytes failed"). Each is found
+here from the zip's central directory and from one pass over the sheets' XML, and refused with a
+sentence naming the file, the sheet and the cell, before python-calamine or openpyxl see the file.
+
+The ceilings are settings (``[limits]`` in mapsheet.toml, see ``Limits``). The same pass collects the
+cells that hold an Excel error (``#REF!``), which python-calamine reads as empty, so that they are
+reported as broken formulas rather than as missing values.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..errors import UnreadableWorkbook
+from ..grid import column_index
+
+MB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a plan workbook may hold before mapsheet refuses to read it: the reader's part of ``[limits]``
+    in mapsheet.toml (the defaults, and what each means, are in defaults.toml)."""
+
+    max_unzipped_mb: float
+    max_ratio: float
+    max_parts: int
+    max_rows: int
+    max_cells: int
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any] | None = None) -> "Limits":
+        """From a configuration's ``limits`` table (the packaged defaults when None)."""
+        if settings is None:
+            from ..config import DEFAULTS
+
+            settings = DEFAULTS["limits"]
+        return cls(**{f.name: settings[f.name] for f in fields(cls)})
+
+
+@dataclass
+class Package:
+    """What the inspection learnt: each sheet's part, and the error values calamine would read as empty."""
+
+    sheet_parts: dict[str, str]
+    errors: dict[str, dict[tuple[int, int], str]]  # sheet -> (row, col) 0-based -> "#REF!"
+
+
+_DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_CELL = re.compile(rb"<c\b([^>]*?)(/?)>")
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ERROR = re.compile(rb'\bt="e"')
+_VALUE = re.compile(rb"<v>([^<]{1,20})</v>")
+_HINT = "; if it is a real plan, open it in Excel and save it again"
+
+
+def inspect(path: Path, limits: Limits, skip: Iterable[str] = ()) -> Package:
+    """Raise UnreadableWorkbook when the package at ``path`` breaks a guard; else what the reader needs."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_directory(path, infos, limits)
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")) and _DOCTYPE.search(_head(zf, info)):
+                    raise UnreadableWorkbook(path, f"the part {info.filename} declares XML entities (a document type "
+                                                   "definition), which Excel never writes and which can be used to "
+                                                   f"exhaust memory; mapsheet does not read it{_HINT}")
+            parts = sheet_parts(path, zf)
+            errors = {}
+            for name, part in parts.items():
+                if name in skip:
+                    continue
+                if part not in zf.NameToInfo:
+                    raise UnreadableWorkbook(path, f"sheet '{name}' has no data in the file (its part {part} is "
+                                                   f"missing); the workbook is damaged{_HINT}")
+                errors[name] = _scan_sheet(path, name, zf.read(part), limits)
+    except zipfile.BadZipFile as exc:
+        raise UnreadableWorkbook(path, f"the file is damaged (not a complete zip archive: {exc}); "
+                                       "restore it from a backup or download it again") from None
+    except (OSError, EOFError, ValueError, RuntimeError, zlib.error) as exc:  # bad CRCs, truncated members
+        raise UnreadableWorkbook(path, f"the file is damaged ({type(exc).__name__}: {exc}); "
+                                       "restore it from a backup or download it again") from None
+    return Package(parts, errors)
+
+
+def _check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(infos) > limits.max_parts:
+        raise UnreadableWorkbook(path, f"the workbook package holds {len(infos):,} parts, more than the "
+                                       f"{limits.max_parts:,} mapsheet reads (limits.max_parts){_HINT}")
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise UnreadableWorkbook(path, "the file's zip entries are encrypted (ZipCrypto), which Excel never writes; "
+                                       "save the workbook again from Excel without a zip password")
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_unzipped_mb * MB:
+        raise UnreadableWorkbook(path, f"the workbook inflates to {total / MB:,.0f} MB, more than the "
+                                       f"{limits.max_unzipped_mb:g} MB mapsheet reads (limits.max_unzipped_mb){_HINT}")
+    for info in infos:
+        if info.file_size > MB and info.file_size > limits.max_ratio * max(1, info.compress_size):
+            raise UnreadableWorkbook(path, f"the part {info.filename} inflates {info.file_size / max(1, info.compress_size):,.0f} "
+                                           f"times (a zip bomb?), more than limits.max_ratio = {limits.max_ratio:g}{_HINT}")
+
+
+def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with zf.open(info) as fh:
+        head = fh.read(4096)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: look at it as text
+        head = head.decode("utf-16", "replace").encode("utf-8", "replace")
+    return head
+
+
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def sheet_parts(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> part name, from xl/workbook.xml and its relationships (strict or transitional)."""
+    try:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except KeyError as exc:
+        raise UnreadableWorkbook(path, f"the workbook could not be read: a required part is missing ({exc.args[0]}){_HINT}") \
+            from None
+    except ET.ParseError as exc:
+        raise UnreadableWorkbook(path, f"the workbook could not be read: its workbook part is not well-formed XML ({exc})"
+                                       f"{_HINT}") from None
+    targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag.endswith("Relationship")}
+    parts: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for sheet in book.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        name = sheet.get("name") or ""
+        twin = seen.setdefault(name.casefold(), name)
+        if len(seen) == len(parts):
+            raise UnreadableWorkbook(path, f"it has two tabs named '{twin}' and '{name}', which Excel does not allow "
+                                           "(Excel does not tell tab names apart by case); rename one of them")
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        parts[name] = re.sub(r"[^/]+/\.\./", "", part)
+    if not parts:
+        raise UnreadableWorkbook(path, f"the workbook has no sheets at all{_HINT}")
+    return parts
+
+
+def _scan_sheet(path: Path, name: str, xml: bytes, limits: Limits) -> dict[tuple[int, int], str]:
+    """The sheet's error cells; raises when its values reach past the row or cell ceiling."""
+    if xml[:2] in (b"\xff\xfe", b"\xfe\xff") or re.match(rb'<\?xml[^>]*encoding="UTF-16', xml, re.IGNORECASE):
+        raise UnreadableWorkbook(path, f"sheet '{name}' is stored as UTF-16 XML, which Excel never writes and "
+                                       f"mapsheet cannot read{_HINT}")
+    last_row = last_col = -1
+    far = None
+    errors = {}
+    for m in _CELL.finditer(xml):
+        if m.group(2):  # <c r="I1048576" s="3"/>: a format, no value
+            continue
+        ref = _REF.search(m.group(1))
+        if ref is None:
+            continue
+        row, col = int(ref.group(2)) - 1, column_index(ref.group(1).decode())
+        if row > last_row:
+            last_row, far = row, ref
+        if col > last_col:
+            last_col, far_col = col, ref
+        if _ERROR.search(m.group(1)):
+            value = _VALUE.search(xml, m.end(), m.end() + 300)
+            if value:
+                errors[(row, col)] = value.group(1).decode("utf-8", "replace")
+    rows, cols = last_row + 1, last_col + 1
+    if rows > limits.max_rows:
+        cell = (far.group(1) + far.group(2)).decode()
+        raise UnreadableWorkbook(path, f"sheet '{name}' has values down to row {rows:,} ({name}!{cell}), more than the "
+                                       f"{limits.max_rows:,} rows mapsheet reads (limits.max_rows); delete the stray "
+                                       "cells below the plan, or raise the limit in mapsheet.toml")
+    if rows * cols > limits.max_cells:
+        cell = (far_col.group(1) + far_col.group(2)).decode()
+        raise UnreadableWorkbook(path, f"sheet '{name}' spans {rows:,} rows x {cols:,} columns up to {name}!{cell}, more "
+                                       f"than the {limits.max_cells:,} cells mapsheet reads (limits.max_cells); delete "
+                                       "the stray cells beside the plan, or raise the limit in mapsheet.toml")
+    return errors

@@ -1,0 +1,274 @@
+"""Run mapsheet's commands on one corpus file and say what went wrong, as a user would see it.
+
+``run_case`` runs, through the real CLI: ``check``, ``check --format json``, ``check --annotate --output``
+on a copy, the same again on the annotated copy, ``clean`` of the annotated copy and ``check`` of the
+annotated copy, and returns the outcome (``ok``: annotated; ``refused``: annotate said why in a sentence
+and wrote nothing; ``problem``: the file cannot be read as a plan, said in a sentence) with the list of
+broken promises (empty when mapsheet behaved). The families x outcomes table of the corpus comes from it:
+
+    python -m tests.corpus.harness OUT   # build the corpus in OUT, run every case, print the table
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mapsheet.cli import app
+from mapsheet.edits import CHECK_SHEET, STATE_SHEET
+from mapsheet.errors import display_path
+
+from .generate import TODAY, Case, build
+
+#: Seconds one command may take on one file (the 20,000-row plan is the slowest, far below it).
+BUDGET = 90
+#: Families whose check runs in a child process capped at this much memory (MB): the bombs and giants.
+CAPPED = {"huge": 2048, "zip-bomb": 2048, "xml-bomb": 2048}
+OWN_SHEETS = (CHECK_SHEET, STATE_SHEET)
+runner = CliRunner()
+
+
+@dataclass
+class Outcome:
+    case: Case
+    outcome: str = "problem"  # ok | refused | problem
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    message: str = ""
+
+
+def _cli(args: list[str], out: Outcome, what: str) -> tuple[int, str, str]:
+    """Run the CLI in this process: (exit code, all it printed, what it printed on stdout)."""
+    started = time.monotonic()
+    result = runner.invoke(app, args, catch_exceptions=True)
+    took = time.monotonic() - started
+    out.seconds = max(out.seconds, took)
+    text = result.stdout + (result.stderr if result.stderr_bytes is not None else "")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        out.failures.append(f"{what}: {type(result.exception).__name__}: {result.exception}")
+    if "Traceback" in text:
+        out.failures.append(f"{what}: printed a traceback")
+    if result.exit_code not in (0, 1, 2):
+        out.failures.append(f"{what}: exit code {result.exit_code}")
+    if took > BUDGET:
+        out.failures.append(f"{what}: took {took:.0f} s (budget {BUDGET} s)")
+    return result.exit_code, text, result.stdout
+
+
+def _capped_check(path: Path, megabytes: int, out: Outcome) -> None:
+    """``check`` in a child process that may use at most ``megabytes``: a bomb must be refused, not survived."""
+    code = (f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({megabytes << 20}, {megabytes << 20})); "
+            "import sys; from mapsheet.cli import app; sys.argv = ['mapsheet'] + sys.argv[1:]; app()")
+    started = time.monotonic()
+    try:
+        proc = subprocess.run([sys.executable, "-c", code, "check", os.fsencode(path), "--today", TODAY.isoformat()],
+                              capture_output=True, timeout=BUDGET)
+    except subprocess.TimeoutExpired:
+        out.failures.append(f"check (capped at {megabytes} MB): still running after {BUDGET} s")
+        return
+    out.seconds = max(out.seconds, time.monotonic() - started)
+    if proc.returncode not in (0, 1, 2) or b"Traceback" in proc.stderr:
+        out.failures.append(f"check (capped at {megabytes} MB): exit {proc.returncode}: "
+                            f"{proc.stderr.decode(errors='replace')[-300:]}")
+
+
+def _names_file(text: str, path: Path) -> bool:
+    """Whether ``text`` names ``path``, however its control characters were escaped or its lines wrapped."""
+    def letters(s: str) -> str:
+        return re.sub(r"[^A-Za-z0-9]", "", s)
+    key = letters(display_path(path.name))[:40]
+    return key in letters(text)
+
+
+def _json(args: list[str], out: Outcome, what: str) -> dict | None:
+    _, _, stdout = _cli([*args, "--format", "json"], out, what)
+    try:
+        return json.loads(stdout)
+    except json.JSONDecodeError as exc:
+        out.failures.append(f"{what}: the output is not JSON ({exc}): {stdout[:200]!r}")
+        return None
+
+
+def user_view(path: Path) -> dict:
+    """What a user's spreadsheet shows and keeps, mapsheet's own tabs aside: every sheet's values as calamine
+    reads them (cached formula results included), openpyxl's dump (formulas, notes, fills, styles, names,
+    macros), the tab list."""
+    import python_calamine
+
+    from workbook_dump import dump_workbook
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    values = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+              for name in book.sheet_names if name not in OWN_SHEETS}
+    return {"values": values, "dump": dump_workbook(path, skip_sheets=OWN_SHEETS)}
+
+
+def _without_own_marks(view: dict, state_cells: set[tuple[str, str]]) -> dict:
+    """``view`` with the notes and fills of the cells mapsheet marked taken out (they are its marks)."""
+    dump = json.loads(json.dumps(view["dump"], default=str))
+    dump.pop("active", None)  # annotate shows the Plan check; clean shows the user's tab again
+    for sheet, ref in state_cells:
+        cells = dump.get(sheet, {}).get("cells", {})
+        if ref in cells:
+            value, style, _note, link = cells[ref]
+            if value is None and link is None:
+                del cells[ref]  # an empty cell mapsheet coloured: nothing of the user's is in it
+                continue
+            style[2] = None
+            cells[ref] = [value, style, None, link]
+    return {"values": view["values"], "dump": dump}
+
+
+def _state_cells(path: Path) -> set[tuple[str, str]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    if STATE_SHEET not in wb.sheetnames:
+        return set()
+    return {(str(r[0]), str(r[1])) for r in wb[STATE_SHEET].iter_rows(min_row=2, max_col=2, values_only=True)
+            if r[0] and r[1]}
+
+
+def _arrives_annotated(path: Path) -> bool:
+    import openpyxl
+
+    try:
+        return bool(set(openpyxl.load_workbook(path, read_only=True).sheetnames) & set(OWN_SHEETS))
+    except Exception:  # a package openpyxl cannot open: annotate must refuse it, which run_case checks
+        return False
+
+
+def _verdict(doc: dict | None) -> list:
+    plan = (doc or {}).get("plans", [{}])[0]
+    return [plan.get(k) for k in ("score", "grade", "band", "counts", "error")] + \
+        [sorted((f["code"], f["sheet"], f["cell"], f["message"]) for f in plan.get("findings", []))]
+
+
+def run_case(case: Case, work: Path) -> Outcome:
+    out = Outcome(case)
+    path, today = case.path, ["--today", TODAY.isoformat()]
+    if case.family in CAPPED:
+        _capped_check(path, CAPPED[case.family], out)
+    code, text, _ = _cli(["check", os.fsdecode(path), *today], out, "check")
+    if not _names_file(text, path):
+        out.failures.append(f"check: the output does not name the file: {text[-200:]!r}")
+    doc = _json(["check", os.fsdecode(path), *today], out, "check --format json")
+    error = doc and next((p.get("error") for p in doc.get("plans", []) if p.get("error")), None)
+    if doc is None or error or code == 2:
+        out.message = error or text.strip()[-300:]
+        return out
+    if path.is_dir():  # a folder named .xlsx holding a plan: checked above, nothing to annotate
+        out.outcome = "ok"
+        return out
+    work.mkdir(parents=True, exist_ok=True)
+    if _arrives_annotated(path):  # clean restores it as it was clean
+        baseline = work / ("baseline" + path.suffix)
+        _cli(["clean", os.fsdecode(path), "--output", str(baseline)], out, "clean of the original")
+    else:
+        baseline = path
+    copy = work / "annotated.xlsx" if path.suffix.lower() != ".xlsm" else work / "annotated.xlsm"
+    failed = len(out.failures)
+    code, text, _ = _cli(["check", os.fsdecode(path), *today, "--annotate", "--output", str(copy)], out, "annotate")
+    if len(out.failures) > failed:
+        return out
+    if code == 2:
+        out.outcome, out.message = "refused", text.strip()[-400:]
+        if copy.exists():
+            out.failures.append("annotate refused but wrote the copy anyway")
+        if not _names_file(text, path):
+            out.failures.append(f"annotate refused without naming the file: {text[-200:]!r}")
+        return out
+    out.outcome = "ok"
+    before = user_view(path)
+    after = user_view(copy)
+    marks = _state_cells(copy)
+    if _without_own_marks(after, marks) != _without_own_marks(before, marks):
+        out.failures.append("annotate changed the user's workbook: " + _first_difference(before, after, marks))
+    if _verdict(_json(["check", str(copy), *today], out, "check of the annotated copy")) != _verdict(doc):
+        out.failures.append("the check of the annotated plan differs from the check of the original")
+    twice = work / ("twice" + copy.suffix)
+    _cli(["check", str(copy), *today, "--annotate", "--output", str(twice)], out, "annotate again")
+    if user_view(twice)["dump"] != after["dump"] or _state_cells(twice) != marks:
+        out.failures.append("annotating twice differs from annotating once")
+    cleaned = work / ("cleaned" + copy.suffix)
+    _cli(["clean", str(copy), "--output", str(cleaned)], out, "clean")
+    if not cleaned.exists():
+        out.failures.append("clean wrote nothing")
+    elif user_view(cleaned) != (before if baseline == path else user_view(baseline)):
+        out.failures.append("clean did not restore the plan exactly: " + _first_difference(before, user_view(cleaned)))
+    return out
+
+
+def _first_difference(a: dict, b: dict, marks: set = frozenset()) -> str:
+    from workbook_dump import diff_dumps
+
+    a, b = _without_own_marks(a, set(marks)), _without_own_marks(b, set(marks))
+    if a["values"] != b["values"]:
+        for sheet in a["values"]:
+            if a["values"][sheet] != b["values"].get(sheet):
+                return f"values of sheet '{sheet}'"
+        return "the tabs"
+    return "; ".join(diff_dumps(a["dump"], b["dump"])[:3])
+
+
+def run_all(cases: list[Case], work: Path, jobs: int = 2, each=None) -> list[Outcome]:
+    """``run_case`` for every case, on ``jobs`` processes (the cases share nothing but the corpus); ``each``
+    is called with every outcome as it comes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    outcomes = []
+    with ProcessPoolExecutor(jobs) as pool:
+        for o in pool.map(run_case, cases, [work / str(i) for i in range(len(cases))]):
+            outcomes.append(o)
+            if each is not None:
+                each(o)
+    return outcomes
+
+
+def _say(o: Outcome) -> None:
+    flag = "BROKEN " + " | ".join(o.failures) if o.failures else ""
+    print(f"{o.outcome:8} {o.seconds:5.1f}s {o.case.family}/{display_path(o.case.path.name)} {flag}", flush=True)
+
+
+def table(outcomes: list[Outcome]) -> str:
+    """The families x outcomes table (markdown)."""
+    rows: dict[str, Counter] = defaultdict(Counter)
+    for o in outcomes:
+        rows[o.case.family][o.outcome] += 1
+        rows[o.case.family]["broken promises"] += bool(o.failures)
+    lines = ["| family | files | ok (annotated) | refused with a sentence | problems (not a plan) | broken promises |",
+             "|---|---|---|---|---|---|"]
+    for fam, c in rows.items():
+        lines.append(f"| {fam} | {sum(c[k] for k in ('ok', 'refused', 'problem'))} | {c['ok']} | {c['refused']} | "
+                     f"{c['problem']} | {c['broken promises']} |")
+    total = Counter()
+    for c in rows.values():
+        total.update(c)
+    lines.append(f"| **all** | {sum(total[k] for k in ('ok', 'refused', 'problem'))} | {total['ok']} | "
+                 f"{total['refused']} | {total['problem']} | {total['broken promises']} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0])
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # workbook_dump
+    corpus = build(folder / "corpus", soffice=shutil.which("soffice"))
+    started = time.monotonic()
+    outcomes = run_all(corpus.cases, folder / "work", each=_say)
+    print(f"{len(outcomes)} files in {time.monotonic() - started:.0f} s")
+    print(table(outcomes))
+    return 1 if any(o.failures for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
