@@ -46,7 +46,7 @@ def sync(
                                           "for every plan (default: the one found beside each plan, or the defaults)."),
     history: Optional[Path] = typer.Option(None, "--history", metavar="FILE", help="The sync history (SQLite; default: "
                                            "OUT.history.sqlite beside the roll-up; for a Google Sheet, "
-                                           "rollup-<id>.history.sqlite in the current folder)."),
+                                           "rollup-ID.history.sqlite in the current folder)."),
     csv: Optional[Path] = typer.Option(None, "--csv", metavar="DIR",
                                        help="Also write every table as a CSV file in this folder."),
     parquet: Optional[Path] = typer.Option(None, "--parquet", metavar="DIR", help="Also write every table as a Parquet file in "
@@ -72,7 +72,7 @@ def sync(
 
 def _target(out: str | None, out_google: str | None, folder: str | None, history: Path | None, google):
     """Where the roll-up goes: an .xlsx path, or a Google Sheet (given, or made now); and its history (a
-    Google roll-up's defaults to rollup-<id>.history.sqlite in the current folder)."""
+    Google roll-up's defaults to rollup-ID.history.sqlite in the current folder)."""
     if (out is None) == (out_google is None):
         raise MapsheetError("say where the roll-up goes: --out rollup.xlsx, --out <Google Sheet URL>, or "
                             "--out-google new")

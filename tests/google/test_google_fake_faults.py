@@ -146,14 +146,14 @@ def test_concurrent_readers_overlap_on_a_thread_clock():
     g = FakeGoogle(latency=0.15, clock=clock, quota=True)
     ids = [g.add_spreadsheet(f"Plan {i}") for i in range(80)]
 
-    def read(sid):
-        return g.session().get(f"{SHEETS}/{sid}").status_code
+    def read(chunk):  # each thread reads its own ten, so the split does not depend on scheduling
+        return [g.session().get(f"{SHEETS}/{sid}").status_code for sid in chunk]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        codes = list(pool.map(read, ids))
+        codes = [code for chunk in pool.map(read, [ids[i::8] for i in range(8)]) for code in chunk]
     assert codes.count(200) == 60 and codes.count(429) == 20  # 60 reads a minute, whatever the concurrency
-    # eight at a time: about 80 x 0.15 / 8 = 1.5 s of Google time, not 12 s (how the pool shares the work varies)
-    assert 80 * 0.15 / 8 <= clock.elapsed() < 80 * 0.15 / 3
+    # eight threads of ten reads: 10 x 0.15 = 1.5 s of Google time, not the 12 s of one after the other
+    assert clock.elapsed() == pytest.approx(10 * 0.15)
     assert clock.monotonic() - start == pytest.approx(clock.elapsed())  # the main thread waited for them all
 
 
