@@ -234,10 +234,7 @@ def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ())
         except OSError as exc:  # a name too long for the file system, a symlink loop
             raise MapsheetError(f"{display_path(source)}: cannot be opened ({exc.strerror or exc})") from None
         if is_dir:
-            matches = _walk(path)
-            if not matches:
-                named = " (a folder, although it is named like a workbook)" if is_candidate(path) else ""
-                raise MapsheetError(f"{display_path(source)}: no .xlsx or .xlsm plan in this folder{named}")
+            matches = _walk(path)  # none at all is the command's one "no plans" sentence (``no_plans``)
         elif exists:
             matches = [path]  # a dangling link too: the reader says where it points
         elif any(ch in str(source) for ch in "*?["):

@@ -25,7 +25,7 @@ def test_a_plan_past_a_configured_row_ceiling_is_refused_naming_sheet_cell_and_s
     assert result.exit_code == 2
     said = " ".join(result.output.split())
     assert str(plan) in said and "limits.max_rows" in said and "more than the 20 rows" in said
-    assert "sheet 'Overview' has values down to row 27 (Overview!A27)" in said
+    assert "sheet 'Overview' has values down to row 25 (Overview!A25)" in said  # the template's Overview ends at row 25
 
 
 def test_error_cells_are_reported_as_errors_not_as_missing_values(sample_plans, tmp_path):

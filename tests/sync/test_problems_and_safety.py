@@ -67,7 +67,7 @@ def test_could_not_run_exits_2(tmp_path):
     assert result.exit_code == 2 and "no such file or folder" in result.output
     (tmp_path / "empty").mkdir()
     result = runner.invoke(app, ["sync", str(tmp_path / "empty"), "--out", str(tmp_path / "r.xlsx")])
-    assert result.exit_code == 2 and "no .xlsx or .xlsm plan in this folder" in result.output
+    assert result.exit_code == 2 and "no plan workbooks (.xlsx or .xlsm) found in" in result.output
     result = runner.invoke(app, ["sync", str(tmp_path), "--out", str(tmp_path / "r.csv")])
     assert result.exit_code == 2 and ".xlsx" in result.output
 
