@@ -106,9 +106,10 @@ def check(
                 _annotate(source, result, output, quiet or not human)
         except MapsheetError as exc:
             exit_code = EXIT_ERROR
-            documents.append(error_dict(display_path(ref.link), str(exc)))
+            message = _naming(ref, exc)
+            documents.append(error_dict(display_path(ref.link), message))
             if human:
-                error(exc)
+                error(message)
             continue
         documents.append(result_dict(result, display_path(ref.link)))
         reasons = gate.reasons(result)
@@ -167,6 +168,13 @@ def _with_overrides(config: Config, select: str | None, ignore: str | None) -> C
     if ignore:
         overrides["ignore"] = [*overrides.get("ignore", []), *(s.strip() for s in ignore.split(",") if s.strip())]
     return build_config(overrides, config.source + " + command line")
+
+
+def _naming(ref: PlanRef, exc: Exception) -> str:
+    """The error as said for one plan: it names the plan, whatever it is about (a broken mapsheet.toml
+    beside it names only the settings file)."""
+    name = display_path(ref.link)
+    return str(exc) if name in str(exc) else f"{name}: {exc}"
 
 
 def _annotate(source, result, output: Path | None, quiet: bool) -> None:

@@ -86,8 +86,9 @@ def _names_file(text: str, path: Path) -> bool:
     """Whether ``text`` names ``path``, however its control characters were escaped or its lines wrapped."""
     def letters(s: str) -> str:
         return re.sub(r"[^A-Za-z0-9]", "", s)
-    key = letters(display_path(path.name))[:40]
-    return key in letters(text)
+    shown = display_path(path.name)
+    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"x{ord(m.group()):02x}", shown)  # a terminal sees \x1b
+    return any(letters(form)[:40] in letters(text) for form in (shown, escaped))
 
 
 def _json(args: list[str], out: Outcome, what: str) -> dict | None:
@@ -149,9 +150,16 @@ def _arrives_annotated(path: Path) -> bool:
 
 
 def _verdict(doc: dict | None) -> list:
+    """What a check said of a plan, with the plan's own file name taken out of the messages (advice such as
+    "run `mapsheet import <file>`" names the copy that was checked)."""
     plan = (doc or {}).get("plans", [{}])[0]
+    name = Path(str(plan.get("file") or "")).name
+
+    def said(message: str) -> str:
+        return message.replace(name, "<plan>") if name else message
+
     return [plan.get(k) for k in ("score", "grade", "band", "counts", "error")] + \
-        [sorted((f["code"], f["sheet"], f["cell"], f["message"]) for f in plan.get("findings", []))]
+        [sorted((f["code"], f["sheet"], f["cell"], said(f["message"])) for f in plan.get("findings", []))]
 
 
 def run_case(case: Case, work: Path) -> Outcome:
@@ -176,7 +184,12 @@ def run_case(case: Case, work: Path) -> Outcome:
         _cli(["clean", os.fsdecode(path), "--output", str(baseline)], out, "clean of the original")
     else:
         baseline = path
-    copy = work / "annotated.xlsx" if path.suffix.lower() != ".xlsm" else work / "annotated.xlsm"
+    # Every copy has one name (in a folder of its own): a message that names the plan's file is then the
+    # same in each.
+    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+    for folder in ("once", "twice", "cleaned"):
+        (work / folder).mkdir(parents=True, exist_ok=True)
+    copy = work / "once" / ("plan" + suffix)
     failed = len(out.failures)
     code, text, _ = _cli(["check", os.fsdecode(path), *today, "--annotate", "--output", str(copy)], out, "annotate")
     if len(out.failures) > failed:
@@ -196,11 +209,11 @@ def run_case(case: Case, work: Path) -> Outcome:
         out.failures.append("annotate changed the user's workbook: " + _first_difference(before, after, marks))
     if _verdict(_json(["check", str(copy), *today], out, "check of the annotated copy")) != _verdict(doc):
         out.failures.append("the check of the annotated plan differs from the check of the original")
-    twice = work / ("twice" + copy.suffix)
+    twice = work / "twice" / copy.name
     _cli(["check", str(copy), *today, "--annotate", "--output", str(twice)], out, "annotate again")
     if user_view(twice)["dump"] != after["dump"] or _state_cells(twice) != marks:
         out.failures.append("annotating twice differs from annotating once")
-    cleaned = work / ("cleaned" + copy.suffix)
+    cleaned = work / "cleaned" / copy.name
     _cli(["clean", str(copy), "--output", str(cleaned)], out, "clean")
     if not cleaned.exists():
         out.failures.append("clean wrote nothing")

@@ -51,7 +51,17 @@ def outcomes(corpus, tmp_path_factory):
     return {o.case.path: o for o in outcomes}
 
 
-@pytest.mark.parametrize("family", [f.__name__ for f in FAMILIES])
+#: Promises a family still breaks, each with why (issue #15 stays open while any is listed). strict: the day
+#: one is kept, its test fails until the line is removed.
+KNOWN_BROKEN = {
+    "libreoffice": "a plan saved by LibreOffice: annotate changes cached values on its Timeline tab (the formula "
+                   "results openpyxl drops are put back, but not all of what LibreOffice writes)",
+}
+
+
+@pytest.mark.parametrize("family", [
+    pytest.param(f.__name__, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BROKEN[f.__name__]))
+    if f.__name__ in KNOWN_BROKEN else f.__name__ for f in FAMILIES])
 def test_every_file_of_a_family_keeps_every_promise(corpus, outcomes, family):
     cases = [c for c in corpus.cases if c.maker == family]
     if not cases:
