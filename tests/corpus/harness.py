@@ -86,9 +86,9 @@ def _names_file(text: str, path: Path) -> bool:
     """Whether ``text`` names ``path``, however its control characters were escaped or its lines wrapped."""
     def letters(s: str) -> str:
         return re.sub(r"[^A-Za-z0-9]", "", s)
-    shown = display_path(path.name)
-    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"x{ord(m.group()):02x}", shown)  # a terminal sees \x1b
-    return any(letters(form)[:40] in letters(text) for form in (shown, escaped))
+    unescaped = re.sub(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|[ntr])", "", text)  # a terminal sees \x1b, \n
+    key = letters(display_path(path.name))[:40]
+    return key in letters(text) or key in letters(unescaped)
 
 
 def _json(args: list[str], out: Outcome, what: str) -> dict | None:
