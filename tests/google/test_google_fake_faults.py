@@ -137,6 +137,7 @@ def test_the_session_reaches_nothing_but_the_fake(g):
 
 
 def test_concurrent_readers_overlap_on_a_thread_clock():
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from fake import ThreadClock
@@ -146,7 +147,10 @@ def test_concurrent_readers_overlap_on_a_thread_clock():
     g = FakeGoogle(latency=0.15, clock=clock, quota=True)
     ids = [g.add_spreadsheet(f"Plan {i}") for i in range(80)]
 
-    def read(chunk):  # each thread reads its own ten, so the split does not depend on scheduling
+    together = threading.Barrier(8)
+
+    def read(chunk):  # eight threads, each its own ten (the barrier keeps the pool from reusing a thread)
+        together.wait(timeout=30)
         return [g.session().get(f"{SHEETS}/{sid}").status_code for sid in chunk]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
