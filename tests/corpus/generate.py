@@ -259,6 +259,10 @@ def formulas(b: _Builder) -> None:
     b.patched("formulas", "cached-errors-and-text.xlsx", "formulas caching an error and a text",
               "Overview", {"B5": '<c r="B5" t="str"><f>"Deal "&amp;"Formula"</f><v>Deal Formula</v></c>',
                            "B10": '<c r="B10" t="e"><f>1/0</f><v>#DIV/0!</v></c>'})
+    # LibreOffice saves IF(...,"",...) with its empty text result: cells calamine reads (they widen the sheet)
+    b.patched("formulas", "cached-empty-texts.xlsx", "formulas caching an empty text, beyond the table (as LibreOffice "
+              "saves them)", "Milestones",
+              {f"L{r}": f'<c r="L{r}" t="str"><f>IF(A{r}="","",A{r})</f><v></v></c>' for r in (60, 61)})
 
 
 @family

@@ -184,12 +184,12 @@ def run_case(case: Case, work: Path) -> Outcome:
         _cli(["clean", os.fsdecode(path), "--output", str(baseline)], out, "clean of the original")
     else:
         baseline = path
-    # Every copy has one name (in a folder of its own): a message that names the plan's file is then the
-    # same in each.
-    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+    # Every copy keeps the plan's own file name (in a folder of its own): a message that names the plan's
+    # file (advice such as "run `mapsheet import <file>`") then reads the same in the plan annotated once
+    # from the original and in the one annotated again from that copy.
     for folder in ("once", "twice", "cleaned"):
         (work / folder).mkdir(parents=True, exist_ok=True)
-    copy = work / "once" / ("plan" + suffix)
+    copy = work / "once" / path.name
     failed = len(out.failures)
     code, text, _ = _cli(["check", os.fsdecode(path), *today, "--annotate", "--output", str(copy)], out, "annotate")
     if len(out.failures) > failed:
