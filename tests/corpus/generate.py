@@ -49,6 +49,7 @@ class Case:
     path: Path
     what: str  # one line: how this file is damaged
     maker: str = ""  # the function of FAMILIES that wrote it
+    readable: bool = False  # a whole plan (under an odd name, through a link): it must be read, never a Problem
 
 
 @dataclass
@@ -73,11 +74,11 @@ class _Builder:
         self.bases = {s.profile: p for s, p in samples}
         self.base = self.bases["healthy"]
 
-    def add(self, family: str, name: str, what: str) -> Path:
+    def add(self, family: str, name: str, what: str, readable: bool = False) -> Path:
         sub = self.folder / family
         sub.mkdir(parents=True, exist_ok=True)
         path = sub / name
-        self.corpus.cases.append(Case(family, path, what))
+        self.corpus.cases.append(Case(family, path, what, readable=readable))
         return path
 
     def edited(self, family: str, name: str, what: str, edit: Callable[[openpyxl.Workbook], None],
@@ -660,7 +661,7 @@ def odd_names(b: _Builder) -> None:
              ("dash", "-rf.xlsx", "a file name starting with a dash"),
              ("upper", "PLAN.XLSX", "an upper-case suffix")]
     for _key, name, what in names:
-        shutil.copy(b.base, b.add("odd-names", name, what))
+        shutil.copy(b.base, b.add("odd-names", name, what, readable=True))
 
 
 @family
@@ -680,7 +681,7 @@ def folders(b: _Builder) -> None:
     (links / "link-to-plan.xlsx").symlink_to(b.bases["healthy"])
     (links / "dangling.xlsx").symlink_to(links / "nowhere.xlsx")
     (links / "loop").symlink_to(links)
-    b.corpus.cases += [Case("symlinks", links / "link-to-plan.xlsx", "a symlink to a plan"),
+    b.corpus.cases += [Case("symlinks", links / "link-to-plan.xlsx", "a symlink to a plan", readable=True),
                        Case("symlinks", links / "dangling.xlsx", "a symlink to nothing"),
                        Case("symlinks", links, "a folder of symlinks, one looping back to the folder")]
 

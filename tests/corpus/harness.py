@@ -104,11 +104,10 @@ def user_view(path: Path) -> dict:
     """What a user's spreadsheet shows and keeps, mapsheet's own tabs aside: every sheet's values as calamine
     reads them (cached formula results included), openpyxl's dump (formulas, notes, fills, styles, names,
     macros), the tab list."""
-    import python_calamine
-
+    from mapsheet.backends.xlsx_read import open_calamine
     from workbook_dump import dump_workbook
 
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    book = open_calamine(path)
     values = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
               for name in book.sheet_names if name not in OWN_SHEETS}
     return {"values": values, "dump": dump_workbook(path, skip_sheets=OWN_SHEETS)}
@@ -174,6 +173,8 @@ def run_case(case: Case, work: Path) -> Outcome:
     error = doc and next((p.get("error") for p in doc.get("plans", []) if p.get("error")), None)
     if doc is None or error or code == 2:
         out.message = error or text.strip()[-300:]
+        if case.readable:
+            out.failures.append(f"a whole plan was not read: {out.message[:200]!r}")
         return out
     if path.is_dir():  # a folder named .xlsx holding a plan: checked above, nothing to annotate
         out.outcome = "ok"
