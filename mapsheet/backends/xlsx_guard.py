@@ -18,7 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -49,12 +49,32 @@ class Limits:
         return cls(**{f.name: settings[f.name] for f in fields(cls)})
 
 
+#: Empty rows below a sheet's content after which a value is "far": a stray value at A1048576 is read at its
+#: place without the million empty rows above it being read as cells (``xlsx_far``).
+FAR_GAP = 1_000
+#: Excel's grid: a reference past it is no cell at all.
+EXCEL_ROWS = 1_048_576
+
+
+@dataclass(frozen=True)
+class FarRows:
+    """A sheet whose values end ``height`` rows down, but for ``cells`` values further below (past ``FAR_GAP``
+    empty rows, down to row ``last``, 0-based): read on their own, not as one range (``xlsx_far``)."""
+
+    part: str
+    height: int
+    cells: int
+    last: int
+
+
 @dataclass
 class Package:
-    """What the inspection learnt: each sheet's part, and the error values calamine would read as empty."""
+    """What the inspection learnt: each sheet's part, the error values calamine would read as empty, and the
+    sheets whose far cells are read apart."""
 
     sheet_parts: dict[str, str]
     errors: dict[str, dict[tuple[int, int], str]]  # sheet -> (row, col) 0-based -> "#REF!"
+    far: dict[str, FarRows] = field(default_factory=dict)
 
 
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -77,21 +97,23 @@ def inspect(path: Path, limits: Limits, skip: Iterable[str] = ()) -> Package:
                                                    "definition), which Excel never writes and which can be used to "
                                                    f"exhaust memory; mapsheet does not read it{_HINT}")
             parts = sheet_parts(path, zf)
-            errors = {}
+            errors, far = {}, {}
             for name, part in parts.items():
                 if name in skip:
                     continue
                 if part not in zf.NameToInfo:
                     raise UnreadableWorkbook(path, f"sheet '{name}' has no data in the file (its part {part} is "
                                                    f"missing); the workbook is damaged{_HINT}")
-                errors[name] = _scan_sheet(path, name, zf.read(part), limits)
+                errors[name], rows = _scan_sheet(path, name, zf.read(part), limits)
+                if rows is not None:
+                    far[name] = FarRows(part, *rows)
     except zipfile.BadZipFile as exc:
         raise UnreadableWorkbook(path, f"the file is damaged (not a complete zip archive: {exc}); "
                                        "restore it from a backup or download it again") from None
     except (OSError, EOFError, ValueError, RuntimeError, zlib.error) as exc:  # bad CRCs, truncated members
         raise UnreadableWorkbook(path, f"the file is damaged ({type(exc).__name__}: {exc}); "
                                        "restore it from a backup or download it again") from None
-    return Package(parts, errors)
+    return Package(parts, errors, far)
 
 
 def _check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -153,13 +175,15 @@ def sheet_parts(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _scan_sheet(path: Path, name: str, xml: bytes, limits: Limits) -> dict[tuple[int, int], str]:
-    """The sheet's error cells; raises when its values reach past the row or cell ceiling."""
+def _scan_sheet(path: Path, name: str, xml: bytes, limits: Limits) -> tuple[dict[tuple[int, int], str],
+                                                                           tuple[int, int, int] | None]:
+    """The sheet's error cells, and (height, cells, last row) of its far cells when it has some and reading it
+    as one range would break a ceiling; raises when its content itself reaches past the row or cell ceiling."""
     if xml[:2] in (b"\xff\xfe", b"\xfe\xff") or re.match(rb'<\?xml[^>]*encoding="UTF-16', xml, re.IGNORECASE):
         raise UnreadableWorkbook(path, f"sheet '{name}' is stored as UTF-16 XML, which Excel never writes and "
                                        f"mapsheet cannot read{_HINT}")
     last_row = last_col = -1
-    far = None
+    widest = None
     errors = {}
     for m in _CELL.finditer(xml):
         if m.group(2):  # <c r="I1048576" s="3"/>: a format, no value
@@ -169,22 +193,53 @@ def _scan_sheet(path: Path, name: str, xml: bytes, limits: Limits) -> dict[tuple
             continue
         row, col = int(ref.group(2)) - 1, column_index(ref.group(1).decode())
         if row > last_row:
-            last_row, far = row, ref
+            last_row = row
         if col > last_col:
-            last_col, far_col = col, ref
+            last_col, widest = col, ref
         if _ERROR.search(m.group(1)):
             value = _VALUE.search(xml, m.end(), m.end() + 300)
             if value:
                 errors[(row, col)] = value.group(1).decode("utf-8", "replace")
     rows, cols = last_row + 1, last_col + 1
-    if rows > limits.max_rows:
-        cell = (far.group(1) + far.group(2)).decode()
-        raise UnreadableWorkbook(path, f"sheet '{name}' has values down to row {rows:,} ({name}!{cell}), more than the "
-                                       f"{limits.max_rows:,} rows mapsheet reads (limits.max_rows); delete the stray "
+    if rows <= limits.max_rows and rows * cols <= limits.max_cells:
+        return errors, None
+    widest_cell = (widest.group(1) + widest.group(2)).decode()
+    return errors, _far_rows(path, name, xml, limits, cols, widest_cell)
+
+
+_VALUE_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,7})"[^>]*?(?<!/)>')
+
+
+def _far_rows(path: Path, name: str, xml: bytes, limits: Limits, cols: int, widest: str) -> tuple[int, int, int]:
+    """(height, cells, last row) of a sheet too big to read as one range whose content ends ``height`` rows
+    down, with ``cells`` values further below (after ``FAR_GAP`` empty rows); raises when even its content
+    and those cells break a ceiling. A second pass, for the rare sheet the first one finds too big."""
+    rows = sorted(map(int, _VALUE_ROW.findall(xml)))  # 1-based, one per value cell
+    if rows and rows[-1] > EXCEL_ROWS:
+        raise UnreadableWorkbook(path, f"sheet '{name}' has a cell in row {rows[-1]:,}, past Excel's last row; "
+                                       f"the workbook is damaged{_HINT}")
+    top = 0  # the last row of the content (1-based): values below it come after FAR_GAP empty rows
+    for i, row in enumerate(rows):
+        if row - top > FAR_GAP + 1:
+            far = len(rows) - i
+            break
+        top = row
+    else:
+        far = 0
+    height = top
+    if height > limits.max_rows:
+        first = re.search(rb'<c\b[^>]*?\br="([A-Z]{1,3})%d"[^>]*?(?<!/)>' % height, xml)
+        cell = f"{first.group(1).decode() if first else 'A'}{height}"
+        raise UnreadableWorkbook(path, f"sheet '{name}' has values down to row {height:,} ({name}!{cell}), more than "
+                                       f"the {limits.max_rows:,} rows mapsheet reads (limits.max_rows); delete the stray "
                                        "cells below the plan, or raise the limit in mapsheet.toml")
-    if rows * cols > limits.max_cells:
-        cell = (far_col.group(1) + far_col.group(2)).decode()
-        raise UnreadableWorkbook(path, f"sheet '{name}' spans {rows:,} rows x {cols:,} columns up to {name}!{cell}, more "
-                                       f"than the {limits.max_cells:,} cells mapsheet reads (limits.max_cells); delete "
+    if height + far > limits.max_rows:
+        raise UnreadableWorkbook(path, f"sheet '{name}' has {far:,} values scattered far below its content (row "
+                                       f"{height:,}), more than the {limits.max_rows:,} rows mapsheet reads "
+                                       "(limits.max_rows); delete the stray cells below the plan, or raise the limit "
+                                       "in mapsheet.toml")
+    if (height + far) * cols > limits.max_cells:
+        raise UnreadableWorkbook(path, f"sheet '{name}' spans {height:,} rows x {cols:,} columns up to {name}!{widest}, "
+                                       f"more than the {limits.max_cells:,} cells mapsheet reads (limits.max_cells); delete "
                                        "the stray cells beside the plan, or raise the limit in mapsheet.toml")
-    return errors
+    return height, far, (rows[-1] - 1 if rows else -1)

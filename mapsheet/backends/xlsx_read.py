@@ -7,6 +7,7 @@ error.
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from pathlib import Path
@@ -16,7 +17,7 @@ import python_calamine
 from ..edits import CHECK_SHEET, STATE_SHEET
 from ..errors import UnreadableWorkbook, display_path
 from ..grid import Sheet, Workbook
-from .xlsx_guard import Limits, inspect
+from .xlsx_guard import Limits, Package, inspect
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -99,7 +100,7 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
     sniff(path)
     package = inspect(path, limits or Limits.from_settings(), skip)
     try:
-        book = open_calamine(path)
+        book = open_calamine(path, package)
         sheets = []
         if not _TEMPLATE_TABS <= set(book.sheet_names):
             skip = skip - _TEMPLATE_ONLY  # a layout made elsewhere may keep its steps on a "Timeline" tab
@@ -114,9 +115,14 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
     return Workbook(str(path), sheets)
 
 
-def open_calamine(path: Path) -> python_calamine.CalamineWorkbook:
+def open_calamine(path: Path, package: Package | None = None) -> python_calamine.CalamineWorkbook:
     """calamine takes a path only as UTF-8 text (Rust's str): a file name holding other bytes (made on another
-    system) would read as "No such file". Such a file is handed over open instead."""
+    system) would read as "No such file". Such a file is handed over open instead. A sheet with values far
+    below its content (``package.far``) is read trimmed (``xlsx_far``)."""
+    if package is not None and package.far:
+        from .xlsx_far import TrimmedBook
+
+        return TrimmedBook(path, package, lambda data: python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
     try:
         name = os.fsencode(path).decode("utf-8")
     except UnicodeDecodeError:

@@ -12,6 +12,8 @@ from mapsheet import api
 from mapsheet.cli import app
 from mapsheet.model import ProblemKind
 
+from corpus.zipparts import with_cells
+
 runner = CliRunner()
 
 
@@ -35,3 +37,39 @@ def test_error_cells_are_reported_as_errors_not_as_missing_values(sample_plans, 
     wb.save(plan)
     problems = [p for p in api.read_plan(plan).problems if p.location.sheet == "Overview" and p.location.a1 == "B13"]
     assert [(p.kind, p.value) for p in problems] == [(ProblemKind.ERROR_VALUE, "#REF!")]
+
+
+def _findings(path) -> dict:
+    import json
+
+    result = runner.invoke(app, ["check", str(path), "--today", "2026-11-27", "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    plan = json.loads(result.stdout)["plans"][0]
+    assert plan.get("error") is None, plan["error"]
+    return plan
+
+
+def test_a_value_far_below_the_plan_is_read_at_its_own_cell_not_as_a_million_empty_rows(sample_plans, tmp_path):
+    stray = with_cells(sample_plans[0][1], tmp_path / "stray.xlsx", "Actions",
+                        {"A1048576": '<c r="A1048576" t="inlineStr"><is><t>stray</t></is></c>'})
+    plan = _findings(stray)
+    said = {(f["code"], f["cell"]) for f in plan["findings"] if f["sheet"] == "Actions"}
+    assert ("MAP201", "E1048576") in said  # the stray row is an action with no owner, named where it is
+    # In the very last cell: calamine alone would allocate 17 billion cells and abort the process.
+    corner = with_cells(sample_plans[0][1], tmp_path / "corner.xlsx", "Actions",
+                         {"XFD1048576": '<c r="XFD1048576"><v>1</v></c>'})
+    base = _findings(sample_plans[0][1])
+    assert (_findings(corner)["score"], _findings(corner)["band"]) == (base["score"], base["band"])
+    result = runner.invoke(app, ["check", str(corner), "--today", "2026-11-27", "--annotate", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(corner)["Actions"]["XFD1048576"].value == 1
+
+
+def test_values_far_below_the_plan_count_against_the_row_ceiling(sample_plans, tmp_path):
+    # Actions holds 25 rows of content, within 40; with 30 values far below it, 55 rows are read
+    scattered = with_cells(sample_plans[0][1], tmp_path / "scattered.xlsx", "Actions",
+                            {f"B{r}": f'<c r="B{r}"><v>{r}</v></c>' for r in range(500_000, 500_030)})
+    (tmp_path / "mapsheet.toml").write_text("[limits]\nmax_rows = 40\n")
+    result = runner.invoke(app, ["check", str(scattered), "--today", "2026-11-27"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "30 values scattered far below its content" in said and "limits.max_rows" in said

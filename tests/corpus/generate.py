@@ -32,7 +32,7 @@ from openpyxl.styles import PatternFill
 
 from mapsheet.samples import write_samples
 
-from .zipparts import rewrite, set_cell_xml, set_flag_bit, sheet_parts
+from .zipparts import rewrite, set_cell_xml, set_flag_bit, sheet_parts, with_cells
 
 TODAY = dt.date(2026, 11, 27)
 SEED = 15
@@ -93,16 +93,7 @@ class _Builder:
     def patched(self, family: str, name: str, what: str, sheet: str, cells: dict[str, str],
                 base: Path | None = None) -> Path:
         """A copy of a base plan with raw ``<c>`` elements written into one sheet's XML."""
-        src = base or self.base
-        part = sheet_parts(src)[sheet]
-
-        def change(n: str, data: bytes) -> bytes:
-            if n == part:
-                for ref, cell in cells.items():
-                    data = set_cell_xml(data, ref, cell)
-            return data
-
-        return rewrite(src, self.add(family, name, what), change)
+        return with_cells(base or self.base, self.add(family, name, what), sheet, cells)
 
 
 FAMILIES: list[Callable[[_Builder], None]] = []

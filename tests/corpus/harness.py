@@ -104,10 +104,12 @@ def user_view(path: Path) -> dict:
     """What a user's spreadsheet shows and keeps, mapsheet's own tabs aside: every sheet's values as calamine
     reads them (cached formula results included), openpyxl's dump (formulas, notes, fills, styles, names,
     macros), the tab list."""
+    from mapsheet.backends.xlsx_guard import Limits, inspect
     from mapsheet.backends.xlsx_read import open_calamine
     from workbook_dump import dump_workbook
 
-    book = open_calamine(path)
+    # Read as mapsheet reads (a value far below the plan is read at its place, not as a million empty rows)
+    book = open_calamine(path, inspect(path, Limits.from_settings(), OWN_SHEETS))
     values = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
               for name in book.sheet_names if name not in OWN_SHEETS}
     return {"values": values, "dump": dump_workbook(path, skip_sheets=OWN_SHEETS)}

@@ -26,6 +26,19 @@ def rewrite(src: Path, dst: Path, change: Change | None = None, add: dict[str, b
     return dst
 
 
+def with_cells(src: Path, dst: Path, sheet: str, cells: dict[str, str]) -> Path:
+    """A copy of ``src`` with raw ``<c>`` elements (A1 ref -> XML) written into one sheet's XML."""
+    part = sheet_parts(src)[sheet]
+
+    def change(n: str, data: bytes) -> bytes:
+        if n == part:
+            for ref, cell in cells.items():
+                data = set_cell_xml(data, ref, cell)
+        return data
+
+    return rewrite(src, dst, change)
+
+
 def sheet_parts(path: Path) -> dict[str, str]:
     """Sheet name -> its part name (xl/worksheets/sheetN.xml), read from the workbook and its relationships."""
     with zipfile.ZipFile(path) as z:
