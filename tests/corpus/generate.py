@@ -498,7 +498,17 @@ def state_tab_edits(b: _Builder) -> None:
             wb[name].insert_rows(4, 3)  # openpyxl moves values, not notes or fills: as a careless script would
     wb = openpyxl.load_workbook(annotated)
     rows_inserted(wb)
-    wb.save(b.add("state-tab", "rows-inserted.xlsx", "rows inserted above marked cells after annotating"))
+    wb.save(b.add("state-tab", "rows-inserted.xlsx", "rows inserted above marked cells after annotating (values "
+                                                     "moved, notes and fills left behind, as a script would)"))
+
+    def rows_moved(wb):
+        for name in ("Actions", "Milestones"):
+            ws = wb[name]
+            ws.move_range(f"A4:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}", rows=3)
+    wb = openpyxl.load_workbook(annotated)
+    rows_moved(wb)
+    wb.save(b.add("state-tab", "rows-moved.xlsx", "rows inserted above marked cells after annotating, as Excel "
+                                                  "inserts them (values, notes and fills move down)"))
 
 
 # -- not a workbook, or a damaged one ---------------------------------------------------------------------
@@ -550,14 +560,16 @@ def xml_bombs(b: _Builder) -> None:
             body = d.split(b"?>", 1)[1] if d.startswith(b"<?xml") else d
             return (_BOMB + body.decode().replace(where, where + "&lol9;", 1)).encode()
         return change
-    rewrite(b.base, b.add("xml-bomb", "shared-strings-bomb.xlsx", "billion laughs in sharedStrings.xml"),
-            bomb("xl/sharedStrings.xml", "<t>"))
+    # The base plans keep their text inline (no sharedStrings.xml part): the sheet's own text is the target
+    overview = sheet_parts(b.base)["Overview"]
+    rewrite(b.base, b.add("xml-bomb", "sheet-text-bomb.xlsx", "billion laughs in the Overview's text"),
+            bomb(overview, "<t>"))
     rewrite(b.base, b.add("xml-bomb", "workbook-bomb.xlsx", "billion laughs in workbook.xml"),
             bomb("xl/workbook.xml", "<workbookPr"))
     xxe = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-    rewrite(b.base, b.add("xml-bomb", "external-entity.xlsx", "an external entity (XXE) in sharedStrings.xml"),
-            lambda n, d: (xxe + d.split(b"?>", 1)[1].decode().replace("<t>", "<t>&xxe;", 1)).encode()
-            if n == "xl/sharedStrings.xml" else d)
+    rewrite(b.base, b.add("xml-bomb", "external-entity.xlsx", "an external entity (XXE) in the Overview's text"),
+            lambda n, d: (xxe + (d.split(b"?>", 1)[1] if d.startswith(b"<?xml") else d).decode()
+                          .replace("<t>", "<t>&xxe;", 1)).encode() if n == overview else d)
 
 
 @family
@@ -604,6 +616,7 @@ def not_workbooks(b: _Builder) -> None:
     b.add("not-workbooks", "utf16-text.xlsx", "UTF-16 text named .xlsx").write_bytes("Deal\tOwner\n".encode("utf-16"))
     with zipfile.ZipFile(b.add("not-workbooks", "docx.xlsx", "a Word-like zip with no workbook"), "w") as z:
         z.writestr("word/document.xml", "<w/>")
+    b.add("not-workbooks", "does-not-exist.xlsx", "a path that does not exist (--format json still prints JSON)")
     folder = b.add("not-workbooks", "folder.xlsx", "a folder named folder.xlsx, empty")
     folder.mkdir()
     folder = b.add("not-workbooks", "folder-with-plan.xlsx", "a folder named .xlsx holding a plan")

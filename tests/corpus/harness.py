@@ -173,6 +173,15 @@ def run_case(case: Case, work: Path) -> Outcome:
         out.failures.append(f"check: the output does not name the file: {text[-200:]!r}")
     doc = _json(["check", os.fsdecode(path), *today], out, "check --format json")
     error = doc and next((p.get("error") for p in doc.get("plans", []) if p.get("error")), None)
+    # clean of the file as it arrives (to a copy): damaged packages reach openpyxl here; a plan mapsheet
+    # annotated before is cleaned into the baseline the annotated copies are compared with
+    (work / "baseline").mkdir(parents=True, exist_ok=True)
+    cleaned_original = work / "baseline" / path.name
+    if not path.is_dir():  # --output takes one plan
+        _, said, _ = _cli(["clean", os.fsdecode(path), "--output", os.fsdecode(cleaned_original)], out,
+                          "clean of the original")
+        if not _names_file(said, path):
+            out.failures.append(f"clean of the original: the output does not name the file: {said[-200:]!r}")
     if doc is None or error or code == 2:
         out.message = error or text.strip()[-300:]
         if case.readable:
@@ -181,12 +190,7 @@ def run_case(case: Case, work: Path) -> Outcome:
     if path.is_dir():  # a folder named .xlsx holding a plan: checked above, nothing to annotate
         out.outcome = "ok"
         return out
-    work.mkdir(parents=True, exist_ok=True)
-    if _arrives_annotated(path):  # clean restores it as it was clean
-        baseline = work / ("baseline" + path.suffix)
-        _cli(["clean", os.fsdecode(path), "--output", str(baseline)], out, "clean of the original")
-    else:
-        baseline = path
+    baseline = cleaned_original if _arrives_annotated(path) else path  # clean restores it as it was clean
     # Every copy keeps the plan's own file name (in a folder of its own): a message that names the plan's
     # file (advice such as "run `mapsheet import <file>`") then reads the same in the plan annotated once
     # from the original and in the one annotated again from that copy.
