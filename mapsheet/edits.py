@@ -129,6 +129,12 @@ def strip_own_note(text: str | None) -> str | None:
     return user or None
 
 
+def own_note_part(text: str | None) -> str | None:
+    """mapsheet's part of a note, from its marker on (None when the note holds none)."""
+    idx = text.find(NOTE_MARKER) if text else -1
+    return text[idx:] if idx >= 0 else None
+
+
 def merge_note(user_text: str | None, own_text: str) -> str:
     """A note holding the user's text first, then mapsheet's below its marker."""
     user = strip_own_note(user_text)

@@ -205,12 +205,12 @@ def test_a_lock_file_that_appears_while_annotate_runs_stops_the_final_replace(sa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deal.xlsx", "~$deal.xlsx"]  # no temporary file left
 
 
-def _rows_inserted_as_excel_does(path: Path, out: Path) -> Path:
-    """Three rows inserted above the tables' first row: values, notes and fills move down together."""
+def _rows_inserted_as_excel_does(path: Path, out: Path, rows: int = 3) -> Path:
+    """``rows`` rows inserted above the tables' first row: values, notes and fills move down together."""
     wb = openpyxl.load_workbook(path)
     for name in ("Actions", "Milestones"):
         ws = wb[name]
-        ws.move_range(f"A4:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}", rows=3)
+        ws.move_range(f"A4:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}", rows=rows)
     wb.save(out)
     return out
 
@@ -222,6 +222,7 @@ def _fills(path: Path) -> dict:
 
 
 def _cleaned_after_rows_moved(plan: Path, tmp_path: Path):
+    plan = _with_a_fill_on_every_row(plan, tmp_path / "plan.xlsx")
     expected = _rows_inserted_as_excel_does(plan, tmp_path / "expected.xlsx")
     api.annotate_file(plan, output=tmp_path / "annotated.xlsx", today=TODAY)
     moved = _rows_inserted_as_excel_does(tmp_path / "annotated.xlsx", tmp_path / "moved.xlsx")
@@ -230,21 +231,66 @@ def _cleaned_after_rows_moved(plan: Path, tmp_path: Path):
     return _fills(expected), _fills(tmp_path / "cleaned.xlsx"), r.output
 
 
-def test_rows_inserted_after_annotating_clean_never_puts_a_remembered_fill_on_another_cell(sample_plans, tmp_path):
+def test_rows_inserted_after_annotating_clean_puts_every_fill_back_where_its_row_went(sample_plans, tmp_path):
+    expected, cleaned, said = _cleaned_after_rows_moved(sample_plans[1][1], tmp_path)
+    assert cleaned == {cell: fill for cell, fill in expected.items() if cell in cleaned}
+    assert "warning" not in said
+
+
+def _with_a_fill_on_every_row(plan: Path, out: Path) -> Path:
+    """The plan with a colour of the user's own, a different one on each row, on the tables' cells."""
+    wb = openpyxl.load_workbook(plan)
+    for name in ("Actions", "Milestones"):
+        ws = wb[name]
+        for row in range(4, ws.max_row + 1):
+            for col in range(1, ws.max_column + 1):
+                ws.cell(row, col).fill = PatternFill("solid", fgColor=f"{(row * 37) % 256:02X}80{(row * 11) % 256:02X}")
+    wb.save(out)
+    return out
+
+
+def test_a_marked_cell_the_user_fixed_gets_its_fill_back_in_place(sample_plans, tmp_path):
+    plan = _with_a_fill_on_every_row(sample_plans[1][1], tmp_path / "plan.xlsx")
+    annotated = tmp_path / "annotated.xlsx"
+    result = api.check(plan, today=TODAY)
+    api.annotate_file(plan, result, output=annotated)
+    sheet, row, col = next(marked_cell(f.location) for f in result.findings
+                           if f.location.sheet == "Actions" and marked_cell(f.location))
+    for path in (plan, annotated):  # the user types into the marked cell, in the plan and its annotated copy
+        wb = openpyxl.load_workbook(path)
+        wb[sheet].cell(row + 1, col + 1).value = "Fixed by the user"
+        wb.save(path)
+    r = runner.invoke(app, ["clean", str(annotated), "--output", str(tmp_path / "cleaned.xlsx")])
+    assert r.exit_code == 0 and "warning" not in r.output, r.output
+    assert _fills(tmp_path / "cleaned.xlsx") == _fills(plan)
+
+
+def test_rows_that_cannot_be_followed_keep_mapsheets_colour_with_a_warning_never_another_cells_fill(
+        sample_plans, tmp_path):
+    """Rows inserted and every marked row edited as well: no row holds what it held when marked, so no fill
+    can follow its row; none is put on a cell another marked row moved to."""
     from mapsheet.backends.base import OWN_FILLS
 
-    expected, cleaned, said = _cleaned_after_rows_moved(sample_plans[1][1], tmp_path)
+    plan = _with_a_fill_on_every_row(sample_plans[1][1], tmp_path / "plan.xlsx")
+    # As many rows as lie between two marked cells of one column: one then sits where the other was
+    result = api.check(plan, today=TODAY)
+    marked = sorted(marked_cell(f.location) for f in result.findings if marked_cell(f.location))
+    shift = min(b[1] - a[1] for a, b in zip(marked, marked[1:]) if a[0] == b[0] == "Actions" and a[2] == b[2])
+    expected = _fills(_rows_inserted_as_excel_does(plan, tmp_path / "expected.xlsx", rows=shift))
+    api.annotate_file(plan, result, output=tmp_path / "annotated.xlsx")
+    moved = _rows_inserted_as_excel_does(tmp_path / "annotated.xlsx", tmp_path / "moved.xlsx", rows=shift)
+    wb = openpyxl.load_workbook(moved)
+    for name in ("Actions", "Milestones"):
+        for row in range(4 + shift, wb[name].max_row + 1):
+            wb[name].cell(row, 2).value = f"edited {row}"  # the Description / Milestone column
+    wb.save(moved)
+    r = runner.invoke(app, ["clean", str(moved), "--output", str(tmp_path / "cleaned.xlsx")])
+    assert r.exit_code == 0, r.output
+    cleaned = _fills(tmp_path / "cleaned.xlsx")
     wrong = {cell: (fill, expected.get(cell)) for cell, fill in cleaned.items()
              if fill != expected.get(cell, (None, "00000000")) and str(fill[1])[-6:] not in OWN_FILLS}
     assert not wrong, wrong  # every fill is the user's, or mapsheet's colour left where the row took it
-    assert "no longer shows mapsheet's colour (rows moved" in " ".join(said.split())
-
-
-@pytest.mark.xfail(strict=True, reason="issue #15: a remembered fill does not follow its row when rows are "
-                                       "inserted after annotating; clean warns and leaves mapsheet's colour there")
-def test_rows_inserted_after_annotating_clean_puts_every_fill_back_where_its_row_went(sample_plans, tmp_path):
-    expected, cleaned, _ = _cleaned_after_rows_moved(sample_plans[1][1], tmp_path)
-    assert cleaned == {cell: fill for cell, fill in expected.items() if cell in cleaned}
+    assert "no longer shows mapsheet's colour (rows moved" in " ".join(r.output.split())
 
 
 def test_refuses_what_openpyxl_would_drop(sample_plans, tmp_path):

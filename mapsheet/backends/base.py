@@ -87,6 +87,12 @@ class MarkingWriter(EditWriter):
     def show(self, name: str) -> None:
         """Make ``name`` the tab the user sees (optional: some backends cannot)."""
 
+    def where_now(self, sheet: str, ref: str, state: FillState) -> str | None:
+        """Where the cell mapsheet coloured at ``ref`` is now (rows may have been inserted since), None when
+        that cannot be told: a backend that remembers more of the cell than its fill can follow it; by
+        default it is where it was."""
+        return ref
+
     def state_is_ours(self) -> bool:
         """Whether the sheet named ``STATE_SHEET`` is mapsheet's (its header row is ``STATE_HEADER``), not a
         user's tab that happens to have the name. A backend that cannot tell trusts the name."""
@@ -115,29 +121,35 @@ class MarkingWriter(EditWriter):
 
     def clear_own_marks(self) -> None:
         names, own = set(self.sheet_names()), self.own_sheets()
+        marked = set()
         for (sheet, ref), state in sorted(self.remembered().items()):
             if sheet not in names:
                 continue
-            if self.fill_state(sheet, *parse_a1(ref))[0] not in OWN_FILLS:
-                # Not mapsheet's colour any more: rows moved, or the user coloured the cell since. Putting the
-                # remembered fill back there would paint over the user's work.
+            at = self.where_now(sheet, ref, state)
+            if at is not None:
+                marked.add((sheet, *parse_a1(at)))
+            if at is None or self.fill_state(sheet, *parse_a1(at))[0] not in OWN_FILLS:
+                # Not mapsheet's colour any more: rows moved where they cannot be followed, or the user coloured
+                # the cell since. Putting the remembered fill back there would paint over the user's work.
                 self.warnings.append(f"{sheet}!{ref} no longer shows mapsheet's colour (rows moved, or it was "
                                      "recoloured): its remembered fill was not put back")
                 continue
-            self.restore_fill(sheet, *parse_a1(ref), state)
+            self.restore_fill(sheet, *parse_a1(at), state)
             self.changed = True
-        self.changed = self.clear_notes() or self.changed
+        self.changed = self.clear_notes(marked) or self.changed
         for name in (CHECK_SHEET, STATE_SHEET):
             if name in own:
                 self.delete_sheet(name)
                 self.changed = True
         self.fills, self.own_notes = {}, {}
 
-    def clear_notes(self) -> bool:
-        """Strip mapsheet's part of the notes it wrote: on the cells the state sheet remembers, and notes
-        that are wholly its own (they start with the marker) wherever rows moved them. A user's note that
-        merely quotes the marker elsewhere is left alone. True if any note changed."""
-        marked = {(sheet, *parse_a1(ref)) for sheet, ref in self.remembered()}
+    def clear_notes(self, marked: set[tuple[str, int, int]] | None = None) -> bool:
+        """Strip mapsheet's part of the notes it wrote: on the cells it ``marked`` (where the state sheet's
+        cells are now; by default where they were), and notes that are wholly its own (they start with the
+        marker) wherever rows moved them. A user's note that merely quotes the marker elsewhere is left alone.
+        True if any note changed."""
+        if marked is None:
+            marked = {(sheet, *parse_a1(ref)) for sheet, ref in self.remembered()}
         found = False
         for sheet, row, col, text in list(self.marked_notes()):
             if (sheet, row, col) in marked or text.lstrip().startswith(NOTE_MARKER):

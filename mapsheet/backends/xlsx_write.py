@@ -14,6 +14,7 @@ What this backend promises (tested with a full dump of the workbook before and a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from copy import copy
@@ -31,16 +32,20 @@ from openpyxl.styles.colors import Color
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..edits import CHECK_SHEET, NOTE_AUTHOR, STATE_HEADER, STATE_SHEET, Edit, ReplaceSheet, SetFill, SetNote
+from ..edits import CHECK_SHEET, NOTE_AUTHOR, STATE_HEADER, STATE_SHEET, Edit, ReplaceSheet, SetFill, SetNote, \
+    own_note_part
 from ..errors import UnreadableWorkbook, display_path
 from ..safeio import atomic_write, ensure_not_open
 from ..safetext import xml_safe
+from ..grid import a1, parse_a1
 from .base import FillState, MarkingWriter, ReservedTab, StateRows, apply_all, own_note_text
 from .xlsx_fidelity import AnnotationUnsafe, keep_cached_results, refuse_losses
 from .xlsx_guard import Limits, inspect
 from ..styles import FORMATS, LINE_HEIGHT, PROSE_CHARS, text_lines
 
-FILE_STATE_HEADER = (*STATE_HEADER, "xlsx fill")  # plus the exact openpyxl fill, for this backend
+# plus, for this backend, the exact openpyxl fill and a fingerprint of the cell's row (its values), by which
+# a remembered fill follows its row when rows are inserted or deleted above it
+FILE_STATE_HEADER = (*STATE_HEADER, "xlsx fill", "row")
 ACTIVE_LABEL_CELL, ACTIVE_CELL = "F1", "G1"  # the tab to show again once the marks are cleared
 NOTE_SIZE = (320, 140)  # points: wide enough for a finding or two
 # Parts of a package that openpyxl drops on save: refusing beats losing the user's work.
@@ -138,6 +143,7 @@ class _Writer(MarkingWriter):
     def __init__(self, wb: openpyxl.Workbook):
         super().__init__()
         self.wb = wb
+        self._prints: dict[str, _RowPrints] = {}
         self.active_before = self._remembered_active()  # the tab the user had open before the check
 
     def _remembered_active(self) -> str:
@@ -164,16 +170,17 @@ class _Writer(MarkingWriter):
         ws = self.wb[STATE_SHEET]
         ours = ws.cell(1, 4).value == FILE_STATE_HEADER[3]
         fills = {}
-        for sheet, ref, rgb, exact, *_ in ws.iter_rows(min_row=2, max_col=4, values_only=True):
+        for sheet, ref, rgb, exact, row in ws.iter_rows(min_row=2, max_col=5, values_only=True):
             if sheet and ref:
-                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or "") if ours else "")
+                fills[(str(sheet), str(ref))] = (str(rgb or ""), str(exact or "") if ours else "",
+                                                 str(row or "") if ours else "")
         return fills
 
     def write_state(self, rows: StateRows) -> None:
         ws = self.wb.create_sheet(STATE_SHEET)
         ws.append(FILE_STATE_HEADER)
         for (sheet, ref), (rgb, *exact) in sorted(rows.items()):
-            ws.append([sheet, ref, rgb, exact[0] if exact else ""])
+            ws.append([sheet, ref, rgb, *(exact + ["", ""])[:2]])
         ws[ACTIVE_LABEL_CELL] = "active sheet before the check"
         ws[ACTIVE_CELL] = self.active_before
         ws.sheet_state = "hidden"
@@ -209,7 +216,31 @@ class _Writer(MarkingWriter):
         cell.comment = _comment(xml_safe(text), author) if text else None
 
     def fill_state(self, sheet: str, row: int, col: int) -> FillState:
-        return _fill_to_state(self._cell(sheet, row, col).fill)
+        """The fill, and where the cell is: its row's fingerprint and its own note's (mapsheet writes the note
+        before the colour), by which ``where_now`` finds it again."""
+        place = f"{self._rows(sheet).fingerprint(row + 1)} {_digest(own_note_part(self.note(sheet, row, col)))}"
+        return (*_fill_to_state(self._cell(sheet, row, col).fill), place)
+
+    def where_now(self, sheet: str, ref: str, state: FillState) -> str | None:
+        """Where the cell is now: where it was while its row holds the same values; else the one row that
+        holds them (rows were inserted or deleted above it); else where it was if it still carries the note
+        mapsheet wrote there (the user edited the row); else it cannot be told (None)."""
+        row_print, note_print = ((state[2] if len(state) > 2 else "").split(" ") + [""])[:2]
+        row, col = parse_a1(ref)
+        rows = self._rows(sheet)
+        if not row_print or rows.fingerprint(row + 1) == row_print:
+            return ref
+        found = rows.holding(row_print)
+        if len(found) == 1:
+            return a1(found[0] - 1, col)
+        if not found and note_print == _digest(own_note_part(self.note(sheet, row, col))):
+            return ref
+        return None
+
+    def _rows(self, sheet: str) -> "_RowPrints":
+        if sheet not in self._prints:
+            self._prints[sheet] = _RowPrints(self.wb[sheet])
+        return self._prints[sheet]
 
     def put_fill(self, sheet: str, row: int, col: int, color: str) -> None:
         self._cell(sheet, row, col).fill = PatternFill("solid", fgColor=color)
@@ -268,6 +299,31 @@ class _Writer(MarkingWriter):
         for ws in self.wb.worksheets:
             ws.sheet_view.tabSelected = ws.title == title
         self.wb.active = self.wb.sheetnames.index(title)
+
+
+def _digest(text: object) -> str:
+    return hashlib.sha1(repr(text).encode("utf-8", "backslashreplace")).hexdigest()[:16]
+
+
+class _RowPrints:
+    """Each row's fingerprint: a short hash of the values in it (the values mapsheet never changes), by which
+    a row is found again after rows were inserted or deleted above it."""
+
+    def __init__(self, ws):
+        values: dict[int, list] = {}
+        for (row, col), cell in ws._cells.items():  # the cells that exist, not the whole used range
+            if cell.value is not None and not isinstance(cell, MergedCell):
+                values.setdefault(row, []).append((col, cell.value))
+        self.prints = {row: _digest(sorted(cells)) for row, cells in values.items()}
+        self.rows: dict[str, list[int]] = {}
+        for row, fingerprint in self.prints.items():
+            self.rows.setdefault(fingerprint, []).append(row)
+
+    def fingerprint(self, row: int) -> str:
+        return self.prints.get(row, "")
+
+    def holding(self, fingerprint: str) -> list[int]:
+        return self.rows.get(fingerprint, [])
 
 
 def _style(cell, style: str | None) -> None:

@@ -95,8 +95,8 @@ class _Writer(MarkingWriter):
         self.sheet(name).delete()
         self._by_name = None
 
-    def clear_notes(self) -> bool:
-        # Through the note objects: older xlwings cannot say which cell a note is on.
+    def clear_notes(self, marked=None) -> bool:
+        # Through the note objects: older xlwings cannot say which cell a note is on (every marked note goes).
         found = False
         for sheet in self.book.sheets:
             for note in list(sheet.notes):
