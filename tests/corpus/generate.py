@@ -680,6 +680,8 @@ def folders(b: _Builder) -> None:
     (unknown / "mapsheet.toml").write_text("[thresholds]\nmin_milestonez = 3\n")
     shutil.copy(b.bases["vague"], b.add("config", "unknown/plan-beside-unknown-setting.xlsx",
                                         "a plan beside a mapsheet.toml with an unknown setting"))
+    empty = b.add("config", "empty-folder", "an empty folder")
+    empty.mkdir(parents=True, exist_ok=True)
     links = b.folder / "symlinks"
     links.mkdir(parents=True, exist_ok=True)
     (links / "link-to-plan.xlsx").symlink_to(b.bases["healthy"])

@@ -36,6 +36,8 @@ BUDGET = 90
 CAPPED = {"huge": 2048, "zip-bomb": 2048, "xml-bomb": 2048}
 OWN_SHEETS = (CHECK_SHEET, STATE_SHEET)
 runner = CliRunner()
+#: What a terminal acts on (ESC, BEL, C1, bidi overrides); mapsheet prints them escaped (\x1b), never raw.
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -43,7 +45,8 @@ class Outcome:
     case: Case
     outcome: str = "problem"  # ok | refused | problem
     failures: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # the slowest command on this file
+    total: float = 0.0  # every command on this file together
     message: str = ""
 
 
@@ -52,12 +55,15 @@ def _cli(args: list[str], out: Outcome, what: str) -> tuple[int, str, str]:
     started = time.monotonic()
     result = runner.invoke(app, args, catch_exceptions=True)
     took = time.monotonic() - started
-    out.seconds = max(out.seconds, took)
+    out.seconds, out.total = max(out.seconds, took), out.total + took
     text = result.stdout + (result.stderr if result.stderr_bytes is not None else "")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         out.failures.append(f"{what}: {type(result.exception).__name__}: {result.exception}")
     if "Traceback" in text:
         out.failures.append(f"{what}: printed a traceback")
+    raw = _RAW_CONTROL.search(text)
+    if raw:  # an escape from a plan's cell or file name would reach the reader's terminal
+        out.failures.append(f"{what}: printed the raw control character {raw.group()!r}")
     if result.exit_code not in (0, 1, 2):
         out.failures.append(f"{what}: exit code {result.exit_code}")
     if took > BUDGET:
@@ -76,7 +82,8 @@ def _capped_check(path: Path, megabytes: int, out: Outcome) -> None:
     except subprocess.TimeoutExpired:
         out.failures.append(f"check (capped at {megabytes} MB): still running after {BUDGET} s")
         return
-    out.seconds = max(out.seconds, time.monotonic() - started)
+    took = time.monotonic() - started
+    out.seconds, out.total = max(out.seconds, took), out.total + took
     if proc.returncode not in (0, 1, 2) or b"Traceback" in proc.stderr:
         out.failures.append(f"check (capped at {megabytes} MB): exit {proc.returncode}: "
                             f"{proc.stderr.decode(errors='replace')[-300:]}")
@@ -260,22 +267,29 @@ def _say(o: Outcome) -> None:
     print(f"{o.outcome:8} {o.seconds:5.1f}s {o.case.family}/{display_path(o.case.path.name)} {flag}", flush=True)
 
 
-def table(outcomes: list[Outcome]) -> str:
-    """The families x outcomes table (markdown)."""
+def table(outcomes: list[Outcome], sync: dict[str, str] | None = None) -> str:
+    """The families x outcomes table (markdown): per family, how many files, what check, annotate and clean
+    made of them, how a whole-corpus sync listed them (``sync``: family -> text), broken promises and time."""
     rows: dict[str, Counter] = defaultdict(Counter)
+    slowest: dict[str, float] = defaultdict(float)
     for o in outcomes:
         rows[o.case.family][o.outcome] += 1
         rows[o.case.family]["broken promises"] += bool(o.failures)
-    lines = ["| family | files | ok (annotated) | refused with a sentence | problems (not a plan) | broken promises |",
-             "|---|---|---|---|---|---|"]
-    for fam, c in rows.items():
-        lines.append(f"| {fam} | {sum(c[k] for k in ('ok', 'refused', 'problem'))} | {c['ok']} | {c['refused']} | "
-                     f"{c['problem']} | {c['broken promises']} |")
+        rows[o.case.family]["seconds"] += o.total
+        slowest[o.case.family] = max(slowest[o.case.family], o.seconds)
+    sync = sync or {}
+    lines = ["| family | files | ok (annotated, cleaned) | refused with a sentence | problems (not a plan) | "
+             "sync (in the roll-up / Problems) | broken promises | seconds (all commands; slowest one) |",
+             "|---|---|---|---|---|---|---|---|"]
     total = Counter()
-    for c in rows.values():
+    for fam, c in rows.items():
         total.update(c)
+        lines.append(f"| {fam} | {sum(c[k] for k in ('ok', 'refused', 'problem'))} | {c['ok']} | {c['refused']} | "
+                     f"{c['problem']} | {sync.get(fam, '-')} | {c['broken promises']} | "
+                     f"{c['seconds']:.1f}; {slowest[fam]:.1f} |")
     lines.append(f"| **all** | {sum(total[k] for k in ('ok', 'refused', 'problem'))} | {total['ok']} | "
-                 f"{total['refused']} | {total['problem']} | {total['broken promises']} |")
+                 f"{total['refused']} | {total['problem']} | {sync.get('all', '-')} | {total['broken promises']} | "
+                 f"{total['seconds']:.1f}; {max(slowest.values(), default=0):.1f} |")
     return "\n".join(lines)
 
 
