@@ -153,6 +153,8 @@ def _parse_table(workbook: Workbook, table: Table, named: Sheet | None, claimed:
         return data
     _map_columns(sheet, header_row, table, data, problems)
     for r in range(header_row + 1, sheet.height):
+        if not sheet.rows[r]:  # no cells at all (the rows above a value far below the plan): a blank row
+            continue
         record = _parse_row(sheet, r, table, data, problems)
         if record is not None:
             data.records.append(record)
