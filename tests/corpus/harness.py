@@ -1,8 +1,8 @@
 """Run mapsheet's commands on one corpus file and say what went wrong, as a user would see it.
 
-``run_case`` runs, through the real CLI: ``check``, ``check --format json``, ``check --annotate --output``
-on a copy, the same again on the annotated copy, ``clean`` of the annotated copy and ``check`` of the
-annotated copy, and returns the outcome (``ok``: annotated; ``refused``: annotate said why in a sentence
+``run_case`` runs, through the real CLI: ``check``, ``check --format json``, ``clean --output`` of the
+file as it arrives, ``check --annotate --output`` on a copy, the same again on the annotated copy, ``clean``
+of the annotated copy and ``check`` of the annotated copy, and returns the outcome (``ok``: annotated; ``refused``: annotate said why in a sentence
 and wrote nothing; ``problem``: the file cannot be read as a plan, said in a sentence) with the list of
 broken promises (empty when mapsheet behaved). The families x outcomes table of the corpus comes from it:
 
