@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,26 @@ def test_checking_a_plan_imports_only_what_checking_uses(sample_plans, tmp_path)
         assert "mapsheet.check" in ran["modules"] and "python_calamine" in ran["modules"]  # it did check the plan
         loaded = [m for m in ran["modules"] if m.startswith(NOT_FOR_CHECK)]
         assert loaded == [], fmt
+
+
+#: Not needed by a re-sync that finds nothing changed (it lists, stats and asks the history): the checker and its
+#: rules, the reader, the process pool, the writers, the progress bar.
+NOT_FOR_A_RESYNC = ("mapsheet.check", "mapsheet.parse", "mapsheet.api", "mapsheet.rules.structure",
+                    "mapsheet.sync.xlsx", "concurrent.futures.process", "rich.progress", "rich.table",
+                    "rustpy_xlsxwriter", "xlsxwriter", "openpyxl", "pandas")
+
+
+def test_a_resync_with_nothing_changed_imports_only_what_it_uses(sample_plans, tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for _, path in sample_plans[:3]:
+        shutil.copy2(path, plans / path.name)
+    args = ("sync", plans, "--out", tmp_path / "rollup.xlsx", "--today", TODAY.isoformat())
+    first = run(tmp_path, *args)
+    assert "mapsheet.check" in first["modules"]  # the first sync read and checked the plans
+    again = run(tmp_path, *args)
+    assert again["code"] == first["code"]
+    assert [m for m in again["modules"] if m.startswith(NOT_FOR_A_RESYNC)] == []
 
 
 def test_help_lists_every_command_from_a_fresh_start():
