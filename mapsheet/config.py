@@ -147,9 +147,13 @@ def _type_name(expected: Any) -> str:
 
 
 def _validate(data: dict[str, Any], source: str) -> Config:
-    from .rules.registry import all_rules
+    from .rules.registry import CODE_PREFIX, all_rules
 
-    rules = all_rules()
+    # The rule modules are loaded only for a configuration that names particular rules (the default selects every
+    # code, "MAP"): a sync that reads no plan needs none.
+    every = [item for item in data["select"] if CODE_PREFIX.startswith(item.upper())]
+    named = len(every) < len(data["select"]) or any(data[key] for key in ("ignore", "severity", "rule_weights"))
+    rules = all_rules() if named else {}
     names = {r.name: r.code for r in rules.values()}
 
     def rule_code(key: str, setting: str) -> str:
@@ -162,7 +166,7 @@ def _validate(data: dict[str, Any], source: str) -> Config:
 
     for setting in ("select", "ignore"):
         for item in data[setting]:
-            if not any(code.startswith(item.upper()) for code in rules) and item not in names:
+            if item not in every and not any(code.startswith(item.upper()) for code in rules) and item not in names:
                 raise ConfigError(f"{source}: '{setting}' entry '{item}' matches no rule code, prefix or name")
     severity = {}
     for key, value in data["severity"].items():

@@ -6,10 +6,12 @@ What a command prints goes through ``_console`` (user text escaped there, once, 
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from typing import Callable, Optional, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from .._version import __version__
 from ..errors import MapsheetError
@@ -18,7 +20,34 @@ from ._console import console, err_console, error  # noqa: F401  (console, err_c
 #: Every command and group takes -h as well as --help.
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
+#: Each command (or group) of ``mapsheet``, in the order help lists them, and the modules of this package that
+#: register it. A command's modules are imported only when it runs (or when help lists every command): starting
+#: ``mapsheet check`` does not pay for the imports of sync, the Excel add-in or the server. The demo's roll-up
+#: step is registered by the sync module (``DEMO_STAGES``). tests/cli/test_startup.py keeps this table true.
+COMMANDS = {
+    "check": ("check",), "rules": ("check",), "clean": ("check",),
+    "new": ("plans",), "import": ("plans",), "demo": ("plans", "sync"),
+    "sync": ("sync",), "serve": ("serve",),
+    "template": ("plans",), "excel": ("excel",), "google": ("serve",),
+}
+
+
+class LazyGroup(TyperGroup):
+    """The ``mapsheet`` group: every command listed, each one's module imported when it is looked up."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            for module in COMMANDS[cmd_name]:
+                importlib.import_module(f"{__package__}.{module}")
+            self.commands.update(typer.main.get_command(app).commands)  # what those modules registered
+        return self.commands.get(cmd_name)
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     name="mapsheet",
     help="Check, score, annotate and roll up sales mutual action plans kept in Excel and Google Sheets.",
     no_args_is_help=True,

@@ -32,12 +32,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 console = Console(highlight=False, emoji=False)
 err_console = Console(stderr=True, highlight=False, emoji=False)
@@ -78,6 +80,8 @@ def grid(*styles: str, gap: int = 1) -> Table:
     """Columns without borders for a list: one column per entry of ``styles`` (its style, or ""), each kept on
     one line, then a last column that wraps under itself at the terminal's width (a message, a summary), so a
     long text never runs back under the first columns. Fill it with ``cell(...)`` or ``Text``."""
+    from rich.table import Table  # imported for the commands that print lists (not for a quiet sync)
+
     table = Table.grid(padding=(0, gap), pad_edge=False)
     for style in styles:
         table.add_column(no_wrap=True, style=style or None)

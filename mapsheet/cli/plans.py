@@ -13,7 +13,6 @@ from typing import Optional
 import typer
 from rich.text import Text
 
-from ..report import result_dict
 from ..safeio import ensure_not_open
 from ..template.spec import CURRENCY, STAGE
 from ._app import CONTEXT, app, friendly_errors
@@ -180,6 +179,7 @@ def _check_and_annotate(plans_dir: Path, out: Path, reference) -> None:
     from rich.progress import track
 
     from .. import api
+    from ..report import result_dict
     from .check import print_summary
 
     documents = []

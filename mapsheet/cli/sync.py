@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..errors import MapsheetError
 from ..google.ids import spreadsheet_id
 from ..sync import SyncReport, sync as run_sync
 from ..sync.drive import client_factory
-from ..sync.gsheet import GoogleRollup
 from ._app import app, friendly_errors
 from ._console import err_console, say
 from ._options import CredentialsOption, TodayOption, today_or
@@ -82,6 +80,7 @@ def _target(out: str | None, out_google: str | None, folder: str | None, history
             raise MapsheetError(f"--out {out}: the roll-up is an .xlsx workbook or a Google Sheet; name it e.g. "
                                 "rollup.xlsx, or give the Sheet's URL")
         return Path(out), history
+    from ..sync.gsheet import GoogleRollup
     if out_google is not None:
         if out_google.strip().lower() != "new":
             raise MapsheetError(f"--out-google {out_google}: say --out-google new (an existing Sheet goes in --out)")
@@ -96,10 +95,12 @@ class _progress:
     """A Rich progress bar on stderr while plans are read; silent when quiet or not on a terminal."""
 
     def __init__(self, quiet: bool):
-        self.bar = None if quiet or not sys.stderr.isatty() else Progress(
-            TextColumn("Reading plans"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=err_console, transient=True)
-        self.task = None
+        self.bar, self.task = None, None
+        if not quiet and sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("Reading plans"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=err_console, transient=True)
 
     def __enter__(self):
         if self.bar is None:

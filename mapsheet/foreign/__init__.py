@@ -9,6 +9,19 @@ work out whose step it is, ``deal_fields`` finds the deal's labelled values, ``r
 
 from __future__ import annotations
 
-from .reader import describe, read_foreign
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .reader import describe, read_foreign
 
 __all__ = ["describe", "read_foreign"]
+
+
+def __getattr__(name: str):
+    """The reader is imported when a foreign plan is read: checking a template plan (which needs only
+    ``applicability``) does not pay for it."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import reader
+
+    return getattr(reader, name)

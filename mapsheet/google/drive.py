@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..sources import GOOGLE, PlanRef, _candidate_name
-from .grid import READ_FIELDS, workbook_from_response
 from .ids import spreadsheet_id
 
 if TYPE_CHECKING:
@@ -123,6 +122,8 @@ def read_plan(client: "GoogleClient", f: DriveFile, strategy: str = DEFAULT_STRA
     source = f"{f.name} ({f.link})"
     try:
         if f.native and strategy == "sheets":
+            from .grid import READ_FIELDS, workbook_from_response  # the reader: imported when a plan is read
+
             return workbook_from_response(client.get(f.id, fields=READ_FIELDS), source=source)
         content = client.export(f.id, XLSX_MIME) if f.native else client.download(f.id)
     except GoogleError as exc:

@@ -15,6 +15,8 @@ from typing import Callable, Iterable
 from .base import Family, Hit, Rule, RuleDoc, Severity
 
 _RULES: dict[str, Rule] = {}
+#: How every rule's code starts (then the family's digit and two more).
+CODE_PREFIX = "MAP"
 #: Codes of removed rules: never to be given to a new rule.
 RETIRED: frozenset[str] = frozenset()
 FAMILY_MODULES = ("structure", "completeness", "specific", "ownership", "timelines", "stakeholders",
@@ -31,7 +33,7 @@ def rule(code: str, name: str, family: Family, severity: Severity, *, why: str, 
     def register(func: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
         if code in _RULES or code in RETIRED:
             raise ValueError(f"rule code {code} is already taken")
-        if not (code.startswith("MAP") and len(code) == 6 and code[3] == FAMILY_DIGIT[family]):
+        if not (code.startswith(CODE_PREFIX) and len(code) == 6 and code[3] == FAMILY_DIGIT[family]):
             raise ValueError(f"{code}: a {family.value} rule's code is MAP{FAMILY_DIGIT[family]}xx")
         summary = (inspect.getdoc(func) or "").splitlines()[0] if func.__doc__ else ""
         if not summary:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -79,6 +78,8 @@ def read_files(client: "GoogleClient", files: list[DriveFile], *, strategy: str,
     summaries as they arrive (the sync caches them), so an interrupted sync loses little. Past
     ``time_limit`` seconds (default ``TIME_LIMIT``; a storm of 429s could otherwise hold every plan up to
     its own deadline) the plans not started are not read: they come back with the reason."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     report = progress or (lambda done, total: None)
     results: dict[str, dict] = {}
     pending: list[tuple[DriveFile, dict]] = []

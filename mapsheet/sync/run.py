@@ -13,8 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -31,6 +29,8 @@ from .history import CacheEntry, History, PlanState, default_history_path
 from .tables import build_rollup
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ..google.client import GoogleClient
 
 Progress = Callable[[int, int], None]  # (plans read so far, plans to read)
@@ -269,6 +269,10 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
             results[path] = _read_chunk([(path, key)])[0]
             report(len(results), len(items))
         return results
+    from .. import api  # noqa: F401
+    from ..rules.registry import all_rules
+
+    all_rules()  # the checker and its rules, loaded once here before the reader processes fork, not in each of them
     size = max(1, min(16, len(items) // (jobs * 8)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     while True:
@@ -286,6 +290,9 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
 
 
 def _run_pool(chunks, jobs, today, configs, results, report, total) -> list[list[tuple[str, str]]]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     crashed = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_pool_worker,
                              initargs=(today, configs)) as pool:

@@ -17,7 +17,6 @@ import zlib
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from .. import api
 from ..config import Config
 from ..errors import MapsheetError
 from ..model import Plan, ProblemKind, Record
@@ -98,6 +97,8 @@ ROW_TYPES = {"actions": ActionRow, "milestones": MilestoneRow, "risks": RiskRow,
 def summarize(path: str, today: dt.date, config: Config, read: Callable[[], Any] | None = None) -> dict[str, Any]:
     """Read and check one plan; never raises: a plan that cannot be read comes back with ``error`` set.
     ``read``: how to get its grid when ``path`` is a plan reference key rather than a file (Drive)."""
+    from .. import api  # the checker, imported where plans are read (a re-sync with nothing changed reads none)
+
     try:
         result = api.check(read() if read is not None else path, today=today, config=config)
     except MapsheetError as exc:
