@@ -126,11 +126,11 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
     per_row: dict[tuple[str, int], set[str]] = {}
     for table in plan.tables.values():
         for rec in table.records:
-            texts = [*rec.values.values(), *rec.extra.values()]
-            for text in texts:
-                m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
-                if m:
-                    per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
+            for texts in (rec.values.values(), rec.extra.values()):
+                for text in texts:
+                    m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
+                    if m:
+                        per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
     kept, suppressed = [], []
     for f in findings:
         row_codes = per_row.get((f.location.sheet, f.location.row), set()) if f.location.row is not None else set()

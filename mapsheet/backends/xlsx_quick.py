@@ -63,7 +63,7 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
         raise _NotProven
     infos = zf.infolist()
     _check_directory(path, infos, limits)  # before anything is inflated
-    parts = sheet_parts(path, zf)
+    parts = sheet_parts(path, _Parts(data, names))
     read = {part for name, part in parts.items() if name not in skip}
     if not read <= names.keys():
         raise _NotProven
@@ -79,6 +79,16 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
         if name not in skip:
             errors[name] = _errors(path, name, inflated[part], limits)
     return Package(parts, errors)
+
+
+class _Parts:
+    """The package's parts by name, read as ``zipfile.ZipFile.read`` reads them (KeyError for a missing one)."""
+
+    def __init__(self, data: bytes, names: dict[str, zipfile.ZipInfo]):
+        self.data, self.names = data, names
+
+    def read(self, name: str) -> bytes:
+        return _inflate(self.data, self.names[name], None)
 
 
 def _errors(path: Path, name: str, xml: bytes, limits: Limits) -> dict[tuple[int, int], str]:
