@@ -63,22 +63,56 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
         raise _NotProven
     infos = zf.infolist()
     _check_directory(path, infos, limits)  # before anything is inflated
-    parts = sheet_parts(path, _Parts(data, names))
+    parts = _sheet_parts(path, _Parts(data, names))
     read = {part for name, part in parts.items() if name not in skip}
     if not read <= names.keys():
         raise _NotProven
-    inflated = {part: _inflate(data, names[part], None) for part in read}
+    inflated = {part: _inflate(_raw(data, names[part]), names[part], None) for part in read}
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
             whole = inflated.get(info.filename) if names.get(info.filename) is info else None
-            head = (whole if whole is not None else _inflate(data, info, _HEAD))[:_HEAD]
-            if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (b"<!" in head and _DOCTYPE.search(head)):
-                raise _NotProven
+            if whole is not None:
+                _clean_head(whole)
+                continue
+            raw = _raw(data, info)
+            seen = (raw, info.compress_type, info.file_size, info.CRC)
+            if seen not in _CLEAN_HEADS:  # a part met before (a theme, the styles) was inflated and looked at then
+                _clean_head(_inflate(raw, info, _HEAD))
+                _remember(_CLEAN_HEADS, seen, True)
     errors = {}
     for name, part in parts.items():
         if name not in skip:
             errors[name] = _errors(path, name, inflated[part], limits)
     return Package(parts, errors)
+
+
+#: What was proven of parts met before, by their exact bytes: plans made from one template share their theme,
+#: styles, relationships and tab list, and a sync meets them a thousand times.
+_CLEAN_HEADS: dict[tuple, bool] = {}
+_SHEET_PARTS: dict[tuple[bytes, bytes], dict[str, str]] = {}
+_REMEMBERED = 4096
+
+
+def _remember(cache: dict, key, value) -> None:
+    if len(cache) >= _REMEMBERED:
+        cache.clear()
+    cache[key] = value
+
+
+def _clean_head(xml: bytes) -> None:
+    head = xml[:_HEAD]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (b"<!" in head and _DOCTYPE.search(head)):
+        raise _NotProven
+
+
+def _sheet_parts(path: Path, package: "_Parts") -> dict[str, str]:
+    """``xlsx_guard.sheet_parts``, worked out once for each (workbook part, its relationships) met."""
+    book, rels = package.read("xl/workbook.xml"), package.read("xl/_rels/workbook.xml.rels")
+    parts = _SHEET_PARTS.get((book, rels))
+    if parts is None:
+        parts = sheet_parts(path, package)
+        _remember(_SHEET_PARTS, (book, rels), parts)
+    return dict(parts)
 
 
 class _Parts:
@@ -88,7 +122,8 @@ class _Parts:
         self.data, self.names = data, names
 
     def read(self, name: str) -> bytes:
-        return _inflate(self.data, self.names[name], None)
+        info = self.names[name]
+        return _inflate(_raw(self.data, info), info, None)
 
 
 def _errors(path: Path, name: str, xml: bytes, limits: Limits) -> dict[tuple[int, int], str]:
@@ -101,9 +136,8 @@ def _errors(path: Path, name: str, xml: bytes, limits: Limits) -> dict[tuple[int
     return _scan_sheet(path, name, xml, limits)  # raises (and the diagnosis repeats it) past a limit
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo, limit: int | None) -> bytes:
-    """A part's bytes (its first ``limit`` bytes at least, when given), checked as zipfile checks them: the
-    local header, and the CRC of a part read to its end."""
+def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A part's stored bytes, its local header checked as zipfile checks it."""
     offset = info.header_offset
     header = _LOCAL_HEADER.unpack_from(data, offset)
     if header[0] != _ZIP_MAGIC or info.flag_bits & ~_PLAIN_FLAGS:
@@ -118,7 +152,12 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, limit: int | None) -> bytes:
     bound = getattr(info, "_end_offset", None)  # newer Pythons refuse overlapping entries
     if end > len(data) or (bound is not None and end > bound):
         raise _NotProven
-    raw = data[start:end]
+    return data[start:end]
+
+
+def _inflate(raw: bytes, info: zipfile.ZipInfo, limit: int | None) -> bytes:
+    """A part's bytes (its first ``limit`` bytes at least, when given), with the CRC of a part read to its end
+    checked as zipfile checks it."""
     if info.compress_type == zipfile.ZIP_STORED:
         out = raw
     elif info.compress_type != zipfile.ZIP_DEFLATED:
