@@ -253,11 +253,13 @@ def _type_column(raw: list[Any], f: Field) -> list[Any]:
     whose type is plain, and _SLOW for anything ``convert`` must judge (and perhaps report): a formula
     error, a value not in the list, a date in words, a text in a number column... A non-blank cell is
     never None here."""
-    kind = f.kind
+    # The commonest cell of each kind is typed inline (a call per cell costs more than the typing).
+    kind, text = f.kind, str
     if kind is Kind.TEXT:
-        return [None if v is None else _text(v) for v in raw]
+        return [(v.strip() or None) if type(v) is text and v[:1] != "#" else None if v is None else _text(v)
+                for v in raw]
     if kind is Kind.DATE:
-        return [None if v is None else _date(v) for v in raw]
+        return [v.date() if type(v) is dt.datetime else None if v is None else _date(v) for v in raw]
     if kind is Kind.NUMBER:
         return [None if v is None else _number(v) for v in raw]
     cache = _TYPED.setdefault((kind, f.choices), {})
@@ -265,7 +267,7 @@ def _type_column(raw: list[Any], f: Field) -> list[Any]:
         cache.clear()
     if kind is Kind.IDS:
         return [None if v is None else _ids(v, cache) for v in raw]
-    return [None if v is None else _cached(v, f, cache) for v in raw]
+    return [(type(v) is text and cache.get(v)) or (None if v is None else _cached(v, f, cache)) for v in raw]
 
 
 def _text(v: Any) -> Any:
