@@ -8,9 +8,11 @@ Every point lost is a finding's. Three things cost points, each shared by the fi
    when it fails in ``failing_rules`` ways, and up to ``failing_points`` again for what its findings cost past
    their families' caps), shared by its findings; one not read (even in part) costs
    ``not_read_points`` on top, shared by the findings that say what could not be read.
-3. **The band**: a plan At risk keeps ``bands.at_risk_below - 1`` percent of what is left, one Off track (or
-   Not checkable) ``bands.off_track_below - 1`` percent, so the score and the band tell the same story. The
-   points this takes are shared by the findings that set the band.
+3. **The band**: what is left is mapped into the band's own range, so the score and the band tell the same
+   story: an At risk plan scores from ``bands.off_track_below`` up to ``bands.at_risk_below - 1`` (what is
+   left above the Off track line, scaled into that range), an Off track (or Not checkable) one keeps
+   ``bands.off_track_below - 1`` percent of what is left. So an At risk plan never scores below an Off track
+   one. The points this takes are shared by the findings that set the band.
 
 So a plan with no findings scores 100, adding a finding never raises the score, and fixing one never
 lowers it. The band follows what the best MAP tools do (Accord: At Risk with an item 1 to 6 days overdue,
@@ -84,11 +86,11 @@ def score_findings(findings: list[Finding], config: Config, plan: Plan | None = 
         points = [p * 100 / lost for p in points]
     raw = max(0.0, 100.0 - lost)
     band, reasons, drivers = _band(findings, verdict, raw, config)
-    keep = _kept_share(band, config)
     band_lost = 0.0
-    if keep < 1 and raw > 0 and drivers:
-        band_lost = raw * (1 - keep)
-        _share_out(band_lost, drivers, findings, costs, points)
+    if raw > 0 and drivers:
+        band_lost = raw - _in_band(raw, band, config)
+        if band_lost > 0:
+            _share_out(band_lost, drivers, findings, costs, points)
     exact = round(raw - band_lost, 9)
     total = int(exact + 0.5) if exact < 100 else 100
     # A plan that lost anything never shows a perfect 100.
@@ -155,11 +157,17 @@ def _share_out(amount: float, carriers, findings: list[Finding], costs: list[flo
         points[i] += amount * (costs[i] / total if total else 1 / len(index))
 
 
-def _kept_share(band: Band, config: Config) -> float:
+def _in_band(raw: float, band: Band, config: Config) -> float:
+    """The score ``raw`` points make in ``band``: never more than ``raw``, and rising with it. At risk maps
+    the points above the Off track line into [off_track_below, at_risk_below - 1] (a plan is At risk only
+    with about that many points: fewer make it Off track by themselves); Off track and Not checkable keep
+    ``off_track_below - 1`` percent, so they stay under the line."""
     if band is Band.ON_TRACK:
-        return 1.0
-    ceiling = config.bands["at_risk_below"] if band is Band.AT_RISK else config.bands["off_track_below"]
-    return max(0.0, ceiling - 1) / 100
+        return raw
+    floor, top = config.bands["off_track_below"], config.bands["at_risk_below"] - 1
+    if band is Band.AT_RISK and floor < 100:
+        return min(raw, floor + max(0.0, raw - floor) * max(0.0, top - floor) / (100 - floor))
+    return raw * max(0.0, floor - 1) / 100
 
 
 def _grade(total: int, config: Config) -> str:

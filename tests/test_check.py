@@ -220,6 +220,18 @@ def test_adding_a_finding_never_raises_the_score(spec, extra):
     assert (before.total == 100) == (not base)
 
 
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(findings_strategy)
+def test_the_score_stays_inside_its_band(spec):
+    # A reader sorts by score: an At risk plan must never score below an Off track one (44/F for a plan
+    # one dimension and a 2-day-overdue item short of On track was seen), nor On track under At risk.
+    config = Config.default()
+    score, _ = score_findings([_finding(f"MAP{i:03d}", sev, fam, n) for i, (fam, sev, n) in enumerate(spec)], config)
+    lines = {Band.ON_TRACK: (75, 100), Band.AT_RISK: (50, 74), Band.OFF_TRACK: (0, 49), Band.NOT_CHECKABLE: (0, 49)}
+    low, high = lines[score.band]
+    assert low <= score.total <= high, (score.band, score.total)
+
+
 def test_fixing_a_problem_in_a_real_plan_never_lowers_its_score():
     rng = random.Random(3)
     draft = base_plan()

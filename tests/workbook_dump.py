@@ -26,7 +26,9 @@ def _style(cell) -> tuple:
         (f.name, f.sz, f.b, f.i, f.u, _rgb(f.color)),
         (fill.fill_type, _rgb(getattr(fill, "fgColor", None))),
         tuple((s.style, _rgb(s.color)) if s is not None else None for s in (b.left, b.right, b.top, b.bottom)),
-        (a.horizontal, a.vertical, a.wrap_text, a.text_rotation),
+        # wrapText="false" and no wrapText are one thing to Excel (the default): LibreOffice writes the first,
+        # openpyxl the second
+        (a.horizontal, a.vertical, bool(a.wrap_text), a.text_rotation),
         cell.protection.locked,
     )
 

@@ -123,9 +123,12 @@ def _cached(xml: bytes) -> dict[bytes, tuple[bytes, bytes]]:
         if b"<f" not in body:
             continue
         value, ref = _CACHED.search(body), _REF.search(m.group(1))
-        if value and ref and value.group(1):
-            kind = re.search(rb'\bt="([^"]*)"', m.group(1))
-            out[ref.group(1)] = (kind.group(1) if kind else b"n", value.group(1))
+        if not (value and ref):
+            continue
+        kind = re.search(rb'\bt="([^"]*)"', m.group(1))
+        kind = kind.group(1) if kind else b"n"
+        if value.group(1) or kind == b"str":  # an empty text is a result too (LibreOffice's IF(...,"",...))
+            out[ref.group(1)] = (kind, value.group(1))
     return out
 
 

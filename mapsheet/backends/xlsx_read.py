@@ -104,7 +104,7 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
         sniff(path)
         package = inspect(path, limits, skip)
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        book = open_calamine(path)
         sheets = []
         if not _TEMPLATE_TABS <= set(book.sheet_names):
             skip = skip - _TEMPLATE_ONLY  # a layout made elsewhere may keep its steps on a "Timeline" tab
@@ -117,6 +117,17 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
         # BaseException from Rust) on some; each is this file's problem, never the caller's crash
         raise UnreadableWorkbook(path, f"the workbook could not be read ({type(exc).__name__}: {exc})") from None
     return Workbook(str(path), sheets)
+
+
+def open_calamine(path: Path) -> python_calamine.CalamineWorkbook:
+    """calamine takes a path only as UTF-8 text (Rust's str): a file name holding other bytes (made on another
+    system) would read as "No such file". Such a file is handed over open instead."""
+    try:
+        name = os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        with open(path, "rb") as fh:
+            return python_calamine.CalamineWorkbook.from_filelike(fh)
+    return python_calamine.CalamineWorkbook.from_path(name)
 
 
 def _with_errors(rows: list[list], errors: dict[tuple[int, int], str]) -> list[list]:

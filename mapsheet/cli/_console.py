@@ -44,13 +44,17 @@ err_console = Console(stderr=True, highlight=False, emoji=False)
 
 # C0 and C1 control characters, DEL, and the Unicode bidi controls (embeddings, overrides, isolates):
 # anything a terminal may act on or that reorders what is shown.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates too: the bytes of a file name that are not UTF-8 (Python keeps \xff as \udcff), which no
+# terminal can be sent as text.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\x1b"}
-_KEEP_LINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_KEEP_LINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _show(match: re.Match) -> str:
     ch = match.group()
+    if "\udc80" <= ch <= "\udcff":  # a byte of a file name that is not UTF-8: shown as that byte, as display_path does
+        return f"\\x{ord(ch) - 0xdc00:02x}"
     return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
 
 

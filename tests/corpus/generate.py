@@ -49,6 +49,7 @@ class Case:
     path: Path
     what: str  # one line: how this file is damaged
     maker: str = ""  # the function of FAMILIES that wrote it
+    readable: bool = False  # a whole plan (under an odd name, through a link): it must be read, never a Problem
 
 
 @dataclass
@@ -73,11 +74,11 @@ class _Builder:
         self.bases = {s.profile: p for s, p in samples}
         self.base = self.bases["healthy"]
 
-    def add(self, family: str, name: str, what: str) -> Path:
+    def add(self, family: str, name: str, what: str, readable: bool = False) -> Path:
         sub = self.folder / family
         sub.mkdir(parents=True, exist_ok=True)
         path = sub / name
-        self.corpus.cases.append(Case(family, path, what))
+        self.corpus.cases.append(Case(family, path, what, readable=readable))
         return path
 
     def edited(self, family: str, name: str, what: str, edit: Callable[[openpyxl.Workbook], None],
@@ -259,6 +260,10 @@ def formulas(b: _Builder) -> None:
     b.patched("formulas", "cached-errors-and-text.xlsx", "formulas caching an error and a text",
               "Overview", {"B5": '<c r="B5" t="str"><f>"Deal "&amp;"Formula"</f><v>Deal Formula</v></c>',
                            "B10": '<c r="B10" t="e"><f>1/0</f><v>#DIV/0!</v></c>'})
+    # LibreOffice saves IF(...,"",...) with its empty text result: cells calamine reads (they widen the sheet)
+    b.patched("formulas", "cached-empty-texts.xlsx", "formulas caching an empty text, beyond the table (as LibreOffice "
+              "saves them)", "Milestones",
+              {f"L{r}": f'<c r="L{r}" t="str"><f>IF(A{r}="","",A{r})</f><v></v></c>' for r in (60, 61)})
 
 
 @family
@@ -656,7 +661,7 @@ def odd_names(b: _Builder) -> None:
              ("dash", "-rf.xlsx", "a file name starting with a dash"),
              ("upper", "PLAN.XLSX", "an upper-case suffix")]
     for _key, name, what in names:
-        shutil.copy(b.base, b.add("odd-names", name, what))
+        shutil.copy(b.base, b.add("odd-names", name, what, readable=True))
 
 
 @family
@@ -676,7 +681,7 @@ def folders(b: _Builder) -> None:
     (links / "link-to-plan.xlsx").symlink_to(b.bases["healthy"])
     (links / "dangling.xlsx").symlink_to(links / "nowhere.xlsx")
     (links / "loop").symlink_to(links)
-    b.corpus.cases += [Case("symlinks", links / "link-to-plan.xlsx", "a symlink to a plan"),
+    b.corpus.cases += [Case("symlinks", links / "link-to-plan.xlsx", "a symlink to a plan", readable=True),
                        Case("symlinks", links / "dangling.xlsx", "a symlink to nothing"),
                        Case("symlinks", links, "a folder of symlinks, one looping back to the folder")]
 

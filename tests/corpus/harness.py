@@ -104,11 +104,10 @@ def user_view(path: Path) -> dict:
     """What a user's spreadsheet shows and keeps, mapsheet's own tabs aside: every sheet's values as calamine
     reads them (cached formula results included), openpyxl's dump (formulas, notes, fills, styles, names,
     macros), the tab list."""
-    import python_calamine
-
+    from mapsheet.backends.xlsx_read import open_calamine
     from workbook_dump import dump_workbook
 
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    book = open_calamine(path)
     values = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
               for name in book.sheet_names if name not in OWN_SHEETS}
     return {"values": values, "dump": dump_workbook(path, skip_sheets=OWN_SHEETS)}
@@ -174,6 +173,8 @@ def run_case(case: Case, work: Path) -> Outcome:
     error = doc and next((p.get("error") for p in doc.get("plans", []) if p.get("error")), None)
     if doc is None or error or code == 2:
         out.message = error or text.strip()[-300:]
+        if case.readable:
+            out.failures.append(f"a whole plan was not read: {out.message[:200]!r}")
         return out
     if path.is_dir():  # a folder named .xlsx holding a plan: checked above, nothing to annotate
         out.outcome = "ok"
@@ -184,12 +185,12 @@ def run_case(case: Case, work: Path) -> Outcome:
         _cli(["clean", os.fsdecode(path), "--output", str(baseline)], out, "clean of the original")
     else:
         baseline = path
-    # Every copy has one name (in a folder of its own): a message that names the plan's file is then the
-    # same in each.
-    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+    # Every copy keeps the plan's own file name (in a folder of its own): a message that names the plan's
+    # file (advice such as "run `mapsheet import <file>`") then reads the same in the plan annotated once
+    # from the original and in the one annotated again from that copy.
     for folder in ("once", "twice", "cleaned"):
         (work / folder).mkdir(parents=True, exist_ok=True)
-    copy = work / "once" / ("plan" + suffix)
+    copy = work / "once" / path.name
     failed = len(out.failures)
     code, text, _ = _cli(["check", os.fsdecode(path), *today, "--annotate", "--output", str(copy)], out, "annotate")
     if len(out.failures) > failed:

@@ -53,12 +53,7 @@ def outcomes(corpus, tmp_path_factory):
 
 #: Promises a family still breaks, each with why (issue #15 stays open while any is listed). strict: the day
 #: one is kept, its test fails until the line is removed.
-KNOWN_BROKEN = {
-    "libreoffice": "a plan saved by LibreOffice: annotate changes cached values on its Timeline tab (the formula "
-                   "results openpyxl drops are put back, but not all of what LibreOffice writes)",
-    "sheets": "a plan whose tables are all empty (sheets/empty-tables): annotating twice differs from annotating "
-              "once; seen after the foreign reader was merged, not yet diagnosed",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("family", [
