@@ -68,6 +68,10 @@ def _instrument(times: dict[str, float]) -> None:
             def from_path(path):
                 return Book(timed("calamine: open", python_calamine.CalamineWorkbook.from_path)(path))
 
+            @staticmethod
+            def from_filelike(handle):
+                return Book(timed("calamine: open", python_calamine.CalamineWorkbook.from_filelike)(handle))
+
     xlsx_read = importlib.import_module("mapsheet.backends.xlsx_read")
     xlsx_read.python_calamine = Calamine
     for name in ("sniff", "inspect", "quick_package"):
