@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import traceback
 from dataclasses import dataclass, field
+import operator
 
 from ._version import __version__
 from .config import Config
@@ -17,7 +18,7 @@ from .foreign.applicability import applies
 from .grid import Location
 from .model import Plan
 from .rules.base import Context, Family, Finding, Rule, Severity
-from .rules.registry import all_rules
+from .rules.registry import all_rules, registered
 from .scoring import Score, score_findings
 from .verdict import understood
 
@@ -48,18 +49,35 @@ class CheckResult:
 
 
 def selected_rules(config: Config) -> list[Rule]:
-    def matches(rule: Rule, patterns: list[str]) -> bool:
+    """The rules ``config`` selects, in code order (worked out once per selection, not once per plan)."""
+    return list(_selected(tuple(config.select), tuple(config.ignore)))
+
+
+#: (select, ignore) -> (the catalogue it was worked out from, the rules it selects)
+_SELECTED: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
+
+
+def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+    def matches(rule: Rule, patterns: tuple[str, ...]) -> bool:
         return any(rule.code.startswith(p.upper()) or rule.name == p for p in patterns)
 
-    return [r for r in all_rules().values() if matches(r, config.select) and not matches(r, config.ignore)]
+    current = tuple(registered().values())
+    known = _SELECTED.get((select, ignore))
+    if known is None or len(known[0]) != len(current) or not all(map(operator.is_, known[0], current)):
+        chosen = tuple(r for r in all_rules().values() if matches(r, select) and not matches(r, ignore))
+        known = _SELECTED[(select, ignore)] = (tuple(registered().values()), chosen)
+    return known[1]
 
 
-def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | None = None) -> CheckResult:
+def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | None = None,
+               explain: bool = True) -> CheckResult:
+    """The findings and score of ``plan``. ``explain=False`` leaves out what only a report shows (how much of
+    each table was understood), for sync, which keeps only the score, the band and the plan's facts."""
     config = config or Config.default()
     today = today or dt.date.today()
     ctx = Context(plan, today, config.thresholds)
     findings: list[Finding] = []
-    for rule in selected_rules(config):
+    for rule in _selected(tuple(config.select), tuple(config.ignore)):
         if plan.reading is not None and not applies(rule.code, plan):
             continue  # a foreign layout lacks what this check reads; MAP012 says so once
         findings += _run(rule, ctx, config)
@@ -68,7 +86,7 @@ def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | Non
     kept, suppressed = _suppress(findings, plan)
     score, priced = score_findings(kept, config, plan)
     return CheckResult(plan, today, priced, score, suppressed, config.source,
-                       understood=understood(plan, config.thresholds))
+                       understood=understood(plan, config.thresholds) if explain else {})
 
 
 def _run(rule: Rule, ctx: Context, config: Config) -> list[Finding]:
@@ -108,11 +126,11 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
     per_row: dict[tuple[str, int], set[str]] = {}
     for table in plan.tables.values():
         for rec in table.records:
-            texts = [*rec.values.values(), *rec.extra.values()]
-            for text in texts:
-                m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
-                if m:
-                    per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
+            for texts in (rec.values.values(), rec.extra.values()):
+                for text in texts:
+                    m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
+                    if m:
+                        per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
     kept, suppressed = [], []
     for f in findings:
         row_codes = per_row.get((f.location.sheet, f.location.row), set()) if f.location.row is not None else set()

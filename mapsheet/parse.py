@@ -152,12 +152,7 @@ def _parse_table(workbook: Workbook, table: Table, named: Sheet | None, claimed:
                                         f"{article(f.header)} '{f.header}' column", field=f.key))
         return data
     _map_columns(sheet, header_row, table, data, problems)
-    for r in range(header_row + 1, sheet.height):
-        if not sheet.rows[r]:  # no cells at all (the rows above a value far below the plan): a blank row
-            continue
-        record = _parse_row(sheet, r, table, data, problems)
-        if record is not None:
-            data.records.append(record)
+    data.records = _read_records(sheet, header_row, table, data, problems)
     return data
 
 
@@ -202,52 +197,142 @@ def _look_alike(sheet: Sheet, header_row: int, f: Field, extra: dict[int, str]) 
     return None
 
 
-def _parse_row(sheet: Sheet, r: int, table: Table, data: TableData, problems: list[Problem]) -> Record | None:
-    row = sheet.rows[r] if r < len(sheet.rows) else []
-    width = len(row)
-    cells = [(key, col, row[col] if col < width else None) for key, col in data.columns.items()]
-    if all(_blank(v) for _, _, v in cells):
-        return None
-    record = Record(table=table.key, sheet=sheet.name, row=r, columns=data.columns)
-    values = record.values
-    fields = table.fields_by_key
-    for key, col, raw in cells:
-        f = fields[key]
-        value = _typed_fast(raw, f.kind)
-        if value is _SLOW:
-            value = convert(raw, f, Location(sheet.name, r, col), problems)
-            if value in (None, []) and not _blank(raw):
-                record.raw[key] = raw
-        values[key] = value
-    for f in table.fields:
-        values.setdefault(f.key, [] if f.kind is Kind.IDS else None)
-    for col, header in data.extra_columns.items():
-        v = sheet.value(r, col)
-        if not _blank(v):
-            record.extra[header] = v
-    return record
+def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
+                  problems: list[Problem]) -> list[Record]:
+    """The table's rows, typed a column at once (``_type_column``); only a cell the fast typing cannot
+    vouch for goes through ``convert``, with its Location, in the row-by-row order of its problems."""
+    rows = sheet.rows[header_row + 1:]
+    numbers = range(header_row + 1, sheet.height)
+    if not all(rows):  # rows with no cells at all (above a value far below the plan): blank, left out at once
+        numbers = [r for r, row in zip(numbers, rows) if row]
+        rows = [row for row in rows if row]
+    keys = list(data.columns)
+    fields = [table.fields_by_key[key] for key in keys]
+    raws = [_column(rows, col) for col in data.columns.values()]
+    typed = [_type_column(raw, f) for raw, f in zip(raws, fields)]
+    ids = [key for key, f in zip(keys, fields) if f.kind is Kind.IDS]
+    missing = [(f.key, f.kind is Kind.IDS) for f in table.fields if f.key not in data.columns]
+    extras = [(header, _column(rows, col)) for col, header in data.extra_columns.items()]
+    width = len(keys)
+    records = []
+    for i, cells in enumerate(zip(*typed)):
+        if cells.count(None) == width:  # every cell of the row blank (fast typing gives None only for blank)
+            continue
+        r = numbers[i]
+        values = dict(zip(keys, cells))
+        record = Record(table=table.key, sheet=sheet.name, row=r, values=values, columns=data.columns)
+        for key in ids:
+            if values[key] is None:
+                values[key] = []
+        if _SLOW in cells:
+            for key, f, col, raw in zip(keys, fields, data.columns.values(), raws):
+                if values[key] is _SLOW:
+                    value = convert(raw[i], f, Location(sheet.name, r, col), problems)
+                    if value in (None, []):
+                        record.raw[key] = raw[i]
+                    values[key] = value
+        for key, is_ids in missing:
+            values[key] = [] if is_ids else None
+        for header, column in extras:
+            v = column[i]
+            if not _blank(v):
+                record.extra[header] = v
+        records.append(record)
+    return records
+
+
+def _column(rows: list[list[Any]], col: int) -> list[Any]:
+    return [row[col] if col < len(row) else None for row in rows]
 
 
 _SLOW = object()
+#: Closed-list and id-list texts already typed, by field: a plan repeats a handful of statuses and ids in
+#: every row, and a sync reads thousands of plans with the same lists.
+_TYPED: dict[tuple[Kind, tuple[str, ...]], dict[str, Any]] = {}
+_TYPED_MAX = 20_000
 
 
-def _typed_fast(raw: Any, kind: Kind) -> Any:
-    """The common, unambiguous cases of ``convert`` without building a Location (most cells of a plan):
-    empty cells, plain text, real dates and numbers. Anything else returns _SLOW for the full path."""
-    if raw is None or raw == "":
-        return [] if kind is Kind.IDS else None
+def _type_column(raw: list[Any], f: Field) -> list[Any]:
+    """A whole column typed for field ``f``: None for a blank cell (IDS too), the typed value of a cell
+    whose type is plain, and _SLOW for anything ``convert`` must judge (and perhaps report): a formula
+    error, a value not in the list, a date in words, a text in a number column... A non-blank cell is
+    never None here."""
+    # The commonest cell of each kind is typed inline (a call per cell costs more than the typing).
+    kind, text = f.kind, str
     if kind is Kind.TEXT:
-        if isinstance(raw, str) and raw[:1] != "#" and raw.strip():
-            return raw.strip()
-    elif kind is Kind.DATE:
-        if isinstance(raw, dt.datetime):
-            return raw.date()
-        if isinstance(raw, dt.date):
-            return raw
-    elif kind is Kind.NUMBER:
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-    return _SLOW
+        return [(v.strip() or None) if type(v) is text and v[:1] != "#" else None if v is None else _text(v)
+                for v in raw]
+    if kind is Kind.DATE:
+        return [v.date() if type(v) is dt.datetime else None if v is None else _date(v) for v in raw]
+    if kind is Kind.NUMBER:
+        return [None if v is None else _number(v) for v in raw]
+    cache = _TYPED.setdefault((kind, f.choices), {})
+    if len(cache) > _TYPED_MAX:
+        cache.clear()
+    if kind is Kind.IDS:
+        return [None if v is None else _ids(v, cache) for v in raw]
+    return [(type(v) is text and cache.get(v)) or (None if v is None else _cached(v, f, cache)) for v in raw]
+
+
+def _text(v: Any) -> Any:
+    if isinstance(v, str):
+        if v[:1] == "#":
+            return _SLOW
+        return v.strip() or None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _date(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return None if isinstance(v, str) and not v.strip() else _SLOW
+
+
+def _number(v: Any) -> Any:
+    if isinstance(v, bool):
+        return _SLOW
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else v
+    return None if isinstance(v, str) and not v.strip() else _SLOW
+
+
+def _cached(v: Any, f: Field, cache: dict[str, Any]) -> Any:
+    """A CHOICE or an ID cell: its typed text, remembered for the next cell that reads the same."""
+    if not isinstance(v, str):
+        return _SLOW
+    hit = cache.get(v)
+    if hit is not None:
+        return hit
+    text = v.strip()
+    if not text:
+        return None
+    if text[0] == "#":  # a formula error, or a text convert must look at
+        return _SLOW
+    typed = text if f.kind is Kind.ID else match_choice(v, f.choices)
+    if typed is None:
+        return _SLOW
+    cache[v] = typed
+    return typed
+
+
+def _ids(v: Any, cache: dict[str, Any]) -> Any:
+    if not isinstance(v, str):
+        return _SLOW
+    hit = cache.get(v)
+    if hit is None:
+        text = v.strip()
+        if not text:
+            return None
+        if text[0] == "#":
+            return _SLOW
+        hit = cache[v] = tuple(i for i in (to_id(p) for p in _ID_SPLIT.split(text)) if i)
+    return list(hit) if hit else _SLOW
 
 
 def _blank(v: Any) -> bool:

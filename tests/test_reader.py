@@ -238,3 +238,26 @@ def test_xlsm_is_read(tmp_path):
     wb["Overview"]["B5"] = "Macro deal"
     wb.save(tmp_path / "m.xlsm")
     assert read_plan(tmp_path / "m.xlsm").deal == "Macro deal"
+
+
+def test_a_bad_value_repeated_over_rows_and_plans_is_reported_at_each_cell(tmp_path):
+    # Columns are typed at once and list values remembered across plans: neither may hide a problem.
+    def spoil(wb):
+        ws = wb["Actions"]
+        ws["G4"] = ws["G5"] = "Waiting on legal"  # not a status, twice
+        ws["A4"] = "   "  # an id of spaces is an empty cell, not a value
+    plans = []
+    for name in ("one.xlsx", "two.xlsx"):
+        path = write_plan(_draft(), tmp_path / name)
+        _edit(path, spoil)
+        plans.append(read_plan(path))
+    for plan in plans:
+        assert [(p.kind, str(p.location), p.value) for p in plan.problems] == [
+            (ProblemKind.NOT_IN_LIST, "Actions!G4", "Waiting on legal"),
+            (ProblemKind.NOT_IN_LIST, "Actions!G5", "Waiting on legal")]
+        assert [a.status for a in plan.actions] == [None, None]
+        assert [a.raw["status"] for a in plan.actions] == ["Waiting on legal"] * 2
+        assert plan.actions[0].id is None and plan.actions[1].id == "A2"
+    path = write_plan(_draft(), tmp_path / "three.xlsx")
+    _edit(path, lambda wb: wb["Actions"].__setitem__("G5", "completed"))  # an alias, after the bad plans
+    assert [a.status for a in read_plan(path).actions] == ["Done", "Done"]

@@ -18,6 +18,7 @@ from ..edits import CHECK_SHEET, STATE_SHEET
 from ..errors import UnreadableWorkbook, display_path
 from ..grid import Sheet, Workbook
 from .xlsx_guard import Limits, Package, inspect
+from .xlsx_quick import quick_package
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -95,10 +96,14 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
                   limits: Limits | None = None) -> Workbook:
     """Every sheet's values, addressed from A1 (calamine is told not to skip leading empty cells).
     Sheets named in ``skip`` are listed with no values. The package is inspected first (``xlsx_guard``):
-    whatever it holds, reading it raises UnreadableWorkbook or returns, never crashes or exhausts memory."""
+    whatever it holds, reading it raises UnreadableWorkbook or returns, never crashes or exhausts memory.
+    A healthy file is proven so in one cheap pass (``xlsx_quick``); any other gets the full diagnosis."""
     path = Path(path)
-    sniff(path)
-    package = inspect(path, limits or Limits.from_settings(), skip)
+    limits = limits or Limits.from_settings()
+    package = quick_package(path, SUPPORTED_SUFFIXES, limits, skip)
+    if package is None:
+        sniff(path)
+        package = inspect(path, limits, skip)
     try:
         book = open_calamine(path, package)
         sheets = []

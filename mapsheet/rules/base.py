@@ -127,6 +127,9 @@ class Context:
     plan: Plan
     today: dt.date
     settings: dict[str, Any] = field(default_factory=dict)
+    # What several rules ask of the same plan, worked out once (rules never change the plan).
+    _milestones: dict[Any, Record] | None = field(default=None, init=False, repr=False)
+    _after: dict[int, bool] = field(default_factory=dict, init=False, repr=False)
 
     def __getitem__(self, key: str) -> Any:
         return self.settings[key]
@@ -152,14 +155,33 @@ class Context:
         return max(0, (self.today - due).days)
 
     def milestone(self, ident: str) -> Record | None:
+        """The first milestone whose id is ``ident``."""
+        if self._milestones is None:
+            index: dict[Any, Record] = {}
+            try:
+                for m in self.plan.milestones:
+                    index.setdefault(m.values.get("id"), m)
+            except TypeError:  # an id no dict can hold: looked up by scanning
+                index = {}
+            self._milestones = index
+        try:
+            if self._milestones or not self.plan.milestones:
+                return self._milestones.get(ident)
+        except TypeError:
+            pass
         return next((m for m in self.plan.milestones if m.values.get("id") == ident), None)
 
     def is_after_signature(self, record: Record) -> bool:
         """Implementation work (kickoff, onboarding, go-live) is meant to fall after the close date."""
-        if record.table == "actions":
-            return any(self.is_after_signature(m) for m in map(self.milestone, record.values.get("milestone") or [])
-                       if m is not None)
-        return bool(POST_SIGNATURE.search(str(record.values.get("name") or "")))
+        after = self._after.get(id(record))
+        if after is None:
+            if record.table == "actions":
+                after = any(self.is_after_signature(m) for m in
+                            map(self.milestone, record.values.get("milestone") or []) if m is not None)
+            else:
+                after = bool(POST_SIGNATURE.search(str(record.values.get("name") or "")))
+            self._after[id(record)] = after
+        return after
 
 
 POST_SIGNATURE = re.compile(r"kick.?off|implement|onboard|go.?live|launch|roll.?out|deploy|adoption|training",

@@ -51,6 +51,11 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(_RULES.items()))
 
 
+def registered() -> dict[str, Rule]:
+    """The rules registered so far, in registration order (``all_rules`` loads and sorts the catalogue)."""
+    return _RULES
+
+
 def find_rule(code_or_name: str) -> Rule | None:
     rules = all_rules()
     key = code_or_name.strip()

@@ -40,7 +40,18 @@ def _blank(rec: Record, key: str) -> bool:
 
 def norm_name(value: Any) -> str:
     """A name or word as compared: trimmed, inner spaces folded, case ignored."""
+    if type(value) is str:  # the same few owners and companies, compared many times a plan
+        known = _NORMS.get(value)
+        if known is None:
+            if len(_NORMS) > _REMEMBERED:
+                _NORMS.clear()
+            known = _NORMS[value] = " ".join(value.split()).casefold()
+        return known
     return " ".join(str(value).split()).casefold()
+
+
+_NORMS: dict[str, str] = {}
+_REMEMBERED = 20_000
 
 
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
@@ -160,6 +171,19 @@ def _vague_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
+def _vague_words(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
+    """The vague words of ``text``, sorted; remembered, since plans made from one playbook share their wording."""
+    found = _VAGUE.get((pattern, text))
+    if found is None:
+        if len(_VAGUE) > _REMEMBERED:
+            _VAGUE.clear()
+        found = _VAGUE[(pattern, text)] = tuple(sorted({m.group(0).lower() for m in pattern.finditer(text)}))
+    return found
+
+
+_VAGUE: dict[tuple[re.Pattern[str], str], tuple[str, ...]] = {}
+
+
 @rule("MAP204", "vague-wording", Family.SPECIFIC, Severity.WARNING, settings=("vague_words", "min_action_words"),
       why=_WHY_VAGUE + " \"Follow up\", \"discuss\" or \"TBD\" say neither what is delivered nor when it is done.",
       bad="Action A11 reads 'Follow up on pricing'.",
@@ -173,7 +197,7 @@ def vague_wording(ctx: Context) -> Iterator[Hit]:
         if "action" not in rec.columns or "action" in rec.raw:
             continue
         text = str(rec.values.get("action") or "")
-        found = sorted({m.group(0).lower() for m in pattern.finditer(text)}) if pattern else []
+        found = _vague_words(pattern, text) if pattern else ()
         words = len(text.split())
         if found:
             quoted = ", ".join(f"'{w}'" for w in found)

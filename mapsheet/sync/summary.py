@@ -97,10 +97,13 @@ ROW_TYPES = {"actions": ActionRow, "milestones": MilestoneRow, "risks": RiskRow,
 def summarize(path: str, today: dt.date, config: Config, read: Callable[[], Any] | None = None) -> dict[str, Any]:
     """Read and check one plan; never raises: a plan that cannot be read comes back with ``error`` set.
     ``read``: how to get its grid when ``path`` is a plan reference key rather than a file (Drive)."""
-    from .. import api  # the checker, imported where plans are read (a re-sync with nothing changed reads none)
+    # the checker, imported where plans are read (a re-sync with nothing changed reads none)
+    from .. import api
+    from ..check import check_plan
 
-    try:
-        result = api.check(read() if read is not None else path, today=today, config=config)
+    try:  # only the score, the band and the facts are kept: the check leaves out what only a report shows
+        plan = api.to_plan(read() if read is not None else path, config=config)
+        result = check_plan(plan, today=today, config=config, explain=False)
     except MapsheetError as exc:
         return {"path": path, "error": getattr(exc, "reason", None) or str(exc)}
     except (KeyboardInterrupt, SystemExit):
