@@ -27,8 +27,8 @@ paths this writer made into ``file:///`` links become links there.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
+import itertools
 import re
 import shutil
 import warnings
@@ -42,6 +42,7 @@ from rustpy_xlsxwriter import Format, write_worksheets
 
 from ..safeio import atomic_write
 from . import excel, xlsx
+from .xlsx_rows import plain, text as _text
 from .excel import BAND_FILL, CENTRED, HEADER_ROWS, NUM_FORMAT
 from .tables import Chart, Dashboard, Kind, Rollup, Table
 
@@ -67,6 +68,25 @@ def _write(rollup: Rollup, target: Path) -> None:
         warnings.warn("rustpy-xlsxwriter did not write the Dashboard's charts where expected: the roll-up is "
                       "written with XlsxWriter instead", RuntimeWarning, stacklevel=2)
         xlsx.write_workbook(rollup, target)
+
+
+def skeleton(rollup: Rollup, blank: dict[str, int]) -> bytes | None:
+    """The roll-up's package with the sheets named in ``blank`` ({sheet: rows}) holding no rows, laid out for
+    that many (filter, print area, conditional formats), for ``xlsx_blocks`` to fill; None when the charts
+    were not where expected (then the whole roll-up is written by ``write_rollup``)."""
+    fmt = _Formats()
+    book = _Book()
+    charts = _dashboard(book, rollup.dashboard, fmt)
+    for table in rollup.tables:
+        if table.sheet in blank:
+            _table(book, table, fmt, blank=blank[table.sheet])
+            continue
+        for part in excel.parts(table):
+            _table(book, part, fmt)
+    package = io.BytesIO()
+    _write_book(book, package)
+    out = io.BytesIO()
+    return out.getvalue() if _swap_charts(package.getvalue(), charts, out) else None
 
 
 def _write_book(book: "_Book", target) -> None:
@@ -112,7 +132,8 @@ class _Formats:
 
 # -- the sheets ----------------------------------------------------------------------------------------------
 
-def _table(book: _Book, table: Table, fmt: _Formats) -> None:
+def _table(book: _Book, table: Table, fmt: _Formats, blank: int | None = None) -> None:
+    """``blank``: the sheet is laid out for that many rows but written without them (``skeleton``)."""
     last = max(1, len(table.columns) - 1)  # a merge needs two cells
     caption = (0, 0, 0, last, table.caption, fmt.loud if table.loud else fmt.caption)
     conditional = {}
@@ -122,8 +143,13 @@ def _table(book: _Book, table: Table, fmt: _Formats) -> None:
         elif column.kind is Kind.BAND:
             conditional[column.header] = [{"type": "text", "criteria": "begins_with", "value": band, "format": f}
                                           for band, f in fmt.band.items()]
-    book.add(table.sheet, _records(table), header_row=HEADER_ROWS - 1, merge_ranges=[caption],
-             row_heights=excel.row_heights(table) | ({0: 36, 1: excel.HEADER_HEIGHT} if table.loud
+    if blank is None:
+        records, heights, area = _records(table), excel.row_heights(table), excel.print_area(table)
+    else:
+        records = itertools.repeat(dict.fromkeys(c.header for c in table.columns), max(1, blank))
+        heights, area = {}, excel.print_area(table, blank)
+    book.add(table.sheet, records, header_row=HEADER_ROWS - 1, merge_ranges=[caption],
+             row_heights=heights | ({0: 36, 1: excel.HEADER_HEIGHT} if table.loud
                                                     else {1: excel.HEADER_HEIGHT}),
              column_widths=[c.width for c in table.columns], header_format=fmt.header,
              column_formats=[_column_format(c, fmt) for c in table.columns],
@@ -131,7 +157,7 @@ def _table(book: _Book, table: Table, fmt: _Formats) -> None:
              url_columns=[c.header for c in table.columns if c.kind in LINK_COLUMNS] or None,
              freeze_panes={"row": HEADER_ROWS, "col": 1 if table.columns[0].kind is Kind.LINK else 0},
              autofilter=True, page_setup=_PRINT | {"repeat_rows": (0, HEADER_ROWS - 1),
-                                                   "print_area": excel.print_area(table)},
+                                                   "print_area": area},
              sheet_view={"tab_color": excel.LOUD_FILL} if table.loud else None)
 
 
@@ -161,18 +187,6 @@ def _records(table: Table) -> Iterator[dict]:
         yield dict(zip(headers, values))
 
 
-def _text(v: Any) -> str | None:
-    return None if v is None or v == "" else v if type(v) is str else str(v)
-
-
-def _number(v: Any) -> Any:
-    return v if type(v) in (int, float) else _text(v)
-
-
-def _date(v: Any) -> Any:
-    return v if isinstance(v, dt.date) else _text(v)
-
-
 def _converter(kind: Kind, links: list[int]) -> Callable[[Any], Any] | None:
     def file(v: Any) -> str | None:
         v = _text(v)
@@ -186,15 +200,11 @@ def _converter(kind: Kind, links: list[int]) -> Callable[[Any], Any] | None:
         url = v.replace("\\", "/")
         return ("file://" if url.startswith("/") else "file:///") + url
 
-    if kind in (Kind.TEXT, Kind.BAND):
-        return _text
-    if kind is Kind.DATE:
-        return _date
     if kind is Kind.LINK:
         return lambda v: None if v is None else _text(v.text)
     if kind is Kind.FILE:
         return file
-    return _number
+    return plain(kind)
 
 
 # -- the dashboard -------------------------------------------------------------------------------------------

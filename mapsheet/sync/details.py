@@ -1,0 +1,76 @@
+"""The detail sheets' rows (Actions, Milestones, Risks) of every plan of a sync, for a roll-up written by blocks
+(``xlsx_blocks``): rendered where a plan is read (``xlsx_rows``), their order and digests kept in the history
+beside the plan's summary, so a re-sync needs neither the summaries of unchanged plans nor their rows again.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import NamedTuple
+
+from . import summary
+from .tables import DETAILS
+from .xlsx_rows import Row, plan_rows
+
+
+class Read(NamedTuple):
+    """What reading one plan gives the main process."""
+
+    summary: dict  # light (summary.light) when its rows were rendered
+    blob: bytes  # the whole summary, stored (summary.dumps)
+    light: bytes | None = None  # the light summary, stored
+    rows: dict[str, list[Row]] | None = None  # its detail rows, rendered
+    index: bytes | None = None  # their order and digests, stored
+
+
+def read(s: dict, render: bool) -> Read:
+    """A plan's summary as the main process takes it: serialised here, and with its rows rendered."""
+    blob = summary.dumps(s)
+    if not render:
+        return Read(s, blob)
+    rows = {} if s["error"] else plan_rows(s)
+    light = summary.light(s)
+    return Read(light, blob, summary.dumps(light), rows, _index(rows))
+
+
+def _index(rows: dict[str, list[Row]]) -> bytes:
+    return zlib.compress(json.dumps({sheet: [[r.order, r.digest.hex()] for r in rs] for sheet, rs in rows.items()},
+                                    separators=(",", ":")).encode(), 1)
+
+
+class Details:
+    """Every plan's detail rows by plan key: (order, digest) each, and the text of those rendered in this sync."""
+
+    def __init__(self):
+        self.rows: dict[str, dict[str, list[tuple[tuple, bytes]]]] = {}
+        self.xml: dict[bytes, bytes] = {}
+        self.rerendered: dict[str, Read] = {}  # plans whose rows were rendered again from their whole summary
+
+    def add(self, key: str, rows: dict[str, list[Row]]) -> None:
+        self.rows[key] = {sheet: [(r.order, r.digest) for r in rs] for sheet, rs in rows.items()}
+        for rs in rows.values():
+            self.xml.update((r.digest, r.xml) for r in rs)
+
+    def add_index(self, key: str, index: bytes) -> None:
+        stored = json.loads(zlib.decompress(index))
+        self.rows[key] = {sheet: [(tuple(o), bytes.fromhex(d)) for o, d in rs] for sheet, rs in stored.items()}
+
+    def order(self, read: list[dict]) -> dict[str, list[bytes]]:
+        """Each detail sheet's rows (digests) in the sheet's order; ``read`` are the plans in Deals order
+        (``tables.deal_order``), whose place breaks ties as in ``tables.detail_rows``."""
+        out = {}
+        for sheet in DETAILS:
+            entries = [(o, pos, i, d) for pos, s in enumerate(read)
+                       for i, (o, d) in enumerate(self.rows[s["path"]].get(sheet, ()))]
+            entries.sort()
+            out[sheet] = [e[3] for e in entries]
+        return out
+
+    def rerender(self, plans: list[dict], store, fresh: dict[str, Read]) -> None:
+        """Render again the rows of the plans in ``plans`` not read in this sync, from their whole summaries
+        in ``store`` (the history)."""
+        stale = [s["path"] for s in plans if s["path"] not in fresh]
+        for key, blob in store.cached_summaries(stale).items():
+            self.rerendered[key] = r = read(summary.loads(blob), render=True)
+            self.add(key, r.rows)
