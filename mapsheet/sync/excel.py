@@ -81,10 +81,10 @@ def row_height(row: tuple, wrapped: list[tuple[int, float]]) -> float | None:
     return LINE_HEIGHT * lines if lines > 1 else None
 
 
-def print_area(table: Table, rows: int | None = None) -> tuple[int, int, int, int]:
-    """(first row, first column, last row, last column), 0-based: the caption, the header, every row (``rows``
-    of them, default the table's), and the table's printed columns."""
-    return 0, 0, HEADER_ROWS - 1 + max(1, len(table.rows) if rows is None else rows), table.print_columns - 1
+def print_area(table: Table) -> tuple[int, int, int, int]:
+    """(first row, first column, last row, last column), 0-based: the caption, the header, every row, and the
+    table's printed columns."""
+    return 0, 0, HEADER_ROWS - 1 + max(1, len(table.rows)), table.print_columns - 1
 
 
 WRITERS = ("rust", "xlsxwriter")

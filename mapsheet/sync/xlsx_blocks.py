@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 import struct
 import zlib
@@ -37,12 +38,13 @@ from .xlsx_rows import styled
 AVERAGE_ROWS = 64  # a block ends after a row whose digest's first byte is a multiple of this
 MAX_ROWS = 256
 LEVEL = 1  # what the Rust writer's package uses
+FORMAT = "blocks 1"  # how a block and its rows are kept: part of every block's key, so a change leaves old ones unused
 
 
 class Block(NamedTuple):
     crc: int  # CRC-32 of its rows' text
     size: int  # length of its rows' text
-    rows: bytes  # each row's digest (8 bytes) and text length (4 bytes, big-endian)
+    rows: bytes  # its rows' digests (8 bytes each), then their texts' lengths (4 bytes each, big-endian)
     data: bytes  # the rows' text as raw deflate, ending on a byte boundary
 
 
@@ -61,7 +63,7 @@ def write_rollup(rollup: Rollup, path: Path, order: dict[str, list[bytes]], xml:
     in order}); a row's text is in ``xml`` (rows read in this sync) or in a ``kept`` block (written with
     ``kept_styles``). None (nothing written) when the Rust writer's package is not as expected; raises
     Missing when a row is nowhere."""
-    package = xlsx_rust.skeleton(rollup, {sheet: len(rows) for sheet, rows in order.items()})
+    package = xlsx_rust.skeleton(rollup)
     if package is None:
         return None
     written = {}
@@ -73,13 +75,14 @@ def write_rollup(rollup: Rollup, path: Path, order: dict[str, list[bytes]], xml:
     return written["done"]
 
 
-def _assemble(package: bytes, target: Path, order: dict[str, list[bytes]], xml: dict[bytes, bytes],
-              kept: dict[bytes, Block], kept_styles: str) -> Written:
+def _assemble(package: tuple[bytes, dict[str, bytes]], target: Path, order: dict[str, list[bytes]],
+              xml: dict[bytes, bytes], kept: dict[bytes, Block], kept_styles: str) -> Written:
+    package, replaced = package
     src = ZipFile(io.BytesIO(package))
     parts = _sheet_parts(src)
     sheets = {parts[sheet]: sheet for sheet in order}
     styles = {sheet: _styles(src.read(parts[sheet])) for sheet in order}
-    style_key = repr(sorted(styles.items()))
+    style_key = f"{FORMAT} {sorted(styles.items())!r}"
     rows = _Rows(xml, kept if style_key == kept_styles else {})
     used: dict[bytes, Block] = {}
     with open(target, "wb") as out:
@@ -99,7 +102,9 @@ def _assemble(package: bytes, target: Path, order: dict[str, list[bytes]], xml: 
                 chunks.append(_block(tail))
                 zip_out.deflated(info.filename, chunks)
             elif info.filename == "xl/workbook.xml":
-                zip_out.raw(info.filename, *_compressed(src.read(info)))
+                zip_out.raw(info.filename, *_compressed(_names(src.read(info), order)))
+            elif info.filename in replaced:
+                zip_out.raw(info.filename, *_compressed(replaced[info.filename]))
             else:
                 zip_out.copy(src, info)
         zip_out.close()
@@ -122,11 +127,11 @@ class _Rows:
         if self.index is None:
             self.index = {}
             for key, block in self.kept.items():
-                at = 0
-                for i in range(0, len(block.rows), 12):
-                    length = struct.unpack(">I", block.rows[i + 8:i + 12])[0]
-                    self.index[block.rows[i:i + 8]] = (key, at, length)
-                    at += length
+                n = len(block.rows) // 12
+                lengths = struct.unpack(f">{n}I", block.rows[8 * n:])
+                starts = itertools.accumulate(lengths, initial=0)
+                self.index.update((block.rows[8 * i:8 * i + 8], (key, at, length))
+                                  for i, at, length in zip(range(n), starts, lengths))
         where = self.index.get(digest)
         if where is None:
             raise Missing(digest.hex())
@@ -143,7 +148,7 @@ def _rows_block(digests: list[bytes], rows: _Rows, styles: list[int]) -> Block:
     if len(ends) != len(digests):
         raise ValueError("a rendered row is not one <row> element")
     lengths = [b - a for a, b in zip([0] + ends, ends)]
-    return _block(text, b"".join(d + struct.pack(">I", n) for d, n in zip(digests, lengths)))
+    return _block(text, b"".join(digests) + struct.pack(f">{len(lengths)}I", *lengths))
 
 
 _ROW_END = re.compile(rb"</row>")
@@ -202,17 +207,37 @@ def _styles(sheet: bytes) -> list[int]:
 
 
 _HEADER_END = re.compile(rb'<row r="2"[^>]*>.*?</row>', re.S)
-_DIMENSION = re.compile(rb'<dimension ref="A1:([A-Z]+)\d+"/>')
+_DIMENSION = re.compile(rb'<dimension ref="A1:([A-Z]+)2"/>')
+_FILTER = re.compile(rb'<autoFilter ref="A2:([A-Z]+)3"/>')
+_CONDITIONAL = re.compile(rb'<conditionalFormatting sqref="([A-Z]+)3">')
 
 
 def _split(sheet: bytes, rows: int) -> tuple[bytes, bytes]:
-    """The sheet's text before its rows (through the header row) and after them, its extent set to ``rows``."""
+    """The text of a sheet the Rust writer wrote without rows, before the rows (through the header row) and
+    after them, laid out for ``rows`` rows as the Rust writer lays them out (``last``)."""
     header = _HEADER_END.search(sheet)
     end = sheet.index(b"</sheetData>")
     if header is None or header.end() > end:
         raise ValueError("the Rust writer's sheet has no header row where expected")
     head = _DIMENSION.sub(lambda m: b'<dimension ref="A1:%s%d"/>' % (m[1], 2 + rows), sheet[:header.end()], 1)
-    return head, sheet[end:]
+    tail = _FILTER.sub(lambda m: b'<autoFilter ref="A2:%s%d"/>' % (m[1], last(rows)), sheet[end:], 1)
+    if rows > 1:
+        tail = _CONDITIONAL.sub(lambda m: b'<conditionalFormatting sqref="%s3:%s%d">' % (m[1], m[1], 2 + rows), tail)
+    return head, tail
+
+
+def last(rows: int) -> int:
+    """The last sheet row of a table's filter and print area (1-based): an empty table keeps one blank row."""
+    return 2 + max(1, rows)
+
+
+def _names(workbook: bytes, order: dict[str, list[bytes]]) -> bytes:
+    """The workbook's filter and print-area names of the detail sheets, reaching their last row."""
+    for sheet, rows in order.items():
+        quoted = re.escape(sheet.encode()) if re.fullmatch(r"\w+", sheet) else re.escape(f"'{sheet}'".encode())
+        workbook = re.sub(rb"(>" + quoted + rb"!\$A\$[12]:\$[A-Z]+\$)3(</definedName>)",
+                          lambda m: m[1] + str(last(len(rows))).encode() + m[2], workbook)
+    return workbook
 
 
 # -- the zip -----------------------------------------------------------------------------------------------

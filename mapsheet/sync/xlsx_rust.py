@@ -28,7 +28,6 @@ paths this writer made into ``file:///`` links become links there.
 from __future__ import annotations
 
 import io
-import itertools
 import re
 import shutil
 import warnings
@@ -70,23 +69,21 @@ def _write(rollup: Rollup, target: Path) -> None:
         xlsx.write_workbook(rollup, target)
 
 
-def skeleton(rollup: Rollup, blank: dict[str, int]) -> bytes | None:
-    """The roll-up's package with the sheets named in ``blank`` ({sheet: rows}) holding no rows, laid out for
-    that many (filter, print area, conditional formats), for ``xlsx_blocks`` to fill; None when the charts
-    were not where expected (then the whole roll-up is written by ``write_rollup``)."""
+def skeleton(rollup: Rollup) -> tuple[bytes, dict[str, bytes]] | None:
+    """The roll-up's package as this writer writes it (the detail sheets empty, for ``xlsx_blocks`` to fill),
+    and the chart parts to put in place of its own; None when its charts are not where expected (then the
+    roll-up is written by ``write_rollup``)."""
     fmt = _Formats()
     book = _Book()
     charts = _dashboard(book, rollup.dashboard, fmt)
     for table in rollup.tables:
-        if table.sheet in blank:
-            _table(book, table, fmt, blank=blank[table.sheet])
-            continue
         for part in excel.parts(table):
             _table(book, part, fmt)
     package = io.BytesIO()
     _write_book(book, package)
-    out = io.BytesIO()
-    return out.getvalue() if _swap_charts(package.getvalue(), charts, out) else None
+    with zipfile.ZipFile(package) as src:
+        parts = _chart_swap(src, charts)
+    return None if parts is None else (package.getvalue(), parts)
 
 
 def _write_book(book: "_Book", target) -> None:
@@ -132,8 +129,7 @@ class _Formats:
 
 # -- the sheets ----------------------------------------------------------------------------------------------
 
-def _table(book: _Book, table: Table, fmt: _Formats, blank: int | None = None) -> None:
-    """``blank``: the sheet is laid out for that many rows but written without them (``skeleton``)."""
+def _table(book: _Book, table: Table, fmt: _Formats) -> None:
     last = max(1, len(table.columns) - 1)  # a merge needs two cells
     caption = (0, 0, 0, last, table.caption, fmt.loud if table.loud else fmt.caption)
     conditional = {}
@@ -143,13 +139,8 @@ def _table(book: _Book, table: Table, fmt: _Formats, blank: int | None = None) -
         elif column.kind is Kind.BAND:
             conditional[column.header] = [{"type": "text", "criteria": "begins_with", "value": band, "format": f}
                                           for band, f in fmt.band.items()]
-    if blank is None:
-        records, heights, area = _records(table), excel.row_heights(table), excel.print_area(table)
-    else:
-        records = itertools.repeat(dict.fromkeys(c.header for c in table.columns), max(1, blank))
-        heights, area = {}, excel.print_area(table, blank)
-    book.add(table.sheet, records, header_row=HEADER_ROWS - 1, merge_ranges=[caption],
-             row_heights=heights | ({0: 36, 1: excel.HEADER_HEIGHT} if table.loud
+    book.add(table.sheet, _records(table), header_row=HEADER_ROWS - 1, merge_ranges=[caption],
+             row_heights=excel.row_heights(table) | ({0: 36, 1: excel.HEADER_HEIGHT} if table.loud
                                                     else {1: excel.HEADER_HEIGHT}),
              column_widths=[c.width for c in table.columns], header_format=fmt.header,
              column_formats=[_column_format(c, fmt) for c in table.columns],
@@ -157,7 +148,7 @@ def _table(book: _Book, table: Table, fmt: _Formats, blank: int | None = None) -
              url_columns=[c.header for c in table.columns if c.kind in LINK_COLUMNS] or None,
              freeze_panes={"row": HEADER_ROWS, "col": 1 if table.columns[0].kind is Kind.LINK else 0},
              autofilter=True, page_setup=_PRINT | {"repeat_rows": (0, HEADER_ROWS - 1),
-                                                   "print_area": area},
+                                                   "print_area": excel.print_area(table)},
              sheet_view={"tab_color": excel.LOUD_FILL} if table.loud else None)
 
 
@@ -279,17 +270,25 @@ def _chart_parts(charts: list[_Chart]) -> list[bytes]:
         return [z.read(f"xl/charts/chart{n}.xml") for n in range(1, len(charts) + 1)]
 
 
+def _chart_swap(src: zipfile.ZipFile, charts: list[_Chart]) -> dict[str, bytes] | None:
+    """{part: XlsxWriter's chart} for each chart part of the package ``src``; None when they are not there."""
+    names = [f"xl/charts/chart{n}.xml" for n in range(1, len(charts) + 1)]
+    parts = dict(zip(names, _chart_parts(charts)))
+    known = set(src.namelist())
+    for name, chart in zip(names, charts):
+        title = f">{chart.spec.title}<".encode()
+        if name not in known or title not in src.read(name) or title not in parts[name]:
+            return None
+    return parts
+
+
 def _swap_charts(package: bytes, charts: list[_Chart], target: Path) -> bool:
     """Write ``package`` to ``target`` with its chart parts replaced by XlsxWriter's; False (nothing written)
     when the package does not hold the charts where expected."""
-    names = [f"xl/charts/chart{n}.xml" for n in range(1, len(charts) + 1)]
-    parts = dict(zip(names, _chart_parts(charts)))
     with zipfile.ZipFile(io.BytesIO(package)) as src:
-        known = set(src.namelist())
-        for name, chart in zip(names, charts):
-            title = f">{chart.spec.title}<".encode()
-            if name not in known or title not in src.read(name) or title not in parts[name]:
-                return False
+        parts = _chart_swap(src, charts)
+        if parts is None:
+            return False
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for info in src.infolist():
                 if info.filename in parts:

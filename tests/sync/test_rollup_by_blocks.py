@@ -60,8 +60,11 @@ def parts_parse(path: Path) -> None:
 def dump(path: Path) -> dict:
     """The workbook as a user sees it; a written empty cell in its column's format looks like no cell."""
     out = dump_workbook(path)
+    book = openpyxl.load_workbook(path)
     for sheet in out["sheets"]:
         out[sheet]["cells"] = {k: v for k, v in out[sheet]["cells"].items() if v[0] is not None or v[3] is not None}
+        out[sheet]["print_area"] = book[sheet].print_area
+        out[sheet]["names"] = sorted((n, d.attr_text) for n, d in book[sheet].defined_names.items())
     return out
 
 
