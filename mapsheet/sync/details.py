@@ -31,12 +31,14 @@ def read(s: dict, render: bool) -> Read:
         return Read(s, blob)
     rows = {} if s["error"] else plan_rows(s)
     light = summary.light(s)
-    return Read(light, blob, summary.dumps(light), rows, _index(rows))
+    # Stored without milestones: a plan taken from the history keeps the state the last sync recorded.
+    return Read(light, blob, summary.dumps(light | {"milestones": []} if not s["error"] else light), rows, _index(rows))
 
 
 def _index(rows: dict[str, list[Row]]) -> bytes:
-    return zlib.compress(json.dumps({sheet: [[r.order, r.digest.hex()] for r in rs] for sheet, rs in rows.items()},
-                                    separators=(",", ":")).encode(), 1)
+    """The rows' sort keys (JSON: {sheet: [key, ...]}), a newline, then their digests one after another."""
+    orders = json.dumps({sheet: [r.order for r in rs] for sheet, rs in rows.items()}, separators=(",", ":"))
+    return zlib.compress(orders.encode() + b"\n" + b"".join(r.digest for rs in rows.values() for r in rs), 1)
 
 
 class Details:
@@ -53,8 +55,13 @@ class Details:
             self.xml.update((r.digest, r.xml) for r in rs)
 
     def add_index(self, key: str, index: bytes) -> None:
-        stored = json.loads(zlib.decompress(index))
-        self.rows[key] = {sheet: [(tuple(o), bytes.fromhex(d)) for o, d in rs] for sheet, rs in stored.items()}
+        text = zlib.decompress(index)
+        end = text.index(b"\n")  # JSON escapes a newline in text: the first one ends it
+        at = end + 1
+        self.rows[key] = rows = {}
+        for sheet, orders in json.loads(text[:end]).items():
+            rows[sheet] = [(tuple(o), text[at + 8 * i:at + 8 * i + 8]) for i, o in enumerate(orders)]
+            at += 8 * len(orders)
 
     def order(self, read: list[dict]) -> dict[str, list[bytes]]:
         """Each detail sheet's rows (digests) in the sheet's order; ``read`` are the plans in Deals order

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import zlib
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -114,7 +115,12 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
         by_blocks = _by_blocks(to_google, exports, writer_used)
         rows = Details() if by_blocks else None
-        summaries, upgraded = _cached(store, fresh, rows)
+        previous = store.states(last.id) if last else None
+        # A plan not read again keeps the state the last sync recorded from the same summary (its cached
+        # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
+        same = {p for p, s in (previous or {}).items() if s.readable and p not in by_key} if rows is not None else set()
+        summaries, upgraded = _cached(store, fresh, rows, same)
+        same = same & summaries.keys() - upgraded.keys()  # taken light from the history
         summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
         read = read_plans([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
                           progress, render=by_blocks)
@@ -134,8 +140,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         summaries.update(new)
         report.read, report.cached = len(new), len(fresh)
         ordered = [summaries[k] for k in order]
-        previous = store.states(last.id) if last else None
-        states = _states(ordered, previous or {})
+        states = _states(ordered, previous or {}, same)
         unreadable = {s["path"] for s in ordered if s["error"]}
         changes = compare(previous, {p: s for p, s in states.items() if s.readable}, unreadable) \
             if previous is not None else None
@@ -178,15 +183,20 @@ def _by_blocks(to_google: bool, exports: dict, writer: str) -> bool:
     return True
 
 
-def _cached(store: History, fresh: list[str], rows: Details | None) -> tuple[dict[str, dict], dict[str, Read]]:
+def _cached(store: History, fresh: list[str], rows: Details | None,
+            same: set[str]) -> tuple[dict[str, dict], dict[str, Read]]:
     """The summaries of the plans not read again; for a roll-up by blocks, light ones with their detail rows
-    (a plan cached by an older mapsheet, or from Drive, has its rows rendered here: second value, to store)."""
+    for the plans in ``same`` (whose last state stands), else whole ones with their rows rendered here (a
+    plan cached by an older mapsheet, or from Drive: second value, to store)."""
     if rows is None:
         return {p: summary.loads(b) for p, b in store.cached_summaries(fresh).items()}, {}
     summaries, upgraded = {}, {}
-    for p, (light, index) in store.cached_light(fresh).items():
+    for p, (light, index) in store.cached_light(p for p in fresh if p in same).items():
+        try:
+            rows.add_index(p, index)
+        except (ValueError, zlib.error):  # kept in another form (a development version): rendered again below
+            continue
         summaries[p] = summary.loads(light)
-        rows.add_index(p, index)
     missing = [p for p in fresh if p not in summaries]
     for p, blob in store.cached_summaries(missing).items():
         upgraded[p] = r = details.read(summary.loads(blob), render=True)
@@ -289,11 +299,14 @@ def _unchanged(last, fingerprint: str, out, exports: dict[str, Path]) -> bool:
     return all(any(folder.glob(f"*.{fmt}")) for fmt, folder in exports.items())
 
 
-def _states(ordered: list[dict], previous: dict[str, PlanState]) -> dict[str, PlanState]:
-    """This sync's snapshot: read plans as they are; unreadable ones keep their last good state, marked."""
+def _states(ordered: list[dict], previous: dict[str, PlanState], same: set[str]) -> dict[str, PlanState]:
+    """This sync's snapshot: read plans as they are; unreadable ones keep their last good state, marked;
+    those in ``same`` (cached since the last sync) the state it recorded."""
     states = {}
     for s in ordered:
-        if not s["error"]:
+        if s["path"] in same and not s["error"]:
+            states[s["path"]] = previous[s["path"]]
+        elif not s["error"]:
             states[s["path"]] = state_of(s, previous.get(s["path"]))
         elif s["path"] in previous:
             states[s["path"]] = previous[s["path"]]._replace(readable=False)

@@ -94,8 +94,9 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
                  today: dt.date, out_dir: Path, last_sync_at: str | None = None, details: bool = True) -> Rollup:
     """Every sheet of the roll-up from the plans' summaries (unreadable ones have ``error`` set).
     ``details`` False: the detail sheets (``DETAILS``) come without rows, for a writer that has them already
-    (``detail_rows`` of each plan, in ``detail_order``)."""
-    links = {s["path"]: _link(s, out_dir) for s in summaries}
+    (each plan's rows of each ``DETAILS`` sheet, in its ``order``)."""
+    base = out_dir.resolve()  # once: resolving is a system call per folder level
+    links = {s["path"]: _link(s, base) for s in summaries}
     read = deal_order(summaries)
     as_of = f"as of {today:%d %b %Y}"
     problems = problems_table(summaries, links, as_of)
@@ -121,7 +122,7 @@ def _link(summary: dict, out_dir: Path) -> Link:
     if summary.get("link"):  # a plan in Google Drive: keyed by file id, linked by its URL
         return Link(summary.get("deal") or summary.get("name") or path, summary["link"])
     try:
-        target = os.path.relpath(path, out_dir.resolve())
+        target = os.path.relpath(path, out_dir)
     except ValueError:  # another drive (Windows): keep it absolute
         target = path
     return Link(summary.get("deal") or Path(path).stem, target)
