@@ -208,8 +208,8 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
 def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], store: History, read: dict[str, Read],
                      layout: dict):
     """Write the roll-up by blocks; (the roll-up, its blocks to keep, rows per detail sheet). A roll-up the
-    blocks cannot make (a detail sheet past Excel's rows, or the Rust writer's package not as expected) is
-    laid out afresh from every plan's whole summary and written by ``excel.write_rollup``."""
+    blocks cannot make (a detail sheet past Excel's rows, a part past 4 GB, the Rust writer's package not as
+    expected) is laid out afresh from every plan's whole summary and written by ``excel.write_rollup``."""
     from . import xlsx_blocks
 
     plans = deal_order(ordered)

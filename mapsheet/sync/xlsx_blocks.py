@@ -52,6 +52,10 @@ class Missing(Exception):
     """A row of an unchanged plan was in no kept block: its rows must be rendered again."""
 
 
+class TooBig(Exception):
+    """A part or the package past 4 GB, which needs Zip64: left to the Rust writer."""
+
+
 class Written(NamedTuple):
     blocks: dict[bytes, Block]  # every block of this roll-up, by key: what the next sync may use
     styles: str  # the column formats the blocks were written with
@@ -61,8 +65,8 @@ def write_rollup(rollup: Rollup, path: Path, order: dict[str, list[bytes]], xml:
                  kept: dict[bytes, Block], kept_styles: str) -> Written | None:
     """Write the roll-up to ``path`` atomically with its detail sheets' rows ``order`` ({sheet: row digests,
     in order}); a row's text is in ``xml`` (rows read in this sync) or in a ``kept`` block (written with
-    ``kept_styles``). None (nothing written) when the Rust writer's package is not as expected; raises
-    Missing when a row is nowhere."""
+    ``kept_styles``). None (nothing written) when the Rust writer's package is not as expected or the
+    workbook would need Zip64; raises Missing when a row is nowhere."""
     package = xlsx_rust.skeleton(rollup)
     if package is None:
         return None
@@ -71,7 +75,10 @@ def write_rollup(rollup: Rollup, path: Path, order: dict[str, list[bytes]], xml:
     def write(tmp: Path) -> None:
         written["done"] = _assemble(package, tmp, order, xml, kept, kept_styles)
 
-    atomic_write(path, write)
+    try:
+        atomic_write(path, write)
+    except TooBig:
+        return None
     return written["done"]
 
 
@@ -247,7 +254,7 @@ _LIMIT = 0xFFFFFFFF
 
 
 class _Zip:
-    """A zip written in one pass, without Zip64 (a roll-up is far below 4 GB; above, ValueError)."""
+    """A zip written in one pass, without Zip64 (a roll-up is far below 4 GB; above, TooBig)."""
 
     def __init__(self, out):
         self.out = out
@@ -256,7 +263,7 @@ class _Zip:
     def _entry(self, name: str, crc: int, compressed: int, size: int, method: int = 8) -> None:
         offset = self.out.tell()
         if max(offset, compressed, size) >= _LIMIT:
-            raise ValueError("a roll-up part over 4 GB")
+            raise TooBig(name)
         encoded = name.encode()
         self.out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, _DOS_DATE, crc, compressed, size,
                                    len(encoded), 0) + encoded)

@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from mapsheet import read_plan
 from mapsheet.samples import generate_samples, write_sample
-from mapsheet.sync import sync
+from mapsheet.sync import sync, xlsx_blocks
 
 from .conftest import TODAY
 
@@ -129,3 +129,13 @@ def test_a_small_edit_keeps_most_blocks(plans_dir, tmp_path):
     sync([plans_dir], out, today=TODAY)
     after = blocks()
     assert len(after - before) <= 4 < len(after & before)  # the block that held the action, and its neighbours at most
+
+
+def test_a_rollup_too_big_for_a_plain_zip_is_written_by_the_rust_writer(plans_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx_blocks, "_LIMIT", 100_000)  # a part past 4 GB needs Zip64, made small for the test
+    by_rust = sync([plans_dir], tmp_path / "rust" / "rollup.xlsx", today=TODAY, csv=tmp_path / "csv")
+    report = sync([plans_dir], tmp_path / "rollup.xlsx", today=TODAY)
+    assert report.rows == by_rust.rows and report.rows["Actions"] > 100
+    assert dump(tmp_path / "rollup.xlsx")["Actions"] == dump(tmp_path / "rust" / "rollup.xlsx")["Actions"]
+    with sqlite3.connect(tmp_path / "rollup.history.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM rollup_blocks").fetchone()[0] == 0  # none kept from it
