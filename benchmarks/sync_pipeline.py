@@ -1,6 +1,7 @@
 """Two checkouts of mapsheet side by side on the same plans: a full sync, a re-sync after editing some plans,
 and a re-sync with nothing changed, each as a whole `mapsheet sync` process, alternating which checkout runs
-first; medians of the rounds.
+first; medians of the rounds, in wall time and in CPU time (the process and its reader processes: what a
+machine shared with other jobs changes least).
 
     python benchmarks/sync_pipeline.py --baseline /work/main --plans benchmarks/.data/plans-1000
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,14 +27,17 @@ import openpyxl
 HERE = Path(__file__).resolve().parents[1]
 
 
-def run(checkout: Path, plans: Path, out: Path) -> float:
+def run(checkout: Path, plans: Path, out: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the sync and its reader processes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run([str(checkout / ".venv/bin/python"), "-m", "mapsheet", "sync", str(plans), "--out", str(out)],
                           cwd=checkout, capture_output=True, text=True)
     took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{checkout}: sync failed\n{proc.stdout}\n{proc.stderr}")
-    return took
+    return took, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def edit(plans: Path, count: int, offset: int) -> None:
@@ -57,7 +62,7 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=10)
     args = parser.parse_args()
     checkouts = {"baseline": args.baseline.resolve(), "candidate": args.candidate.resolve()}
-    times: dict[tuple[str, str], list[float]] = {}
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="sync-pipeline-") as tmp:
         plans = Path(tmp) / "plans"
         shutil.copytree(args.plans, plans)
@@ -71,13 +76,15 @@ def main() -> None:
             for step in (f"{args.edits} edited", "no change"):
                 for name in names:
                     times.setdefault((name, step), []).append(run(checkouts[name], plans, outs[name]))
-            print(f"round {n + 1}: " + ", ".join(f"{k[0]} {k[1]} {v[-1]:.2f}s" for k, v in times.items()), flush=True)
+            print(f"round {n + 1}: " + ", ".join(f"{k[0]} {k[1]} {v[-1][0]:.2f}s (CPU {v[-1][1]:.2f}s)"
+                                                 for k, v in times.items()), flush=True)
     print(f"\nmedians of {args.rounds} rounds, {len(list(args.plans.glob('*.xlsx')))} plans:")
-    for step in ("full", f"{args.edits} edited", "no change"):
-        base, cand = (statistics.median(times[(name, step)]) for name in checkouts)
-        full_b, full_c = (statistics.median(times[(name, "full")]) for name in checkouts)
-        print(f"  {step:>10}: baseline {base:.2f}s ({base / full_b:.0%} of its full), "
-              f"candidate {cand:.2f}s ({cand / full_c:.0%} of its full); candidate/baseline {cand / base:.2f}")
+    for i, what in enumerate(("wall", "CPU")):
+        for step in ("full", f"{args.edits} edited", "no change"):
+            base, cand = (statistics.median(t[i] for t in times[(name, step)]) for name in checkouts)
+            full_b, full_c = (statistics.median(t[i] for t in times[(name, "full")]) for name in checkouts)
+            print(f"  {what:>4} {step:>10}: baseline {base:.2f}s ({base / full_b:.0%} of its full), "
+                  f"candidate {cand:.2f}s ({cand / full_c:.0%} of its full); candidate/baseline {cand / base:.2f}")
 
 
 if __name__ == "__main__":

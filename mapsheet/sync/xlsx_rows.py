@@ -68,33 +68,33 @@ def render(columns: list[Column], rows: Iterable[tuple], order) -> list[Row]:
     kinds = [c.kind for c in columns]
     convert = [plain(k) for k in kinds]
     wrapped = excel.wrapped_columns(columns)
-    marks = [b' s="' + PLACEHOLDER + bytes([65 + i]) + b'"' for i in range(len(columns))]
+    marks = [f' s="{PLACEHOLDER.decode()}{chr(65 + i)}"' for i in range(len(columns))]
     out = []
     for row in rows:
         values = [f(excel.cell_value(v, k)) for v, k, f in zip(row, kinds, convert)]
         height = excel.row_height(values, wrapped)
-        parts = [b'<row ht="%s" customHeight="1">' % _number(height).encode() if height else b"<row>"]
-        last = max((i for i, v in enumerate(values) if v is not None), default=-1)
-        for i in range(last + 1):
-            parts.append(_cell(values[i], marks[i]))
-        parts.append(b"</row>")
-        xml = b"".join(parts)
+        last = len(values)
+        while last and values[last - 1] is None:
+            last -= 1
+        cells = "".join([_cell(values[i], marks[i]) for i in range(last)])
+        start = f'<row ht="{_number(height)}" customHeight="1">' if height else "<row>"
+        xml = f"{start}{cells}</row>".encode()
         out.append(Row(order(row), hashlib.blake2b(xml, digest_size=8).digest(), xml))
     return out
 
 
-def _cell(value: Any, mark: bytes) -> bytes:
+def _cell(value: Any, mark: str) -> str:
     if value is None:
-        return b"<c" + mark + b"/>"
+        return f"<c{mark}/>"
     if type(value) is str:
         escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if "_x" in escaped:
             escaped = _ESCAPED.sub(lambda m: "_x005F" + m[0], escaped)
         space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
-        return b"<c" + mark + b' t="inlineStr"><is><t' + space.encode() + b">" + escaped.encode() + b"</t></is></c>"
+        return f'<c{mark} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
     if isinstance(value, dt.date):
         value = (value - EXCEL_EPOCH).days
-    return b"<c" + mark + b"><v>" + _number(value).encode() + b"</v></c>"
+    return f"<c{mark}><v>{_number(value)}</v></c>"
 
 
 def _number(value: float) -> str:
