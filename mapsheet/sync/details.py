@@ -6,6 +6,7 @@ beside the plan's summary, so a re-sync needs neither the summaries of unchanged
 from __future__ import annotations
 
 import json
+import tempfile
 import zlib
 from typing import NamedTuple
 
@@ -41,18 +42,46 @@ def _index(rows: dict[str, list[Row]]) -> bytes:
     return zlib.compress(orders.encode() + b"\n" + b"".join(r.digest for rs in rows.values() for r in rs), 1)
 
 
+class Spilled:
+    """The text of rows rendered in this sync, in a temporary file until their blocks are made: 10,000 plans'
+    rows are about 170 MB of text, which a sync need not hold."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()
+        self.at: dict[bytes, tuple[int, int]] = {}
+        self.end = 0
+
+    def add(self, digest: bytes, xml: bytes) -> None:
+        if digest not in self.at:
+            self.file.seek(self.end)
+            self.file.write(xml)
+            self.at[digest] = (self.end, len(xml))
+            self.end += len(xml)
+
+    def get(self, digest: bytes) -> bytes | None:
+        where = self.at.get(digest)
+        if where is None:
+            return None
+        self.file.seek(where[0])
+        return self.file.read(where[1])
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class Details:
     """Every plan's detail rows by plan key: (order, digest) each, and the text of those rendered in this sync."""
 
     def __init__(self):
         self.rows: dict[str, dict[str, list[tuple[tuple, bytes]]]] = {}
-        self.xml: dict[bytes, bytes] = {}
+        self.xml = Spilled()
         self.rerendered: dict[str, Read] = {}  # plans whose rows were rendered again from their whole summary
 
     def add(self, key: str, rows: dict[str, list[Row]]) -> None:
         self.rows[key] = {sheet: [(r.order, r.digest) for r in rs] for sheet, rs in rows.items()}
         for rs in rows.values():
-            self.xml.update((r.digest, r.xml) for r in rs)
+            for r in rs:
+                self.xml.add(r.digest, r.xml)
 
     def add_index(self, key: str, index: bytes) -> None:
         text = zlib.decompress(index)
@@ -79,5 +108,6 @@ class Details:
         in ``store`` (the history)."""
         stale = [s["path"] for s in plans if s["path"] not in fresh]
         for key, blob in store.cached_summaries(stale).items():
-            self.rerendered[key] = r = read(summary.loads(blob), render=True)
+            r = read(summary.loads(blob), render=True)
             self.add(key, r.rows)
+            self.rerendered[key] = r._replace(rows=None)

@@ -137,6 +137,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         if rows is not None:
             for p, r in read.items():
                 rows.add(p, r.rows)
+                read[p] = r._replace(rows=None)  # their text is in rows.xml, on disk
         summaries.update(new)
         report.read, report.cached = len(new), len(fresh)
         ordered = [summaries[k] for k in order]
@@ -151,7 +152,10 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         if to_google:
             report.google = out.write(rollup)
         elif rows is not None:
-            rollup, blocks, report.rows = _write_by_blocks(rollup, out, rows, ordered, store, read, layout)
+            try:
+                rollup, blocks, report.rows = _write_by_blocks(rollup, out, rows, ordered, store, read, layout)
+            finally:
+                rows.xml.close()
             upgraded.update(rows.rerendered)
         else:
             excel.write_rollup(rollup, out, writer)
@@ -199,9 +203,10 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
         summaries[p] = summary.loads(light)
     missing = [p for p in fresh if p not in summaries]
     for p, blob in store.cached_summaries(missing).items():
-        upgraded[p] = r = details.read(summary.loads(blob), render=True)
+        r = details.read(summary.loads(blob), render=True)
         summaries[p] = r.summary
         rows.add(p, r.rows)
+        upgraded[p] = r._replace(rows=None)
     return summaries, upgraded
 
 

@@ -27,7 +27,7 @@ import struct
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Protocol
 from zipfile import ZipFile
 
 from ..safeio import atomic_write
@@ -56,12 +56,18 @@ class TooBig(Exception):
     """A part or the package past 4 GB, which needs Zip64: left to the Rust writer."""
 
 
+class Texts(Protocol):
+    """Rows' text by digest (a dict, or ``details.Spilled``)."""
+
+    def get(self, digest: bytes) -> bytes | None: ...
+
+
 class Written(NamedTuple):
     blocks: dict[bytes, Block]  # every block of this roll-up, by key: what the next sync may use
     styles: str  # the column formats the blocks were written with
 
 
-def write_rollup(rollup: Rollup, path: Path, order: dict[str, list[bytes]], xml: dict[bytes, bytes],
+def write_rollup(rollup: Rollup, path: Path, order: dict[str, list[bytes]], xml: Texts,
                  kept: dict[bytes, Block], kept_styles: str) -> Written | None:
     """Write the roll-up to ``path`` atomically with its detail sheets' rows ``order`` ({sheet: row digests,
     in order}); a row's text is in ``xml`` (rows read in this sync) or in a ``kept`` block (written with
@@ -83,7 +89,7 @@ def write_rollup(rollup: Rollup, path: Path, order: dict[str, list[bytes]], xml:
 
 
 def _assemble(package: tuple[bytes, dict[str, bytes]], target: Path, order: dict[str, list[bytes]],
-              xml: dict[bytes, bytes], kept: dict[bytes, Block], kept_styles: str) -> Written:
+              xml: Texts, kept: dict[bytes, Block], kept_styles: str) -> Written:
     package, replaced = package
     src = ZipFile(io.BytesIO(package))
     parts = _sheet_parts(src)
@@ -121,7 +127,7 @@ def _assemble(package: tuple[bytes, dict[str, bytes]], target: Path, order: dict
 class _Rows:
     """Where a row's text comes from: this sync's reading, or a kept block that held it."""
 
-    def __init__(self, xml: dict[bytes, bytes], kept: dict[bytes, Block]):
+    def __init__(self, xml: Texts, kept: dict[bytes, Block]):
         self.xml = xml
         self.kept = kept
         self.index: dict[bytes, tuple[bytes, int, int]] | None = None
@@ -144,6 +150,8 @@ class _Rows:
             raise Missing(digest.hex())
         key, at, length = where
         if key not in self.inflated:
+            if len(self.inflated) >= 256:  # a bounded cache: blocks are about 40 KB of text each
+                self.inflated.clear()
             self.inflated[key] = zlib.decompressobj(-15).decompress(self.kept[key].data)
         return self.inflated[key][at:at + length]
 
