@@ -113,7 +113,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             return report
         fresh_set = set(fresh)
         to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
-        by_blocks = _by_blocks(to_google, exports, writer_used) and len(stats) <= BLOCKS_UP_TO
+        by_blocks = _by_blocks(to_google, exports, writer_used)
         rows = Details() if by_blocks else None
         previous = store.states(last.id) if last else None
         # A plan not read again keeps the state the last sync recorded from the same summary (its cached
@@ -173,12 +173,6 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                      cache=cache, forget=[p for p in keys if p not in stats], unreadable=report.unreadable,
                      drifted=report.drifted, blocks=blocks)
     return report
-
-
-#: A roll-up by blocks holds about 38 KB a plan during the sync (each row's sort key and digest, besides the
-#: short summaries), against about 23 KB laid out afresh: 10,000 plans peaked at 439 MB by blocks, 287 MB
-#: afresh. Past this many plans the roll-up is laid out afresh, so a large sync keeps its memory.
-BLOCKS_UP_TO = 5_000
 
 
 def _by_blocks(to_google: bool, exports: dict, writer: str) -> bool:

@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from mapsheet import read_plan
 from mapsheet.samples import generate_samples, write_sample
-from mapsheet.sync import run, sync, xlsx_blocks
+from mapsheet.sync import sync, xlsx_blocks
 
 from .conftest import TODAY
 
@@ -140,11 +140,3 @@ def test_a_rollup_too_big_for_a_plain_zip_is_written_by_the_rust_writer(plans_di
     with sqlite3.connect(tmp_path / "rollup.history.sqlite") as db:
         assert db.execute("SELECT count(*) FROM rollup_blocks").fetchone()[0] == 0  # none kept from it
 
-
-def test_past_its_plan_limit_a_rollup_is_laid_out_afresh(plans_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(run, "BLOCKS_UP_TO", 24)  # 25 plans: one too many, for the test
-    report = sync([plans_dir], tmp_path / "rollup.xlsx", today=TODAY)
-    assert report.rows["Actions"] > 100
-    with sqlite3.connect(tmp_path / "rollup.history.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM rollup_blocks").fetchone()[0] == 0
-        assert db.execute("SELECT count(*) FROM plan_cache WHERE rows IS NULL").fetchone()[0] == 25
