@@ -54,20 +54,31 @@ HEADER_HEIGHT = 32  # points: two lines of a wrapped header
 def row_heights(table: Table, first_row: int = HEADER_ROWS) -> dict[int, float]:
     """{sheet row (0-based): points} for the rows whose wrapped text needs more than one line. Neither Excel
     nor LibreOffice grows a row written without a height, so the height is set here, from an estimate."""
-    wrapped = [(i, c.width * PROSE_CHARS) for i, c in enumerate(table.columns) if c.wrap]
+    wrapped = wrapped_columns(table.columns)
     if not wrapped:
         return {}
     heights = {}
     for r, row in enumerate(table.rows, start=first_row):
-        lines = 1
-        for i, width in wrapped:
-            value = row[i]
-            text = value if type(value) is str else getattr(value, "text", None) if value is not None else None
-            if text and len(text) > width:
-                lines = max(lines, text_lines(text, width))
-        if lines > 1:
-            heights[r] = LINE_HEIGHT * lines
+        height = row_height(row, wrapped)
+        if height:
+            heights[r] = height
     return heights
+
+
+def wrapped_columns(columns: list) -> list[tuple[int, float]]:
+    """(column index, characters a line holds) of the columns whose long text wraps."""
+    return [(i, c.width * PROSE_CHARS) for i, c in enumerate(columns) if c.wrap]
+
+
+def row_height(row: tuple, wrapped: list[tuple[int, float]]) -> float | None:
+    """The height (points) of a row whose wrapped text needs more than one line; None for one line."""
+    lines = 1
+    for i, width in wrapped:
+        value = row[i]
+        text = value if type(value) is str else getattr(value, "text", None) if value is not None else None
+        if text and len(text) > width:
+            lines = max(lines, text_lines(text, width))
+    return LINE_HEIGHT * lines if lines > 1 else None
 
 
 def print_area(table: Table) -> tuple[int, int, int, int]:

@@ -32,8 +32,10 @@ CREATE TABLE IF NOT EXISTS plan_state (
     sync_id INTEGER, path TEXT, deal TEXT, owner TEXT, close_date TEXT, score INTEGER, band TEXT,
     pct_done REAL, pushes INTEGER, milestones TEXT, readable INTEGER, PRIMARY KEY (sync_id, path));
 CREATE TABLE IF NOT EXISTS plan_cache (
-    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, context TEXT, summary BLOB);
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, context TEXT, summary BLOB, light BLOB, rows BLOB);
+CREATE TABLE IF NOT EXISTS rollup_blocks (key BLOB PRIMARY KEY, crc INTEGER, size INTEGER, rows BLOB, data BLOB);
 """
+_CACHE_COLUMNS = "path, size, mtime_ns, context, summary, light, rows"
 
 
 def default_history_path(rollup: Path) -> Path:
@@ -72,6 +74,8 @@ class CacheEntry(NamedTuple):
     mtime_ns: int
     context: str
     summary: bytes
+    light: bytes | None = None  # summary.light, stored (a roll-up by blocks reads this, not the summary)
+    rows: bytes | None = None  # the plan's detail rows: their order and digests (plan_rows.index)
 
 
 class History:
@@ -81,6 +85,10 @@ class History:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=30)
             self.db.executescript(_SCHEMA)
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(plan_cache)")}
+            for column in ("light", "rows"):  # a history written before roll-ups by blocks
+                if column not in columns:
+                    self.db.execute(f"ALTER TABLE plan_cache ADD COLUMN {column} BLOB")
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             self.db.commit()
         except sqlite3.DatabaseError as exc:
@@ -107,6 +115,19 @@ class History:
         return {_path(p): blob for p, blob in self.db.execute("SELECT path, summary FROM plan_cache")
                 if _path(p) in wanted}
 
+    def cached_light(self, paths: Iterable[str]) -> dict[str, tuple[bytes, bytes]]:
+        """path -> (light summary, detail rows) of the plans ``paths`` whose cache has both."""
+        wanted = set(paths)
+        return {_path(p): (light, rows) for p, light, rows in
+                self.db.execute("SELECT path, light, rows FROM plan_cache WHERE light IS NOT NULL AND rows IS NOT NULL")
+                if _path(p) in wanted}
+
+    def blocks(self) -> tuple[dict[bytes, tuple], str]:
+        """The blocks of rows of the last roll-up written by blocks (xlsx_blocks), and the formats they hold."""
+        styles = self.db.execute("SELECT value FROM meta WHERE key = 'block_styles'").fetchone()
+        return ({key: rest for key, *rest in self.db.execute("SELECT key, crc, size, rows, data FROM rollup_blocks")},
+                styles[0] if styles else "")
+
     def last_sync(self) -> LastSync | None:
         row = self.db.execute("SELECT id, at, fingerprint, rollup, rollup_size, rollup_mtime_ns, unreadable, drifted FROM syncs "
                               "ORDER BY id DESC LIMIT 1").fetchone()
@@ -122,12 +143,16 @@ class History:
     def cache(self, entries: Iterable[CacheEntry]) -> None:
         """Keep summaries as they are read (a cache keyed by version and context: safe before the sync ends)."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO plan_cache VALUES (?, ?, ?, ?, ?)", list(entries))
+            self.db.executemany(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                [(_stored(c[0]), *c[1:]) for c in entries])
 
     def record(self, *, today: dt.date, version: str, fingerprint: str, rollup: Path | None,
                states: Iterable[PlanState], cache: Iterable[CacheEntry], forget: Iterable[str],
-               unreadable: int, drifted: int, rollup_stat: tuple[int, int] | None = None) -> int:
-        """``rollup_stat``: a roll-up that is not a file (a Google Sheet) says what marks it unchanged."""
+               unreadable: int, drifted: int, rollup_stat: tuple[int, int] | None = None,
+               blocks: tuple[dict[bytes, tuple], str] | None = None) -> int:
+        """``rollup_stat``: a roll-up that is not a file (a Google Sheet) says what marks it unchanged;
+        ``blocks``: the roll-up's blocks of rows and their formats, when it was written by blocks (they
+        replace the blocks kept)."""
         states = list(states)
         if rollup_stat is not None:
             stat = _Stat(*rollup_stat)
@@ -146,10 +171,20 @@ class History:
                 [(sync_id, _stored(s.path), _text(s.deal), _text(s.owner), _iso(s.close_date), s.score, s.band, s.pct_done, s.pushes,
                   json.dumps({k: [n, _iso(d)] for k, (n, d) in s.milestones.items()}), int(s.readable))
                  for s in states])
-            self.db.executemany("INSERT OR REPLACE INTO plan_cache VALUES (?, ?, ?, ?, ?)",
+            self.db.executemany(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [(_stored(c[0]), *c[1:]) for c in cache])
             self.db.executemany("DELETE FROM plan_cache WHERE path = ?", [(_stored(p),) for p in forget])
+            if blocks is not None:
+                self._keep_blocks(*blocks)
         return sync_id
+
+
+    def _keep_blocks(self, blocks: dict[bytes, tuple], styles: str) -> None:
+        kept = {key for key, in self.db.execute("SELECT key FROM rollup_blocks")}
+        self.db.executemany("DELETE FROM rollup_blocks WHERE key = ?", [(k,) for k in kept - blocks.keys()])
+        self.db.executemany("INSERT INTO rollup_blocks VALUES (?, ?, ?, ?, ?)",
+                            [(k, *b) for k, b in blocks.items() if k not in kept])
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('block_styles', ?)", (styles,))
 
 
 class _Stat(NamedTuple):

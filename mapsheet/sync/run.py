@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -22,11 +23,12 @@ from ..config import Config, load_config
 from ..errors import MapsheetError
 from ..safeio import ensure_not_open
 from ..sources import file_key, no_plans, plan_files
-from . import budget, drive, excel, export, summary
+from . import budget, details, drive, excel, export, summary
 from .gsheet import GoogleRollup, GoogleWrite
 from .changes import compare, state_of
 from .history import CacheEntry, History, PlanState, default_history_path
-from .tables import build_rollup
+from .details import Details, Read
+from .tables import build_rollup, deal_order
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -111,30 +113,50 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             return report
         fresh_set = set(fresh)
         to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
-        summaries = {p: summary.loads(b) for p, b in store.cached_summaries(fresh).items()}
+        by_blocks = _by_blocks(to_google, exports, writer_used)
+        rows = Details() if by_blocks else None
+        previous = store.states(last.id) if last else None
+        # A plan not read again keeps the state the last sync recorded from the same summary (its cached
+        # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
+        same = {p for p, s in (previous or {}).items() if s.readable and p not in by_key} if rows is not None else set()
+        summaries, upgraded = _cached(store, fresh, rows, same)
+        same = same & summaries.keys() - upgraded.keys()  # taken light from the history
         summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
-        new = read_plans([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
-                         progress)
+        read = read_plans([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
+                          progress, render=by_blocks)
         if files:
             def checkpoint(done):  # cached as they come: an interrupted sync resumes without reading them again
                 store.cache([CacheEntry(f.ref.key, *stats[f.ref.key], contexts[f.ref.key][0], summary.dumps(s))
                              for f, s in done])
 
-            new.update(drive.read_files(client, [by_key[p] for p in to_read if p in by_key], strategy=strategy,
-                                        today=today, config=configs[drive_context[1]], jobs=jobs, progress=progress,
-                                        checkpoint=checkpoint, time_limit=time_limit))
+            found = drive.read_files(client, [by_key[p] for p in to_read if p in by_key], strategy=strategy,
+                                     today=today, config=configs[drive_context[1]], jobs=jobs, progress=progress,
+                                     checkpoint=checkpoint, time_limit=time_limit)
+            read.update((p, details.read(s, by_blocks)) for p, s in found.items())
+        new = {p: r.summary for p, r in read.items()}
+        if rows is not None:
+            for p, r in read.items():
+                rows.add(p, r.rows)
+                read[p] = r._replace(rows=None)  # their text is in rows.xml, on disk
         summaries.update(new)
         report.read, report.cached = len(new), len(fresh)
         ordered = [summaries[k] for k in order]
-        previous = store.states(last.id) if last else None
-        states = _states(ordered, previous or {})
+        states = _states(ordered, previous or {}, same)
         unreadable = {s["path"] for s in ordered if s["error"]}
         changes = compare(previous, {p: s for p, s in states.items() if s.readable}, unreadable) \
             if previous is not None else None
-        rollup = build_rollup(ordered, {p: s.pushes for p, s in states.items()}, changes, today,
-                              Path.cwd() if to_google else out.parent, last.at if last else None)
+        layout = dict(pushes={p: s.pushes for p, s in states.items()}, changes=changes, today=today,
+                      out_dir=Path.cwd() if to_google else out.parent, last_sync_at=last.at if last else None)
+        rollup = build_rollup(ordered, details=not by_blocks, **layout)
+        blocks = None
         if to_google:
             report.google = out.write(rollup)
+        elif rows is not None:
+            try:
+                rollup, blocks, report.rows = _write_by_blocks(rollup, out, rows, ordered, store, read, layout)
+            finally:
+                rows.xml.close()
+            upgraded.update(rows.rerendered)
         else:
             excel.write_rollup(rollup, out, writer)
         for fmt, folder in exports.items():
@@ -142,13 +164,76 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         report.unreadable = len(unreadable)
         report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
         report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
-        report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
+        report.rows = {t.sheet: len(t.rows) for t in rollup.tables} | (report.rows or {})
+        cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in read.items()
+                 if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"])]
+        cache += [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
         store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out if not to_google else None,
                      rollup_stat=report.google.stat if to_google else None, states=states.values(),
-                     cache=[CacheEntry(p, *stats[p], contexts[p][0], summary.dumps(new[p])) for p in new
-                            if stats[p] != (-1, -1) and not (p in by_key and new[p]["error"])],
-                     forget=[p for p in keys if p not in stats], unreadable=report.unreadable, drifted=report.drifted)
+                     cache=cache, forget=[p for p in keys if p not in stats], unreadable=report.unreadable,
+                     drifted=report.drifted, blocks=blocks)
     return report
+
+
+def _by_blocks(to_google: bool, exports: dict, writer: str) -> bool:
+    """Whether the roll-up is written by blocks of rows kept between syncs (xlsx_blocks): a workbook by the
+    Rust writer, without exports (which need every row as values: then everything is laid out afresh)."""
+    if to_google or exports or writer != "rust":
+        return False
+    try:
+        from . import xlsx_blocks, xlsx_rust  # noqa: F401  (rustpy-xlsxwriter)
+    except ImportError:
+        return False
+    return True
+
+
+def _cached(store: History, fresh: list[str], rows: Details | None,
+            same: set[str]) -> tuple[dict[str, dict], dict[str, Read]]:
+    """The summaries of the plans not read again; for a roll-up by blocks, light ones with their detail rows
+    for the plans in ``same`` (whose last state stands), else whole ones with their rows rendered here (a
+    plan cached by an older mapsheet, or from Drive: second value, to store)."""
+    if rows is None:
+        return {p: summary.loads(b) for p, b in store.cached_summaries(fresh).items()}, {}
+    summaries, upgraded = {}, {}
+    for p, (light, index) in store.cached_light(p for p in fresh if p in same).items():
+        try:
+            rows.add_index(p, index)
+        except (ValueError, zlib.error):  # kept in another form (a development version): rendered again below
+            continue
+        summaries[p] = summary.loads(light)
+    missing = [p for p in fresh if p not in summaries]
+    for p, blob in store.cached_summaries(missing).items():
+        r = details.read(summary.loads(blob), render=True)
+        summaries[p] = r.summary
+        rows.add(p, r.rows)
+        upgraded[p] = r._replace(rows=None)
+    return summaries, upgraded
+
+
+def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], store: History, read: dict[str, Read],
+                     layout: dict):
+    """Write the roll-up by blocks; (the roll-up, its blocks to keep, rows per detail sheet). A roll-up the
+    blocks cannot make (a detail sheet past Excel's rows, a part past 4 GB, the Rust writer's package not as
+    expected) is laid out afresh from every plan's whole summary and written by ``excel.write_rollup``."""
+    from . import xlsx_blocks
+
+    plans = deal_order(ordered)
+    order = rows.order(plans)
+    if max(map(len, order.values())) <= excel.EXCEL_MAX_ROWS - excel.HEADER_ROWS:
+        kept, styles = store.blocks()
+        kept = {k: xlsx_blocks.Block(*v) for k, v in kept.items()}
+        try:
+            written = xlsx_blocks.write_rollup(rollup, out, order, rows.xml, kept, styles)
+        except xlsx_blocks.Missing:  # a row in no kept block (the last roll-up was not written by blocks)
+            rows.rerender(plans, store, read)
+            written = xlsx_blocks.write_rollup(rollup, out, order, rows.xml, {}, "")
+        if written is not None:
+            return rollup, (written.blocks, written.styles), {sheet: len(o) for sheet, o in order.items()}
+    whole = {p: summary.loads(b) for p, b in store.cached_summaries([s["path"] for s in ordered]).items()}
+    whole |= {p: summary.loads(r.blob) for p, r in read.items()}
+    full = build_rollup([whole.get(s["path"], s) for s in ordered], **layout)
+    excel.write_rollup(full, out, "rust")
+    return full, None, None
 
 
 def _fixed_context(today: dt.date, config: str | Path | None, configs: dict[str, Config]) -> tuple[str, str]:
@@ -219,11 +304,14 @@ def _unchanged(last, fingerprint: str, out, exports: dict[str, Path]) -> bool:
     return all(any(folder.glob(f"*.{fmt}")) for fmt, folder in exports.items())
 
 
-def _states(ordered: list[dict], previous: dict[str, PlanState]) -> dict[str, PlanState]:
-    """This sync's snapshot: read plans as they are; unreadable ones keep their last good state, marked."""
+def _states(ordered: list[dict], previous: dict[str, PlanState], same: set[str]) -> dict[str, PlanState]:
+    """This sync's snapshot: read plans as they are; unreadable ones keep their last good state, marked;
+    those in ``same`` (cached since the last sync) the state it recorded."""
     states = {}
     for s in ordered:
-        if not s["error"]:
+        if s["path"] in same and not s["error"]:
+            states[s["path"]] = previous[s["path"]]
+        elif not s["error"]:
             states[s["path"]] = state_of(s, previous.get(s["path"]))
         elif s["path"] in previous:
             states[s["path"]] = previous[s["path"]]._replace(readable=False)
@@ -235,17 +323,18 @@ def _states(ordered: list[dict], previous: dict[str, PlanState]) -> dict[str, Pl
 _WORKER: dict = {}
 
 
-def _init_worker(today: dt.date, configs: dict[str, Config]) -> None:
-    _WORKER.update(today=today, configs=configs)
+def _init_worker(today: dt.date, configs: dict[str, Config], render: bool = False) -> None:
+    _WORKER.update(today=today, configs=configs, render=render)
 
 
-def _init_pool_worker(today: dt.date, configs: dict[str, Config]) -> None:
-    _init_worker(today, configs)
+def _init_pool_worker(today: dt.date, configs: dict[str, Config], render: bool) -> None:
+    _init_worker(today, configs, render)
     budget.limit_memory(max((c.raw["limits"]["plan_memory_mb"] for c in configs.values()), default=0) or 1 << 20)
 
 
-def _read_chunk(chunk: list[tuple[str, str]]) -> list[dict]:
-    return [_read_one(path, _WORKER["configs"][key]) for path, key in chunk]
+def _read_chunk(chunk: list[tuple[str, str]]) -> list[Read]:
+    """Summaries, each with its stored form made here (in the worker), so the main process only writes it."""
+    return [details.read(_read_one(path, _WORKER["configs"][key]), _WORKER["render"]) for path, key in chunk]
 
 
 def _read_one(path: str, config: Config) -> dict:
@@ -256,15 +345,22 @@ def _read_one(path: str, config: Config) -> dict:
         return {"path": path, "error": str(exc)}
 
 
+#: Fewer changed plans than this are read in this process: starting reading processes costs about 0.15 s
+#: (measured, 2 cores), more than reading this many plans here (about 2.5-5 ms each).
+IN_PROCESS = 32
+
+
 def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: dt.date, jobs: int | None,
-               progress: Progress | None = None) -> dict[str, dict]:
-    """Summaries of the plans ``items`` ((path, config key)), read on ``jobs`` processes (default: all cores)."""
+               progress: Progress | None = None, render: bool = False) -> dict[str, Read]:
+    """Summaries of the plans ``items`` ((path, config key)), read on ``jobs`` processes (default: all cores),
+    each with its stored form (``summary.dumps``); ``render``: light summaries, with their detail rows
+    rendered (``details.read``)."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     report = progress or (lambda done, total: None)
-    results: dict[str, dict] = {}
+    results: dict[str, Read] = {}
     report(0, len(items))
-    if jobs == 1 or len(items) < 8:
-        _init_worker(today, configs)
+    if jobs == 1 or len(items) < IN_PROCESS:
+        _init_worker(today, configs, render)
         for path, key in items:
             results[path] = _read_chunk([(path, key)])[0]
             report(len(results), len(items))
@@ -276,7 +372,7 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
     size = max(1, min(16, len(items) // (jobs * 8)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     while True:
-        left = [item for chunk in _run_pool(chunks, jobs, today, configs, results, report, len(items))
+        left = [item for chunk in _run_pool(chunks, jobs, (today, configs, render), results, report, len(items))
                 for item in chunk]
         if not left or len(left) == sum(map(len, chunks)):
             break
@@ -284,24 +380,25 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
         # again one by one, until only the plans that crash it are left.
         chunks = [[item] for item in left]
     for path, _ in left:
-        results[path] = {"path": path, "error": "the reader crashed on this plan (its process died); "
-                                                "open and save it again in Excel, or report it"}
+        crashed = {"path": path, "error": "the reader crashed on this plan (its process died); "
+                                          "open and save it again in Excel, or report it"}
+        results[path] = details.read(crashed, render)
     return results
 
 
-def _run_pool(chunks, jobs, today, configs, results, report, total) -> list[list[tuple[str, str]]]:
+def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple[str, str]]]:
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     crashed = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_pool_worker,
-                             initargs=(today, configs)) as pool:
+                             initargs=initargs) as pool:
         futures: dict[Future, list] = {pool.submit(_read_chunk, chunk): chunk for chunk in chunks}
         try:
             for future in as_completed(futures):
                 try:
-                    for s in future.result():
-                        results[s["path"]] = s
+                    for r in future.result():
+                        results[r.summary["path"]] = r
                 except BrokenProcessPool:
                     crashed.append(futures[future])
                     continue

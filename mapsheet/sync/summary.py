@@ -190,6 +190,15 @@ def _drift_text(problem) -> str:
     return f"missing: {problem.expected}"
 
 
+def light(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary without what only the detail sheets show (open actions that are not overdue, risks): what
+    a roll-up needs of a plan whose detail rows are written already (``xlsx_rows``). Its milestones stay:
+    the history compares their dates from sync to sync."""
+    if summary["error"]:
+        return summary
+    return summary | {"actions": [a for a in summary["actions"] if a.days_overdue], "risks": []}
+
+
 # -- storing summaries (JSON, compressed) ----------------------------------------------------------------
 
 def _encode(obj: Any) -> Any:

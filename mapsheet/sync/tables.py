@@ -91,20 +91,30 @@ class Rollup:
 
 
 def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Change] | None,
-                 today: dt.date, out_dir: Path, last_sync_at: str | None = None) -> Rollup:
-    """Every sheet of the roll-up from the plans' summaries (unreadable ones have ``error`` set)."""
-    links = {s["path"]: _link(s, out_dir) for s in summaries}
-    read = sorted((s for s in summaries if not s["error"]),
-                  key=lambda s: (-_band_rank(s["band"]), _none_last(s["close_date"]), s["deal"]))
+                 today: dt.date, out_dir: Path, last_sync_at: str | None = None, details: bool = True) -> Rollup:
+    """Every sheet of the roll-up from the plans' summaries (unreadable ones have ``error`` set).
+    ``details`` False: the detail sheets (``DETAILS``) come without rows, for a writer that has them already
+    (each plan's rows of each ``DETAILS`` sheet, in its ``order``)."""
+    base = out_dir.resolve()  # once: resolving is a system call per folder level
+    links = {s["path"]: _link(s, base) for s in summaries}
+    read = deal_order(summaries)
     as_of = f"as of {today:%d %b %Y}"
     problems = problems_table(summaries, links, as_of)
     # Only Deals, Changes and Problems link to the plans: Excel holds at most 65,530 links a sheet, and a
     # manager opens a plan from its deal.
-    tables = [deals_table(read, pushes, links, as_of), actions_table(read, as_of), overdue_table(read, as_of),
-              milestones_table(read, as_of), risks_table(read, as_of),
+    detail = read if details else []
+    tables = [deals_table(read, pushes, links, as_of), actions_table(detail, as_of), overdue_table(read, as_of),
+              milestones_table(detail, as_of), risks_table(detail, as_of),
               changes_table(changes, links, last_sync_at), problems]
     with_problems = sum(1 for s in summaries if s["error"] or needs_attention(s))
     return Rollup(today, dashboard(read, changes or [], problems, today, with_problems), tables)
+
+
+def deal_order(summaries: list[dict]) -> list[dict]:
+    """The plans that were read, in the order of the Deals sheet: worst band first, then close date, deal.
+    Every sheet lists plans in this order before sorting its own rows."""
+    return sorted((s for s in summaries if not s["error"]),
+                  key=lambda s: (-_band_rank(s["band"]), _none_last(s["close_date"]), s["deal"]))
 
 
 def _link(summary: dict, out_dir: Path) -> Link:
@@ -112,7 +122,7 @@ def _link(summary: dict, out_dir: Path) -> Link:
     if summary.get("link"):  # a plan in Google Drive: keyed by file id, linked by its URL
         return Link(summary.get("deal") or summary.get("name") or path, summary["link"])
     try:
-        target = os.path.relpath(path, out_dir.resolve())
+        target = os.path.relpath(path, out_dir)
     except ValueError:  # another drive (Windows): keep it absolute
         target = path
     return Link(summary.get("deal") or Path(path).stem, target)
@@ -157,10 +167,17 @@ ACTIONS = [Column("Deal", width=28, wrap=True), Column("Deal owner", width=14), 
            Column("Days overdue", Kind.DAYS_LATE, 8)]
 
 
+def action_rows(s: dict) -> list[tuple]:
+    return [(s["deal"], s["owner"], *a[:5], a.due, a.status, a.days_overdue) for a in s["actions"]]
+
+
+def action_order(row: tuple) -> tuple:
+    """Most overdue first, then by due date."""
+    return (-row[9], _day(row[7]))
+
+
 def actions_table(read: list[dict], as_of: str) -> Table:
-    rows = [(s["deal"], s["owner"], *a[:5], a.due, a.status, a.days_overdue)
-            for s in read for a in s["actions"]]
-    rows.sort(key=lambda r: (-r[9], _none_last(r[7])))
+    rows = detail_rows(read, "Actions")
     return Table("Actions", f"Every open action of every plan, most overdue first, {as_of}. "
                  "Filter by owner, party or deal.", ACTIONS, rows)
 
@@ -200,11 +217,19 @@ MILESTONES = [Column("Due", Kind.DATE, 11), Column("Week of", Kind.DATE, 11), Co
               Column("Deal close date", Kind.DATE, 11)]
 
 
-def milestones_table(read: list[dict], as_of: str) -> Table:
-    rows = [(m.due, m.due - dt.timedelta(days=m.due.weekday()) if m.due else None, s["deal"], s["owner"],
+def milestone_rows(s: dict) -> list[tuple]:
+    return [(m.due, m.due - dt.timedelta(days=m.due.weekday()) if m.due else None, s["deal"], s["owner"],
              m.id, m.name, m.side, m.owner, m.start, m.status, m.days_overdue, s["close_date"])
-            for s in read for m in s["milestones"] if m.status not in ("Done", "Cancelled")]
-    rows.sort(key=lambda r: (_none_last(r[0]), r[2]))
+            for m in s["milestones"] if m.status not in ("Done", "Cancelled")]
+
+
+def milestone_order(row: tuple) -> tuple:
+    """By due date (undated last), then deal."""
+    return (_day(row[0]), row[2])
+
+
+def milestones_table(read: list[dict], as_of: str) -> Table:
+    rows = detail_rows(read, "Milestones")
     return Table("Milestones", f"Open milestones of every deal in date order: the cross-deal timeline, {as_of}.",
                  MILESTONES, rows)
 
@@ -215,9 +240,17 @@ RISKS = [Column("Deal", width=22, wrap=True), Column("Deal owner", width=14), Co
          Column("Risk owner", width=16), Column("Status", width=9), Column("Attention", width=20, wrap=True)]
 
 
+def risk_rows(s: dict) -> list[tuple]:
+    return [(s["deal"], s["owner"], *r, _risk_attention(r)) for r in s["risks"]]
+
+
+def risk_order(row: tuple) -> tuple:
+    """Likeliest and biggest first, then by deal."""
+    return (-LEVEL_RANK.get(row[5], 0) * LEVEL_RANK.get(row[6], 0), row[0])
+
+
 def risks_table(read: list[dict], as_of: str) -> Table:
-    rows = [(s["deal"], s["owner"], *r, _risk_attention(r)) for s in read for r in s["risks"]]
-    rows.sort(key=lambda r: (-LEVEL_RANK.get(r[5], 0) * LEVEL_RANK.get(r[6], 0), r[0]))
+    rows = detail_rows(read, "Risks")
     return Table("Risks", f"Open risks of every deal, likeliest and biggest first, {as_of}.", RISKS, rows)
 
 
@@ -301,6 +334,35 @@ def problems_table(summaries: list[dict], links: dict[str, Link], as_of: str) ->
                         "missing")) if n]
     return Table("Problems", "ATTENTION: " + "; ".join(parts) + ". Fix them in the plans and sync again." + note,
                  PROBLEMS, rows + notes, loud=True)
+
+
+class Detail(NamedTuple):
+    """A detail sheet: rows of many plans, each plan's rows made alone, then all put in one order (a plan's
+    place among the plans breaks ties, as a stable sort of all rows would)."""
+
+    columns: list[Column]
+    rows: Any  # summary -> its rows
+    order: Any  # row -> sort key of ints and text (JSON round-trips it unchanged)
+
+
+DETAILS = {"Actions": Detail(ACTIONS, action_rows, action_order),
+           "Milestones": Detail(MILESTONES, milestone_rows, milestone_order),
+           "Risks": Detail(RISKS, risk_rows, risk_order)}
+
+
+def detail_rows(read: list[dict], sheet: str) -> list[tuple]:
+    detail = DETAILS[sheet]
+    rows = [r for s in read for r in detail.rows(s)]
+    rows.sort(key=detail.order)
+    return rows
+
+
+_LAST_DAY = dt.date.max.toordinal()
+
+
+def _day(d: dt.date | None) -> int:
+    """A date as a sort key, undated last."""
+    return d.toordinal() if d else _LAST_DAY
 
 
 # -- the dashboard -----------------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ paths this writer made into ``file:///`` links become links there.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import shutil
@@ -42,6 +41,7 @@ from rustpy_xlsxwriter import Format, write_worksheets
 
 from ..safeio import atomic_write
 from . import excel, xlsx
+from .xlsx_rows import plain, text as _text
 from .excel import BAND_FILL, CENTRED, HEADER_ROWS, NUM_FORMAT
 from .tables import Chart, Dashboard, Kind, Rollup, Table
 
@@ -67,6 +67,23 @@ def _write(rollup: Rollup, target: Path) -> None:
         warnings.warn("rustpy-xlsxwriter did not write the Dashboard's charts where expected: the roll-up is "
                       "written with XlsxWriter instead", RuntimeWarning, stacklevel=2)
         xlsx.write_workbook(rollup, target)
+
+
+def skeleton(rollup: Rollup) -> tuple[bytes, dict[str, bytes]] | None:
+    """The roll-up's package as this writer writes it (the detail sheets empty, for ``xlsx_blocks`` to fill),
+    and the chart parts to put in place of its own; None when its charts are not where expected (then the
+    roll-up is written by ``write_rollup``)."""
+    fmt = _Formats()
+    book = _Book()
+    charts = _dashboard(book, rollup.dashboard, fmt)
+    for table in rollup.tables:
+        for part in excel.parts(table):
+            _table(book, part, fmt)
+    package = io.BytesIO()
+    _write_book(book, package)
+    with zipfile.ZipFile(package) as src:
+        parts = _chart_swap(src, charts)
+    return None if parts is None else (package.getvalue(), parts)
 
 
 def _write_book(book: "_Book", target) -> None:
@@ -161,18 +178,6 @@ def _records(table: Table) -> Iterator[dict]:
         yield dict(zip(headers, values))
 
 
-def _text(v: Any) -> str | None:
-    return None if v is None or v == "" else v if type(v) is str else str(v)
-
-
-def _number(v: Any) -> Any:
-    return v if type(v) in (int, float) else _text(v)
-
-
-def _date(v: Any) -> Any:
-    return v if isinstance(v, dt.date) else _text(v)
-
-
 def _converter(kind: Kind, links: list[int]) -> Callable[[Any], Any] | None:
     def file(v: Any) -> str | None:
         v = _text(v)
@@ -186,15 +191,11 @@ def _converter(kind: Kind, links: list[int]) -> Callable[[Any], Any] | None:
         url = v.replace("\\", "/")
         return ("file://" if url.startswith("/") else "file:///") + url
 
-    if kind in (Kind.TEXT, Kind.BAND):
-        return _text
-    if kind is Kind.DATE:
-        return _date
     if kind is Kind.LINK:
         return lambda v: None if v is None else _text(v.text)
     if kind is Kind.FILE:
         return file
-    return _number
+    return plain(kind)
 
 
 # -- the dashboard -------------------------------------------------------------------------------------------
@@ -269,17 +270,25 @@ def _chart_parts(charts: list[_Chart]) -> list[bytes]:
         return [z.read(f"xl/charts/chart{n}.xml") for n in range(1, len(charts) + 1)]
 
 
+def _chart_swap(src: zipfile.ZipFile, charts: list[_Chart]) -> dict[str, bytes] | None:
+    """{part: XlsxWriter's chart} for each chart part of the package ``src``; None when they are not there."""
+    names = [f"xl/charts/chart{n}.xml" for n in range(1, len(charts) + 1)]
+    parts = dict(zip(names, _chart_parts(charts)))
+    known = set(src.namelist())
+    for name, chart in zip(names, charts):
+        title = f">{chart.spec.title}<".encode()
+        if name not in known or title not in src.read(name) or title not in parts[name]:
+            return None
+    return parts
+
+
 def _swap_charts(package: bytes, charts: list[_Chart], target: Path) -> bool:
     """Write ``package`` to ``target`` with its chart parts replaced by XlsxWriter's; False (nothing written)
     when the package does not hold the charts where expected."""
-    names = [f"xl/charts/chart{n}.xml" for n in range(1, len(charts) + 1)]
-    parts = dict(zip(names, _chart_parts(charts)))
     with zipfile.ZipFile(io.BytesIO(package)) as src:
-        known = set(src.namelist())
-        for name, chart in zip(names, charts):
-            title = f">{chart.spec.title}<".encode()
-            if name not in known or title not in src.read(name) or title not in parts[name]:
-                return False
+        parts = _chart_swap(src, charts)
+        if parts is None:
+            return False
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for info in src.infolist():
                 if info.filename in parts:

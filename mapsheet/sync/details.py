@@ -1,0 +1,117 @@
+"""The detail sheets' rows (Actions, Milestones, Risks) of every plan of a sync, for a roll-up written by blocks
+(``xlsx_blocks``): rendered where a plan is read (``xlsx_rows``), their order and digests kept in the history
+beside the plan's summary, so a re-sync needs neither the summaries of unchanged plans nor their rows again.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zlib
+from typing import TYPE_CHECKING, NamedTuple
+
+from . import summary
+from .tables import DETAILS
+
+if TYPE_CHECKING:
+    from .xlsx_rows import Row
+
+
+class Read(NamedTuple):
+    """What reading one plan gives the main process."""
+
+    summary: dict  # light (summary.light) when its rows were rendered
+    blob: bytes  # the whole summary, stored (summary.dumps)
+    light: bytes | None = None  # the light summary, stored
+    rows: dict[str, list[Row]] | None = None  # its detail rows, rendered
+    index: bytes | None = None  # their order and digests, stored
+
+
+def read(s: dict, render: bool) -> Read:
+    """A plan's summary as the main process takes it: serialised here, and with its rows rendered."""
+    blob = summary.dumps(s)
+    if not render:
+        return Read(s, blob)
+    from .xlsx_rows import plan_rows  # where plans are read: a re-sync with nothing changed renders none
+
+    rows = {} if s["error"] else plan_rows(s)
+    light = summary.light(s)
+    # Stored without milestones: a plan taken from the history keeps the state the last sync recorded.
+    return Read(light, blob, summary.dumps(light | {"milestones": []} if not s["error"] else light), rows, _index(rows))
+
+
+def _index(rows: dict[str, list[Row]]) -> bytes:
+    """The rows' sort keys (JSON: {sheet: [key, ...]}), a newline, then their digests one after another."""
+    orders = json.dumps({sheet: [r.order for r in rs] for sheet, rs in rows.items()}, separators=(",", ":"))
+    return zlib.compress(orders.encode() + b"\n" + b"".join(r.digest for rs in rows.values() for r in rs), 1)
+
+
+class Spilled:
+    """The text of rows rendered in this sync, in a temporary file until their blocks are made: 10,000 plans'
+    rows are about 170 MB of text, which a sync need not hold."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()
+        self.at: dict[bytes, tuple[int, int]] = {}
+        self.end = 0
+
+    def add(self, digest: bytes, xml: bytes) -> None:
+        if digest not in self.at:
+            self.file.seek(self.end)
+            self.file.write(xml)
+            self.at[digest] = (self.end, len(xml))
+            self.end += len(xml)
+
+    def get(self, digest: bytes) -> bytes | None:
+        where = self.at.get(digest)
+        if where is None:
+            return None
+        self.file.seek(where[0])
+        return self.file.read(where[1])
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class Details:
+    """Every plan's detail rows by plan key: (order, digest) each, and the text of those rendered in this sync."""
+
+    def __init__(self):
+        self.rows: dict[str, dict[str, list[tuple[tuple, bytes]]]] = {}
+        self.xml = Spilled()
+        self.rerendered: dict[str, Read] = {}  # plans whose rows were rendered again from their whole summary
+
+    def add(self, key: str, rows: dict[str, list[Row]]) -> None:
+        self.rows[key] = {sheet: [(r.order, r.digest) for r in rs] for sheet, rs in rows.items()}
+        for rs in rows.values():
+            for r in rs:
+                self.xml.add(r.digest, r.xml)
+
+    def add_index(self, key: str, index: bytes) -> None:
+        text = zlib.decompress(index)
+        end = text.index(b"\n")  # JSON escapes a newline in text: the first one ends it
+        at = end + 1
+        self.rows[key] = rows = {}
+        for sheet, orders in json.loads(text[:end]).items():
+            rows[sheet] = [(tuple(o), text[at + 8 * i:at + 8 * i + 8]) for i, o in enumerate(orders)]
+            at += 8 * len(orders)
+
+    def order(self, read: list[dict]) -> dict[str, list[bytes]]:
+        """Each detail sheet's rows (digests) in the sheet's order; ``read`` are the plans in Deals order
+        (``tables.deal_order``), whose place breaks ties as in ``tables.detail_rows``."""
+        out = {}
+        for sheet in DETAILS:
+            entries = [(o, pos, i, d) for pos, s in enumerate(read)
+                       for i, (o, d) in enumerate(self.rows[s["path"]].get(sheet, ()))]
+            entries.sort()
+            out[sheet] = [e[3] for e in entries]
+        return out
+
+    def rerender(self, plans: list[dict], store, fresh: dict[str, Read]) -> None:
+        """Render again the rows of the plans in ``plans`` not read in this sync, from their whole summaries
+        in ``store`` (the history)."""
+        stale = [s["path"] for s in plans if s["path"] not in fresh]
+        for key, blob in store.cached_summaries(stale).items():
+            r = read(summary.loads(blob), render=True)
+            self.add(key, r.rows)
+            self.rerendered[key] = r._replace(rows=None)

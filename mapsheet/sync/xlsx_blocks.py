@@ -1,0 +1,326 @@
+"""The roll-up workbook with its detail sheets (Actions, Milestones, Risks: most of its size) put together from
+blocks of rows that are kept, compressed, between syncs: a re-sync that changed a few plans compresses only
+the blocks holding rows that changed.
+
+How: every plan's detail rows are rendered once, where the plan is read (``xlsx_rows``), without row numbers,
+so a row's text does not depend on where it lands. A sheet's rows, in the sheet's order, are cut into blocks
+where a row's digest says so (about 64 rows a block, at most 256): the cuts depend on the rows themselves,
+not on their positions, so a row added or removed changes its own block only. Each block is compressed on
+its own into raw deflate ending on a byte boundary (``Z_SYNC_FLUSH``), and deflate streams so made can be
+concatenated into one: a sheet's part in the zip is its head, its blocks and its tail, one after another,
+with the part's CRC-32 combined from theirs. A block is known by a digest of its rows' digests and the
+column formats it was written with; it is kept in the history (``History.blocks``) and used again when the
+same rows come together again.
+
+Everything else (the Dashboard and its charts, Deals, Overdue, Changes, Problems, the styles, each detail
+sheet's caption, header, filter, print setup and conditional formats) is written by ``xlsx_rust.skeleton``
+each time, laid out for the rows to come; this module only puts the rows in and the package together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import re
+import struct
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, NamedTuple, Protocol
+from zipfile import ZipFile
+
+from ..safeio import atomic_write
+from . import xlsx_rust
+from .tables import Rollup
+from .xlsx_rows import styled
+
+AVERAGE_ROWS = 64  # a block ends after a row whose digest's first byte is a multiple of this
+MAX_ROWS = 256
+LEVEL = 1  # what the Rust writer's package uses
+FORMAT = "blocks 1"  # how a block and its rows are kept: part of every block's key, so a change leaves old ones unused
+
+
+class Block(NamedTuple):
+    crc: int  # CRC-32 of its rows' text
+    size: int  # length of its rows' text
+    rows: bytes  # its rows' digests (8 bytes each), then their texts' lengths (4 bytes each, big-endian)
+    data: bytes  # the rows' text as raw deflate, ending on a byte boundary
+
+
+class Missing(Exception):
+    """A row of an unchanged plan was in no kept block: its rows must be rendered again."""
+
+
+class TooBig(Exception):
+    """A part or the package past 4 GB, which needs Zip64: left to the Rust writer."""
+
+
+class Texts(Protocol):
+    """Rows' text by digest (a dict, or ``details.Spilled``)."""
+
+    def get(self, digest: bytes) -> bytes | None: ...
+
+
+class Written(NamedTuple):
+    blocks: dict[bytes, Block]  # every block of this roll-up, by key: what the next sync may use
+    styles: str  # the column formats the blocks were written with
+
+
+def write_rollup(rollup: Rollup, path: Path, order: dict[str, list[bytes]], xml: Texts,
+                 kept: dict[bytes, Block], kept_styles: str) -> Written | None:
+    """Write the roll-up to ``path`` atomically with its detail sheets' rows ``order`` ({sheet: row digests,
+    in order}); a row's text is in ``xml`` (rows read in this sync) or in a ``kept`` block (written with
+    ``kept_styles``). None (nothing written) when the Rust writer's package is not as expected or the
+    workbook would need Zip64; raises Missing when a row is nowhere."""
+    package = xlsx_rust.skeleton(rollup)
+    if package is None:
+        return None
+    written = {}
+
+    def write(tmp: Path) -> None:
+        written["done"] = _assemble(package, tmp, order, xml, kept, kept_styles)
+
+    try:
+        atomic_write(path, write)
+    except TooBig:
+        return None
+    return written["done"]
+
+
+def _assemble(package: tuple[bytes, dict[str, bytes]], target: Path, order: dict[str, list[bytes]],
+              xml: Texts, kept: dict[bytes, Block], kept_styles: str) -> Written:
+    package, replaced = package
+    src = ZipFile(io.BytesIO(package))
+    parts = _sheet_parts(src)
+    sheets = {parts[sheet]: sheet for sheet in order}
+    styles = {sheet: _styles(src.read(parts[sheet])) for sheet in order}
+    style_key = f"{FORMAT} {sorted(styles.items())!r}"
+    rows = _Rows(xml, kept if style_key == kept_styles else {})
+    used: dict[bytes, Block] = {}
+    with open(target, "wb") as out:
+        zip_out = _Zip(out)
+        for info in src.infolist():
+            if info.filename in sheets:
+                sheet = sheets[info.filename]
+                head, tail = _split(src.read(info), len(order[sheet]))
+                chunks = [_block(head)]
+                for digests in _cut(order[sheet]):
+                    key = hashlib.blake2b(b"".join(digests) + style_key.encode(), digest_size=16).digest()
+                    block = kept.get(key) if style_key == kept_styles else None
+                    if block is None:
+                        block = _rows_block(digests, rows, styles[sheet])
+                    used[key] = block
+                    chunks.append(block)
+                chunks.append(_block(tail))
+                zip_out.deflated(info.filename, chunks)
+            elif info.filename == "xl/workbook.xml":
+                zip_out.raw(info.filename, *_compressed(_names(src.read(info), order)))
+            elif info.filename in replaced:
+                zip_out.raw(info.filename, *_compressed(replaced[info.filename]))
+            else:
+                zip_out.copy(src, info)
+        zip_out.close()
+    return Written(used, style_key)
+
+
+class _Rows:
+    """Where a row's text comes from: this sync's reading, or a kept block that held it."""
+
+    def __init__(self, xml: Texts, kept: dict[bytes, Block]):
+        self.xml = xml
+        self.kept = kept
+        self.index: dict[bytes, tuple[bytes, int, int]] | None = None
+        self.inflated: dict[bytes, bytes] = {}
+
+    def text(self, digest: bytes) -> bytes:
+        found = self.xml.get(digest)
+        if found is not None:
+            return found
+        if self.index is None:
+            self.index = {}
+            for key, block in self.kept.items():
+                n = len(block.rows) // 12
+                lengths = struct.unpack(f">{n}I", block.rows[8 * n:])
+                starts = itertools.accumulate(lengths, initial=0)
+                self.index.update((block.rows[8 * i:8 * i + 8], (key, at, length))
+                                  for i, at, length in zip(range(n), starts, lengths))
+        where = self.index.get(digest)
+        if where is None:
+            raise Missing(digest.hex())
+        key, at, length = where
+        if key not in self.inflated:
+            if len(self.inflated) >= 256:  # a bounded cache: blocks are about 40 KB of text each
+                self.inflated.clear()
+            self.inflated[key] = zlib.decompressobj(-15).decompress(self.kept[key].data)
+        return self.inflated[key][at:at + length]
+
+
+
+def _rows_block(digests: list[bytes], rows: _Rows, styles: list[int]) -> Block:
+    text = styled(b"".join(rows.text(d) for d in digests), styles)
+    ends = [m.end() for m in _ROW_END.finditer(text)]  # a value's "<" is escaped: only rows end so
+    if len(ends) != len(digests):
+        raise ValueError("a rendered row is not one <row> element")
+    lengths = [b - a for a, b in zip([0] + ends, ends)]
+    return _block(text, b"".join(digests) + struct.pack(f">{len(lengths)}I", *lengths))
+
+
+_ROW_END = re.compile(rb"</row>")
+
+
+def _cut(digests: list[bytes]) -> Iterable[list[bytes]]:
+    block: list[bytes] = []
+    for d in digests:
+        block.append(d)
+        if d[0] % AVERAGE_ROWS == 0 or len(block) >= MAX_ROWS:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _block(text: bytes, rows: bytes = b"") -> Block:
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return Block(zlib.crc32(text), len(text), rows, compressor.compress(text) + compressor.flush(zlib.Z_SYNC_FLUSH))
+
+
+_FINAL = b"\x03\x00"  # an empty last block (fixed Huffman): ends the concatenated stream
+
+
+def _compressed(text: bytes) -> tuple[bytes, int, int]:
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(text) + compressor.flush(), zlib.crc32(text), len(text)
+
+
+# -- the sheet part ----------------------------------------------------------------------------------------
+
+_SHEET = re.compile(rb'<sheet name="([^"]*)" sheetId="\d+" r:id="(rId\d+)"/>')
+_REL = re.compile(rb'<Relationship Id="(rId\d+)" Type="[^"]*/worksheet" Target="([^"]*)"/>')
+
+
+def _sheet_parts(src: ZipFile) -> dict[str, str]:
+    """{sheet name: its part} from the workbook and its relationships."""
+    targets = dict(_REL.findall(src.read("xl/_rels/workbook.xml.rels")))
+    names = {}
+    for name, rid in _SHEET.findall(src.read("xl/workbook.xml")):
+        text = name.decode().replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+        names[text] = "xl/" + targets[rid].decode().lstrip("/").removeprefix("xl/")
+    return names
+
+
+_COL = re.compile(rb'<col min="(\d+)" max="(\d+)"[^>]* style="(\d+)"')
+
+
+def _styles(sheet: bytes) -> list[int]:
+    """Each column's format number, as the Rust writer set it on the column."""
+    out: dict[int, int] = {}
+    for first, last, style in _COL.findall(sheet):
+        for c in range(int(first), int(last) + 1):
+            out[c - 1] = int(style)
+    return [out[c] for c in range(len(out))]
+
+
+_HEADER_END = re.compile(rb'<row r="2"[^>]*>.*?</row>', re.S)
+_DIMENSION = re.compile(rb'<dimension ref="A1:([A-Z]+)2"/>')
+_FILTER = re.compile(rb'<autoFilter ref="A2:([A-Z]+)3"/>')
+_CONDITIONAL = re.compile(rb'<conditionalFormatting sqref="([A-Z]+)3">')
+
+
+def _split(sheet: bytes, rows: int) -> tuple[bytes, bytes]:
+    """The text of a sheet the Rust writer wrote without rows, before the rows (through the header row) and
+    after them, laid out for ``rows`` rows as the Rust writer lays them out (``last``)."""
+    header = _HEADER_END.search(sheet)
+    end = sheet.index(b"</sheetData>")
+    if header is None or header.end() > end:
+        raise ValueError("the Rust writer's sheet has no header row where expected")
+    head = _DIMENSION.sub(lambda m: b'<dimension ref="A1:%s%d"/>' % (m[1], 2 + rows), sheet[:header.end()], 1)
+    tail = _FILTER.sub(lambda m: b'<autoFilter ref="A2:%s%d"/>' % (m[1], last(rows)), sheet[end:], 1)
+    if rows > 1:
+        tail = _CONDITIONAL.sub(lambda m: b'<conditionalFormatting sqref="%s3:%s%d">' % (m[1], m[1], 2 + rows), tail)
+    return head, tail
+
+
+def last(rows: int) -> int:
+    """The last sheet row of a table's filter and print area (1-based): an empty table keeps one blank row."""
+    return 2 + max(1, rows)
+
+
+def _names(workbook: bytes, order: dict[str, list[bytes]]) -> bytes:
+    """The workbook's filter and print-area names of the detail sheets, reaching their last row."""
+    for sheet, rows in order.items():
+        quoted = re.escape(sheet.encode()) if re.fullmatch(r"\w+", sheet) else re.escape(f"'{sheet}'".encode())
+        workbook = re.sub(rb"(>" + quoted + rb"!\$A\$[12]:\$[A-Z]+\$)3(</definedName>)",
+                          lambda m: m[1] + str(last(len(rows))).encode() + m[2], workbook)
+    return workbook
+
+
+# -- the zip -----------------------------------------------------------------------------------------------
+
+_DOS_DATE = (1 << 5) | 1  # 1 Jan 1980, as the Rust writer dates its parts
+_LIMIT = 0xFFFFFFFF
+
+
+class _Zip:
+    """A zip written in one pass, without Zip64 (a roll-up is far below 4 GB; above, TooBig)."""
+
+    def __init__(self, out):
+        self.out = out
+        self.entries: list[bytes] = []
+
+    def _entry(self, name: str, crc: int, compressed: int, size: int, method: int = 8) -> None:
+        offset = self.out.tell()
+        if max(offset, compressed, size) >= _LIMIT:
+            raise TooBig(name)
+        encoded = name.encode()
+        self.out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, _DOS_DATE, crc, compressed, size,
+                                   len(encoded), 0) + encoded)
+        self.entries.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, _DOS_DATE, crc,
+                                        compressed, size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+
+    def raw(self, name: str, data: bytes, crc: int, size: int) -> None:
+        self._entry(name, crc, len(data), size)
+        self.out.write(data)
+
+    def deflated(self, name: str, chunks: list[Block]) -> None:
+        crc = 0
+        for chunk in chunks:
+            crc = _combine(crc, chunk.crc, chunk.size)
+        self.raw(name, b"".join(c.data for c in chunks) + _FINAL, crc, sum(c.size for c in chunks))
+
+    def copy(self, src: ZipFile, info) -> None:
+        """A part of ``src`` as it is, still compressed."""
+        src.fp.seek(info.header_offset)
+        local = src.fp.read(30)
+        skip = struct.unpack("<HH", local[26:30])
+        src.fp.seek(info.header_offset + 30 + skip[0] + skip[1])
+        self._entry(info.filename, info.CRC, info.compress_size, info.file_size, info.compress_type)
+        self.out.write(src.fp.read(info.compress_size))
+
+    def close(self) -> None:
+        start = self.out.tell()
+        directory = b"".join(self.entries)
+        self.out.write(directory)
+        n = len(self.entries)
+        self.out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(directory), start, 0))
+
+
+def _combine(crc: int, next_crc: int, length: int) -> int:
+    """The CRC-32 of two texts one after the other, from their CRCs (the second's length): CRC-32 is affine
+    in its start value, so the start's effect is what running it over ``length`` zero bytes gives."""
+    return next_crc ^ zlib.crc32(_zeros(length), crc) ^ _zero_crc(length)
+
+
+@lru_cache(maxsize=4096)
+def _zero_crc(length: int) -> int:
+    return zlib.crc32(_zeros(length))
+
+
+_ZEROS = memoryview(bytes(1 << 20))
+
+
+def _zeros(length: int):
+    global _ZEROS
+    if length > len(_ZEROS):
+        _ZEROS = memoryview(bytes(length))
+    return _ZEROS[:length]

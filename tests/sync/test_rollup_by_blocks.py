@@ -1,0 +1,142 @@
+"""A re-sync writes the roll-up's detail sheets from blocks of rows kept since the last sync (xlsx_blocks). The
+workbook a manager opens must be the one a sync from scratch writes: same cells, formats, links, charts and
+print setup, after edits, new plans, removed, renamed and unreadable ones; every part well-formed; Excel's
+readers (openpyxl, python-calamine, LibreOffice) reading it alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import sys
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import openpyxl
+from python_calamine import CalamineWorkbook
+
+from mapsheet import read_plan
+from mapsheet.samples import generate_samples, write_sample
+from mapsheet.sync import sync, xlsx_blocks
+
+from .conftest import TODAY
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from workbook_dump import dump_workbook  # noqa: E402
+
+
+def edit(path: Path, location, value) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb[location.sheet].cell(location.row + 1, location.col + 1).value = value
+    wb.save(path)
+
+
+def change_plans(plans: Path) -> None:
+    """What a week does to a folder of plans: edits, a new plan, a removed one, a renamed one, a broken one."""
+    files = sorted(plans.glob("*.xlsx"))
+    plan = read_plan(files[0])  # an action done, another one due later
+    open_actions = [a for a in plan.actions if a.values["status"] not in ("Done", "Cancelled")]
+    edit(files[0], open_actions[0].loc("status"), "Done")
+    edit(files[0], open_actions[1].loc("due"), open_actions[1].values["due"] + dt.timedelta(days=9))
+    plan = read_plan(files[1])  # the close date slips
+    edit(files[1], plan.field_loc("close_date"), plan.close_date + dt.timedelta(days=30))
+    plan = read_plan(files[2])  # the deal is renamed: every one of its rows changes
+    edit(files[2], plan.field_loc("deal"), "Renamed deal")
+    files[3].unlink()
+    files[4].rename(plans / "0000 moved here.xlsx")
+    files[5].write_bytes(b"not a workbook")
+    write_sample(generate_samples(30, seed=11, today=TODAY)[-1], plans)
+
+
+def parts_parse(path: Path) -> None:
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels")):
+                ElementTree.fromstring(z.read(name))  # raises on a malformed part
+
+
+def dump(path: Path) -> dict:
+    """The workbook as a user sees it; a written empty cell in its column's format looks like no cell."""
+    out = dump_workbook(path)
+    book = openpyxl.load_workbook(path)
+    for sheet in out["sheets"]:
+        out[sheet]["cells"] = {k: v for k, v in out[sheet]["cells"].items() if v[0] is not None or v[3] is not None}
+        out[sheet]["print_area"] = book[sheet].print_area
+        out[sheet]["names"] = sorted((n, d.attr_text) for n, d in book[sheet].defined_names.items())
+    return out
+
+
+def charts(path: Path) -> list[bytes]:
+    with zipfile.ZipFile(path) as z:
+        return [z.read(n) for n in sorted(z.namelist()) if n.startswith("xl/charts/")]
+
+
+def calamine(path: Path) -> dict:
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def test_a_resync_by_blocks_writes_what_a_sync_from_scratch_writes(plans_dir, tmp_path, libreoffice):
+    out = plans_dir.parent / "out" / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    history = out.with_name("rollup.history.sqlite")
+    scratch = out.with_name("scratch.xlsx")  # the same folder, so that its links are the same
+    shutil.copy(history, scratch.with_name("scratch.history.sqlite"))
+    shutil.copy(history, scratch.with_name("afresh.history.sqlite"))
+    with sqlite3.connect(scratch.with_name("scratch.history.sqlite")) as db:
+        kept = db.execute("SELECT count(*) FROM rollup_blocks").fetchone()[0]
+        db.execute("DELETE FROM rollup_blocks")  # nothing to reuse: every row rendered and compressed again
+    assert kept > 10
+
+    change_plans(plans_dir)
+    again = sync([plans_dir], out, today=TODAY)
+    assert (again.read, again.unreadable) == (6, 1)  # the edited, new, renamed and broken plans only
+    fresh = sync([plans_dir], scratch, today=TODAY)
+    # With exports the roll-up is laid out afresh, every row as a value, and written by the Rust writer alone.
+    laid_out_afresh = sync([plans_dir], scratch.with_name("afresh.xlsx"), today=TODAY, csv=tmp_path / "csv")
+    assert again.rows == fresh.rows == laid_out_afresh.rows
+
+    for path in (out, scratch, scratch.with_name("afresh.xlsx")):
+        parts_parse(path)
+    assert dump(out) == dump(scratch) == dump(scratch.with_name("afresh.xlsx"))
+    assert charts(out) == charts(scratch)
+    assert calamine(out) == calamine(scratch.with_name("afresh.xlsx"))
+    csv = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    libreoffice.convert([out], tmp_path / "lo-blocks", csv)
+    libreoffice.convert([scratch.with_name("afresh.xlsx")], tmp_path / "lo-afresh", csv)
+    sheets = sorted(p.name.split("-", 1)[1] for p in (tmp_path / "lo-blocks").glob("*.csv"))
+    assert len(sheets) == 8
+    for sheet in sheets:
+        assert (tmp_path / "lo-blocks" / f"rollup-{sheet}").read_bytes() == \
+            (tmp_path / "lo-afresh" / f"afresh-{sheet}").read_bytes(), sheet
+
+
+def test_a_small_edit_keeps_most_blocks(plans_dir, tmp_path):
+    out = tmp_path / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    history = out.with_name("rollup.history.sqlite")
+
+    def blocks() -> set[bytes]:
+        with sqlite3.connect(history) as db:
+            return {k for k, in db.execute("SELECT key FROM rollup_blocks")}
+
+    before = blocks()
+    first = sorted(plans_dir.glob("*.xlsx"))[0]
+    action = next(a for a in read_plan(first).actions if a.values["status"] not in ("Done", "Cancelled"))
+    edit(first, action.loc("status"), "Done")
+    sync([plans_dir], out, today=TODAY)
+    after = blocks()
+    assert len(after - before) <= 4 < len(after & before)  # the block that held the action, and its neighbours at most
+
+
+def test_a_rollup_too_big_for_a_plain_zip_is_written_by_the_rust_writer(plans_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx_blocks, "_LIMIT", 100_000)  # a part past 4 GB needs Zip64, made small for the test
+    by_rust = sync([plans_dir], tmp_path / "rust" / "rollup.xlsx", today=TODAY, csv=tmp_path / "csv")
+    report = sync([plans_dir], tmp_path / "rollup.xlsx", today=TODAY)
+    assert report.rows == by_rust.rows and report.rows["Actions"] > 100
+    assert dump(tmp_path / "rollup.xlsx")["Actions"] == dump(tmp_path / "rust" / "rollup.xlsx")["Actions"]
+    with sqlite3.connect(tmp_path / "rollup.history.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM rollup_blocks").fetchone()[0] == 0  # none kept from it
+
