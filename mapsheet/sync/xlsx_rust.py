@@ -55,15 +55,8 @@ def write_rollup(rollup: Rollup, path: Path) -> Path:
 
 
 def _write(rollup: Rollup, target: Path) -> None:
-    fmt = _Formats()
-    book = _Book()
-    charts = _dashboard(book, rollup.dashboard, fmt)
-    for table in rollup.tables:
-        for part in excel.parts(table):
-            _table(book, part, fmt)
-    package = io.BytesIO()  # the zip, compressed: about 2 MB for 1,000 plans (rows go through temporary files)
-    _write_book(book, package)
-    if not _swap_charts(package.getvalue(), charts, target):
+    package, charts = _package(rollup)
+    if not _swap_charts(package, charts, target):
         warnings.warn("rustpy-xlsxwriter did not write the Dashboard's charts where expected: the roll-up is "
                       "written with XlsxWriter instead", RuntimeWarning, stacklevel=2)
         xlsx.write_workbook(rollup, target)
@@ -73,17 +66,23 @@ def skeleton(rollup: Rollup) -> tuple[bytes, dict[str, bytes]] | None:
     """The roll-up's package as this writer writes it (the detail sheets empty, for ``xlsx_blocks`` to fill),
     and the chart parts to put in place of its own; None when its charts are not where expected (then the
     roll-up is written by ``write_rollup``)."""
+    package, charts = _package(rollup)
+    with zipfile.ZipFile(io.BytesIO(package)) as src:
+        parts = _chart_swap(src, charts)
+    return None if parts is None else (package, parts)
+
+
+def _package(rollup: Rollup) -> tuple[bytes, list["_Chart"]]:
+    """The roll-up's package as rustpy-xlsxwriter writes it (its own charts, to be swapped), and the charts."""
     fmt = _Formats()
     book = _Book()
     charts = _dashboard(book, rollup.dashboard, fmt)
     for table in rollup.tables:
         for part in excel.parts(table):
             _table(book, part, fmt)
-    package = io.BytesIO()
+    package = io.BytesIO()  # the zip, compressed: about 2 MB for 1,000 plans (rows go through temporary files)
     _write_book(book, package)
-    with zipfile.ZipFile(package) as src:
-        parts = _chart_swap(src, charts)
-    return None if parts is None else (package.getvalue(), parts)
+    return package.getvalue(), charts
 
 
 def _write_book(book: "_Book", target) -> None:
