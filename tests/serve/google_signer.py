@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from google.auth import crypt, jwt
+from loopback import Handler, LoopbackServer
 
 KEY_ID = "mapsheet-test-key-1"
 AUDIENCE = "1234567890-mapsheet.apps.googleusercontent.com"
@@ -44,7 +43,7 @@ class GoogleSigner:
         return jwt.encode(self._signer, payload).decode()
 
 
-class CertServer:
+class CertServer(LoopbackServer):
     """Serves the signer's certificates on 127.0.0.1 and counts how often they are fetched."""
 
     def __init__(self, signer: GoogleSigner, max_age: int = 300):
@@ -52,23 +51,10 @@ class CertServer:
         body = json.dumps(signer.certs).encode()
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Certs(Handler):
             def do_GET(self):  # noqa: N802 - http.server's naming
                 outer.fetches += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=UTF-8")
-                self.send_header("Cache-Control", f"public, max-age={max_age}, must-revalidate, no-transform")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, body, "application/json; charset=UTF-8",
+                           Cache_Control=f"public, max-age={max_age}, must-revalidate, no-transform")
 
-            def log_message(self, *args):
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/oauth2/v1/certs"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Certs, "/oauth2/v1/certs")
