@@ -7,10 +7,10 @@ check down, and the other rules still run.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import traceback
 from dataclasses import dataclass, field
-import operator
 
 from ._version import __version__
 from .config import Config
@@ -65,7 +65,7 @@ def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, .
     known = _SELECTED.get((select, ignore))
     if known is None or len(known[0]) != len(current) or not all(map(operator.is_, known[0], current)):
         chosen = tuple(r for r in all_rules().values() if matches(r, select) and not matches(r, ignore))
-        known = _SELECTED[(select, ignore)] = (tuple(registered().values()), chosen)
+        known = _SELECTED[(select, ignore)] = (current, chosen)
     return known[1]
 
 

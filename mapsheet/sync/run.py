@@ -229,8 +229,9 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
             written = xlsx_blocks.write_rollup(rollup, out, order, rows.xml, {}, "")
         if written is not None:
             return rollup, (written.blocks, written.styles), {sheet: len(o) for sheet, o in order.items()}
-    whole = {p: summary.loads(b) for p, b in store.cached_summaries([s["path"] for s in ordered]).items()}
-    whole |= {p: summary.loads(r.blob) for p, r in read.items()}
+    whole = {p: summary.loads(r.blob) for p, r in read.items()}  # read in this sync; the others from the history
+    cached = store.cached_summaries([s["path"] for s in ordered if s["path"] not in whole])
+    whole |= {p: summary.loads(b) for p, b in cached.items()}
     full = build_rollup([whole.get(s["path"], s) for s in ordered], **layout)
     excel.write_rollup(full, out, "rust")
     return full, None, None
