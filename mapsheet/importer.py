@@ -19,7 +19,7 @@ from .fill import PlanDraft
 from .foreign import describe
 from .foreign.reader import PHASE_KEY
 from .model import Plan, Record
-from .template.spec import PARTY, ROLE, SPEC, STATUS, match_choice
+from .template.spec import CLOSED_STATUSES, PARTY, ROLE, SPEC, STATUS, match_choice
 
 _JOINT_NOTE = "Both sides own this step; mapsheet import made one action per side"
 
@@ -74,7 +74,7 @@ def _milestones(plan: Plan, draft: PlanDraft) -> dict[str, str]:
             row["side"] = sides.pop() if len(sides) == 1 else "Joint"
         if dues:
             row["due"] = max(dues)
-        if statuses and all(s in ("Done", "Cancelled") for s in statuses):
+        if statuses and all(s in CLOSED_STATUSES for s in statuses):
             row["status"] = "Done"
         elif any(s in ("Done", "In progress") for s in statuses):
             row["status"] = "In progress"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..rules.base import Band
+from ..template.spec import CLOSED_STATUSES
 from .changes import Change
 from .summary import DRIFT_VALUES, has_synonyms, needs_attention
 
@@ -220,7 +221,7 @@ MILESTONES = [Column("Due", Kind.DATE, 11), Column("Week of", Kind.DATE, 11), Co
 def milestone_rows(s: dict) -> list[tuple]:
     return [(m.due, m.due - dt.timedelta(days=m.due.weekday()) if m.due else None, s["deal"], s["owner"],
              m.id, m.name, m.side, m.owner, m.start, m.status, m.days_overdue, s["close_date"])
-            for m in s["milestones"] if m.status not in ("Done", "Cancelled")]
+            for m in s["milestones"] if m.status not in CLOSED_STATUSES]
 
 
 def milestone_order(row: tuple) -> tuple:
