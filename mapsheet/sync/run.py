@@ -122,8 +122,19 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         summaries, upgraded = _cached(store, fresh, rows, same)
         same = same & summaries.keys() - upgraded.keys()  # taken light from the history
         summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
+
+        def arrived(p: str, r: Read) -> Read:
+            """A plan read: its rows put aside (rows.xml, on disk) and its stored forms staged in the
+            history (a plan whose file could not be stat'ed, or a Drive plan that could not be read, is
+            not cached): the main process keeps only the summary the roll-up needs."""
+            if rows is not None and r.rows is not None:
+                rows.add(p, r.rows)
+            if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"]):
+                store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
+            return Read(r.summary, b"")
+
         read = read_plans([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
-                          progress, render=by_blocks)
+                          progress, render=by_blocks, arrived=arrived)
         if files:
             def checkpoint(done):  # cached as they come: an interrupted sync resumes without reading them again
                 store.cache([CacheEntry(f.ref.key, *stats[f.ref.key], contexts[f.ref.key][0], summary.dumps(s))
@@ -132,12 +143,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             found = drive.read_files(client, [by_key[p] for p in to_read if p in by_key], strategy=strategy,
                                      today=today, config=configs[drive_context[1]], jobs=jobs, progress=progress,
                                      checkpoint=checkpoint, time_limit=time_limit)
-            read.update((p, details.read(s, by_blocks)) for p, s in found.items())
+            read.update((p, arrived(p, details.read(s, by_blocks))) for p, s in found.items())
         new = {p: r.summary for p, r in read.items()}
-        if rows is not None:
-            for p, r in read.items():
-                rows.add(p, r.rows)
-                read[p] = r._replace(rows=None)  # their text is in rows.xml, on disk
         summaries.update(new)
         report.read, report.cached = len(new), len(fresh)
         ordered = [summaries[k] for k in order]
@@ -165,9 +172,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
         report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
         report.rows = {t.sheet: len(t.rows) for t in rollup.tables} | (report.rows or {})
-        cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in read.items()
-                 if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"])]
-        cache += [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
+        cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
         store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out if not to_google else None,
                      rollup_stat=report.google.stat if to_google else None, states=states.values(),
                      cache=cache, forget=[p for p in keys if p not in stats], unreadable=report.unreadable,
@@ -229,8 +234,8 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
             written = xlsx_blocks.write_rollup(rollup, out, order, rows.xml, {}, "")
         if written is not None:
             return rollup, (written.blocks, written.styles), {sheet: len(o) for sheet, o in order.items()}
-    whole = {p: summary.loads(r.blob) for p, r in read.items()}  # read in this sync; the others from the history
-    cached = store.cached_summaries([s["path"] for s in ordered if s["path"] not in whole])
+    whole = {p: summary.loads(b) for p, b in store.staged_summaries(read).items()}  # read in this sync
+    cached = store.cached_summaries([s["path"] for s in ordered if s["path"] not in whole])  # the others
     whole |= {p: summary.loads(b) for p, b in cached.items()}
     full = build_rollup([whole.get(s["path"], s) for s in ordered], **layout)
     excel.write_rollup(full, out, "rust")
@@ -352,18 +357,19 @@ IN_PROCESS = 32
 
 
 def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: dt.date, jobs: int | None,
-               progress: Progress | None = None, render: bool = False) -> dict[str, Read]:
+               progress: Progress | None = None, render: bool = False,
+               arrived: Callable[[str, Read], Read] | None = None) -> dict[str, Read]:
     """Summaries of the plans ``items`` ((path, config key)), read on ``jobs`` processes (default: all cores),
     each with its stored form (``summary.dumps``); ``render``: light summaries, with their detail rows
-    rendered (``details.read``)."""
+    rendered (``details.read``). ``arrived`` is given each plan's as it arrives, and what it returns is kept."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     report = progress or (lambda done, total: None)
-    results: dict[str, Read] = {}
+    results = _Results(arrived)
     report(0, len(items))
     if jobs == 1 or len(items) < IN_PROCESS:
         _init_worker(today, configs, render)
         for path, key in items:
-            results[path] = _read_chunk([(path, key)])[0]
+            results.add(_read_chunk([(path, key)]))
             report(len(results), len(items))
         return results
     from .. import api  # noqa: F401
@@ -380,11 +386,22 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
         # A worker died (a crash inside a reader library) and took the plans in flight with it: read those
         # again one by one, until only the plans that crash it are left.
         chunks = [[item] for item in left]
-    for path, _ in left:
-        crashed = {"path": path, "error": "the reader crashed on this plan (its process died); "
-                                          "open and save it again in Excel, or report it"}
-        results[path] = details.read(crashed, render)
+    results.add([details.read({"path": path, "error": "the reader crashed on this plan (its process died); "
+                                                      "open and save it again in Excel, or report it"}, render)
+                 for path, _ in left])
     return results
+
+
+class _Results(dict):
+    """The plans read so far by path, each as ``arrived`` made it."""
+
+    def __init__(self, arrived: Callable[[str, Read], Read] | None):
+        super().__init__()
+        self.arrived = arrived or (lambda path, r: r)
+
+    def add(self, reads: list[Read]) -> None:
+        for r in reads:
+            self[r.summary["path"]] = self.arrived(r.summary["path"], r)
 
 
 def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple[str, str]]]:
@@ -398,8 +415,7 @@ def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple
         try:
             for future in as_completed(futures):
                 try:
-                    for r in future.result():
-                        results[r.summary["path"]] = r
+                    results.add(future.result())
                 except BrokenProcessPool:
                     crashed.append(futures[future])
                     continue
