@@ -414,10 +414,11 @@ def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple
         futures: dict[Future, list] = {pool.submit(_read_chunk, chunk): chunk for chunk in chunks}
         try:
             for future in as_completed(futures):
+                chunk = futures.pop(future)  # a future keeps its result (every row's text): let it go with it
                 try:
                     results.add(future.result())
                 except BrokenProcessPool:
-                    crashed.append(futures[future])
+                    crashed.append(chunk)
                     continue
                 report(len(results), total)
         except BaseException:
