@@ -6,6 +6,7 @@ beside the plan's summary, so a re-sync needs neither the summaries of unchanged
 from __future__ import annotations
 
 import json
+import os
 import struct
 import tempfile
 import zlib
@@ -71,30 +72,44 @@ _OFFSET = 1 << 63
 
 
 class Spilled:
-    """The text of rows rendered in this sync, in a temporary file until their blocks are made: 10,000 plans'
-    rows are about 170 MB of text, which a sync need not hold."""
+    """The text of rows rendered in this sync, kept in memory up to ``MEMORY`` bytes, the rest in a temporary
+    file until their blocks are made: 10,000 plans' rows are about 170 MB of text, which a sync need not hold."""
+
+    MEMORY = 16 << 20
 
     def __init__(self):
-        self.file = tempfile.TemporaryFile()
-        self.at: dict[bytes, tuple[int, int]] = {}
+        self.file = tempfile.TemporaryFile(buffering=0)
+        self.at: dict[bytes, int] = {}  # digest -> where << 32 | length
+        self.held = bytearray()  # the text after the first ``self.end`` bytes, not yet in the file
         self.end = 0
 
     def add(self, digest: bytes, xml: bytes) -> None:
         if digest not in self.at:
-            self.file.seek(self.end)
-            self.file.write(xml)
-            self.at[digest] = (self.end, len(xml))
-            self.end += len(xml)
+            self.at[digest] = (self.end + len(self.held)) << 32 | len(xml)
+            self.held += xml
+            if len(self.held) > self.MEMORY:
+                self.file.write(self.held)  # unbuffered: all of it, or an error
+                self.end += len(self.held)
+                self.held.clear()
 
     def get(self, digest: bytes) -> bytes | None:
         where = self.at.get(digest)
         if where is None:
             return None
-        self.file.seek(where[0])
-        return self.file.read(where[1])
+        at, length = where >> 32, where & 0xFFFFFFFF
+        if at >= self.end:
+            return bytes(self.held[at - self.end:at - self.end + length])
+        return _read_at(self.file, at, length)
 
     def close(self) -> None:
         self.file.close()
+
+
+def _read_at(file, at: int, length: int) -> bytes:
+    if hasattr(os, "pread"):  # one call, where the system has it (not Windows)
+        return os.pread(file.fileno(), length, at)
+    file.seek(at)
+    return file.read(length)
 
 
 class Details:

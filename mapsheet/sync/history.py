@@ -83,7 +83,8 @@ class CacheEntry(NamedTuple):
 class History:
     def __init__(self, path: Path):
         self.path = path
-        self._staged = False
+        self._staged = False  # whether the temporary table of staged summaries exists
+        self._pending: list[CacheEntry] = []  # staged, not yet written to it
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=30)
@@ -128,8 +129,7 @@ class History:
     def staged_summaries(self, paths: Iterable[str]) -> dict[str, bytes]:
         """The whole summaries of the plans ``paths`` read in this sync (``stage``)."""
         wanted = set(paths)
-        if not self._staged:
-            return {}
+        self._flush()
         return {_path(p): blob for p, blob in self.db.execute("SELECT path, summary FROM temp.staged")
                 if _path(p) in wanted}
 
@@ -153,13 +153,20 @@ class History:
     # -- writing (one transaction) --------------------------------------------------------------------
     def stage(self, entries: Iterable[CacheEntry]) -> None:
         """Keep what plans read in this sync gave until ``record`` caches it; a sync that ends before leaves
-        the cache as it was (the next sync's plans keep the states the last sync recorded with them)."""
+        the cache as it was (the next sync's plans keep the states the last sync recorded with them).
+        Written to the temporary table a few hundred at a time."""
+        self._pending += entries
+        if len(self._pending) >= 256:
+            self._flush()
+
+    def _flush(self) -> None:
         if not self._staged:
             self.db.execute("CREATE TEMP TABLE staged AS SELECT * FROM plan_cache WHERE 0")
             self._staged = True
         with self.db:
             self.db.executemany(f"INSERT INTO temp.staged ({_CACHE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [(_stored(c[0]), *c[1:]) for c in entries])
+                                [(_stored(c[0]), *c[1:]) for c in self._pending])
+        self._pending = []
 
     def cache(self, entries: Iterable[CacheEntry]) -> None:
         """Keep summaries as they are read (a cache keyed by version and context: safe before the sync ends)."""
@@ -179,6 +186,7 @@ class History:
             stat = _Stat(*rollup_stat)
         else:
             stat = rollup.stat() if rollup is not None and rollup.exists() else None
+        self._flush()
         with self.db:
             cur = self.db.execute(
                 "INSERT INTO syncs (at, today, version, fingerprint, rollup, rollup_size, rollup_mtime_ns, plans, "
@@ -192,10 +200,9 @@ class History:
                 [(sync_id, _stored(s.path), _text(s.deal), _text(s.owner), _iso(s.close_date), s.score, s.band, s.pct_done, s.pushes,
                   json.dumps({k: [n, _iso(d)] for k, (n, d) in s.milestones.items()}), int(s.readable))
                  for s in states])
-            if self._staged:
-                self.db.execute(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) "
-                                f"SELECT {_CACHE_COLUMNS} FROM temp.staged")
-                self.db.execute("DELETE FROM temp.staged")
+            self.db.execute(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) "
+                            f"SELECT {_CACHE_COLUMNS} FROM temp.staged")
+            self.db.execute("DELETE FROM temp.staged")
             self.db.executemany(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [(_stored(c[0]), *c[1:]) for c in cache])
             self.db.executemany("DELETE FROM plan_cache WHERE path = ?", [(_stored(p),) for p in forget])

@@ -29,3 +29,20 @@ def test_a_text_sorts_before_the_longer_texts_it_begins_and_by_its_characters():
 def test_a_key_it_cannot_pack_is_an_error_not_a_wrong_order():
     with pytest.raises(TypeError, match="float"):
         packed((1, 2.5))
+
+
+def test_rows_text_comes_back_the_same_from_memory_and_from_the_spill_file():
+    import random
+
+    from mapsheet.sync.details import Spilled
+
+    rng = random.Random(3)
+    spilled = Spilled()
+    spilled.MEMORY = 20_000  # past this, text goes to the temporary file
+    texts = {rng.randbytes(8): ("<row>" + "é<x>" * rng.randrange(0, 400) + "</row>").encode() for _ in range(300)}
+    for digest, text in texts.items():
+        spilled.add(digest, text)
+    assert spilled.end > 0 and spilled.held  # some of it in the file, the last of it still in memory
+    assert all(spilled.get(d) == t for d, t in reversed(texts.items()))
+    assert spilled.get(b"\0" * 8) is None
+    spilled.close()
