@@ -5,7 +5,6 @@ beside the plan's summary, so a re-sync needs neither the summaries of unchanged
 
 from __future__ import annotations
 
-import json
 import os
 import struct
 import tempfile
@@ -42,10 +41,45 @@ def read(s: dict, render: bool) -> Read:
     return Read(light, blob, summary.dumps(light | {"milestones": []} if not s["error"] else light), rows, _index(rows))
 
 
+_INDEX = b"rows 2\n"  # what a stored index starts with (the first kind was JSON): another is read as none
+_COUNT = struct.Struct(">BI")  # a sheet: its name's length, its rows
+_KEY = struct.Struct(">H")  # a row: its packed sort key's length, then the key and the digest
+
+
 def _index(rows: dict[str, list[Row]]) -> bytes:
-    """The rows' sort keys (JSON: {sheet: [key, ...]}), a newline, then their digests one after another."""
-    orders = json.dumps({sheet: [r.order for r in rs] for sheet, rs in rows.items()}, separators=(",", ":"))
-    return zlib.compress(orders.encode() + b"\n" + b"".join(r.digest for rs in rows.values() for r in rs), 1)
+    """The rows' sort keys (``packed``) and digests, stored: for each sheet its name and row count, then each
+    row's key length, key and digest."""
+    out = bytearray(_INDEX)
+    for sheet, rs in rows.items():
+        name = sheet.encode()
+        out += _COUNT.pack(len(name), len(rs)) + name
+        for r in rs:
+            key = packed(r.order)
+            out += _KEY.pack(len(key)) + key + r.digest
+    return zlib.compress(bytes(out), 1)
+
+
+def _entries(index: bytes) -> dict[str, list[bytes]]:
+    """{sheet: [packed key + digest, ...]} from a stored index; ValueError when it is not one."""
+    data = zlib.decompress(index)
+    if not data.startswith(_INDEX):
+        raise ValueError("not an index of this kind")
+    out, at = {}, len(_INDEX)
+    try:
+        while at < len(data):
+            length, count = _COUNT.unpack_from(data, at)
+            at += _COUNT.size
+            sheet, at = data[at:at + length].decode(), at + length
+            out[sheet] = entries = []
+            for _ in range(count):
+                size = _KEY.unpack_from(data, at)[0] + 8
+                entries.append(data[at + 2:at + 2 + size])
+                at += 2 + size
+    except struct.error:
+        raise ValueError("a truncated index") from None
+    if at != len(data):
+        raise ValueError("a truncated index")
+    return out
 
 
 _TIE = struct.Struct(">II")  # the plan's place, then the row's place in its plan
@@ -121,20 +155,17 @@ class Details:
         self.xml = Spilled()
         self.rerendered: dict[str, Read] = {}  # plans whose rows were rendered again from their whole summary
 
-    def add(self, key: str, rows: dict[str, list[Row]]) -> None:
-        self.rows[key] = {sheet: [packed(r.order) + r.digest for r in rs] for sheet, rs in rows.items()}
+    def add(self, key: str, rows: dict[str, list[Row]], index: bytes) -> None:
+        """A plan's rows rendered in this sync, with their ``index`` (``read``)."""
+        self.add_index(key, index)
         for rs in rows.values():
             for r in rs:
                 self.xml.add(r.digest, r.xml)
 
     def add_index(self, key: str, index: bytes) -> None:
-        text = zlib.decompress(index)
-        end = text.index(b"\n")  # JSON escapes a newline in text: the first one ends it
-        at = end + 1
-        self.rows[key] = rows = {}
-        for sheet, orders in json.loads(text[:end]).items():
-            rows[sheet] = [packed(o) + text[at + 8 * i:at + 8 * i + 8] for i, o in enumerate(orders)]
-            at += 8 * len(orders)
+        """A plan's rows as a stored index gives them (their text in kept blocks); ValueError or zlib.error
+        when it is not one (kept by an older mapsheet)."""
+        self.rows[key] = _entries(index)
 
     def order(self, read: list[dict]) -> dict[str, list[bytes]]:
         """Each detail sheet's rows (digests) in the sheet's order; ``read`` are the plans in Deals order
@@ -153,5 +184,5 @@ class Details:
         stale = [s["path"] for s in plans if s["path"] not in fresh]
         for key, blob in store.cached_summaries(stale).items():
             r = read(summary.loads(blob), render=True)
-            self.add(key, r.rows)
+            self.add(key, r.rows, r.index)
             self.rerendered[key] = r._replace(rows=None)

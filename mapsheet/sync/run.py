@@ -88,19 +88,20 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     if not to_google:
         ensure_not_open(out, hint=" before syncing, or choose another --out")
     local, drive_ids = drive.split_sources(sources)
-    paths = [p.absolute() for p in plan_files(local, exclude=() if to_google else (out,))] if local else []
+    # By plan ref key (sources.PlanRef): a file's absolute path, made once (a Path is costly to make again).
+    paths = {file_key(p): p.absolute() for p in plan_files(local, exclude=() if to_google else (out,))} if local else {}
     client = (out.client if to_google else (google or drive.client_factory())()) if drive_ids else None
     files = drive.list_files(client, drive_ids, exclude=[out.spreadsheet] if to_google else []) if drive_ids else []
     if not paths and not files:
         raise no_plans(sources)
     configs, contexts, config_errors = _contexts(paths, today, config)
-    stats = {file_key(p): _stat(p) for p in paths}  # by plan ref key (sources.PlanRef)
+    stats = {key: _stat(p) for key, p in paths.items()}
     by_key = {f.ref.key: f for f in files}
     if files:
         drive_context = _fixed_context(today, config, configs)
         for key, f in by_key.items():
             stats[key], contexts[key] = (f.version, f.modified_ns), drive_context
-    order = [file_key(p) for p in paths] + [f.ref.key for f in files]
+    order = [*paths, *(f.ref.key for f in files)]
     report.plans = len(order)
     fingerprint = _fingerprint(stats, contexts, out.link if to_google else out, exports, writer_used)
     with History(report.history) as store:
@@ -128,7 +129,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             history (a plan whose file could not be stat'ed, or a Drive plan that could not be read, is
             not cached): the main process keeps only the summary the roll-up needs."""
             if rows is not None and r.rows is not None:
-                rows.add(p, r.rows)
+                rows.add(p, r.rows, r.index)
             if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"]):
                 store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
             return Read(r.summary, b"")
@@ -210,7 +211,7 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
     for p, blob in store.cached_summaries(missing).items():
         r = details.read(summary.loads(blob), render=True)
         summaries[p] = r.summary
-        rows.add(p, r.rows)
+        rows.add(p, r.rows, r.index)
         upgraded[p] = r._replace(rows=None)
     return summaries, upgraded
 
@@ -250,7 +251,7 @@ def _fixed_context(today: dt.date, config: str | Path | None, configs: dict[str,
     return _hash([key, today.isoformat(), __version__]), key
 
 
-def _contexts(paths: list[Path], today: dt.date, config: str | Path | None):
+def _contexts(paths: dict[str, Path], today: dt.date, config: str | Path | None):
     """The configuration of every plan (the one given, or the one found beside it) and the context key a
     cached summary must match: reference date, configuration, mapsheet version. A configuration file that
     cannot be used makes the plans it governs Problems (third value: path -> message), not the sync's end."""
@@ -259,21 +260,22 @@ def _contexts(paths: list[Path], today: dt.date, config: str | Path | None):
     configs: dict[str, Config] = {}
     contexts: dict[str, tuple[str, str]] = {}  # path -> (context hash, config key)
     errors: dict[Path, str] = {}  # folder -> what is wrong with its configuration
-    for p in paths:
-        if p.parent in errors:
+    for ref, p in paths.items():
+        folder = p.parent
+        if folder in errors:
             continue
-        context = by_folder.get(p.parent)
+        context = by_folder.get(folder)
         if context is None:
             try:
-                cfg = fixed or load_config(near=p.parent)
+                cfg = fixed or load_config(near=folder)
             except MapsheetError as exc:
-                errors[p.parent] = f"its settings cannot be used: {exc}"
+                errors[folder] = f"its settings cannot be used: {exc}"
                 continue
             key = _hash([cfg.source, cfg.raw])
             configs[key] = cfg
-            context = by_folder[p.parent] = (_hash([key, today.isoformat(), __version__]), key)
-        contexts[file_key(p)] = context
-    broken = {file_key(p): errors[p.parent] for p in paths if p.parent in errors}
+            context = by_folder[folder] = (_hash([key, today.isoformat(), __version__]), key)
+        contexts[ref] = context
+    broken = {ref: errors[p.parent] for ref, p in paths.items() if p.parent in errors} if errors else {}
     for p in broken:  # never cached, never read; a stable key keeps the fingerprint honest
         contexts[p] = (_hash([broken[p], today.isoformat(), __version__]), "")
     return configs, contexts, broken
