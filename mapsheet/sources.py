@@ -50,7 +50,7 @@ class PlanRef:
 def file_key(path: str | os.PathLike) -> str:
     """A file plan's ref key: its absolute path (what sync histories have always been keyed by, so
     histories written before plan references existed read unchanged)."""
-    return str(Path(path).absolute())
+    return str(path if isinstance(path, Path) and path.is_absolute() else Path(path).absolute())
 
 
 class PlanSource(Protocol):

@@ -89,7 +89,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         ensure_not_open(out, hint=" before syncing, or choose another --out")
     local, drive_ids = drive.split_sources(sources)
     # By plan ref key (sources.PlanRef): a file's absolute path, made once (a Path is costly to make again).
-    paths = {file_key(p): p.absolute() for p in plan_files(local, exclude=() if to_google else (out,))} if local else {}
+    found = (p.absolute() for p in plan_files(local, exclude=() if to_google else (out,))) if local else ()
+    paths = {file_key(p): p for p in found}
     client = (out.client if to_google else (google or drive.client_factory())()) if drive_ids else None
     files = drive.list_files(client, drive_ids, exclude=[out.spreadsheet] if to_google else []) if drive_ids else []
     if not paths and not files:
