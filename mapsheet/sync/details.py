@@ -24,7 +24,7 @@ class Read(NamedTuple):
     summary: dict  # light (summary.light) when its rows were rendered
     blob: bytes  # the whole summary, stored (summary.dumps)
     light: bytes | None = None  # the light summary, stored
-    rows: dict[str, list[Row]] | None = None  # its detail rows, rendered
+    texts: bytes | None = None  # its detail rows, rendered: their text one after another, in index order
     index: bytes | None = None  # their order and digests, stored
 
 
@@ -37,8 +37,9 @@ def read(s: dict, render: bool) -> Read:
 
     rows = {} if s["error"] else plan_rows(s)
     light = summary.light(s)
+    texts = b"".join([r.xml for rs in rows.values() for r in rs])  # one bytes pickles far faster than Rows
     # Stored without milestones: a plan taken from the history keeps the state the last sync recorded.
-    return Read(light, blob, summary.dumps(light | {"milestones": []} if not s["error"] else light), rows, _index(rows))
+    return Read(light, blob, summary.dumps(light | {"milestones": []} if not s["error"] else light), texts, _index(rows))
 
 
 _INDEX = b"rows 2\n"  # what a stored index starts with (the first kind was JSON): another is read as none
@@ -82,6 +83,7 @@ def _entries(index: bytes) -> dict[str, list[bytes]]:
     return out
 
 
+_ROW_END = b"</row>"
 _TIE = struct.Struct(">II")  # the plan's place, then the row's place in its plan
 
 
@@ -155,12 +157,15 @@ class Details:
         self.xml = Spilled()
         self.rerendered: dict[str, Read] = {}  # plans whose rows were rendered again from their whole summary
 
-    def add(self, key: str, rows: dict[str, list[Row]], index: bytes) -> None:
-        """A plan's rows rendered in this sync, with their ``index`` (``read``)."""
+    def add(self, key: str, texts: bytes, index: bytes) -> None:
+        """A plan's rows rendered in this sync: their ``texts`` and ``index`` (``read``)."""
         self.add_index(key, index)
-        for rs in rows.values():
-            for r in rs:
-                self.xml.add(r.digest, r.xml)
+        digests = [e[-8:] for entries in self.rows[key].values() for e in entries]
+        pieces = texts.split(_ROW_END)  # a value's "<" is escaped: only rows end so
+        if len(pieces) != len(digests) + 1 or pieces[-1]:
+            raise ValueError(f"{len(pieces) - 1} rows of text for {len(digests)} rows")
+        for digest, piece in zip(digests, pieces):
+            self.xml.add(digest, piece + _ROW_END)
 
     def add_index(self, key: str, index: bytes) -> None:
         """A plan's rows as a stored index gives them (their text in kept blocks); ValueError or zlib.error
@@ -184,5 +189,5 @@ class Details:
         stale = [s["path"] for s in plans if s["path"] not in fresh]
         for key, blob in store.cached_summaries(stale).items():
             r = read(summary.loads(blob), render=True)
-            self.add(key, r.rows, r.index)
-            self.rerendered[key] = r._replace(rows=None)
+            self.add(key, r.texts, r.index)
+            self.rerendered[key] = r._replace(texts=None)

@@ -129,8 +129,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             """A plan read: its rows put aside (rows.xml, on disk) and its stored forms staged in the
             history (a plan whose file could not be stat'ed, or a Drive plan that could not be read, is
             not cached): the main process keeps only the summary the roll-up needs."""
-            if rows is not None and r.rows is not None:
-                rows.add(p, r.rows, r.index)
+            if rows is not None and r.texts is not None:
+                rows.add(p, r.texts, r.index)
             if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"]):
                 store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
             return Read(r.summary, b"")
@@ -212,8 +212,8 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
     for p, blob in store.cached_summaries(missing).items():
         r = details.read(summary.loads(blob), render=True)
         summaries[p] = r.summary
-        rows.add(p, r.rows, r.index)
-        upgraded[p] = r._replace(rows=None)
+        rows.add(p, r.texts, r.index)
+        upgraded[p] = r._replace(texts=None)
     return summaries, upgraded
 
 
@@ -379,8 +379,7 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
     from ..rules.registry import all_rules
 
     all_rules()  # the checker and its rules, loaded once here before the reader processes fork, not in each of them
-    size = max(1, min(16, len(items) // (jobs * 8)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = _chunks(items, jobs)
     while True:
         left = [item for chunk in _run_pool(chunks, jobs, (today, configs, render), results, report, len(items))
                 for item in chunk]
@@ -393,6 +392,18 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
                                                       "open and save it again in Excel, or report it"}, render)
                  for path, _ in left])
     return results
+
+
+def _chunks(items: list, jobs: int) -> list[list]:
+    """``items`` cut into chunks for ``jobs`` processes: at most 16 plans a chunk (fewer round trips), smaller
+    towards the end (a share of what is left), so the processes finish together rather than one waiting
+    while another reads its last 16 plans."""
+    chunks, at = [], 0
+    while at < len(items):
+        size = max(1, min(16, (len(items) - at) // (jobs * 4)))
+        chunks.append(items[at:at + size])
+        at += size
+    return chunks
 
 
 class _Results(dict):
