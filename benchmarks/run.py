@@ -260,7 +260,7 @@ def bench_memory(work: Path, results: dict) -> None:
     cmd = sync_command(folder, work / "memory")
     (work / "memory").mkdir()
     # The largest single process (ru_maxrss of the children of a fresh wrapper), and the whole process tree
-    # (the sync and its reader processes) sampled every 50 ms.
+    # (the sync and its reader processes, pages they share counted once: Pss) sampled every 50 ms.
     wrapper = [sys.executable, "-c", "import resource, subprocess, sys; rc = subprocess.run(sys.argv[1:]).returncode; "
                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(rc)", *cmd]
     start = time.perf_counter()
@@ -287,12 +287,19 @@ def _sample_tree(proc: subprocess.Popen) -> float:
     peak = 0.0
 
     def rss_tree(pid: int) -> float:
+        """The tree's memory: each process's proportional set size (Pss: a page shared by n processes, as the
+        reader processes share what they were forked with, counts 1/n in each), its RSS where Pss is not
+        available."""
         total, stack = 0, [pid]
         while stack:
             p = stack.pop()
             try:
-                status = Path(f"/proc/{p}/status").read_text()
-                total += int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("VmRSS")))
+                try:
+                    status = Path(f"/proc/{p}/smaps_rollup").read_text()
+                    total += int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("Pss:")))
+                except (OSError, StopIteration):
+                    status = Path(f"/proc/{p}/status").read_text()
+                    total += int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("VmRSS")))
                 for task in Path(f"/proc/{p}/task").iterdir():
                     stack += [int(c) for c in (task / "children").read_text().split()]
             except (OSError, StopIteration):
