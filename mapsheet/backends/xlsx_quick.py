@@ -178,9 +178,10 @@ def _directory(data: bytes) -> tuple[list[Entry], int]:
         if (signature != b"PK\x01\x02" or version > 45 or flags & ~_PLAIN_FLAGS or method not in _METHODS or disk
                 or at > end or 0xFFFFFFFF in (compressed, size, local)):
             raise _NotProven
-        _extra(data[start + name_len:start + name_len + extra_len])
+        if extra_len:
+            _extra(data[start + name_len:start + name_len + extra_len])
         name = data[start:start + name_len]
-        filename = name.decode("utf-8" if flags & 0x800 else "cp437")
+        filename = name.decode("utf-8" if flags & 0x800 or name.isascii() else "cp437")  # ASCII reads alike in both
         if "\0" in filename:
             raise _NotProven
         entries.append(Entry(filename, name, (flags, method, crc, compressed, size, local)))
