@@ -40,7 +40,8 @@ def parse_plan(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
     # Tabs named for a table are theirs first; only then may a table without a tab adopt an unnamed one
     # (a plan not made from the template keeps its steps on "Sheet1"). Actions adopt first: a loose list
     # of steps with owners and dates is an action list.
-    sheets = {t.key: _find_sheet(workbook, _sheet_names(t), set()) for t in spec.tables}
+    by_name = _by_name(workbook, set())
+    sheets = {t.key: _find_sheet(by_name, _sheet_names(t)) for t in spec.tables}
     if not _is_template(sheets, spec):
         from .foreign import read_foreign  # a layout made elsewhere: found and read in its own words
 
@@ -95,12 +96,16 @@ def _normal(text: str) -> str:
 _NORMAL: dict[str, str] = {}
 
 
-def _find_sheet(workbook: Workbook, names: tuple[str, ...], claimed: set[str]) -> Sheet | None:
-    wanted = [_normal(n) for n in names]
-    by_norm = {_normal(s.name): s for s in workbook.sheets if s.name not in claimed}
-    for w in wanted:
-        if w in by_norm:
-            return by_norm[w]
+def _by_name(workbook: Workbook, claimed: set[str]) -> dict[str, Sheet]:
+    """The sheets not ``claimed``, by their normalised names (the last of two that read alike)."""
+    return {_normal(s.name): s for s in workbook.sheets if s.name not in claimed}
+
+
+def _find_sheet(by_name: dict[str, Sheet], names: tuple[str, ...]) -> Sheet | None:
+    for name in names:
+        sheet = by_name.get(_normal(name))
+        if sheet is not None:
+            return sheet
     return None
 
 
@@ -455,7 +460,7 @@ def to_id(raw: Any) -> str:
 
 def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed: set[str]) -> None:
     ov = spec.overview
-    sheet = _find_sheet(workbook, (ov.sheet, *ov.sheet_synonyms), claimed)
+    sheet = _find_sheet(_by_name(workbook, claimed), (ov.sheet, *ov.sheet_synonyms))
     # Plans that do not follow the template keep their deal fields above the table of steps.
     candidates = [sheet] if sheet is not None else [s for s in workbook.sheets]
     table_tops = {d.sheet: d.header_row for d in plan.tables.values() if d.sheet and d.header_row is not None}
