@@ -10,10 +10,11 @@ ruff do: code, name, family, default severity, the thresholds it reads, and its 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, TypeVar
 
 from ..grid import Location
 from ..model import Plan, Record
@@ -127,7 +128,8 @@ class Context:
     plan: Plan
     today: dt.date
     settings: dict[str, Any] = field(default_factory=dict)
-    # What several rules ask of the same plan, worked out once (rules never change the plan).
+    # What several rules ask of the same plan, worked out once (rules never change the plan): see ``per_check``.
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
     _milestones: dict[Any, Record] | None = field(default=None, init=False, repr=False)
     _after: dict[int, bool] = field(default_factory=dict, init=False, repr=False)
 
@@ -135,13 +137,12 @@ class Context:
         return self.settings[key]
 
     # -- views rules share --------------------------------------------------------------------------
-    def items(self) -> Iterator[Record]:
+    def items(self) -> tuple[Record, ...]:
         """Milestones and actions: everything with a due date and a status."""
-        yield from self.plan.milestones
-        yield from self.plan.actions
+        return _items(self)
 
-    def open_actions(self) -> list[Record]:
-        return [a for a in self.plan.actions if not is_closed(a)]
+    def open_actions(self) -> tuple[Record, ...]:
+        return _open_actions(self)
 
     def party(self, record: Record) -> str | None:
         """Vendor / Customer / Joint for an action or a milestone."""
@@ -182,6 +183,39 @@ class Context:
                 after = bool(POST_SIGNATURE.search(str(record.values.get("name") or "")))
             self._after[id(record)] = after
         return after
+
+
+V = TypeVar("V")
+
+
+def per_check(view: Callable[..., V]) -> Callable[..., V]:
+    """A view of the plan (or of one value in it) that several rules ask for, worked out once per check:
+    ``view(ctx, *args)`` is kept in ``ctx.memo``. The view must depend only on the plan, the date and the
+    settings (never on what another rule did), and what it returns is shared: a tuple, not a list."""
+
+    @functools.wraps(view)
+    def once(ctx: Context, *args: Any) -> V:
+        for arg in args:  # only texts are remembered: as keys, 1, 1.0 and True are one value
+            if type(arg) is not str and arg is not None:
+                return view(ctx, *args)
+        key = (view, *args)
+        memo = ctx.memo
+        if key in memo:
+            return memo[key]
+        value = memo[key] = view(ctx, *args)
+        return value
+
+    return once
+
+
+@per_check
+def _items(ctx: Context) -> tuple[Record, ...]:
+    return (*ctx.plan.milestones, *ctx.plan.actions)
+
+
+@per_check
+def _open_actions(ctx: Context) -> tuple[Record, ...]:
+    return tuple(a for a in ctx.plan.actions if not is_closed(a))
 
 
 POST_SIGNATURE = re.compile(r"kick.?off|implement|onboard|go.?live|launch|roll.?out|deploy|adoption|training",

@@ -171,9 +171,10 @@ def on_time_rate_low(ctx: Context) -> Iterator[Hit]:
           "actions are finished and its exit criteria met.")
 def milestone_status_mismatch(ctx: Context) -> Iterator[Hit]:
     """A milestone's status disagrees with its actions' (warning when Done with open actions, info otherwise)."""
+    tracked = _tracked(ctx.plan.actions)
     for m in _tracked(ctx.plan.milestones):
         ident = m.values.get("id")
-        actions = [a for a in _tracked(ctx.plan.actions) if ident and ident in (a.values.get("milestone") or [])]
+        actions = [a for a in tracked if ident and ident in (a.values.get("milestone") or [])]
         still_open = [a for a in actions if not is_closed(a)]
         if m.values.get("status") == "Done" and still_open:
             n = len(still_open)

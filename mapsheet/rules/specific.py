@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from ..model import Record
 from ..template.spec import SIDE
-from .base import Context, Family, Hit, Severity, is_closed, label, plural
+from .base import Context, Family, Hit, Severity, is_closed, label, per_check, plural
 from .registry import rule
 
 _WHY_SPECIFIC = ("The guide: \"Be specific and actionable: Clearly define each action item and milestone with "
@@ -90,18 +90,29 @@ def is_named_person_in(settings: dict[str, Any], owner: Any, company: Any = None
             and not is_team_name(settings, owner))
 
 
+@per_check
 def is_named_person(ctx: Context, owner: Any) -> bool:
     return is_named_person_in(ctx.settings, owner, ctx.plan.field("customer"))
 
 
+@per_check
+def _is_placeholder(ctx: Context, owner: Any) -> bool:
+    """``is_placeholder_owner`` for this plan's settings and customer (a plan repeats its few owners)."""
+    return is_placeholder_owner(ctx.settings, owner, ctx.plan.field("customer"))
+
+
+@per_check
+def _is_team(ctx: Context, owner: Any) -> bool:
+    return is_team_name(ctx.settings, owner)
+
+
 def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hit]:
     """A hit on each record whose owner is empty or a placeholder."""
-    company = ctx.plan.field("customer")
     for rec in records:
         owner = rec.values.get("owner")
         if _blank(rec, "owner"):
             yield Hit(rec.loc("owner"), f"{describe(rec)} has no owner; {todo}")
-        elif "owner" in rec.columns and is_placeholder_owner(ctx.settings, owner, company):
+        elif "owner" in rec.columns and _is_placeholder(ctx, owner):
             yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a placeholder rather than a "
                                         f"person; {todo}")
 
@@ -142,7 +153,7 @@ def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
     """The owner of an action or milestone is a team or a department, not a person."""
     for rec in ctx.items():
         owner = rec.values.get("owner")
-        if owner in (None, "") or not is_team_name(ctx.settings, owner):
+        if owner in (None, "") or not _is_team(ctx, owner):
             continue
         yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a team rather than a "
                                     "person; name the one person accountable for it")
