@@ -27,7 +27,10 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
-        return {"error": 3, "warning": 2, "info": 1}[self.value]
+        return _SEVERITY_RANKS[self._value_]
+
+
+_SEVERITY_RANKS = {"error": 3, "warning": 2, "info": 1}
 
 
 class Family(str, Enum):
@@ -71,7 +74,10 @@ class Band(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(Band).index(self)
+        return _BAND_RANKS[self._value_]
+
+
+_BAND_RANKS = {band.value: i for i, band in enumerate(Band)}
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,13 @@ class Finding:
     def text(self) -> str:
         """The message naming its cell, as people read it."""
         return f"{self.location}: {self.message}"
+
+    def costing(self, points: float) -> Finding:
+        """This finding with the points it costs (what ``dataclasses.replace`` makes, without re-running
+        ``__init__``: every finding of every plan of a sync is priced)."""
+        priced = object.__new__(type(self))
+        priced.__dict__.update(self.__dict__, points=points)
+        return priced
 
 
 @dataclass(frozen=True)
