@@ -171,9 +171,14 @@ def understood_line(counts: dict[str, dict[str, int]]) -> str:
 def _step_rows_understood(plan: Plan) -> tuple[int, int]:
     """(step rows read, of which understood: a Due and a Status column, and nothing written in them that
     mapsheet could not read). An empty cell is understood: it says there is no date."""
-    rows = [r for key in STEP_TABLES if key in plan.tables for r in plan.tables[key].records]
-    return len(rows), sum(1 for r in rows if "due" in r.columns and "status" in r.columns
-                          and "due" not in r.raw and "status" not in r.raw)
+    read = understood = 0
+    for key in STEP_TABLES:
+        for r in plan.tables[key].records if key in plan.tables else ():
+            read += 1
+            columns, raw = r.columns, r.raw
+            if "due" in columns and "status" in columns and "due" not in raw and "status" not in raw:
+                understood += 1
+    return read, understood
 
 
 def not_checkable(plan: Plan, settings: dict[str, Any]) -> str:

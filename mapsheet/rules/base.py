@@ -189,9 +189,13 @@ class Context:
         """Implementation work (kickoff, onboarding, go-live) is meant to fall after the close date."""
         after = self._after.get(id(record))
         if after is None:
-            if record.table == "actions":
-                after = any(self.is_after_signature(m) for m in
-                            map(self.milestone, record.values.get("milestone") or []) if m is not None)
+            if record.table == "actions":  # after signature when one of its milestones is
+                after = False
+                for ident in record.values.get("milestone") or []:
+                    m = self.milestone(ident)
+                    if m is not None and self.is_after_signature(m):
+                        after = True
+                        break
             else:
                 after = bool(POST_SIGNATURE.search(str(record.values.get("name") or "")))
             self._after[id(record)] = after
@@ -208,15 +212,17 @@ def per_check(view: Callable[..., V]) -> Callable[..., V]:
 
     @functools.wraps(view)
     def once(ctx: Context, *args: Any) -> V:
-        for arg in args:  # only texts are remembered: as keys, 1, 1.0 and True are one value
-            if type(arg) is not str and arg is not None:
-                return view(ctx, *args)
-        key = (view, *args)
-        memo = ctx.memo
-        if key in memo:
-            return memo[key]
-        value = memo[key] = view(ctx, *args)
-        return value
+        key: Any = view
+        if args:
+            for arg in args:  # only texts are remembered: as keys, 1, 1.0 and True are one value
+                if type(arg) is not str and arg is not None:
+                    return view(ctx, *args)
+            key = (view, *args)
+        try:
+            return ctx.memo[key]
+        except KeyError:
+            value = ctx.memo[key] = view(ctx, *args)
+            return value
 
     return once
 

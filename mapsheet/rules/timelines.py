@@ -36,13 +36,17 @@ def _due(rec: Record) -> dt.date | None:
 
 @per_check
 def _open_with_due(ctx: Context) -> tuple[Record, ...]:
-    return tuple(r for r in ctx.items() if not is_closed(r) and _due(r) is not None)
+    return tuple(r for r in ctx.items() if r.values.get("due") is not None and not r.is_closed)
 
 
 def _dated_milestones(ctx: Context, ids: list[str]) -> list[Record]:
     """The milestones named by ``ids`` that are not cancelled and have a due date."""
-    found = (ctx.milestone(i) for i in ids or [])
-    return [m for m in found if m is not None and m.values.get("status") != "Cancelled" and _due(m) is not None]
+    found = []
+    for ident in ids or []:
+        m = ctx.milestone(ident)
+        if m is not None and m.values.get("status") != "Cancelled" and m.values.get("due") is not None:
+            found.append(m)
+    return found
 
 
 def _with_dues(milestones: list[Record]) -> str:
@@ -197,9 +201,10 @@ def action_after_its_milestone(ctx: Context) -> Iterator[Hit]:
     for rec in _open_with_due(ctx):
         if rec.table != "actions":
             continue
-        earlier = [m for m in _dated_milestones(ctx, rec.values.get("milestone")) if _due(m) < _due(rec)]
+        due = _due(rec)
+        earlier = [m for m in _dated_milestones(ctx, rec.values.get("milestone")) if _due(m) < due]
         if earlier:
-            yield Hit(rec.loc("due"), f"action {label(rec)} is due {_day(_due(rec))}, after its milestone "
+            yield Hit(rec.loc("due"), f"action {label(rec)} is due {_day(due)}, after its milestone "
                                       f"{_with_dues(earlier)}; bring it forward or move the milestone")
 
 
