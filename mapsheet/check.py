@@ -91,12 +91,15 @@ def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | Non
 
 
 def _run(rule: Rule, ctx: Context, config: Config) -> list[Finding]:
-    override = config.severity.get(rule.code)
     try:
+        hits = list(rule.check(ctx))
+        if not hits:  # most rules on most plans
+            return []
+        override = config.severity.get(rule.code)
         return [
             Finding(rule.code, rule.name, override or hit.severity or rule.severity, rule.family, hit.message,
                     hit.location, hit.band)
-            for hit in rule.check(ctx)
+            for hit in hits
         ]
     except Exception as exc:  # a broken rule is reported, never fatal
         where = traceback.extract_tb(exc.__traceback__)[-1]

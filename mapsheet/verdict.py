@@ -275,8 +275,10 @@ def _flagged_share(findings: list[Finding], plan: Plan, rows: dict[tuple[str, in
             flagged.setdefault(rec.table, set()).add(rec.row)
             example.setdefault(rec.table, f)
     for key, hit in flagged.items():
+        if len(hit) < settings["failing_min_rows"]:
+            continue
         considered = [r for r in plan.tables[key].records if not (key in STEP_TABLES and r.is_closed)]
-        if len(hit) >= settings["failing_min_rows"] and len(hit) / len(considered) >= settings["failing_share"]:
+        if len(hit) / len(considered) >= settings["failing_share"]:
             what = f"open {key}" if key in STEP_TABLES else key
             return f"{len(hit)} of {len(considered)} {what} have a problem here, e.g. {_plain(example[key])}"
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -241,9 +242,9 @@ POST_SIGNATURE = re.compile(r"kick.?off|implement|onboard|go.?live|launch|roll.?
                             re.IGNORECASE)
 
 
-def is_closed(record: Record) -> bool:
-    """Finished: Done or Cancelled (a risk: Mitigated or Closed)."""
-    return record.is_closed
+#: is_closed(record): finished, Done or Cancelled (a risk: Mitigated or Closed); ``Record.is_closed`` read
+#: without a Python call of its own, as rules ask it hundreds of times a plan.
+is_closed: Callable[[Record], bool] = operator.attrgetter("is_closed")
 
 
 def label(record: Record) -> str:
