@@ -81,35 +81,35 @@ class _Cells:
     (``excel.cell_value``, ``plain``, ``_cell``). benchmarks/same_rows.py shows the bytes are those the
     general path alone gives, on the sample plans and on hostile values."""
 
-    __slots__ = ("kind", "convert", "type", "mark", "empty", "text", "spaced", "width", "chars", "known")
+    __slots__ = ("kind", "convert", "types", "mark", "empty", "text", "spaced", "width", "chars", "known")
 
     def __init__(self, index: int, column: Column, width: float):
         self.kind = column.kind
         self.convert = plain(column.kind)
-        self.type = {text: str, number: int, date: dt.date}[self.convert]
+        self.types = {{text: str, number: int, date: dt.date}[self.convert], type(None)}  # the types remembered
         self.mark = f' s="{PLACEHOLDER.decode()}{chr(65 + index)}"'
         self.empty = f"<c{self.mark}/>".encode()
         self.text = f'<c{self.mark} t="inlineStr"><is><t>'.encode()
         self.spaced = f'<c{self.mark} t="inlineStr"><is><t xml:space="preserve">'.encode()
         self.width = width  # characters a line holds when the column wraps, else 0
         self.chars = max(int(width), 1)  # the same, as styles.text_lines counts
-        self.known: dict[Any, tuple[bytes | None, int]] = {}
+        self.known: dict[Any, tuple[bytes, int]] = {}
 
-    def cell(self, v: Any) -> tuple[bytes | None, int]:
-        """The cell of value ``v`` (None: empty) and the lines its text takes."""
+    def cell(self, v: Any) -> tuple[bytes, int]:
+        """The cell of value ``v`` (``empty`` when it has none) and the lines its text takes."""
         if self.convert is text and type(v) is str and v.isprintable() and len(v) <= excel.MAX_TEXT \
                 and "&" not in v and "<" not in v and ">" not in v and "_x" not in v:
             if not v:
-                return None, 1
+                return self.empty, 1
             # styles.text_lines of one line of text (printable: no line feed)
             lines = -(-len(v) // self.chars) if self.width and len(v) > self.width else 1
             return (self.spaced if v[0] == " " or v[-1] == " " else self.text) + v.encode() + _TEXT_END, lines
         value = self.convert(excel.cell_value(v, self.kind))
         if value is None:
-            return None, 1
+            return self.empty, 1
         return _cell(value, self.mark).encode(), excel.value_lines(value, self.width) if self.width else 1
 
-    def remember(self, v: Any) -> tuple[bytes | None, int]:
+    def remember(self, v: Any) -> tuple[bytes, int]:
         if len(self.known) >= _KNOWN:
             self.known.clear()
         made = self.known[v] = self.cell(v)
@@ -128,23 +128,15 @@ def _render(columns: list[_Cells], rows: Iterable[tuple], order) -> list[Row]:
     out = []
     for row in rows:
         parts = [b""]
-        end = 1  # the parts up to the last cell that is not empty: empty cells at the end are left out
         lines = 1
         for v, c in zip(row, columns):
-            if type(v) is c.type:
-                cell, n = c.known.get(v) or c.remember(v)
-            elif v is None:
-                parts.append(c.empty)
-                continue
-            else:
-                cell, n = c.cell(v)
-            if cell is None:
-                parts.append(c.empty)
-                continue
+            cell, n = (c.known.get(v) or c.remember(v)) if type(v) in c.types else c.cell(v)
             if n > lines:
                 lines = n
             parts.append(cell)
-            end = len(parts)
+        end = len(parts)  # empty cells at the end are left out
+        while end > 1 and parts[end - 1] is columns[end - 2].empty:
+            end -= 1
         del parts[end:]
         parts.append(b"</row>")
         parts[0] = _row_start(lines)
