@@ -65,12 +65,8 @@ def plan_rows(summary: dict) -> dict[str, list[Row]]:
     return {sheet: _render(cells, detail.rows(summary), detail.order) for sheet, (detail, cells) in _SHEETS.items()}
 
 
-def render(columns: list[Column], rows: Iterable[tuple], order) -> list[Row]:
-    return _render(_columns(columns), rows, order)
-
-
 _TEXT_END = b"</t></is></c>"
-_KNOWN = 1000  # values a column remembers the cells of (a cell is about 100 bytes): forgotten all at once past it
+_KNOWN = 512  # values a column remembers (at most about 5 MB in all), all forgotten at once past that
 
 
 class _Cells:
@@ -145,7 +141,7 @@ def _render(columns: list[_Cells], rows: Iterable[tuple], order) -> list[Row]:
     return out
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=64)
 def _row_start(lines: int) -> bytes:
     return f'<row ht="{_number(excel.LINE_HEIGHT * lines)}" customHeight="1">'.encode() if lines > 1 else b"<row>"
 
