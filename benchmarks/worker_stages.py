@@ -3,10 +3,11 @@
     python benchmarks/worker_stages.py --baseline /path/to/a/checkout/of/main [--plans 300] [--pairs 3]
 
 Each run reads and summarises the same sample plans (benchmarks/.data/plans-1000, written by run.py) the way
-a sync worker does (``sync.summary.summarize``, then pickling the summary), on one core, timing each stage
-in CPU time by wrapping the functions that do it: the package checks (the quick pass, or ``sniff`` and
-``inspect``), opening the workbook with python-calamine, reading its sheets (``to_python``), parsing,
-checking (scoring apart), the summary and its pickle. Baseline and candidate runs alternate; the table
+a sync worker does (``sync.summary.summarize``, then ``sync.details.read``, then pickling what it returns),
+on one core, timing each stage in CPU time by wrapping the functions that do it: the package checks (the
+quick pass, or ``sniff`` and ``inspect``), opening the workbook with python-calamine, reading its sheets
+(``to_python``), parsing, checking (scoring apart), the summary, its roll-up rows and stored forms
+(``details.read``) and the pickle. Baseline and candidate runs alternate; the table
 gives each stage's median in ms per plan. CPU time, not wall time: the machine is shared.
 """
 
@@ -27,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 PLANS = HERE / ".data" / "plans-1000"
 TODAY = dt.date(2026, 11, 27)
 STAGES = ("package checks", "calamine: open", "calamine: sheets (to_python)", "parse", "check (scoring included)",
-          "  of which scoring", "summary", "pickle", "worker total")
+          "  of which scoring", "summary", "rows and stored forms", "pickle", "worker total")
 
 
 def _instrument(times: dict[str, float]) -> None:
@@ -84,8 +85,18 @@ def _instrument(times: dict[str, float]) -> None:
     api.check_plan = timed("check (scoring included)", api.check_plan)
     if hasattr(summary, "check_plan"):
         summary.check_plan = timed("check (scoring included)", summary.check_plan)
+    else:  # imported where it is called (a worker's rules are loaded with it)
+        check.check_plan = timed("check (scoring included)", check.check_plan)
     check.score_findings = timed("  of which scoring", check.score_findings)
     summary.plan_summary = timed("summary", summary.plan_summary)
+
+
+def _details():
+    try:
+        from mapsheet.sync import details
+    except ImportError:  # a checkout from before the roll-up by blocks
+        return None
+    return details
 
 
 def child(limit: int) -> None:
@@ -100,8 +111,13 @@ def child(limit: int) -> None:
     summary.summarize(str(paths[0]), TODAY, config)  # imports and caches warm, as in a worker
     times.clear()
     started = time.process_time()
+    details = _details()
     for path in paths:
         result = summary.summarize(str(path), TODAY, config)
+        if details is not None:  # the roll-up's rows and the stored summaries, made where the plan is read
+            t = time.process_time()
+            result = details.read(result, True)
+            times["rows and stored forms"] = times.get("rows and stored forms", 0.0) + time.process_time() - t
         t = time.process_time()
         pickle.dumps(result)
         times["pickle"] = times.get("pickle", 0.0) + time.process_time() - t

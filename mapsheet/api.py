@@ -15,7 +15,7 @@ from .edits import ClearOwnMarks, Edit
 from .errors import NotAPlan
 from .model import Plan
 from .parse import parse_plan
-from .sources import FileSource, PlanSource
+from .sources import FileSource, PlanSource, read_file
 
 Source = Union[str, os.PathLike, Plan, Workbook, PlanSource]
 
@@ -30,7 +30,7 @@ def read_plan(path: str | os.PathLike, *, config: Config | None = None) -> Plan:
 def read_grid(path: str | os.PathLike, *, config: Config | None = None) -> Workbook:
     """The cells of a plan file: a workbook (within the reading limits of ``config``), or a CSV export of one
     sheet."""
-    return FileSource(path).read(limits=Limits.from_settings((config or Config.default()).raw.get("limits")))
+    return read_file(Path(path), Limits.from_settings((config or Config.default()).raw.get("limits")))
 
 
 def to_plan(source: Source, *, config: Config | None = None) -> Plan:

@@ -10,13 +10,14 @@ import datetime as dt
 import operator
 import re
 import traceback
+from itertools import chain
 from dataclasses import dataclass, field
 
 from ._version import __version__
 from .config import Config
 from .foreign.applicability import applies
 from .grid import Location
-from .model import Plan
+from .model import Plan, Record
 from .rules.base import Context, Family, Finding, Rule, Severity
 from .rules.registry import all_rules, registered
 from .scoring import Score, score_findings
@@ -90,12 +91,15 @@ def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | Non
 
 
 def _run(rule: Rule, ctx: Context, config: Config) -> list[Finding]:
-    override = config.severity.get(rule.code)
     try:
+        hits = list(rule.check(ctx))
+        if not hits:  # most rules on most plans
+            return []
+        override = config.severity.get(rule.code)
         return [
             Finding(rule.code, rule.name, override or hit.severity or rule.severity, rule.family, hit.message,
                     hit.location, hit.band)
-            for hit in rule.check(ctx)
+            for hit in hits
         ]
     except Exception as exc:  # a broken rule is reported, never fatal
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -125,6 +129,8 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
     plan_wide = ignored_codes(plan.field("ignore_checks"))
     per_row: dict[tuple[str, int], set[str]] = {}
     for table in plan.tables.values():
+        if not _mentions_mapsheet(table.records):  # most tables of most plans: nothing to read cell by cell
+            continue
         for rec in table.records:
             for texts in (rec.values.values(), rec.extra.values()):
                 for text in texts:
@@ -139,3 +145,10 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
         else:
             kept.append(f)
     return kept, suppressed
+
+
+def _mentions_mapsheet(records: list[Record]) -> bool:
+    """Whether a text cell of ``records`` holds "mapsheet", looked for in their texts joined by NULs (a match
+    cannot span two cells: "mapsheet" holds no NUL). A sync asks it of every row of every plan."""
+    cells = chain.from_iterable(chain.from_iterable((r.values.values(), r.extra.values()) for r in records))
+    return "mapsheet" in "\0".join(filter(str.__instancecheck__, cells))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from .edits import CHECK_SHEET, STATE_SHEET
 from .grid import EXCEL_EPOCH, Location, Sheet, Workbook
@@ -40,7 +40,8 @@ def parse_plan(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
     # Tabs named for a table are theirs first; only then may a table without a tab adopt an unnamed one
     # (a plan not made from the template keeps its steps on "Sheet1"). Actions adopt first: a loose list
     # of steps with owners and dates is an action list.
-    sheets = {t.key: _find_sheet(workbook, _sheet_names(t), set()) for t in spec.tables}
+    by_name = _by_name(workbook, set())
+    sheets = {t.key: _find_sheet(by_name, _sheet_names(t)) for t in spec.tables}
     if not _is_template(sheets, spec):
         from .foreign import read_foreign  # a layout made elsewhere: found and read in its own words
 
@@ -81,20 +82,39 @@ def _sheet_names(table: Table) -> tuple[str, ...]:
 
 # -- sheets and header rows -------------------------------------------------------------------------
 
-def _find_sheet(workbook: Workbook, names: tuple[str, ...], claimed: set[str]) -> Sheet | None:
-    wanted = [normalize_header(n) for n in names]
-    by_norm = {normalize_header(s.name): s for s in workbook.sheets if s.name not in claimed}
-    for w in wanted:
-        if w in by_norm:
-            return by_norm[w]
+def _normal(text: str) -> str:
+    """``normalize_header`` of a text, remembered: a sync meets the same few hundred headers and labels in every
+    plan."""
+    normal = _NORMAL.get(text)
+    if normal is None:
+        if len(_NORMAL) > _TYPED_MAX:
+            _NORMAL.clear()
+        normal = _NORMAL[text] = normalize_header(text)
+    return normal
+
+
+_NORMAL: dict[str, str] = {}
+
+
+def _by_name(workbook: Workbook, claimed: set[str]) -> dict[str, Sheet]:
+    """The sheets not ``claimed``, by their normalised names (the last of two that read alike)."""
+    return {_normal(s.name): s for s in workbook.sheets if s.name not in claimed}
+
+
+def _find_sheet(by_name: dict[str, Sheet], names: tuple[str, ...]) -> Sheet | None:
+    for name in names:
+        sheet = by_name.get(_normal(name))
+        if sheet is not None:
+            return sheet
     return None
 
 
 def _score_header_row(sheet: Sheet, row: int, index: dict[str, str]) -> int:
     keys = set()
-    for _, v in sheet.iter_row(row):
-        if isinstance(v, str):
-            key = index.get(normalize_header(v))
+    normal, known = _NORMAL.get, index.get
+    for v in sheet.rows[row]:
+        if isinstance(v, str) and v:
+            key = known(normal(v) or _normal(v))
             if key is not None:
                 keys.add(key)
     return len(keys)
@@ -159,7 +179,8 @@ def _parse_table(workbook: Workbook, table: Table, named: Sheet | None, claimed:
 def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, problems: list[Problem]) -> None:
     index = table.header_index
     for col, text in sheet.iter_row(header_row):
-        key = index.get(normalize_header(text))
+        normal = _normal(text) if isinstance(text, str) else normalize_header(text)
+        key = index.get(normal)
         if key is None or key in data.columns:
             data.extra_columns[col] = str(text).strip()
             problems.append(Problem(ProblemKind.EXTRA_COLUMN, Location(sheet.name, header_row, col),
@@ -168,7 +189,7 @@ def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, p
         data.columns[key] = col
         data.headers[key] = str(text).strip()
         f = table.field(key)
-        if normalize_header(text) != normalize_header(f.header):
+        if normal != _normal(f.header):
             problems.append(Problem(ProblemKind.RENAMED_COLUMN, Location(sheet.name, header_row, col),
                                     f"the template's header '{f.header}'", value=text, field=key))
     for f in table.fields:
@@ -208,11 +229,12 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
         rows = [row for row in rows if row]
     keys = list(data.columns)
     fields = [table.fields_by_key[key] for key in keys]
-    raws = [_column(rows, col) for col in data.columns.values()]
+    column = _columns(rows)
+    raws = [column(col) for col in data.columns.values()]
     typed = [_type_column(raw, f) for raw, f in zip(raws, fields)]
     ids = [key for key, f in zip(keys, fields) if f.kind is Kind.IDS]
     missing = [(f.key, f.kind is Kind.IDS) for f in table.fields if f.key not in data.columns]
-    extras = [(header, _column(rows, col)) for col, header in data.extra_columns.items()]
+    extras = [(header, column(col)) for col, header in data.extra_columns.items()]
     width = len(keys)
     records = []
     for i, cells in enumerate(zip(*typed)):
@@ -241,8 +263,18 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
     return records
 
 
-def _column(rows: list[list[Any]], col: int) -> list[Any]:
-    return [row[col] if col < len(row) else None for row in rows]
+def _columns(rows: list[list[Any]]) -> Callable[[int], Sequence[Any]]:
+    """The table's column ``col`` (None where a row is too short for it), taken from the rows transposed at once
+    when they are all as wide (as calamine reads a sheet) and not too wide."""
+    width = len(rows[0]) if rows else 0
+    if width <= _TRANSPOSED_MAX and all(len(row) == width for row in rows):
+        transposed = list(zip(*rows))
+        missing = (None,) * len(rows)
+        return lambda col: transposed[col] if col < width else missing
+    return lambda col: [row[col] if col < len(row) else None for row in rows]
+
+
+_TRANSPOSED_MAX = 64
 
 
 _SLOW = object()
@@ -263,15 +295,17 @@ def _type_column(raw: list[Any], f: Field) -> list[Any]:
         return [(v.strip() or None) if type(v) is text and v[:1] != "#" else None if v is None else _text(v)
                 for v in raw]
     if kind is Kind.DATE:
-        return [v.date() if type(v) is dt.datetime else None if v is None else _date(v) for v in raw]
+        day, moment = dt.date, dt.datetime
+        return [v if type(v) is day else v.date() if type(v) is moment else None if v is None or v == "" else _date(v)
+                for v in raw]
     if kind is Kind.NUMBER:
-        return [None if v is None else _number(v) for v in raw]
+        return [None if v is None or v == "" else _number(v) for v in raw]
     cache = _TYPED.setdefault((kind, f.choices), {})
     if len(cache) > _TYPED_MAX:
         cache.clear()
     if kind is Kind.IDS:
-        return [None if v is None else _ids(v, cache) for v in raw]
-    return [(type(v) is text and cache.get(v)) or (None if v is None else _cached(v, f, cache)) for v in raw]
+        return [None if v is None or v == "" else _ids(v, cache) for v in raw]
+    return [(type(v) is text and cache.get(v)) or (None if v is None or v == "" else _cached(v, f, cache)) for v in raw]
 
 
 def _text(v: Any) -> Any:
@@ -426,20 +460,21 @@ def to_id(raw: Any) -> str:
 
 def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed: set[str]) -> None:
     ov = spec.overview
-    sheet = _find_sheet(workbook, (ov.sheet, *ov.sheet_synonyms), claimed)
+    sheet = _find_sheet(_by_name(workbook, claimed), (ov.sheet, *ov.sheet_synonyms))
     # Plans that do not follow the template keep their deal fields above the table of steps.
     candidates = [sheet] if sheet is not None else [s for s in workbook.sheets]
     table_tops = {d.sheet: d.header_row for d in plan.tables.values() if d.sheet and d.header_row is not None}
-    index = ov.header_index
+    index, normal = ov.header_index, _NORMAL.get
     found: dict[str, tuple[Sheet, int, int]] = {}
     for s in candidates:
         # On a sheet that also holds a table, deal fields sit above its header row.
         limit = s.height if s is sheet else min(s.height, table_tops.get(s.name, HEADER_SCAN_ROWS))
-        for r in range(limit):
-            for c, v in s.iter_row(r):
-                if not isinstance(v, str):
+        for r, row in enumerate(s.rows[:limit]):
+            for c, v in enumerate(row):
+                if not isinstance(v, str) or not v:
                     continue
-                key = index.get(normalize_header(v.rstrip(":")))
+                label = v.rstrip(":")
+                key = index.get(normal(label) or _normal(label))
                 if key is not None and key not in found:
                     found[key] = (s, r, c)
     plan.overview_sheet = sheet.name if sheet is not None else None

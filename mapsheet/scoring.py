@@ -23,7 +23,6 @@ mapsheet can read is Not checkable. The reasons name what decided it, in plain w
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 from .config import Config
@@ -96,26 +95,30 @@ def score_findings(findings: list[Finding], config: Config, plan: Plan | None = 
     # A plan that lost anything never shows a perfect 100.
     if total == 100 and any(points):
         total = 99
-    priced = [dataclasses.replace(f, points=p) for f, p in zip(findings, points)]
+    priced = [f.costing(p) for f, p in zip(findings, points)]
     return (Score(total, exact, _grade(total, config), band, tuple(reasons), tuple(families), tuple(dimensions),
                   band_lost), priced)
 
 
 def _families(findings: list[Finding], costs: list[float], points: list[float], config: Config) -> list[FamilyScore]:
     by_family: dict[Family, float] = {}
+    counts: dict[Family, int] = {}
     for f, cost in zip(findings, costs):
         by_family[f.family] = by_family.get(f.family, 0.0) + cost
+        counts[f.family] = counts.get(f.family, 0) + 1
     families = []
-    for family in Family:
+    for family in _FAMILIES:
         weight = config.family_weights.get(family, 0.0)
         total_cost = by_family.get(family, 0.0)
-        families.append(FamilyScore(family, weight, min(weight, total_cost),
-                                    sum(1 for f in findings if f.family is family)))
+        families.append(FamilyScore(family, weight, min(weight, total_cost), counts.get(family, 0)))
     lost = {fs.family: fs.lost for fs in families}
     for i, (f, cost) in enumerate(zip(findings, costs)):
         family_cost = by_family[f.family]
         points[i] += cost / family_cost * lost[f.family] if family_cost else 0.0
     return families
+
+
+_FAMILIES = tuple(Family)  # iterating an Enum class is slow; the check scores every plan of a sync
 
 
 def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], points: list[float],

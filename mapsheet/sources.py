@@ -50,7 +50,7 @@ class PlanRef:
 def file_key(path: str | os.PathLike) -> str:
     """A file plan's ref key: its absolute path (what sync histories have always been keyed by, so
     histories written before plan references existed read unchanged)."""
-    return str(Path(path).absolute())
+    return str(path if isinstance(path, Path) and path.is_absolute() else Path(path).absolute())
 
 
 class PlanSource(Protocol):
@@ -89,13 +89,7 @@ class FileSource:
 
     def read(self, limits=None) -> "Workbook":
         """The file's cells; ``limits`` (backends.xlsx_guard.Limits) bound what a workbook may hold."""
-        if self.path.suffix.lower() == ".csv":  # a MAP sheet exported as CSV: read, never annotated
-            from .backends.csv_read import read_csv
-
-            return read_csv(self.path)
-        from .backends.xlsx_read import read_workbook
-
-        return read_workbook(self.path, limits=limits)
+        return read_file(self.path, limits)
 
     def config(self, given=None) -> "Config":
         from .config import load_config
@@ -109,6 +103,17 @@ class FileSource:
         sniff(self.path)
         target, changed = edit_file(self.path, list(edits), Path(output) if output else None)
         return str(target), changed
+
+
+def read_file(path: Path, limits=None) -> "Workbook":
+    """A plan file's cells (what ``FileSource.read`` reads, without the file's reference worked out first)."""
+    if path.suffix.lower() == ".csv":  # a MAP sheet exported as CSV: read, never annotated
+        from .backends.csv_read import read_csv
+
+        return read_csv(path)
+    from .backends.xlsx_read import read_workbook
+
+    return read_workbook(path, limits=limits)
 
 
 class MemorySource:

@@ -171,8 +171,14 @@ def understood_line(counts: dict[str, dict[str, int]]) -> str:
 def _step_rows_understood(plan: Plan) -> tuple[int, int]:
     """(step rows read, of which understood: a Due and a Status column, and nothing written in them that
     mapsheet could not read). An empty cell is understood: it says there is no date."""
-    rows = [r for key in STEP_TABLES if key in plan.tables for r in plan.tables[key].records]
-    return len(rows), sum(1 for r in rows if all(k in r.columns and k not in r.raw for k in ("due", "status")))
+    read = understood = 0
+    for key in STEP_TABLES:
+        for r in plan.tables[key].records if key in plan.tables else ():
+            read += 1
+            columns, raw = r.columns, r.raw
+            if "due" in columns and "status" in columns and "due" not in raw and "status" not in raw:
+                understood += 1
+    return read, understood
 
 
 def not_checkable(plan: Plan, settings: dict[str, Any]) -> str:
@@ -192,14 +198,14 @@ def not_checkable(plan: Plan, settings: dict[str, Any]) -> str:
 
 def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any]) -> Verdict:
     """Each core dimension's state from the findings and (when known) the plan's facts."""
-    by_dimension: dict[Dimension, list[Finding]] = {d: [] for d in Dimension}
+    by_dimension: dict[Dimension, list[Finding]] = {d: [] for d in _DIMENSIONS}
     for f in findings:
         d = dimension_of(f.code, f.family)
         if d is not None:
             by_dimension[d].append(f)
     rows = _record_rows(plan) if plan is not None else None
     states = []
-    for d in Dimension:
+    for d in _DIMENSIONS:
         failing = _failing(by_dimension[d], plan, rows, settings)
         blind = _blind(d, plan, rows, findings) if plan is not None and rows is not None else None
         counting = [f for f in by_dimension[d] if f.severity.rank >= Severity.WARNING.rank]
@@ -214,6 +220,9 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any])
         else:
             states.append(DimensionState(d, State.OK, ""))
     return Verdict(tuple(states), not_checkable(plan, settings) if plan is not None else "")
+
+
+_DIMENSIONS = tuple(Dimension)  # iterating an Enum class is slow; every plan of a sync is assessed
 
 
 def _plain(f: Finding) -> str:
@@ -266,8 +275,10 @@ def _flagged_share(findings: list[Finding], plan: Plan, rows: dict[tuple[str, in
             flagged.setdefault(rec.table, set()).add(rec.row)
             example.setdefault(rec.table, f)
     for key, hit in flagged.items():
+        if len(hit) < settings["failing_min_rows"]:
+            continue
         considered = [r for r in plan.tables[key].records if not (key in STEP_TABLES and r.is_closed)]
-        if len(hit) >= settings["failing_min_rows"] and len(hit) / len(considered) >= settings["failing_share"]:
+        if len(hit) / len(considered) >= settings["failing_share"]:
             what = f"open {key}" if key in STEP_TABLES else key
             return f"{len(hit)} of {len(considered)} {what} have a problem here, e.g. {_plain(example[key])}"
     return None

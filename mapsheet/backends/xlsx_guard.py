@@ -70,11 +70,13 @@ class FarRows:
 @dataclass
 class Package:
     """What the inspection learnt: each sheet's part, the error values calamine would read as empty, and the
-    sheets whose far cells are read apart."""
+    sheets whose far cells are read apart (and, from the quick pass, the parts it read)."""
 
     sheet_parts: dict[str, str]
     errors: dict[str, dict[tuple[int, int], str]]  # sheet -> (row, col) 0-based -> "#REF!"
     far: dict[str, FarRows] = field(default_factory=dict)
+    #: the parts the quick pass read (``xlsx_image.Unpacked``), from which calamine's copy is made in memory
+    unpacked: Any = field(default=None, compare=False, repr=False)
 
 
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)

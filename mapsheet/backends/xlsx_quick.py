@@ -12,7 +12,6 @@ limits (sizes, ratios, parts, encryption) are read before any part is inflated.
 
 from __future__ import annotations
 
-import io
 import re
 import stat
 import struct
@@ -23,6 +22,7 @@ from typing import Iterable
 
 from ..errors import UnreadableWorkbook
 from .xlsx_guard import _DOCTYPE, Limits, Package, _check_directory, _scan_sheet, sheet_parts
+from .xlsx_image import unpacked
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
@@ -33,6 +33,7 @@ _FAR_CELL = re.compile(rb'r="(?:[A-Z]{2}|[A-Z][0-9]{4})')
 _NEAR_ROWS, _NEAR_CELLS = 999, 999 * 26
 _UTF16 = re.compile(rb'<\?xml[^>]*encoding="UTF-16', re.IGNORECASE)
 _PLAIN_FLAGS = 0x2 | 0x4 | 0x8 | 0x800  # compression level hints, a data descriptor, UTF-8 names
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 class _NotProven(Exception):
@@ -57,33 +58,32 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
     data = path.read_bytes()
     if not data.startswith(_ZIP_MAGIC):
         raise _NotProven
-    zf = zipfile.ZipFile(io.BytesIO(data))
-    names = zf.NameToInfo
-    if "mimetype" in names or "xl/workbook.xml" not in names:
+    infos, directory = _directory(data)
+    names = {info.filename: info for info in infos}
+    if len(names) != len(infos) or "mimetype" in names or "xl/workbook.xml" not in names:
         raise _NotProven
-    infos = zf.infolist()
     _check_directory(path, infos, limits)  # before anything is inflated
-    parts = _sheet_parts(path, _Parts(data, names))
+    _stored(data, infos, directory)
+    parts = _sheet_parts(path, names)
     read = {part for name, part in parts.items() if name not in skip}
     if not read <= names.keys():
         raise _NotProven
-    inflated = {part: _inflate(_raw(data, names[part]), names[part], None) for part in read}
+    inflated = {part: _inflate(names[part].raw, names[part], None) for part in read}
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
-            whole = inflated.get(info.filename) if names.get(info.filename) is info else None
+            whole = inflated.get(info.filename)
             if whole is not None:
                 _clean_head(whole)
                 continue
-            raw = _raw(data, info)
-            seen = (raw, info.compress_type, info.file_size, info.CRC)
+            seen = (info.raw, info.compress_type, info.file_size, info.CRC)
             if seen not in _CLEAN_HEADS:  # a part met before (a theme, the styles) was inflated and looked at then
-                _clean_head(_inflate(raw, info, _HEAD))
+                _clean_head(_inflate(info.raw, info, _HEAD))
                 _remember(_CLEAN_HEADS, seen, True)
     errors = {}
     for name, part in parts.items():
         if name not in skip:
             errors[name] = _errors(path, name, inflated[part], limits)
-    return Package(parts, errors)
+    return Package(parts, errors, unpacked=unpacked(infos, inflated))
 
 
 #: What was proven of parts met before, by their exact bytes: plans made from one template share their theme,
@@ -105,25 +105,27 @@ def _clean_head(xml: bytes) -> None:
         raise _NotProven
 
 
-def _sheet_parts(path: Path, package: "_Parts") -> dict[str, str]:
-    """``xlsx_guard.sheet_parts``, worked out once for each (workbook part, its relationships) met."""
-    book, rels = package.read("xl/workbook.xml"), package.read("xl/_rels/workbook.xml.rels")
-    parts = _SHEET_PARTS.get((book, rels))
+def _sheet_parts(path: Path, names: dict[str, "Entry"]) -> dict[str, str]:
+    """``xlsx_guard.sheet_parts``, worked out once for each (workbook part, its relationships) met, known by
+    their stored bytes (what they inflate to is checked against their CRCs the first time)."""
+    key = tuple((info.raw, info.compress_type, info.file_size, info.CRC) if info else None
+                for info in (names.get("xl/workbook.xml"), names.get("xl/_rels/workbook.xml.rels")))
+    parts = _SHEET_PARTS.get(key)
     if parts is None:
-        parts = sheet_parts(path, package)
-        _remember(_SHEET_PARTS, (book, rels), parts)
+        parts = sheet_parts(path, _Parts(names))
+        _remember(_SHEET_PARTS, key, parts)
     return dict(parts)
 
 
 class _Parts:
     """The package's parts by name, read as ``zipfile.ZipFile.read`` reads them (KeyError for a missing one)."""
 
-    def __init__(self, data: bytes, names: dict[str, zipfile.ZipInfo]):
-        self.data, self.names = data, names
+    def __init__(self, names: dict[str, "Entry"]):
+        self.names = names
 
     def read(self, name: str) -> bytes:
         info = self.names[name]
-        return _inflate(_raw(self.data, info), info, None)
+        return _inflate(info.raw, info, None)
 
 
 def _errors(path: Path, name: str, xml: bytes, limits: Limits) -> dict[tuple[int, int], str]:
@@ -139,26 +141,82 @@ def _errors(path: Path, name: str, xml: bytes, limits: Limits) -> dict[tuple[int
     return errors
 
 
-def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
-    """A part's stored bytes, its local header checked as zipfile checks it."""
-    offset = info.header_offset
-    header = _LOCAL_HEADER.unpack_from(data, offset)
-    if header[0] != _ZIP_MAGIC or info.flag_bits & ~_PLAIN_FLAGS:
-        raise _NotProven
-    name_len, extra_len = header[10], header[11]
-    start = offset + _LOCAL_HEADER.size
-    name = data[start:start + name_len].decode("utf-8" if header[3] & 0x800 else "cp437")
-    if name != info.orig_filename:
-        raise _NotProven
-    start += name_len + extra_len
-    end = start + info.compress_size
-    bound = getattr(info, "_end_offset", None)  # newer Pythons refuse overlapping entries
-    if end > len(data) or (bound is not None and end > bound):
-        raise _NotProven
-    return data[start:end]
+class Entry:
+    """One part of the package as its central directory entry says, and its stored bytes (``raw``): what
+    ``zipfile.ZipInfo`` holds, for a plain zip (``_directory``)."""
+
+    __slots__ = ("filename", "name", "flag_bits", "compress_type", "CRC", "compress_size", "file_size",
+                 "header_offset", "raw")
+
+    def __init__(self, filename: str, name: bytes, fields: tuple):
+        self.filename, self.name, self.raw = filename, name, b""
+        (self.flag_bits, self.compress_type, self.CRC, self.compress_size, self.file_size,
+         self.header_offset) = fields
 
 
-def _inflate(raw: bytes, info: zipfile.ZipInfo, limit: int | None) -> bytes:
+_END = struct.Struct("<4s4H2LH")  # end of central directory: disks, entries, its size and offset, comment length
+_CENTRAL = struct.Struct("<4s2x3H4x3L4H6xL")  # an entry: version needed, flags, method, CRC, sizes, lengths, offset
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64, _AES = 0x0001, 0x9901
+
+
+def _directory(data: bytes) -> tuple[list[Entry], int]:
+    """The package's entries and where its central directory starts, read from its central directory as ``zipfile`` reads them, for a plain zip only:
+    no comment, nothing before or after the archive, one disk, no zip64, no encryption, stored or deflated
+    parts, distinct names. Anything else is left to ``zipfile`` and the full diagnosis."""
+    end = len(data) - _END.size
+    signature, disk, disk_of_directory, here, total, size, offset, comment = _END.unpack_from(data, end)
+    if (signature != b"PK\x05\x06" or disk or disk_of_directory or here != total or comment or offset + size != end
+            or data[end - 20:end - 16] == _ZIP64_LOCATOR):
+        raise _NotProven
+    entries, at = [], offset
+    for _ in range(total):
+        (signature, version, flags, method, crc, compressed, size, name_len, extra_len, comment_len, disk,
+         local) = _CENTRAL.unpack_from(data, at)
+        start = at + _CENTRAL.size
+        at = start + name_len + extra_len + comment_len
+        if (signature != b"PK\x01\x02" or version > 45 or flags & ~_PLAIN_FLAGS or method not in _METHODS or disk
+                or at > end or 0xFFFFFFFF in (compressed, size, local)):
+            raise _NotProven
+        if extra_len:
+            _extra(data[start + name_len:start + name_len + extra_len])
+        name = data[start:start + name_len]
+        filename = name.decode("utf-8" if flags & 0x800 or name.isascii() else "cp437")  # ASCII reads alike in both
+        if "\0" in filename:
+            raise _NotProven
+        entries.append(Entry(filename, name, (flags, method, crc, compressed, size, local)))
+    if at != end:
+        raise _NotProven
+    return entries, offset
+
+
+def _extra(extra: bytes) -> None:
+    """An entry's extra field, as ``zipfile`` reads it: none of its blocks may be zip64 or AES, or cut off."""
+    while len(extra) >= 4:
+        kind, length = struct.unpack_from("<HH", extra)
+        if length + 4 > len(extra) or kind in (_ZIP64, _AES):
+            raise _NotProven
+        extra = extra[length + 4:]
+
+
+def _stored(data: bytes, entries: list[Entry], bound: int) -> None:
+    """Each entry's stored bytes found behind its local header, checked as ``zipfile`` checks it; no two parts
+    overlap, and none runs into the central directory."""
+    for info in sorted(entries, key=lambda e: e.header_offset, reverse=True):
+        offset = info.header_offset
+        header = _LOCAL_HEADER.unpack_from(data, offset)
+        name_len, extra_len = header[10], header[11]
+        start = offset + _LOCAL_HEADER.size
+        if header[0] != _ZIP_MAGIC or data[start:start + name_len] != info.name or (header[3] ^ info.flag_bits) & 0x800:
+            raise _NotProven
+        start += name_len + extra_len
+        end = start + info.compress_size
+        if end > bound:
+            raise _NotProven
+        info.raw, bound = data[start:end], offset
+
+
+def _inflate(raw: bytes, info: Entry, limit: int | None) -> bytes:
     """A part's bytes (its first ``limit`` bytes at least, when given), with the CRC of a part read to its end
     checked as zipfile checks it."""
     if info.compress_type == zipfile.ZIP_STORED:

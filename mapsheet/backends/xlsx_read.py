@@ -15,9 +15,10 @@ from pathlib import Path
 import python_calamine
 
 from ..edits import CHECK_SHEET, STATE_SHEET
-from ..errors import UnreadableWorkbook, display_path
+from ..errors import MapsheetError, UnreadableWorkbook, display_path
 from ..grid import Sheet, Workbook
 from .xlsx_guard import Limits, Package, inspect
+from .xlsx_image import image
 from .xlsx_quick import quick_package
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -105,19 +106,37 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
         sniff(path)
         package = inspect(path, limits, skip)
     try:
-        book = open_calamine(path, package)
-        sheets = []
-        if not _TEMPLATE_TABS <= set(book.sheet_names):
-            skip = skip - _TEMPLATE_ONLY  # a layout made elsewhere may keep its steps on a "Timeline" tab
-        for name in book.sheet_names:
-            data = [] if name in skip else book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets.append(Sheet(name, _with_errors(data, package.errors.get(name, {}))))
+        sheets = _read_image(package, skip) if package.unpacked is not None else None
+        if sheets is None:
+            sheets = _read_sheets(open_calamine(path, package), package, skip)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine raises its own types for every kind of damage, and panics (a
         # BaseException from Rust) on some; each is this file's problem, never the caller's crash
         raise UnreadableWorkbook(path, f"the workbook could not be read ({type(exc).__name__}: {exc})") from None
     return Workbook(str(path), sheets)
+
+
+def _read_image(package: Package, skip: frozenset[str]) -> list[Sheet] | None:
+    """The sheets as calamine reads them from the package rebuilt in memory (``xlsx_image``), or None when it
+    fails there: then the file itself is read, and its failure is the one reported."""
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(image(package.unpacked)))
+        return _read_sheets(book, package, skip)
+    except (KeyboardInterrupt, SystemExit, MapsheetError):  # an interruption, or the time budget running out
+        raise
+    except BaseException:
+        return None
+
+
+def _read_sheets(book, package: Package, skip: frozenset[str]) -> list[Sheet]:
+    sheets = []
+    if not _TEMPLATE_TABS <= set(book.sheet_names):
+        skip = skip - _TEMPLATE_ONLY  # a layout made elsewhere may keep its steps on a "Timeline" tab
+    for name in book.sheet_names:
+        data = [] if name in skip else book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheets.append(Sheet(name, _with_errors(data, package.errors.get(name, {}))))
+    return sheets
 
 
 def open_calamine(path: Path, package: Package | None = None) -> python_calamine.CalamineWorkbook:

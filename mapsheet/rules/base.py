@@ -10,10 +10,12 @@ ruff do: code, name, family, default severity, the thresholds it reads, and its 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, TypeVar
 
 from ..grid import Location
 from ..model import Plan, Record
@@ -26,7 +28,10 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
-        return {"error": 3, "warning": 2, "info": 1}[self.value]
+        return _SEVERITY_RANKS[self._value_]
+
+
+_SEVERITY_RANKS = {"error": 3, "warning": 2, "info": 1}
 
 
 class Family(str, Enum):
@@ -70,7 +75,10 @@ class Band(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(Band).index(self)
+        return _BAND_RANKS[self._value_]
+
+
+_BAND_RANKS = {band.value: i for i, band in enumerate(Band)}
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,13 @@ class Finding:
         """The message naming its cell, as people read it."""
         return f"{self.location}: {self.message}"
 
+    def costing(self, points: float) -> Finding:
+        """This finding with the points it costs (what ``dataclasses.replace`` makes, without re-running
+        ``__init__``: every finding of every plan of a sync is priced)."""
+        priced = object.__new__(type(self))
+        priced.__dict__.update(self.__dict__, points=points)
+        return priced
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -127,7 +142,8 @@ class Context:
     plan: Plan
     today: dt.date
     settings: dict[str, Any] = field(default_factory=dict)
-    # What several rules ask of the same plan, worked out once (rules never change the plan).
+    # What several rules ask of the same plan, worked out once (rules never change the plan): see ``per_check``.
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
     _milestones: dict[Any, Record] | None = field(default=None, init=False, repr=False)
     _after: dict[int, bool] = field(default_factory=dict, init=False, repr=False)
 
@@ -135,13 +151,12 @@ class Context:
         return self.settings[key]
 
     # -- views rules share --------------------------------------------------------------------------
-    def items(self) -> Iterator[Record]:
+    def items(self) -> tuple[Record, ...]:
         """Milestones and actions: everything with a due date and a status."""
-        yield from self.plan.milestones
-        yield from self.plan.actions
+        return _items(self)
 
-    def open_actions(self) -> list[Record]:
-        return [a for a in self.plan.actions if not is_closed(a)]
+    def open_actions(self) -> tuple[Record, ...]:
+        return _open_actions(self)
 
     def party(self, record: Record) -> str | None:
         """Vendor / Customer / Joint for an action or a milestone."""
@@ -175,22 +190,61 @@ class Context:
         """Implementation work (kickoff, onboarding, go-live) is meant to fall after the close date."""
         after = self._after.get(id(record))
         if after is None:
-            if record.table == "actions":
-                after = any(self.is_after_signature(m) for m in
-                            map(self.milestone, record.values.get("milestone") or []) if m is not None)
+            if record.table == "actions":  # after signature when one of its milestones is
+                after = False
+                for ident in record.values.get("milestone") or []:
+                    m = self.milestone(ident)
+                    if m is not None and self.is_after_signature(m):
+                        after = True
+                        break
             else:
                 after = bool(POST_SIGNATURE.search(str(record.values.get("name") or "")))
             self._after[id(record)] = after
         return after
 
 
+V = TypeVar("V")
+
+
+def per_check(view: Callable[..., V]) -> Callable[..., V]:
+    """A view of the plan (or of one value in it) that several rules ask for, worked out once per check:
+    ``view(ctx, *args)`` is kept in ``ctx.memo``. The view must depend only on the plan, the date and the
+    settings (never on what another rule did), and what it returns is shared: a tuple, not a list."""
+
+    @functools.wraps(view)
+    def once(ctx: Context, *args: Any) -> V:
+        key: Any = view
+        if args:
+            for arg in args:  # only texts are remembered: as keys, 1, 1.0 and True are one value
+                if type(arg) is not str and arg is not None:
+                    return view(ctx, *args)
+            key = (view, *args)
+        try:
+            return ctx.memo[key]
+        except KeyError:
+            value = ctx.memo[key] = view(ctx, *args)
+            return value
+
+    return once
+
+
+@per_check
+def _items(ctx: Context) -> tuple[Record, ...]:
+    return (*ctx.plan.milestones, *ctx.plan.actions)
+
+
+@per_check
+def _open_actions(ctx: Context) -> tuple[Record, ...]:
+    return tuple(a for a in ctx.plan.actions if not is_closed(a))
+
+
 POST_SIGNATURE = re.compile(r"kick.?off|implement|onboard|go.?live|launch|roll.?out|deploy|adoption|training",
                             re.IGNORECASE)
 
 
-def is_closed(record: Record) -> bool:
-    """Finished: Done or Cancelled (a risk: Mitigated or Closed)."""
-    return record.is_closed
+#: is_closed(record): finished, Done or Cancelled (a risk: Mitigated or Closed); ``Record.is_closed`` read
+#: without a Python call of its own, as rules ask it hundreds of times a plan.
+is_closed: Callable[[Record], bool] = operator.attrgetter("is_closed")
 
 
 def label(record: Record) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, plural
+from .base import Band, Context, Family, Hit, Severity, is_closed, per_check, plural
 from .registry import rule
 
 _WHY_CHECKINS = ("\"Build in regular check-ins and updates: Set up regular check-ins and status updates to ensure the "
@@ -20,17 +20,19 @@ _WHY_REVIEW = ("\"Review and adjust regularly: Build in regular check-ins and ad
                "on track and address any emerging issues.\"")
 
 
+@per_check
 def _work_finished(ctx: Context) -> bool:
     """Every milestone and action is finished: there is no process left to meet about ("check-ins ... to
     ensure the process progresses according to the plan"), so cadence is not judged."""
-    steps = list(ctx.items())
+    steps = ctx.items()
     return bool(steps) and all("status" in r.columns and is_closed(r) for r in steps)
 
 
-def _held(ctx: Context) -> list[Record]:
+@per_check
+def _held(ctx: Context) -> tuple[Record, ...]:
     """Check-ins that have taken place (dated today or earlier), oldest first."""
     held = [c for c in ctx.plan.checkins if c.values.get("date") is not None and c.values["date"] <= ctx.today]
-    return sorted(held, key=lambda c: c.values["date"])
+    return tuple(sorted(held, key=lambda c: c.values["date"]))
 
 
 @rule("MAP701", "no-checkins", Family.CADENCE, Severity.ERROR, why=_WHY_CHECKINS + " A plan never walked "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, plural
+from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
 from .registry import rule
 
 _WHY_FOLLOW = ("\"Lack of follow-through: Either the sales team or the customer fails to follow through on their "
@@ -105,6 +105,28 @@ def blocked_item(ctx: Context) -> Iterator[Hit]:
                                          "with the person who will do it and a date")
 
 
+@per_check
+def _tracked_actions_by_milestone(ctx: Context) -> dict[str, list[Record]] | None:
+    """The tracked actions of each milestone id, in plan order; None when an action names its milestones
+    otherwise than as a list of texts (then each milestone looks through the actions)."""
+    index: dict[str, list[Record]] = {}
+    for a in _tracked(ctx.plan.actions):
+        ids = a.values.get("milestone") or []
+        if type(ids) is not list or not all(type(i) is str for i in ids):
+            return None
+        for ident in dict.fromkeys(ids):
+            index.setdefault(ident, []).append(a)
+    return index
+
+
+def _actions_of_milestone(ctx: Context, ident: object) -> list[Record]:
+    """The tracked actions that name milestone ``ident``."""
+    index = _tracked_actions_by_milestone(ctx)
+    if index is not None and type(ident) is str:
+        return list(index.get(ident, ())) if ident else []
+    return [a for a in _tracked(ctx.plan.actions) if ident and ident in (a.values.get("milestone") or [])]
+
+
 def _what(rec: Record) -> str:
     return "action" if rec.table == "actions" else "milestone"
 
@@ -172,8 +194,7 @@ def on_time_rate_low(ctx: Context) -> Iterator[Hit]:
 def milestone_status_mismatch(ctx: Context) -> Iterator[Hit]:
     """A milestone's status disagrees with its actions' (warning when Done with open actions, info otherwise)."""
     for m in _tracked(ctx.plan.milestones):
-        ident = m.values.get("id")
-        actions = [a for a in _tracked(ctx.plan.actions) if ident and ident in (a.values.get("milestone") or [])]
+        actions = _actions_of_milestone(ctx, m.values.get("id"))
         still_open = [a for a in actions if not is_closed(a)]
         if m.values.get("status") == "Done" and still_open:
             n = len(still_open)

@@ -10,10 +10,10 @@ judged over the open actions: named owners on finished work do not show who does
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, label
+from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check
 from .registry import rule
 from .specific import is_named_person, norm_name
 
@@ -22,15 +22,16 @@ _WHY_JOINT = ("The guide: \"Joint ownership: With a MAP, the customer feels invo
               "which increases engagement and commitment to moving forward.\"")
 
 
-def _live_actions(ctx: Context) -> list[Record]:
-    return [a for a in ctx.plan.actions if a.values.get("status") != "Cancelled"]
+@per_check
+def _live_actions(ctx: Context) -> tuple[Record, ...]:
+    return tuple(a for a in ctx.plan.actions if a.values.get("status") != "Cancelled")
 
 
 def _has_column(ctx: Context, table: str, key: str) -> bool:
     return key in ctx.plan.tables[table].columns
 
 
-def _customer_actions(actions: list[Record]) -> list[Record]:
+def _customer_actions(actions: Iterable[Record]) -> list[Record]:
     return [a for a in actions if a.values.get("party") == "Customer"]
 
 

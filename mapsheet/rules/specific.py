@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from ..model import Record
 from ..template.spec import SIDE
-from .base import Context, Family, Hit, Severity, is_closed, label, plural
+from .base import Context, Family, Hit, Severity, is_closed, label, per_check, plural
 from .registry import rule
 
 _WHY_SPECIFIC = ("The guide: \"Be specific and actionable: Clearly define each action item and milestone with "
@@ -62,9 +62,19 @@ def _is_customer_company(owner: Any, company: Any) -> bool:
     return company is not None and norm_name(owner) == norm_name(company)
 
 
-@lru_cache(maxsize=8)
-def _words(configured: tuple[str, ...], with_sides: bool) -> frozenset[str]:
-    return frozenset(norm_name(w) for w in (*configured, *(SIDE if with_sides else ())))
+def _words(settings: dict[str, Any], key: str, with_sides: bool) -> frozenset[str]:
+    """The words of setting ``key`` as compared (and the template's sides), worked out again only when the
+    setting holds other words: every owner of every plan is looked up in them."""
+    listed = tuple(settings[key])  # texts: the config checks it
+    known = _LISTED.get((key, with_sides))
+    if known is None or known[0] != listed:
+        known = _LISTED[(key, with_sides)] = (
+            listed, frozenset(norm_name(w) for w in (*listed, *(SIDE if with_sides else ()))))
+    return known[1]
+
+
+#: (setting, with the sides) -> (the words it holds, as compared)
+_LISTED: dict[tuple[str, bool], tuple[tuple[str, ...], frozenset[str]]] = {}
 
 
 def is_placeholder_owner(settings: dict[str, Any], owner: Any, company: Any = None) -> bool:
@@ -74,14 +84,14 @@ def is_placeholder_owner(settings: dict[str, Any], owner: Any, company: Any = No
     The template's own side values (Vendor, Customer, Joint) always count, whatever the settings say."""
     text = norm_name(owner) if owner is not None else ""
     return bool(text) and bool(_NO_LETTERS.match(text) or _BRACKETED.match(text)
-                               or text in _words(tuple(settings["placeholder_owner_words"]), True)
+                               or text in _words(settings, "placeholder_owner_words", True)
                                or _is_customer_company(owner, company))
 
 
 def is_team_name(settings: dict[str, Any], owner: Any) -> bool:
     """The owner names a team or a department ("Legal", "IT", "the sales team"), not a person."""
     text = norm_name(owner) if owner is not None else ""
-    return text in _words(tuple(settings["team_owner_words"]), False) or text.endswith(" team")
+    return text in _words(settings, "team_owner_words", False) or text.endswith(" team")
 
 
 def is_named_person_in(settings: dict[str, Any], owner: Any, company: Any = None) -> bool:
@@ -90,18 +100,29 @@ def is_named_person_in(settings: dict[str, Any], owner: Any, company: Any = None
             and not is_team_name(settings, owner))
 
 
+@per_check
 def is_named_person(ctx: Context, owner: Any) -> bool:
     return is_named_person_in(ctx.settings, owner, ctx.plan.field("customer"))
 
 
+@per_check
+def _is_placeholder(ctx: Context, owner: Any) -> bool:
+    """``is_placeholder_owner`` for this plan's settings and customer (a plan repeats its few owners)."""
+    return is_placeholder_owner(ctx.settings, owner, ctx.plan.field("customer"))
+
+
+@per_check
+def _is_team(ctx: Context, owner: Any) -> bool:
+    return is_team_name(ctx.settings, owner)
+
+
 def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hit]:
     """A hit on each record whose owner is empty or a placeholder."""
-    company = ctx.plan.field("customer")
     for rec in records:
         owner = rec.values.get("owner")
         if _blank(rec, "owner"):
             yield Hit(rec.loc("owner"), f"{describe(rec)} has no owner; {todo}")
-        elif "owner" in rec.columns and is_placeholder_owner(ctx.settings, owner, company):
+        elif "owner" in rec.columns and _is_placeholder(ctx, owner):
             yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a placeholder rather than a "
                                         f"person; {todo}")
 
@@ -142,7 +163,7 @@ def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
     """The owner of an action or milestone is a team or a department, not a person."""
     for rec in ctx.items():
         owner = rec.values.get("owner")
-        if owner in (None, "") or not is_team_name(ctx.settings, owner):
+        if owner in (None, "") or not _is_team(ctx, owner):
             continue
         yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a team rather than a "
                                     "person; name the one person accountable for it")
@@ -171,17 +192,26 @@ def _vague_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def _vague_words(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
-    """The vague words of ``text``, sorted; remembered, since plans made from one playbook share their wording."""
-    found = _VAGUE.get((pattern, text))
+def _wording(pattern: re.Pattern[str] | None, text: str) -> tuple[tuple[str, ...], int]:
+    """The vague words of ``text``, sorted, and its number of words; remembered, since plans made from one
+    playbook share their wording. Kept by pattern, then by text: hashing a compiled pattern hashes its
+    whole program."""
+    known = _WORDING.get(id(pattern))
+    if known is None or known[0] is not pattern:
+        if len(_WORDING) > 8:  # as many patterns as _vague_pattern keeps
+            _WORDING.clear()
+        known = _WORDING[id(pattern)] = (pattern, {})
+    found = known[1].get(text)
     if found is None:
-        if len(_VAGUE) > _REMEMBERED:
-            _VAGUE.clear()
-        found = _VAGUE[(pattern, text)] = tuple(sorted({m.group(0).lower() for m in pattern.finditer(text)}))
+        if len(known[1]) > _REMEMBERED:
+            known[1].clear()
+        vague = tuple(sorted({m.group(0).lower() for m in pattern.finditer(text)})) if pattern else ()
+        found = known[1][text] = (vague, len(text.split()))
     return found
 
 
-_VAGUE: dict[tuple[re.Pattern[str], str], tuple[str, ...]] = {}
+#: id of a pattern -> (the pattern, held so that its id is not reused; text -> its wording)
+_WORDING: dict[int, tuple[re.Pattern[str] | None, dict[str, tuple[tuple[str, ...], int]]]] = {}
 
 
 @rule("MAP204", "vague-wording", Family.SPECIFIC, Severity.WARNING, settings=("vague_words", "min_action_words"),
@@ -197,8 +227,7 @@ def vague_wording(ctx: Context) -> Iterator[Hit]:
         if "action" not in rec.columns or "action" in rec.raw:
             continue
         text = str(rec.values.get("action") or "")
-        found = _vague_words(pattern, text) if pattern else ()
-        words = len(text.split())
+        found, words = _wording(pattern, text)
         if found:
             quoted = ", ".join(f"'{w}'" for w in found)
             yield Hit(rec.loc("action"), f"action {label(rec)} uses vague wording ({quoted}); say what will be "

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, plural
+from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
 from .registry import rule
 
 _WHY_EARLY = ("\"Involve key stakeholders early: Identify and involve all relevant decision-makers and influencers "
@@ -34,6 +34,13 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
         pieces = re.split(r"[\s-]+", word.rstrip("*").strip())
         parts.append(r"(?<!\w)" + r"[\s-]*".join(map(re.escape, pieces)) + ("" if prefix else r"(?!\w)"))
     return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+@per_check
+def _reviewer_words(ctx: Context, setting: str) -> re.Pattern[str]:
+    return _words_pattern(tuple(ctx[setting]))
+
+
 #: Customer roles whose disengagement puts the decision itself at risk.
 _KEY_ROLES = ("Champion", "Economic buyer", "Decision maker", "Executive sponsor")
 
@@ -44,10 +51,12 @@ def _roles_readable(ctx: Context) -> bool:
     return "side" in columns and "role" in columns
 
 
-def _customer_side(ctx: Context) -> list[Record]:
-    return [s for s in ctx.plan.stakeholders if s.values.get("side") == "Customer"]
+@per_check
+def _customer_side(ctx: Context) -> tuple[Record, ...]:
+    return tuple(s for s in ctx.plan.stakeholders if s.values.get("side") == "Customer")
 
 
+@per_check
 def _has_customer_role(ctx: Context, role: str) -> bool:
     return any(s.values.get("role") == role for s in _customer_side(ctx))
 
@@ -122,7 +131,7 @@ def reviewer_missing(ctx: Context) -> Iterator[Hit]:
             continue
         name = str(m.values.get("name") or "")
         missing = [role for role, setting in _REVIEWER_SETTINGS.items()
-                   if _words_pattern(tuple(ctx[setting])).search(name) and not _has_customer_role(ctx, role)]
+                   if _reviewer_words(ctx, setting).search(name) and not _has_customer_role(ctx, role)]
         if not missing:
             continue
         yield Hit(m.loc("name"), f"milestone {label(m)} {_due_phrase(due, ctx)} but no Customer stakeholder has "

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from ..model import Record
 from ..template.spec import CLOSED_STAGES
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, plural
+from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
 from .registry import rule
 from .specific import describe
 
@@ -34,14 +34,19 @@ def _due(rec: Record) -> dt.date | None:
     return rec.values.get("due")
 
 
-def _open_with_due(ctx: Context) -> list[Record]:
-    return [r for r in ctx.items() if not is_closed(r) and _due(r) is not None]
+@per_check
+def _open_with_due(ctx: Context) -> tuple[Record, ...]:
+    return tuple(r for r in ctx.items() if r.values.get("due") is not None and not r.is_closed)
 
 
 def _dated_milestones(ctx: Context, ids: list[str]) -> list[Record]:
     """The milestones named by ``ids`` that are not cancelled and have a due date."""
-    found = (ctx.milestone(i) for i in ids or [])
-    return [m for m in found if m is not None and m.values.get("status") != "Cancelled" and _due(m) is not None]
+    found = []
+    for ident in ids or []:
+        m = ctx.milestone(ident)
+        if m is not None and m.values.get("status") != "Cancelled" and m.values.get("due") is not None:
+            found.append(m)
+    return found
 
 
 def _with_dues(milestones: list[Record]) -> str:
@@ -94,13 +99,15 @@ def milestone_before_dependency(ctx: Context) -> Iterator[Hit]:
       fix="Spread the week's deadlines: move what is not urgent to a later week or finish some items early.")
 def deadline_pile_up(ctx: Context) -> Iterator[Hit]:
     """Too many open items are due in the same week."""
-    weeks: dict[tuple[int, int], list[Record]] = {}
+    weeks: dict[int, list[Record]] = {}  # the day number of each week's Monday -> its items
     for rec in sorted(_open_with_due(ctx), key=_due):  # stable: ties keep milestones-then-actions order
-        weeks.setdefault(_due(rec).isocalendar()[:2], []).append(rec)
+        due = _due(rec)
+        weeks.setdefault(due.toordinal() - due.weekday(), []).append(rec)
     limit = ctx["max_items_per_week"]
-    for (year, week), recs in weeks.items():
+    for day, recs in weeks.items():
         if len(recs) > limit:
-            monday = dt.date.fromisocalendar(year, week, 1)
+            monday = dt.date.fromordinal(day)
+            year, week = monday.isocalendar()[:2]
             yield Hit(recs[0].loc("due"), f"{len(recs)} open items are due in the week of {_day(monday)} "
                                           f"({year}-W{week:02d}), more than {limit}; spread them over other weeks")
 
@@ -194,9 +201,10 @@ def action_after_its_milestone(ctx: Context) -> Iterator[Hit]:
     for rec in _open_with_due(ctx):
         if rec.table != "actions":
             continue
-        earlier = [m for m in _dated_milestones(ctx, rec.values.get("milestone")) if _due(m) < _due(rec)]
+        due = _due(rec)
+        earlier = [m for m in _dated_milestones(ctx, rec.values.get("milestone")) if _due(m) < due]
         if earlier:
-            yield Hit(rec.loc("due"), f"action {label(rec)} is due {_day(_due(rec))}, after its milestone "
+            yield Hit(rec.loc("due"), f"action {label(rec)} is due {_day(due)}, after its milestone "
                                       f"{_with_dues(earlier)}; bring it forward or move the milestone")
 
 

@@ -5,7 +5,8 @@ beside the plan's summary, so a re-sync needs neither the summaries of unchanged
 
 from __future__ import annotations
 
-import json
+import os
+import struct
 import tempfile
 import zlib
 from typing import TYPE_CHECKING, NamedTuple
@@ -23,7 +24,7 @@ class Read(NamedTuple):
     summary: dict  # light (summary.light) when its rows were rendered
     blob: bytes  # the whole summary, stored (summary.dumps)
     light: bytes | None = None  # the light summary, stored
-    rows: dict[str, list[Row]] | None = None  # its detail rows, rendered
+    texts: bytes | None = None  # its detail rows, rendered: their text one after another, in index order
     index: bytes | None = None  # their order and digests, stored
 
 
@@ -36,75 +37,150 @@ def read(s: dict, render: bool) -> Read:
 
     rows = {} if s["error"] else plan_rows(s)
     light = summary.light(s)
+    texts = b"".join([r.xml for rs in rows.values() for r in rs])  # one bytes pickles far faster than Rows
     # Stored without milestones: a plan taken from the history keeps the state the last sync recorded.
-    return Read(light, blob, summary.dumps(light | {"milestones": []} if not s["error"] else light), rows, _index(rows))
+    return Read(light, blob, summary.dumps(light | {"milestones": []} if not s["error"] else light), texts, _index(rows))
+
+
+_INDEX = b"rows 2\n"  # what a stored index starts with (the first kind was JSON): another is read as none
+_COUNT = struct.Struct(">BI")  # a sheet: its name's length, its rows
+_KEY = struct.Struct(">H")  # a row: its packed sort key's length, then the key and the digest
 
 
 def _index(rows: dict[str, list[Row]]) -> bytes:
-    """The rows' sort keys (JSON: {sheet: [key, ...]}), a newline, then their digests one after another."""
-    orders = json.dumps({sheet: [r.order for r in rs] for sheet, rs in rows.items()}, separators=(",", ":"))
-    return zlib.compress(orders.encode() + b"\n" + b"".join(r.digest for rs in rows.values() for r in rs), 1)
+    """The rows' sort keys (``packed``) and digests, stored: for each sheet its name and row count, then each
+    row's key length, key and digest."""
+    out = bytearray(_INDEX)
+    for sheet, rs in rows.items():
+        name = sheet.encode()
+        out += _COUNT.pack(len(name), len(rs)) + name
+        for r in rs:
+            key = packed(r.order)
+            out += _KEY.pack(len(key)) + key + r.digest
+    return zlib.compress(bytes(out), 1)
+
+
+def _entries(index: bytes) -> dict[str, list[bytes]]:
+    """{sheet: [packed key + digest, ...]} from a stored index; ValueError when it is not one."""
+    data = zlib.decompress(index)
+    if not data.startswith(_INDEX):
+        raise ValueError("not an index of this kind")
+    out, at = {}, len(_INDEX)
+    try:
+        while at < len(data):
+            length, count = _COUNT.unpack_from(data, at)
+            at += _COUNT.size
+            sheet, at = data[at:at + length].decode(), at + length
+            out[sheet] = entries = []
+            for _ in range(count):
+                size = _KEY.unpack_from(data, at)[0] + 8
+                entries.append(data[at + 2:at + 2 + size])
+                at += 2 + size
+    except struct.error:
+        raise ValueError("a truncated index") from None
+    if at != len(data):
+        raise ValueError("a truncated index")
+    return out
+
+
+_ROW_END = b"</row>"
+_TIE = struct.Struct(">II")  # the plan's place, then the row's place in its plan
+
+
+def packed(order) -> bytes:
+    """A row's sort key (a tuple or list of ints and texts: ``tables.Detail.order``) as bytes that sort as
+    the key does, a few dozen bytes instead of a tuple's few hundred: an int as a tag and 8 bytes offset
+    by 2**63, big-endian; a text as a tag and its UTF-8 (surrogates of file names kept, which sort in their
+    place) with each NUL doubled as NUL 1 and ended by two NULs, so a text sorts before the longer texts
+    it begins."""
+    out = bytearray()
+    for v in order:
+        if type(v) is int:
+            out += b"\x01" + (v + _OFFSET).to_bytes(8, "big")
+        elif type(v) is str:
+            out += b"\x02" + v.encode("utf-8", "surrogatepass").replace(b"\x00", b"\x00\x01") + b"\x00\x00"
+        else:
+            raise TypeError(f"a detail row's sort key holds a {type(v).__name__}: {order!r}")
+    return bytes(out)
+
+
+_OFFSET = 1 << 63
 
 
 class Spilled:
-    """The text of rows rendered in this sync, in a temporary file until their blocks are made: 10,000 plans'
-    rows are about 170 MB of text, which a sync need not hold."""
+    """The text of rows rendered in this sync, kept in memory up to ``MEMORY`` bytes, the rest in a temporary
+    file until their blocks are made: 10,000 plans' rows are about 170 MB of text, which a sync need not hold."""
+
+    MEMORY = 16 << 20
 
     def __init__(self):
-        self.file = tempfile.TemporaryFile()
-        self.at: dict[bytes, tuple[int, int]] = {}
+        self.file = tempfile.TemporaryFile(buffering=0)
+        self.at: dict[bytes, int] = {}  # digest -> where << 32 | length
+        self.held = bytearray()  # the text after the first ``self.end`` bytes, not yet in the file
         self.end = 0
 
     def add(self, digest: bytes, xml: bytes) -> None:
         if digest not in self.at:
-            self.file.seek(self.end)
-            self.file.write(xml)
-            self.at[digest] = (self.end, len(xml))
-            self.end += len(xml)
+            self.at[digest] = (self.end + len(self.held)) << 32 | len(xml)
+            self.held += xml
+            if len(self.held) > self.MEMORY:
+                self.file.write(self.held)  # unbuffered: all of it, or an error
+                self.end += len(self.held)
+                self.held.clear()
 
     def get(self, digest: bytes) -> bytes | None:
         where = self.at.get(digest)
         if where is None:
             return None
-        self.file.seek(where[0])
-        return self.file.read(where[1])
+        at, length = where >> 32, where & 0xFFFFFFFF
+        if at >= self.end:
+            return bytes(self.held[at - self.end:at - self.end + length])
+        return _read_at(self.file, at, length)
 
     def close(self) -> None:
         self.file.close()
 
 
+def _read_at(file, at: int, length: int) -> bytes:
+    if hasattr(os, "pread"):  # one call, where the system has it (not Windows)
+        return os.pread(file.fileno(), length, at)
+    file.seek(at)
+    return file.read(length)
+
+
 class Details:
-    """Every plan's detail rows by plan key: (order, digest) each, and the text of those rendered in this sync."""
+    """Every plan's detail rows by plan key, each as its sort key packed (``packed``) followed by its digest,
+    and the text of those rendered in this sync."""
 
     def __init__(self):
-        self.rows: dict[str, dict[str, list[tuple[tuple, bytes]]]] = {}
+        self.rows: dict[str, dict[str, list[bytes]]] = {}
         self.xml = Spilled()
         self.rerendered: dict[str, Read] = {}  # plans whose rows were rendered again from their whole summary
 
-    def add(self, key: str, rows: dict[str, list[Row]]) -> None:
-        self.rows[key] = {sheet: [(r.order, r.digest) for r in rs] for sheet, rs in rows.items()}
-        for rs in rows.values():
-            for r in rs:
-                self.xml.add(r.digest, r.xml)
+    def add(self, key: str, texts: bytes, index: bytes) -> None:
+        """A plan's rows rendered in this sync: their ``texts`` and ``index`` (``read``)."""
+        self.add_index(key, index)
+        digests = [e[-8:] for entries in self.rows[key].values() for e in entries]
+        pieces = texts.split(_ROW_END)  # a value's "<" is escaped: only rows end so
+        if len(pieces) != len(digests) + 1 or pieces[-1]:
+            raise ValueError(f"{len(pieces) - 1} rows of text for {len(digests)} rows")
+        for digest, piece in zip(digests, pieces):
+            self.xml.add(digest, piece + _ROW_END)
 
     def add_index(self, key: str, index: bytes) -> None:
-        text = zlib.decompress(index)
-        end = text.index(b"\n")  # JSON escapes a newline in text: the first one ends it
-        at = end + 1
-        self.rows[key] = rows = {}
-        for sheet, orders in json.loads(text[:end]).items():
-            rows[sheet] = [(tuple(o), text[at + 8 * i:at + 8 * i + 8]) for i, o in enumerate(orders)]
-            at += 8 * len(orders)
+        """A plan's rows as a stored index gives them (their text in kept blocks); ValueError or zlib.error
+        when it is not one (kept by an older mapsheet)."""
+        self.rows[key] = _entries(index)
 
     def order(self, read: list[dict]) -> dict[str, list[bytes]]:
         """Each detail sheet's rows (digests) in the sheet's order; ``read`` are the plans in Deals order
         (``tables.deal_order``), whose place breaks ties as in ``tables.detail_rows``."""
         out = {}
         for sheet in DETAILS:
-            entries = [(o, pos, i, d) for pos, s in enumerate(read)
-                       for i, (o, d) in enumerate(self.rows[s["path"]].get(sheet, ()))]
+            entries = [e[:-8] + _TIE.pack(pos, i) + e[-8:] for pos, s in enumerate(read)
+                       for i, e in enumerate(self.rows[s["path"]].get(sheet, ()))]
             entries.sort()
-            out[sheet] = [e[3] for e in entries]
+            out[sheet] = [e[-8:] for e in entries]
         return out
 
     def rerender(self, plans: list[dict], store, fresh: dict[str, Read]) -> None:
@@ -113,5 +189,5 @@ class Details:
         stale = [s["path"] for s in plans if s["path"] not in fresh]
         for key, blob in store.cached_summaries(stale).items():
             r = read(summary.loads(blob), render=True)
-            self.add(key, r.rows)
-            self.rerendered[key] = r._replace(rows=None)
+            self.add(key, r.texts, r.index)
+            self.rerendered[key] = r._replace(texts=None)

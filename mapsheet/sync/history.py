@@ -8,6 +8,8 @@ date, configuration, mapsheet version): a new day can move a plan's band, so it 
 
 Everything a sync learned is recorded in one transaction after the roll-up is written: a sync that fails
 or is interrupted leaves the history as it was, and the next sync compares with the last roll-up written.
+What the plans read gave is staged as they arrive (``stage``: a temporary table, on disk, gone with the
+connection), so a sync of 10,000 plans does not hold their stored summaries in memory until the end.
 """
 
 from __future__ import annotations
@@ -81,10 +83,12 @@ class CacheEntry(NamedTuple):
 class History:
     def __init__(self, path: Path):
         self.path = path
+        self._staged = False  # whether the temporary table of staged summaries exists
+        self._pending: list[CacheEntry] = []  # staged, not yet written to it
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=30)
-            self.db.executescript(_SCHEMA)
+            self.db.executescript(f"BEGIN; {_SCHEMA} COMMIT;")  # one transaction: one wait for the disk, not six
             columns = {r[1] for r in self.db.execute("PRAGMA table_info(plan_cache)")}
             for column in ("light", "rows"):  # a history written before roll-ups by blocks
                 if column not in columns:
@@ -122,6 +126,13 @@ class History:
                 self.db.execute("SELECT path, light, rows FROM plan_cache WHERE light IS NOT NULL AND rows IS NOT NULL")
                 if _path(p) in wanted}
 
+    def staged_summaries(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """The whole summaries of the plans ``paths`` read in this sync (``stage``)."""
+        wanted = set(paths)
+        self._flush()
+        return {_path(p): blob for p, blob in self.db.execute("SELECT path, summary FROM temp.staged")
+                if _path(p) in wanted}
+
     def blocks(self) -> tuple[dict[bytes, tuple], str]:
         """The blocks of rows of the last roll-up written by blocks (xlsx_blocks), and the formats they hold."""
         styles = self.db.execute("SELECT value FROM meta WHERE key = 'block_styles'").fetchone()
@@ -140,6 +151,23 @@ class History:
                 for r in rows}
 
     # -- writing (one transaction) --------------------------------------------------------------------
+    def stage(self, entries: Iterable[CacheEntry]) -> None:
+        """Keep what plans read in this sync gave until ``record`` caches it; a sync that ends before leaves
+        the cache as it was (the next sync's plans keep the states the last sync recorded with them).
+        Written to the temporary table a few hundred at a time."""
+        self._pending += entries
+        if len(self._pending) >= 256:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._staged:
+            self.db.execute("CREATE TEMP TABLE staged AS SELECT * FROM plan_cache WHERE 0")
+            self._staged = True
+        with self.db:
+            self.db.executemany(f"INSERT INTO temp.staged ({_CACHE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                [(_stored(c[0]), *c[1:]) for c in self._pending])
+        self._pending = []
+
     def cache(self, entries: Iterable[CacheEntry]) -> None:
         """Keep summaries as they are read (a cache keyed by version and context: safe before the sync ends)."""
         with self.db:
@@ -150,14 +178,15 @@ class History:
                states: Iterable[PlanState], cache: Iterable[CacheEntry], forget: Iterable[str],
                unreadable: int, drifted: int, rollup_stat: tuple[int, int] | None = None,
                blocks: tuple[dict[bytes, tuple], str] | None = None) -> int:
-        """``rollup_stat``: a roll-up that is not a file (a Google Sheet) says what marks it unchanged;
-        ``blocks``: the roll-up's blocks of rows and their formats, when it was written by blocks (they
-        replace the blocks kept)."""
+        """``cache``: summaries to keep besides those staged (``stage``), which are kept first; ``rollup_stat``:
+        a roll-up that is not a file (a Google Sheet) says what marks it unchanged; ``blocks``: the roll-up's
+        blocks of rows and their formats, when it was written by blocks (they replace the blocks kept)."""
         states = list(states)
         if rollup_stat is not None:
             stat = _Stat(*rollup_stat)
         else:
             stat = rollup.stat() if rollup is not None and rollup.exists() else None
+        self._flush()
         with self.db:
             cur = self.db.execute(
                 "INSERT INTO syncs (at, today, version, fingerprint, rollup, rollup_size, rollup_mtime_ns, plans, "
@@ -171,6 +200,9 @@ class History:
                 [(sync_id, _stored(s.path), _text(s.deal), _text(s.owner), _iso(s.close_date), s.score, s.band, s.pct_done, s.pushes,
                   json.dumps({k: [n, _iso(d)] for k, (n, d) in s.milestones.items()}), int(s.readable))
                  for s in states])
+            self.db.execute(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) "
+                            f"SELECT {_CACHE_COLUMNS} FROM temp.staged")
+            self.db.execute("DELETE FROM temp.staged")
             self.db.executemany(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [(_stored(c[0]), *c[1:]) for c in cache])
             self.db.executemany("DELETE FROM plan_cache WHERE path = ?", [(_stored(p),) for p in forget])

@@ -88,19 +88,21 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     if not to_google:
         ensure_not_open(out, hint=" before syncing, or choose another --out")
     local, drive_ids = drive.split_sources(sources)
-    paths = [p.absolute() for p in plan_files(local, exclude=() if to_google else (out,))] if local else []
+    # By plan ref key (sources.PlanRef): a file's absolute path, made once (a Path is costly to make again).
+    found = (p.absolute() for p in plan_files(local, exclude=() if to_google else (out,))) if local else ()
+    paths = {file_key(p): p for p in found}
     client = (out.client if to_google else (google or drive.client_factory())()) if drive_ids else None
     files = drive.list_files(client, drive_ids, exclude=[out.spreadsheet] if to_google else []) if drive_ids else []
     if not paths and not files:
         raise no_plans(sources)
     configs, contexts, config_errors = _contexts(paths, today, config)
-    stats = {file_key(p): _stat(p) for p in paths}  # by plan ref key (sources.PlanRef)
+    stats = {key: _stat(p) for key, p in paths.items()}
     by_key = {f.ref.key: f for f in files}
     if files:
         drive_context = _fixed_context(today, config, configs)
         for key, f in by_key.items():
             stats[key], contexts[key] = (f.version, f.modified_ns), drive_context
-    order = [file_key(p) for p in paths] + [f.ref.key for f in files]
+    order = [*paths, *(f.ref.key for f in files)]
     report.plans = len(order)
     fingerprint = _fingerprint(stats, contexts, out.link if to_google else out, exports, writer_used)
     with History(report.history) as store:
@@ -122,8 +124,19 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         summaries, upgraded = _cached(store, fresh, rows, same)
         same = same & summaries.keys() - upgraded.keys()  # taken light from the history
         summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
+
+        def arrived(p: str, r: Read) -> Read:
+            """A plan read: its rows put aside (rows.xml, on disk) and its stored forms staged in the
+            history (a plan whose file could not be stat'ed, or a Drive plan that could not be read, is
+            not cached): the main process keeps only the summary the roll-up needs."""
+            if rows is not None and r.texts is not None:
+                rows.add(p, r.texts, r.index)
+            if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"]):
+                store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
+            return Read(r.summary, b"")
+
         read = read_plans([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
-                          progress, render=by_blocks)
+                          progress, render=by_blocks, arrived=arrived)
         if files:
             def checkpoint(done):  # cached as they come: an interrupted sync resumes without reading them again
                 store.cache([CacheEntry(f.ref.key, *stats[f.ref.key], contexts[f.ref.key][0], summary.dumps(s))
@@ -132,12 +145,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             found = drive.read_files(client, [by_key[p] for p in to_read if p in by_key], strategy=strategy,
                                      today=today, config=configs[drive_context[1]], jobs=jobs, progress=progress,
                                      checkpoint=checkpoint, time_limit=time_limit)
-            read.update((p, details.read(s, by_blocks)) for p, s in found.items())
+            read.update((p, arrived(p, details.read(s, by_blocks))) for p, s in found.items())
         new = {p: r.summary for p, r in read.items()}
-        if rows is not None:
-            for p, r in read.items():
-                rows.add(p, r.rows)
-                read[p] = r._replace(rows=None)  # their text is in rows.xml, on disk
         summaries.update(new)
         report.read, report.cached = len(new), len(fresh)
         ordered = [summaries[k] for k in order]
@@ -165,9 +174,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
         report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
         report.rows = {t.sheet: len(t.rows) for t in rollup.tables} | (report.rows or {})
-        cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in read.items()
-                 if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"])]
-        cache += [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
+        cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
         store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out if not to_google else None,
                      rollup_stat=report.google.stat if to_google else None, states=states.values(),
                      cache=cache, forget=[p for p in keys if p not in stats], unreadable=report.unreadable,
@@ -205,8 +212,8 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
     for p, blob in store.cached_summaries(missing).items():
         r = details.read(summary.loads(blob), render=True)
         summaries[p] = r.summary
-        rows.add(p, r.rows)
-        upgraded[p] = r._replace(rows=None)
+        rows.add(p, r.texts, r.index)
+        upgraded[p] = r._replace(texts=None)
     return summaries, upgraded
 
 
@@ -229,8 +236,8 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
             written = xlsx_blocks.write_rollup(rollup, out, order, rows.xml, {}, "")
         if written is not None:
             return rollup, (written.blocks, written.styles), {sheet: len(o) for sheet, o in order.items()}
-    whole = {p: summary.loads(r.blob) for p, r in read.items()}  # read in this sync; the others from the history
-    cached = store.cached_summaries([s["path"] for s in ordered if s["path"] not in whole])
+    whole = {p: summary.loads(b) for p, b in store.staged_summaries(read).items()}  # read in this sync
+    cached = store.cached_summaries([s["path"] for s in ordered if s["path"] not in whole])  # the others
     whole |= {p: summary.loads(b) for p, b in cached.items()}
     full = build_rollup([whole.get(s["path"], s) for s in ordered], **layout)
     excel.write_rollup(full, out, "rust")
@@ -245,7 +252,7 @@ def _fixed_context(today: dt.date, config: str | Path | None, configs: dict[str,
     return _hash([key, today.isoformat(), __version__]), key
 
 
-def _contexts(paths: list[Path], today: dt.date, config: str | Path | None):
+def _contexts(paths: dict[str, Path], today: dt.date, config: str | Path | None):
     """The configuration of every plan (the one given, or the one found beside it) and the context key a
     cached summary must match: reference date, configuration, mapsheet version. A configuration file that
     cannot be used makes the plans it governs Problems (third value: path -> message), not the sync's end."""
@@ -254,21 +261,22 @@ def _contexts(paths: list[Path], today: dt.date, config: str | Path | None):
     configs: dict[str, Config] = {}
     contexts: dict[str, tuple[str, str]] = {}  # path -> (context hash, config key)
     errors: dict[Path, str] = {}  # folder -> what is wrong with its configuration
-    for p in paths:
-        if p.parent in errors:
+    for ref, p in paths.items():
+        folder = p.parent
+        if folder in errors:
             continue
-        context = by_folder.get(p.parent)
+        context = by_folder.get(folder)
         if context is None:
             try:
-                cfg = fixed or load_config(near=p.parent)
+                cfg = fixed or load_config(near=folder)
             except MapsheetError as exc:
-                errors[p.parent] = f"its settings cannot be used: {exc}"
+                errors[folder] = f"its settings cannot be used: {exc}"
                 continue
             key = _hash([cfg.source, cfg.raw])
             configs[key] = cfg
-            context = by_folder[p.parent] = (_hash([key, today.isoformat(), __version__]), key)
-        contexts[file_key(p)] = context
-    broken = {file_key(p): errors[p.parent] for p in paths if p.parent in errors}
+            context = by_folder[folder] = (_hash([key, today.isoformat(), __version__]), key)
+        contexts[ref] = context
+    broken = {ref: errors[p.parent] for ref, p in paths.items() if p.parent in errors} if errors else {}
     for p in broken:  # never cached, never read; a stable key keeps the fingerprint honest
         contexts[p] = (_hash([broken[p], today.isoformat(), __version__]), "")
     return configs, contexts, broken
@@ -352,26 +360,26 @@ IN_PROCESS = 32
 
 
 def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: dt.date, jobs: int | None,
-               progress: Progress | None = None, render: bool = False) -> dict[str, Read]:
+               progress: Progress | None = None, render: bool = False,
+               arrived: Callable[[str, Read], Read] | None = None) -> dict[str, Read]:
     """Summaries of the plans ``items`` ((path, config key)), read on ``jobs`` processes (default: all cores),
     each with its stored form (``summary.dumps``); ``render``: light summaries, with their detail rows
-    rendered (``details.read``)."""
+    rendered (``details.read``). ``arrived`` is given each plan's as it arrives, and what it returns is kept."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     report = progress or (lambda done, total: None)
-    results: dict[str, Read] = {}
+    results = _Results(arrived)
     report(0, len(items))
     if jobs == 1 or len(items) < IN_PROCESS:
         _init_worker(today, configs, render)
         for path, key in items:
-            results[path] = _read_chunk([(path, key)])[0]
+            results.add(_read_chunk([(path, key)]))
             report(len(results), len(items))
         return results
     from .. import api  # noqa: F401
     from ..rules.registry import all_rules
 
     all_rules()  # the checker and its rules, loaded once here before the reader processes fork, not in each of them
-    size = max(1, min(16, len(items) // (jobs * 8)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = _chunks(items, jobs)
     while True:
         left = [item for chunk in _run_pool(chunks, jobs, (today, configs, render), results, report, len(items))
                 for item in chunk]
@@ -380,11 +388,34 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
         # A worker died (a crash inside a reader library) and took the plans in flight with it: read those
         # again one by one, until only the plans that crash it are left.
         chunks = [[item] for item in left]
-    for path, _ in left:
-        crashed = {"path": path, "error": "the reader crashed on this plan (its process died); "
-                                          "open and save it again in Excel, or report it"}
-        results[path] = details.read(crashed, render)
+    results.add([details.read({"path": path, "error": "the reader crashed on this plan (its process died); "
+                                                      "open and save it again in Excel, or report it"}, render)
+                 for path, _ in left])
     return results
+
+
+def _chunks(items: list, jobs: int) -> list[list]:
+    """``items`` cut into chunks for ``jobs`` processes: at most 16 plans a chunk (fewer round trips), smaller
+    towards the end (a share of what is left), so the processes finish together rather than one waiting
+    while another reads its last 16 plans."""
+    chunks, at = [], 0
+    while at < len(items):
+        size = max(1, min(16, (len(items) - at) // (jobs * 4)))
+        chunks.append(items[at:at + size])
+        at += size
+    return chunks
+
+
+class _Results(dict):
+    """The plans read so far by path, each as ``arrived`` made it."""
+
+    def __init__(self, arrived: Callable[[str, Read], Read] | None):
+        super().__init__()
+        self.arrived = arrived or (lambda path, r: r)
+
+    def add(self, reads: list[Read]) -> None:
+        for r in reads:
+            self[r.summary["path"]] = self.arrived(r.summary["path"], r)
 
 
 def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple[str, str]]]:
@@ -397,11 +428,11 @@ def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple
         futures: dict[Future, list] = {pool.submit(_read_chunk, chunk): chunk for chunk in chunks}
         try:
             for future in as_completed(futures):
+                chunk = futures.pop(future)  # a future keeps its result (every row's text): let it go with it
                 try:
-                    for r in future.result():
-                        results[r.summary["path"]] = r
+                    results.add(future.result())
                 except BrokenProcessPool:
-                    crashed.append(futures[future])
+                    crashed.append(chunk)
                     continue
                 report(len(results), total)
         except BaseException:

@@ -96,7 +96,11 @@ def _assemble(package: tuple[bytes, dict[str, bytes]], target: Path, order: dict
     sheets = {parts[sheet]: sheet for sheet in order}
     styles = {sheet: _styles(src.read(parts[sheet])) for sheet in order}
     style_key = f"{FORMAT} {sorted(styles.items())!r}"
-    rows = _Rows(xml, kept if style_key == kept_styles else {})
+    kept = kept if style_key == kept_styles else {}
+    cut = {sheet: [(hashlib.blake2b(b"".join(digests) + style_key.encode(), digest_size=16).digest(), digests)
+                   for digests in _cut(digests)] for sheet, digests in order.items()}
+    wanted = {key for blocks in cut.values() for key, _ in blocks}
+    rows = _Rows(xml, kept, [key for key in kept if key not in wanted])
     used: dict[bytes, Block] = {}
     with open(target, "wb") as out:
         zip_out = _Zip(out)
@@ -105,9 +109,8 @@ def _assemble(package: tuple[bytes, dict[str, bytes]], target: Path, order: dict
                 sheet = sheets[info.filename]
                 head, tail = _split(src.read(info), len(order[sheet]))
                 chunks = [_block(head)]
-                for digests in _cut(order[sheet]):
-                    key = hashlib.blake2b(b"".join(digests) + style_key.encode(), digest_size=16).digest()
-                    block = kept.get(key) if style_key == kept_styles else None
+                for key, digests in cut[sheet]:
+                    block = kept.get(key)
                     if block is None:
                         block = _rows_block(digests, rows, styles[sheet])
                     used[key] = block
@@ -125,27 +128,26 @@ def _assemble(package: tuple[bytes, dict[str, bytes]], target: Path, order: dict
 
 
 class _Rows:
-    """Where a row's text comes from: this sync's reading, or a kept block that held it."""
+    """Where a row's text comes from: this sync's reading, or a kept block that held it. The kept blocks this
+    roll-up does not use again are looked in first (a row of an unchanged plan in a block made again was in
+    one of those), the others only if it is not there."""
 
-    def __init__(self, xml: Texts, kept: dict[bytes, Block]):
+    def __init__(self, xml: Texts, kept: dict[bytes, Block], first: list[bytes]):
         self.xml = xml
         self.kept = kept
-        self.index: dict[bytes, tuple[bytes, int, int]] | None = None
+        looked = set(first)
+        self.unindexed = [first, [key for key in kept if key not in looked]]
+        self.index: dict[bytes, tuple[bytes, int, int]] = {}
         self.inflated: dict[bytes, bytes] = {}
 
     def text(self, digest: bytes) -> bytes:
         found = self.xml.get(digest)
         if found is not None:
             return found
-        if self.index is None:
-            self.index = {}
-            for key, block in self.kept.items():
-                n = len(block.rows) // 12
-                lengths = struct.unpack(f">{n}I", block.rows[8 * n:])
-                starts = itertools.accumulate(lengths, initial=0)
-                self.index.update((block.rows[8 * i:8 * i + 8], (key, at, length))
-                                  for i, at, length in zip(range(n), starts, lengths))
         where = self.index.get(digest)
+        while where is None and self.unindexed:
+            self._index(self.unindexed.pop(0))
+            where = self.index.get(digest)
         if where is None:
             raise Missing(digest.hex())
         key, at, length = where
@@ -154,6 +156,15 @@ class _Rows:
                 self.inflated.clear()
             self.inflated[key] = zlib.decompressobj(-15).decompress(self.kept[key].data)
         return self.inflated[key][at:at + length]
+
+    def _index(self, keys: list[bytes]) -> None:
+        for key in keys:
+            block = self.kept[key]
+            n = len(block.rows) // 12
+            lengths = struct.unpack(f">{n}I", block.rows[8 * n:])
+            starts = itertools.accumulate(lengths, initial=0)
+            self.index.update((block.rows[8 * i:8 * i + 8], (key, at, length))
+                              for i, at, length in zip(range(n), starts, lengths))
 
 
 

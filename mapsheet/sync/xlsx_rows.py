@@ -169,7 +169,8 @@ def _number(value: float) -> str:
 
 
 def styled(xml: bytes, styles: list[int]) -> bytes:
-    """Rows with each column's format number in place of its placeholder."""
-    for i, style in enumerate(styles):
-        xml = xml.replace(PLACEHOLDER + bytes([65 + i]), str(style).encode())
-    return xml
+    """Rows with each column's format number in place of its placeholder (one pass: cut at the placeholders,
+    each piece but the first starting with its column's letter)."""
+    numbers = {65 + i: str(style).encode() for i, style in enumerate(styles)}
+    pieces = xml.split(PLACEHOLDER)
+    return pieces[0] + b"".join([numbers[p[0]] + p[1:] for p in pieces[1:]])

@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -137,10 +138,16 @@ xlsx_rust._write_book = slow
 """}
 
 
+def cache_of(out: Path) -> list[tuple]:
+    with sqlite3.connect(out.with_name("rollup.history.sqlite")) as db:
+        return db.execute("SELECT path, size, mtime_ns, context, summary, light, rows FROM plan_cache "
+                          "ORDER BY path").fetchall()
+
+
 def test_an_interrupted_write_leaves_the_old_rollup(plans_dir, tmp_path, writer):
     out = tmp_path / "out" / "rollup.xlsx"
     sync([plans_dir], out, today=TODAY, writer=writer)
-    before = out.read_bytes()
+    before, cached = out.read_bytes(), cache_of(out)
     started = tmp_path / "writing"
     # A sync that is killed while it writes the roll-up (a day later, so it must rewrite the roll-up).
     script = f"""
@@ -168,6 +175,8 @@ sync([{str(plans_dir)!r}], {str(out)!r}, today=dt.date(2026, 11, 28), jobs=1, wr
     # for a plan, and never replaces the roll-up.
     visible = sorted(p.name for p in out.parent.iterdir() if not p.name.startswith("."))
     assert visible == ["rollup.history.sqlite", "rollup.xlsx"], visible
+    # The plans it had read were not cached: their new summaries would go with the states the last sync kept.
+    assert cache_of(out) == cached
     report = sync([plans_dir], out, today=dt.date(2026, 11, 28), writer=writer)  # the history is as before
     assert report.written and RollupBook(out).caption("Changes").startswith("Since the last sync")
 

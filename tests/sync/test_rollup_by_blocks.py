@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -140,3 +141,22 @@ def test_a_rollup_too_big_for_a_plain_zip_is_written_by_the_rust_writer(plans_di
     with sqlite3.connect(tmp_path / "rollup.history.sqlite") as db:
         assert db.execute("SELECT count(*) FROM rollup_blocks").fetchone()[0] == 0  # none kept from it
 
+
+
+def test_rows_kept_by_an_older_mapsheet_are_rendered_again_not_trusted(plans_dir, tmp_path):
+    out = tmp_path / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    history = out.with_name("rollup.history.sqlite")
+    with sqlite3.connect(history) as db:  # the first kind of index: JSON sort keys, then digests
+        db.execute("UPDATE plan_cache SET rows = ?", (zlib.compress(b'{"Actions":[[0,739000]]}\n' + bytes(8)),))
+    first = sorted(plans_dir.glob("*.xlsx"))[0]
+    plan = read_plan(first)
+    edit(first, plan.field_loc("close_date"), plan.close_date + dt.timedelta(days=30))
+    report = sync([plans_dir], out, today=TODAY)
+    assert report.read == 1  # the others taken from the history, their rows rendered from their summaries
+    scratch = sync([plans_dir], tmp_path / "scratch" / "rollup.xlsx", today=TODAY)
+    for sheet in ("Actions", "Milestones", "Risks"):
+        assert report.rows[sheet] == scratch.rows[sheet]
+        assert dump(out)[sheet]["cells"] == dump(tmp_path / "scratch" / "rollup.xlsx")[sheet]["cells"]
+    with sqlite3.connect(history) as db:
+        assert all(zlib.decompress(rows).startswith(b"rows 2\n") for rows, in db.execute("SELECT rows FROM plan_cache"))

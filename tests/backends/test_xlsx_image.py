@@ -1,0 +1,86 @@
+"""The package calamine reads from memory (backends/xlsx_image.py) after the quick pass: on real plan files, the
+values are what calamine reads from the file itself, a package it cannot read there is read from the file
+(whose failure is the one reported), and a zip the quick pass cannot read plainly is still read the same."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import python_calamine
+
+from mapsheet.backends.xlsx_guard import Limits, sheet_parts
+from mapsheet.backends.xlsx_quick import quick_package
+from mapsheet.backends.xlsx_read import SUPPORTED_SUFFIXES, UNREAD_SHEETS, read_workbook
+from mapsheet.errors import UnreadableWorkbook
+
+LIMITS = Limits.from_settings()
+
+
+def _quick(path: Path):
+    return quick_package(path, SUPPORTED_SUFFIXES, LIMITS, UNREAD_SHEETS)
+
+
+def _from_file(path: Path) -> dict[str, list[list]]:
+    """Every sheet the reader reads, as python-calamine reads it from the file."""
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in book.sheet_names if name not in UNREAD_SHEETS}
+
+
+def _read(path: Path) -> dict[str, list[list]]:
+    return {s.name: s.rows for s in read_workbook(path).sheets if s.name not in UNREAD_SHEETS}
+
+
+def test_every_value_is_what_calamine_reads_from_the_file(sample_plans):
+    for _, path in sample_plans[:6]:
+        assert _quick(path).unpacked is not None  # read from memory, not from the file
+        assert _read(path) == _from_file(path)
+
+
+def test_a_sheet_calamine_cannot_read_is_reported_as_reading_the_file_reports_it(sample_plans, tmp_path):
+    source = sample_plans[0][1]
+    actions = sheet_parts(source, zipfile.ZipFile(source))["Actions"]
+    bad = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, data[:len(data) // 2] if info.filename == actions else data)
+    assert _quick(bad) is not None  # the package is clean: only its XML is cut off
+    with pytest.raises(Exception) as direct:
+        python_calamine.CalamineWorkbook.from_path(str(bad)).get_sheet_by_name("Actions")
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read_workbook(bad)
+    assert caught.value.reason == f"the workbook could not be read ({type(direct.value).__name__}: {direct.value})"
+
+
+def test_a_zip_with_a_comment_is_left_to_zipfile_and_read_the_same(sample_plans, tmp_path):
+    source = sample_plans[1][1]
+    commented = tmp_path / "commented.xlsx"
+    shutil.copy(source, commented)
+    with zipfile.ZipFile(commented, "a") as z:
+        z.comment = b"saved by a tool that signs its zips"
+    assert _quick(commented) is None
+    assert _read(commented) == _read(source)
+
+
+def test_a_part_named_differently_in_its_local_header_is_left_to_the_full_diagnosis(sample_plans, tmp_path):
+    source = sample_plans[2][1]
+    data = bytearray(source.read_bytes())
+    at = data.find(b"xl/styles.xml")  # the first copy of the name is the local header's
+    data[at:at + 13] = b"xl/stylez.xml"
+    renamed = tmp_path / "renamed.xlsx"
+    renamed.write_bytes(bytes(data))
+    assert _quick(renamed) is None
+    with pytest.raises(UnreadableWorkbook, match="the file is damaged"):
+        read_workbook(renamed)
+
+
+def test_when_calamine_fails_on_the_image_the_file_itself_is_read(sample_plans, monkeypatch):
+    from mapsheet.backends import xlsx_read
+
+    path = sample_plans[3][1]
+    monkeypatch.setattr(xlsx_read, "image", lambda unpacked: b"PK\x05\x06 a package calamine cannot open")
+    assert _read(path) == _from_file(path)
