@@ -72,13 +72,15 @@ def wrapped_columns(columns: list) -> list[tuple[int, float]]:
 
 def row_height(row: tuple, wrapped: list[tuple[int, float]]) -> float | None:
     """The height (points) of a row whose wrapped text needs more than one line; None for one line."""
-    lines = 1
-    for i, width in wrapped:
-        value = row[i]
-        text = value if type(value) is str else getattr(value, "text", None) if value is not None else None
-        if text and len(text) > width:
-            lines = max(lines, text_lines(text, width))
+    lines = max([value_lines(row[i], width) for i, width in wrapped], default=1)
     return LINE_HEIGHT * lines if lines > 1 else None
+
+
+def value_lines(value: Any, width: float) -> int:
+    """How many lines a value (text, or a Link's text) takes in a column whose text wraps, ``width``
+    characters wide."""
+    text = value if type(value) is str else getattr(value, "text", None) if value is not None else None
+    return text_lines(text, width) if text and len(text) > width else 1
 
 
 def print_area(table: Table) -> tuple[int, int, int, int]:

@@ -169,7 +169,7 @@ ACTIONS = [Column("Deal", width=28, wrap=True), Column("Deal owner", width=14), 
 
 
 def action_rows(s: dict) -> list[tuple]:
-    return [(s["deal"], s["owner"], *a[:5], a.due, a.status, a.days_overdue) for a in s["actions"]]
+    return [(s["deal"], s["owner"], *a) for a in s["actions"]]  # every field of an ActionRow, in its order
 
 
 def action_order(row: tuple) -> tuple:
@@ -219,9 +219,14 @@ MILESTONES = [Column("Due", Kind.DATE, 11), Column("Week of", Kind.DATE, 11), Co
 
 
 def milestone_rows(s: dict) -> list[tuple]:
-    return [(m.due, m.due - dt.timedelta(days=m.due.weekday()) if m.due else None, s["deal"], s["owner"],
-             m.id, m.name, m.side, m.owner, m.start, m.status, m.days_overdue, s["close_date"])
-            for m in s["milestones"] if m.status not in CLOSED_STATUSES]
+    deal, owner, close = s["deal"], s["owner"], s["close_date"]
+    return [(due, due - _BACK[due.weekday()] if due else None, deal, owner, m_id, name, side, m_owner, start, status,
+             overdue, close)
+            for m_id, name, side, m_owner, start, due, status, _, overdue in s["milestones"]  # a MilestoneRow
+            if status not in CLOSED_STATUSES]
+
+
+_BACK = [dt.timedelta(days=n) for n in range(7)]  # from a day back to its week's Monday (date.weekday())
 
 
 def milestone_order(row: tuple) -> tuple:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from functools import lru_cache, partial
 from typing import Any, Iterable, NamedTuple
 
 from ..grid import EXCEL_EPOCH
@@ -61,26 +62,92 @@ def plain(kind: Kind):
 
 def plan_rows(summary: dict) -> dict[str, list[Row]]:
     """Every detail sheet's rows of one read plan, rendered."""
-    return {sheet: render(detail.columns, detail.rows(summary), detail.order) for sheet, detail in DETAILS.items()}
+    return {sheet: _render(cells, detail.rows(summary), detail.order) for sheet, (detail, cells) in _SHEETS.items()}
 
 
-def render(columns: list[Column], rows: Iterable[tuple], order) -> list[Row]:
-    kinds = [c.kind for c in columns]
-    convert = [plain(k) for k in kinds]
-    wrapped = excel.wrapped_columns(columns)
-    marks = [f' s="{PLACEHOLDER.decode()}{chr(65 + i)}"' for i in range(len(columns))]
+_TEXT_END = b"</t></is></c>"
+_KNOWN = 512  # values a column remembers (at most about 5 MB in all), all forgotten at once past that
+
+
+class _Cells:
+    """How one column's cells are written. A cell's bytes, and the lines its text takes when the column wraps,
+    depend on its value alone: a column remembers them for the values of the type it holds (text, an int, a
+    date; the same few statuses, owners, IDs and dates come back row after row, plan after plan). Text that
+    needs neither escaping nor making safe is written directly; any other value as the other writers take it
+    (``excel.cell_value``, ``plain``, ``_cell``). benchmarks/same_rows.py shows the bytes are those the
+    general path alone gives, on the sample plans and on hostile values."""
+
+    __slots__ = ("kind", "convert", "types", "mark", "empty", "text", "spaced", "width", "chars", "known")
+
+    def __init__(self, index: int, column: Column, width: float):
+        self.kind = column.kind
+        self.convert = plain(column.kind)
+        self.types = {{text: str, number: int, date: dt.date}[self.convert], type(None)}  # the types remembered
+        self.mark = f' s="{PLACEHOLDER.decode()}{chr(65 + index)}"'
+        self.empty = f"<c{self.mark}/>".encode()
+        self.text = f'<c{self.mark} t="inlineStr"><is><t>'.encode()
+        self.spaced = f'<c{self.mark} t="inlineStr"><is><t xml:space="preserve">'.encode()
+        self.width = width  # characters a line holds when the column wraps, else 0
+        self.chars = max(int(width), 1)  # the same, as styles.text_lines counts
+        self.known: dict[Any, tuple[bytes, int]] = {}
+
+    def cell(self, v: Any) -> tuple[bytes, int]:
+        """The cell of value ``v`` (``empty`` when it has none) and the lines its text takes."""
+        if self.convert is text and type(v) is str and v.isprintable() and len(v) <= excel.MAX_TEXT \
+                and "&" not in v and "<" not in v and ">" not in v and "_x" not in v:
+            if not v:
+                return self.empty, 1
+            # styles.text_lines of one line of text (printable: no line feed)
+            lines = -(-len(v) // self.chars) if self.width and len(v) > self.width else 1
+            return (self.spaced if v[0] == " " or v[-1] == " " else self.text) + v.encode() + _TEXT_END, lines
+        value = self.convert(excel.cell_value(v, self.kind))
+        if value is None:
+            return self.empty, 1
+        return _cell(value, self.mark).encode(), excel.value_lines(value, self.width) if self.width else 1
+
+    def remember(self, v: Any) -> tuple[bytes, int]:
+        if len(self.known) >= _KNOWN:
+            self.known.clear()
+        made = self.known[v] = self.cell(v)
+        return made
+
+
+def _columns(columns: list[Column]) -> list[_Cells]:
+    wrapped = dict(excel.wrapped_columns(columns))
+    return [_Cells(i, c, wrapped.get(i, 0)) for i, c in enumerate(columns)]
+
+
+_SHEETS = {sheet: (detail, _columns(detail.columns)) for sheet, detail in DETAILS.items()}
+
+
+def _render(columns: list[_Cells], rows: Iterable[tuple], order) -> list[Row]:
     out = []
     for row in rows:
-        values = [f(excel.cell_value(v, k)) for v, k, f in zip(row, kinds, convert)]
-        height = excel.row_height(values, wrapped)
-        last = len(values)
-        while last and values[last - 1] is None:
-            last -= 1
-        cells = "".join([_cell(values[i], marks[i]) for i in range(last)])
-        start = f'<row ht="{_number(height)}" customHeight="1">' if height else "<row>"
-        xml = f"{start}{cells}</row>".encode()
-        out.append(Row(order(row), hashlib.blake2b(xml, digest_size=8).digest(), xml))
+        parts = [b""]
+        lines = 1
+        for v, c in zip(row, columns):
+            cell, n = (c.known.get(v) or c.remember(v)) if type(v) in c.types else c.cell(v)
+            if n > lines:
+                lines = n
+            parts.append(cell)
+        end = len(parts)  # empty cells at the end are left out
+        while end > 1 and parts[end - 1] is columns[end - 2].empty:
+            end -= 1
+        del parts[end:]
+        parts.append(b"</row>")
+        parts[0] = _row_start(lines)
+        xml = b"".join(parts)
+        out.append(_row((order(row), _blake2b(xml, digest_size=8).digest(), xml)))
     return out
+
+
+@lru_cache(maxsize=64)
+def _row_start(lines: int) -> bytes:
+    return f'<row ht="{_number(excel.LINE_HEIGHT * lines)}" customHeight="1">'.encode() if lines > 1 else b"<row>"
+
+
+_blake2b = hashlib.blake2b
+_row = partial(tuple.__new__, Row)  # Row(...) without the Python call in namedtuple's __new__
 
 
 def _cell(value: Any, mark: str) -> str:

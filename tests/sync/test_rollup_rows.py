@@ -1,0 +1,71 @@
+"""A plan's detail rows as the roll-up stores them (xlsx_rows.plan_rows): the bytes are kept in the history by
+digest, so they must not depend on which values a reading process rendered before (each column remembers the
+cells of values it has seen), and every value must come out as Excel shows it: text escaped, numbers and dates
+as numbers, a True as the text it is, never as the number 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mapsheet.sync.summary import ActionRow, RiskRow
+from mapsheet.sync.xlsx_rows import plan_rows
+
+
+def actions_xml(*actions: ActionRow, deal: str = "Tom & Jerry", owner: str = " Ann") -> list[bytes]:
+    summary = {"deal": deal, "owner": owner, "close_date": None, "actions": list(actions), "milestones": [],
+               "risks": []}
+    return [row.xml for row in plan_rows(summary)["Actions"]]
+
+
+def cells(*xml: str) -> bytes:
+    """A row's cells, the format placeholder of column A, B, ... written as "@"."""
+    return "".join(xml).replace("@", "\x01").encode()
+
+
+DEAL = cells('<c s="@A" t="inlineStr"><is><t>Tom &amp; Jerry</t></is></c>',
+             '<c s="@B" t="inlineStr"><is><t xml:space="preserve"> Ann</t></is></c>')
+NOV_20 = "46346.0"  # Excel's serial number of 20 Nov 2026
+
+
+def test_text_numbers_and_dates_come_out_as_excel_shows_them():
+    first = ActionRow("A1", "Use _x0041_ here", "", "Vendor", "", dt.date(2026, 11, 20), "Open", 7)
+    assert actions_xml(first) == [
+        b"<row>" + DEAL + cells(
+            '<c s="@C" t="inlineStr"><is><t>A1</t></is></c>',
+            '<c s="@D" t="inlineStr"><is><t>Use _x005F_x0041_ here</t></is></c>',  # not read back as "A"
+            '<c s="@E"/>', '<c s="@F" t="inlineStr"><is><t>Vendor</t></is></c>', '<c s="@G"/>',
+            f'<c s="@H"><v>{NOV_20}</v></c>', '<c s="@I" t="inlineStr"><is><t>Open</t></is></c>',
+            '<c s="@J"><v>7.0</v></c>') + b"</row>"]
+
+
+def test_a_value_renders_the_same_whatever_was_rendered_before():
+    one = ActionRow("A1", "x" * 70, "M1\tcall", "Customer", "Bo", dt.datetime(2026, 11, 20, 9, 30), "Open", 1)
+    true = one._replace(days_overdue=True, due=dt.date(2026, 11, 20))
+    expected = {
+        int: '<c s="@J"><v>1.0</v></c>',
+        bool: '<c s="@J" t="inlineStr"><is><t>True</t></is></c>',  # a True is not the number 1
+    }
+    for order in ((one, true), (true, one), (one, true)):
+        rows = actions_xml(*order)
+        for action, xml in zip(order, rows):
+            # 70 characters in a 48-wide column (57 characters a line): two lines, 30 points
+            assert xml == b'<row ht="30.0" customHeight="1">' + DEAL + cells(
+                '<c s="@C" t="inlineStr"><is><t>A1</t></is></c>',
+                f'<c s="@D" t="inlineStr"><is><t>{"x" * 70}</t></is></c>',
+                '<c s="@E" t="inlineStr"><is><t>M1\tcall</t></is></c>',
+                '<c s="@F" t="inlineStr"><is><t>Customer</t></is></c>',
+                '<c s="@G" t="inlineStr"><is><t>Bo</t></is></c>',
+                f'<c s="@H"><v>{NOV_20}</v></c>',  # a date and a time: the day, as Excel stores it
+                '<c s="@I" t="inlineStr"><is><t>Open</t></is></c>', expected[type(action.days_overdue)]) + b"</row>"
+
+
+def test_empty_cells_at_the_end_of_a_row_are_left_out():
+    quiet = RiskRow("R1", "Budget", "", "Low", "Low", "Weekly check", "Ann", "")  # nothing needs attention
+    summary = {"deal": "D", "owner": "", "close_date": None, "actions": [], "milestones": [], "risks": [quiet]}
+    assert [row.xml for row in plan_rows(summary)["Risks"]] == [cells(
+        '<row><c s="@A" t="inlineStr"><is><t>D</t></is></c>', '<c s="@B"/>',
+        '<c s="@C" t="inlineStr"><is><t>R1</t></is></c>', '<c s="@D" t="inlineStr"><is><t>Budget</t></is></c>',
+        '<c s="@E"/>', '<c s="@F" t="inlineStr"><is><t>Low</t></is></c>',
+        '<c s="@G" t="inlineStr"><is><t>Low</t></is></c>',
+        '<c s="@H" t="inlineStr"><is><t>Weekly check</t></is></c>', '<c s="@I" t="inlineStr"><is><t>Ann</t></is></c>',
+        "</row>")]  # no Status, no Attention: their cells are not written
