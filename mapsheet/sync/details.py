@@ -83,7 +83,6 @@ def _entries(index: bytes) -> dict[str, list[bytes]]:
     return out
 
 
-_ROW_END = b"</row>"
 _TIE = struct.Struct(">II")  # the plan's place, then the row's place in its plan
 
 
@@ -159,13 +158,15 @@ class Details:
 
     def add(self, key: str, texts: bytes, index: bytes) -> None:
         """A plan's rows rendered in this sync: their ``texts`` and ``index`` (``read``)."""
+        from .xlsx_rows import ROW_END  # loaded with the rows it ends (not by a re-sync that reads nothing)
+
         self.add_index(key, index)
         digests = [e[-8:] for entries in self.rows[key].values() for e in entries]
-        pieces = texts.split(_ROW_END)  # a value's "<" is escaped: only rows end so
+        pieces = texts.split(ROW_END)
         if len(pieces) != len(digests) + 1 or pieces[-1]:
             raise ValueError(f"{len(pieces) - 1} rows of text for {len(digests)} rows")
         for digest, piece in zip(digests, pieces):
-            self.xml.add(digest, piece + _ROW_END)
+            self.xml.add(digest, piece + ROW_END)
 
     def add_index(self, key: str, index: bytes) -> None:
         """A plan's rows as a stored index gives them (their text in kept blocks); ValueError or zlib.error

@@ -164,15 +164,18 @@ class History:
             self.db.execute("CREATE TEMP TABLE staged AS SELECT * FROM plan_cache WHERE 0")
             self._staged = True
         with self.db:
-            self.db.executemany(f"INSERT INTO temp.staged ({_CACHE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [(_stored(c[0]), *c[1:]) for c in self._pending])
+            self._put("INSERT INTO temp.staged", self._pending)
         self._pending = []
+
+    def _put(self, into: str, entries: Iterable[CacheEntry]) -> None:
+        """Cache entries written by ``into`` ("INSERT [OR REPLACE] INTO table"), paths stored as SQLite holds them."""
+        self.db.executemany(f"{into} ({_CACHE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [(_stored(c[0]), *c[1:]) for c in entries])
 
     def cache(self, entries: Iterable[CacheEntry]) -> None:
         """Keep summaries as they are read (a cache keyed by version and context: safe before the sync ends)."""
         with self.db:
-            self.db.executemany(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [(_stored(c[0]), *c[1:]) for c in entries])
+            self._put("INSERT OR REPLACE INTO plan_cache", entries)
 
     def record(self, *, today: dt.date, version: str, fingerprint: str, rollup: Path | None,
                states: Iterable[PlanState], cache: Iterable[CacheEntry], forget: Iterable[str],
@@ -203,8 +206,7 @@ class History:
             self.db.execute(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) "
                             f"SELECT {_CACHE_COLUMNS} FROM temp.staged")
             self.db.execute("DELETE FROM temp.staged")
-            self.db.executemany(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [(_stored(c[0]), *c[1:]) for c in cache])
+            self._put("INSERT OR REPLACE INTO plan_cache", cache)
             self.db.executemany("DELETE FROM plan_cache WHERE path = ?", [(_stored(p),) for p in forget])
             if blocks is not None:
                 self._keep_blocks(*blocks)

@@ -126,7 +126,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
 
         def arrived(p: str, r: Read) -> Read:
-            """A plan read: its rows put aside (rows.xml, on disk) and its stored forms staged in the
+            """A plan read: its rows' text put aside (``rows.xml``) and its stored forms staged in the
             history (a plan whose file could not be stat'ed, or a Drive plan that could not be read, is
             not cached): the main process keeps only the summary the roll-up needs."""
             if rows is not None and r.texts is not None:

@@ -33,7 +33,7 @@ from zipfile import ZipFile
 from ..safeio import atomic_write
 from . import xlsx_rust
 from .tables import Rollup
-from .xlsx_rows import styled
+from .xlsx_rows import ROW_END, styled
 
 AVERAGE_ROWS = 64  # a block ends after a row whose digest's first byte is a multiple of this
 MAX_ROWS = 256
@@ -177,7 +177,7 @@ def _rows_block(digests: list[bytes], rows: _Rows, styles: list[int]) -> Block:
     return _block(text, b"".join(digests) + struct.pack(f">{len(lengths)}I", *lengths))
 
 
-_ROW_END = re.compile(rb"</row>")
+_ROW_END = re.compile(re.escape(ROW_END))
 
 
 def _cut(digests: list[bytes]) -> Iterable[list[bytes]]:

@@ -24,6 +24,7 @@ from . import excel
 from .tables import DETAILS, Column, Kind
 
 PLACEHOLDER = b"\x01"
+ROW_END = b"</row>"  # where a rendered row ends: a value's "<" is escaped, so nowhere else
 _ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")  # Excel reads _xHHHH_ in text as a character: escaped as Excel does
 
 
@@ -134,7 +135,7 @@ def _render(columns: list[_Cells], rows: Iterable[tuple], order) -> list[Row]:
         while end > 1 and parts[end - 1] is columns[end - 2].empty:
             end -= 1
         del parts[end:]
-        parts.append(b"</row>")
+        parts.append(ROW_END)
         parts[0] = _row_start(lines)
         xml = b"".join(parts)
         out.append(_row((order(row), _blake2b(xml, digest_size=8).digest(), xml)))
