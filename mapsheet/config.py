@@ -23,7 +23,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .errors import ConfigError
-from .rules.base import Family, Severity
+from .levels import CODE_PREFIX, Family, Severity
 
 PROJECT_FILES = ("mapsheet.toml", "pyproject.toml")
 
@@ -146,14 +146,18 @@ def _type_name(expected: Any) -> str:
     return type(expected).__name__
 
 
-def _validate(data: dict[str, Any], source: str) -> Config:
-    from .rules.registry import CODE_PREFIX, all_rules
+def _rule_catalogue() -> dict:
+    from .rules.registry import all_rules
 
+    return all_rules()
+
+
+def _validate(data: dict[str, Any], source: str) -> Config:
     # The rule modules are loaded only for a configuration that names particular rules (the default selects every
     # code, "MAP"): a sync that reads no plan needs none.
     every = [item for item in data["select"] if CODE_PREFIX.startswith(item.upper())]
     named = len(every) < len(data["select"]) or any(data[key] for key in ("ignore", "severity", "rule_weights"))
-    rules = all_rules() if named else {}
+    rules = _rule_catalogue() if named else {}
     names = {r.name: r.code for r in rules.values()}
 
     def rule_code(key: str, setting: str) -> str:

@@ -32,6 +32,11 @@ COMMANDS = {
 }
 
 
+#: The demo's steps after writing and checking its sample plans, each added by the command module that owns it
+#: (sync adds the roll-up), so that running one command never imports another's module to register a step.
+DEMO_STAGES: list[Callable] = []
+
+
 class LazyGroup(TyperGroup):
     """The ``mapsheet`` group: every command listed, each one's module imported when it is looked up."""
 
@@ -42,8 +47,23 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             for module in COMMANDS[cmd_name]:
                 importlib.import_module(f"{__package__}.{module}")
-            self.commands.update(typer.main.get_command(app).commands)  # what those modules registered
+            built = _build(cmd_name)
+            if built is not None:
+                self.commands[cmd_name] = built
         return self.commands.get(cmd_name)
+
+
+def _build(name: str):
+    """The click command (or group) of one registered command: only that one is built (building one costs
+    Typer a look at every parameter of its function), not every command its modules registered."""
+    settings = dict(pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode)
+    for info in app.registered_commands:
+        if (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+            return typer.main.get_command_from_info(info, **settings)
+    for info in app.registered_groups:
+        if info.name == name:
+            return typer.main.get_group_from_info(info, suggest_commands=app.suggest_commands, **settings)
+    return None
 
 
 app = typer.Typer(

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ..safeio import ensure_not_open
 from ..template.spec import CURRENCY, STAGE
-from ._app import CONTEXT, app, friendly_errors
+from ._app import CONTEXT, DEMO_STAGES, app, friendly_errors
 from ._console import cell, console, grid, say
 from ._options import CredentialsOption, TodayOption, google_client, parse_date, pin_clock, today_or
 
@@ -141,7 +141,7 @@ def demo(
     with console.status(f"Writing {count} sample plans..."):
         written = write_samples(plans_dir, count, seed=seed, today=reference)
     say("[green]Wrote[/] {} sample plans to {}", len(written), f"{plans_dir}/")
-    for stage in DEMO_STAGES:
+    for stage in (_check_and_annotate, *DEMO_STAGES):
         stage(plans_dir, out, reference)
     _print_where(out, plans_dir, written[0][1] if written else None, reference)
 
@@ -191,10 +191,6 @@ def _check_and_annotate(plans_dir: Path, out: Path, reference) -> None:
     print_summary(documents)
     say("[green]Checked and annotated[/] {} plans in {} (open one: the 'Plan check' tab comes first; "
         "`mapsheet clean` removes the marks)", len(paths), f"{plans_dir}/")
-
-
-#: The steps of the demo after writing the plans, in order; sync adds its own.
-DEMO_STAGES: list = [_check_and_annotate]
 
 
 @template_app.command("build")

@@ -13,10 +13,9 @@ from ..errors import MapsheetError
 from ..google.ids import spreadsheet_id
 from ..sync import SyncReport, sync as run_sync
 from ..sync.drive import client_factory
-from ._app import app, friendly_errors
+from ._app import DEMO_STAGES, app, friendly_errors
 from ._console import err_console, say
 from ._options import CredentialsOption, TodayOption, today_or
-from .plans import DEMO_STAGES
 
 
 @app.command()

@@ -14,71 +14,11 @@ import functools
 import operator
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any, Callable, Iterable, TypeVar
 
 from ..grid import Location
+from ..levels import FAMILY_TITLES, Band, Family, Severity  # noqa: F401  (re-exported: the rules' names for them)
 from ..model import Plan, Record
-
-
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANKS[self._value_]
-
-
-_SEVERITY_RANKS = {"error": 3, "warning": 2, "info": 1}
-
-
-class Family(str, Enum):
-    STRUCTURE = "structure"
-    COMPLETENESS = "completeness"
-    SPECIFIC = "specific"
-    OWNERSHIP = "ownership"
-    TIMELINES = "timelines"
-    STAKEHOLDERS = "stakeholders"
-    OBSTACLES = "obstacles"
-    CADENCE = "cadence"
-    FOLLOW_THROUGH = "follow-through"
-    SIMPLICITY = "simplicity"
-
-    @property
-    def title(self) -> str:
-        return FAMILY_TITLES[self]
-
-
-FAMILY_TITLES = {
-    Family.STRUCTURE: "Structure",
-    Family.COMPLETENESS: "Completeness",
-    Family.SPECIFIC: "Specific and actionable",
-    Family.OWNERSHIP: "Mutual ownership",
-    Family.TIMELINES: "Realistic timelines",
-    Family.STAKEHOLDERS: "Stakeholders involved early",
-    Family.OBSTACLES: "Obstacles anticipated",
-    Family.CADENCE: "Cadence and freshness",
-    Family.FOLLOW_THROUGH: "Follow-through",
-    Family.SIMPLICITY: "Simplicity",
-}
-
-
-class Band(str, Enum):
-    """The health bands, best first: the one definition of their names (sync, Excel and the CLI use these)."""
-
-    ON_TRACK = "On track"
-    AT_RISK = "At risk"
-    OFF_TRACK = "Off track"
-    NOT_CHECKABLE = "Not checkable"  # no steps mapsheet can read: never a confident On track
-
-    @property
-    def rank(self) -> int:
-        return _BAND_RANKS[self._value_]
-
-
-_BAND_RANKS = {band.value: i for i, band in enumerate(Band)}
 
 
 @dataclass(frozen=True)

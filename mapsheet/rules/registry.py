@@ -12,11 +12,10 @@ import importlib
 import inspect
 from typing import Callable, Iterable
 
+from ..levels import CODE_PREFIX
 from .base import Family, Hit, Rule, RuleDoc, Severity
 
 _RULES: dict[str, Rule] = {}
-#: How every rule's code starts (then the family's digit and two more).
-CODE_PREFIX = "MAP"
 #: Codes of removed rules: never to be given to a new rule.
 RETIRED: frozenset[str] = frozenset()
 FAMILY_MODULES = ("structure", "completeness", "specific", "ownership", "timelines", "stakeholders",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple
 
-from ..rules.base import Band
+from ..levels import Band
 from .history import PlanState
 
 BAND_RANK = {b.value: b.rank for b in Band}

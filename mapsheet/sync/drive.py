@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..google.drive import DEFAULT_STRATEGY, STRATEGIES, DriveFile, drive_id, list_plans, read_plan
-from . import summary
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -79,6 +78,8 @@ def read_files(client: "GoogleClient", files: list[DriveFile], *, strategy: str,
     ``time_limit`` seconds (default ``TIME_LIMIT``; a storm of 429s could otherwise hold every plan up to
     its own deadline) the plans not started are not read: they come back with the reason."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    from . import summary
 
     report = progress or (lambda done, total: None)
     results: dict[str, dict] = {}

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MapsheetError
-from ..rules.base import Band
+from ..levels import Band
 from ..safetext import xml_safe
 from ..styles import LINE_HEIGHT, PROSE_CHARS, text_lines
 from .tables import Dashboard, Kind, Link, Rollup, Table, split
+from .writers import DEFAULT_WRITER, ENV, WRITERS, writer_name  # noqa: F401  (re-exported: chosen there)
 
 EXCEL_MAX_ROWS = 1_048_576
 HEADER_ROWS = 2  # the caption, then the column headers
@@ -89,11 +90,6 @@ def print_area(table: Table) -> tuple[int, int, int, int]:
     return 0, 0, HEADER_ROWS - 1 + max(1, len(table.rows)), table.print_columns - 1
 
 
-WRITERS = ("rust", "xlsxwriter")
-DEFAULT_WRITER = "rust"
-ENV = "MAPSHEET_ROLLUP_WRITER"
-
-
 def parts(table: Table) -> list[Table]:
     """The sheets ``table`` takes in Excel: one, or more past Excel's row limit (never a row dropped), with
     every value one Excel can hold (``cell_value``; a plan file's path is made safe by the writer, once it
@@ -156,14 +152,6 @@ def safe_dashboard(board: Dashboard) -> Dashboard:
     charts = [replace(c, title=safe_text(c.title), categories=[safe_text(x) for x in c.categories])
               for c in board.charts]
     return replace(board, title=safe_text(board.title), alert=safe_text(board.alert), figures=figures, charts=charts)
-
-
-def writer_name(writer: str | None = None) -> str:
-    name = (writer or os.environ.get(ENV) or DEFAULT_WRITER).strip().lower()
-    if name not in WRITERS:
-        raise MapsheetError(f"unknown roll-up writer {name!r} (from {'sync(writer=...)' if writer else ENV}); "
-                            f"choose {' or '.join(WRITERS)}")
-    return name
 
 
 def write_rollup(rollup: Rollup, path: Path, writer: str | None = None) -> Path:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import MapsheetError
 from ..safeio import atomic_write
-from .tables import Kind, Rollup, Table
+
+if TYPE_CHECKING:
+    from .tables import Rollup, Table
 
 FORMATS = ("csv", "parquet")
 
@@ -31,6 +34,8 @@ def file_name(table: Table, fmt: str) -> str:
 def export(rollup: Rollup, folder: Path, fmt: str) -> list[Path]:
     require(fmt)
     import pandas as pd
+
+    from .tables import Kind
 
     written = []
     for table in rollup.tables:

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,17 +24,19 @@ from ..config import Config, load_config
 from ..errors import MapsheetError
 from ..safeio import ensure_not_open
 from ..sources import file_key, no_plans, plan_files
-from . import budget, details, drive, excel, export, summary
-from .gsheet import GoogleRollup, GoogleWrite
-from .changes import compare, state_of
+from . import budget, drive, export
 from .history import CacheEntry, History, PlanState, default_history_path
-from .details import Details, Read
-from .tables import build_rollup, deal_order
+from .writers import writer_name
 
+# What reading plans and writing a roll-up use is imported where a sync gets to it (a re-sync that finds
+# nothing changed stops before: tests/cli/test_startup.py), so that such a re-sync costs little more than
+# Python's own start.
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from ..google.client import GoogleClient
+    from .details import Details, Read
+    from .gsheet import GoogleRollup, GoogleWrite
 
 Progress = Callable[[int, int], None]  # (plans read so far, plans to read)
 
@@ -73,7 +76,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     writer ("rust" or "xlsxwriter"; default: ``MAPSHEET_ROLLUP_WRITER``, else rust: see ``excel``);
     ``google`` makes the Google client (default: the default sign-in); ``read_via`` how native Sheets
     are read ("export" or "sheets": google/drive.py); ``time_limit`` bounds reading from Drive (seconds)."""
-    to_google = isinstance(out, GoogleRollup)
+    to_google = _is_google(out)
     if not to_google:
         out = Path(out).absolute()
     today = today or dt.date.today()
@@ -83,7 +86,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     exports = {fmt: Path(folder).absolute() for fmt, folder in (("csv", csv), ("parquet", parquet)) if folder}
     for fmt in exports:
         export.require(fmt)
-    writer_used = "google" if to_google else excel.writer_name(writer)  # fails early on an unknown name
+    writer_used = "google" if to_google else writer_name(writer)  # fails early on an unknown name
     strategy = drive.check_strategy(read_via)
     if not to_google:
         ensure_not_open(out, hint=" before syncing, or choose another --out")
@@ -113,6 +116,11 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             report.cached, report.written = len(fresh), False
             report.unreadable, report.drifted = last.unreadable, last.drifted
             return report
+        from . import details, excel, summary
+        from .changes import compare
+        from .details import Details, Read
+        from .tables import build_rollup
+
         fresh_set = set(fresh)
         to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
         by_blocks = _by_blocks(to_google, exports, writer_used)
@@ -199,6 +207,8 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
     """The summaries of the plans not read again; for a roll-up by blocks, light ones with their detail rows
     for the plans in ``same`` (whose last state stands), else whole ones with their rows rendered here (a
     plan cached by an older mapsheet, or from Drive: second value, to store)."""
+    from . import details, summary
+
     if rows is None:
         return {p: summary.loads(b) for p, b in store.cached_summaries(fresh).items()}, {}
     summaries, upgraded = {}, {}
@@ -222,7 +232,8 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
     """Write the roll-up by blocks; (the roll-up, its blocks to keep, rows per detail sheet). A roll-up the
     blocks cannot make (a detail sheet past Excel's rows, a part past 4 GB, the Rust writer's package not as
     expected) is laid out afresh from every plan's whole summary and written by ``excel.write_rollup``."""
-    from . import xlsx_blocks
+    from . import excel, summary, xlsx_blocks
+    from .tables import build_rollup, deal_order
 
     plans = deal_order(ordered)
     order = rows.order(plans)
@@ -299,10 +310,17 @@ def _fingerprint(stats: dict, contexts: dict, out: Path, exports: dict[str, Path
                   {k: str(v) for k, v in exports.items()}, writer])
 
 
+def _is_google(out) -> bool:
+    """Whether the roll-up goes to a Google Sheet (a ``gsheet.GoogleRollup``), told without importing the Google
+    writer for a workbook: a GoogleRollup exists only once its module has been imported."""
+    gsheet = sys.modules.get(f"{__package__}.gsheet")
+    return gsheet is not None and isinstance(out, gsheet.GoogleRollup)
+
+
 def _unchanged(last, fingerprint: str, out, exports: dict[str, Path]) -> bool:
     if last.fingerprint != fingerprint:
         return False
-    if isinstance(out, GoogleRollup):
+    if _is_google(out):
         stat = out.stat()  # its Drive version after mapsheet's own write: any other edit moves it
     elif not out.exists():
         return False
@@ -316,6 +334,8 @@ def _unchanged(last, fingerprint: str, out, exports: dict[str, Path]) -> bool:
 def _states(ordered: list[dict], previous: dict[str, PlanState], same: set[str]) -> dict[str, PlanState]:
     """This sync's snapshot: read plans as they are; unreadable ones keep their last good state, marked;
     those in ``same`` (cached since the last sync) the state it recorded."""
+    from .changes import state_of
+
     states = {}
     for s in ordered:
         if s["path"] in same and not s["error"]:
@@ -343,10 +363,14 @@ def _init_pool_worker(today: dt.date, configs: dict[str, Config], render: bool) 
 
 def _read_chunk(chunk: list[tuple[str, str]]) -> list[Read]:
     """Summaries, each with its stored form made here (in the worker), so the main process only writes it."""
+    from . import details
+
     return [details.read(_read_one(path, _WORKER["configs"][key]), _WORKER["render"]) for path, key in chunk]
 
 
 def _read_one(path: str, config: Config) -> dict:
+    from . import summary
+
     try:
         with budget.time_budget(config.raw["limits"]["plan_seconds"]):
             return summary.summarize(path, _WORKER["today"], config)
@@ -365,6 +389,8 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
     """Summaries of the plans ``items`` ((path, config key)), read on ``jobs`` processes (default: all cores),
     each with its stored form (``summary.dumps``); ``render``: light summaries, with their detail rows
     rendered (``details.read``). ``arrived`` is given each plan's as it arrives, and what it returns is kept."""
+    from . import details
+
     jobs = max(1, jobs or os.cpu_count() or 1)
     report = progress or (lambda done, total: None)
     results = _Results(arrived)

@@ -19,8 +19,8 @@ from typing import Any, Callable, NamedTuple
 
 from ..config import Config
 from ..errors import MapsheetError
+from ..levels import Band
 from ..model import Plan, ProblemKind, Record
-from ..rules.base import Band
 from ..template.spec import CLOSED_STATUSES
 
 #: Problems that mean the workbook no longer follows the template (said loudly on the Problems sheet, and a

@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..rules.base import Band
+from ..levels import Band
 from ..template.spec import CLOSED_STATUSES
 from .changes import Change
 from .summary import DRIFT_VALUES, has_synonyms, needs_attention
