@@ -178,14 +178,34 @@ def _candidate_name(name: str) -> bool:
 
 
 def _walk(folder: Path) -> list[Path]:
-    """Plan candidates under ``folder``, hidden folders skipped. os.walk gives names without a stat per
-    file, which keeps listing a folder of thousands of plans (all a re-sync does) cheap."""
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        base = Path(root)
-        found += [base / name for name in files if _candidate_name(name)]
-    return sorted(found)
+    """Plan candidates under ``folder`` in path order, hidden folders and links to folders not entered (as
+    ``os.walk`` does), a folder that cannot be listed skipped. ``os.scandir`` tells files from folders without
+    a stat per file, and each folder's names are sorted as text before a path is made: sorting a thousand
+    paths as Path objects cost more than listing them (listing is most of what a re-sync does)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=_name)
+    except OSError:
+        return []
+    found: list[Path] = []
+    for entry in entries:  # a folder's plans sort among its files by the folder's name, as their paths do
+        if _is_dir(entry):
+            if not entry.name.startswith(".") and not entry.is_symlink():
+                found += _walk(folder / entry.name)
+        elif _candidate_name(entry.name):
+            found.append(folder / entry.name)
+    return found
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # as os.walk: what cannot be told is taken for a file
+        return False
 
 
 def expand_lists(sources: list[str | Path]) -> list[str | Path]:
@@ -207,10 +227,10 @@ def expand_lists(sources: list[str | Path]) -> list[str | Path]:
     return out
 
 
-def plan_files(sources: list[str | Path], *, exclude: tuple[Path, ...] = ()) -> list[Path]:
+def plan_files(sources: list[str | Path], *, exclude: tuple[Path, ...] = (), absolute: bool = False) -> list[Path]:
     """The plan files ``sources`` name (see ``expand_sources``), at least one: a command given no plans
     cannot pass, so an empty folder or list raises ``NoPlans`` (a check of nothing must not look green)."""
-    paths = expand_sources(sources, exclude=exclude)
+    paths = expand_sources(sources, exclude=exclude, absolute=absolute)
     if not paths:
         raise no_plans(sources)
     return paths
@@ -223,13 +243,16 @@ def no_plans(args: Iterable) -> NoPlans:
                    "them, glob patterns, Google Sheet links or @list.txt files")
 
 
-def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ()) -> list[Path]:
+def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = (), absolute: bool = False) -> list[Path]:
     """Files named, files under folders, files matching globs, files named in ``@list.txt`` files; sorted,
-    without duplicates.
+    without duplicates. ``absolute``: every path made absolute (``Path.absolute``: what a sync keys plans by),
+    a folder once rather than each file under it.
 
     A file named explicitly is kept even with another suffix (the reader then says what is wrong with
     it); a source that matches nothing is an error naming it."""
-    found: dict[Path, None] = {}
+    # Without duplicates by their text (what plans are keyed by: ``file_key``, ``PlanRef.key``), which each path
+    # then keeps: hashing a Path costs more than making its text.
+    found: dict[str, Path] = {}
     excluded = {p.resolve() for p in exclude}
     excluded_names = {p.name for p in excluded}
     for source in expand_lists(sources):
@@ -239,18 +262,20 @@ def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ())
         except OSError as exc:  # a name too long for the file system, a symlink loop
             raise MapsheetError(f"{display_path(source)}: cannot be opened ({exc.strerror or exc})") from None
         if is_dir:
-            matches = _walk(path)  # none at all is the command's one "no plans" sentence (``no_plans``)
+            matches = _walk(path.absolute() if absolute else path)  # none: the one "no plans" sentence (``no_plans``)
         elif exists:
-            matches = [path]  # a dangling link too: the reader says where it points
+            matches = [path.absolute() if absolute else path]  # a dangling link too: the reader says where it points
         elif any(ch in str(source) for ch in "*?["):
             matches = sorted(Path(p) for p in glob.glob(str(source), recursive=True) if is_candidate(Path(p)))
             if not matches:
                 raise MapsheetError(f"{display_path(source)}: no such file or folder, and no .xlsx or .xlsm file matches it "
                                     "as a pattern")
+            if absolute:
+                matches = [m.absolute() for m in matches]
         else:
             raise MapsheetError(f"{display_path(source)}: no such file or folder")
         for m in matches:
             # Resolving every path costs a realpath each; only a file with an excluded name can be one.
             if m.name not in excluded_names or m.resolve() not in excluded:
-                found.setdefault(m, None)
-    return list(found)
+                found.setdefault(str(m), m)
+    return list(found.values())

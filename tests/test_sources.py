@@ -9,7 +9,7 @@ from mapsheet.backends import memory
 from mapsheet.backends.xlsx_read import read_workbook
 from mapsheet.errors import MapsheetError
 from mapsheet.google.ids import sheet_url, spreadsheet_id
-from mapsheet.sources import FILE, MEMORY, FileSource, MemorySource, file_key, open_sources
+from mapsheet.sources import FILE, MEMORY, FileSource, MemorySource, file_key, open_sources, plan_files
 
 from conftest import TODAY
 
@@ -65,3 +65,21 @@ def test_checking_and_annotating_a_memory_source_matches_the_file(sample_plans):
     assert source.book.sheets[0].name == "Plan check"
     assert api.clean(source) == (source.ref.name, True)
     assert api.clean(source) == (source.ref.name, False)
+
+
+def test_a_folder_lists_its_plans_in_path_order_skipping_hidden_folders_links_and_lock_files(tmp_path, monkeypatch):
+    """What a folder holds, as a sync and a check list it: every plan under it in path order (a folder's plans
+    sort by the folder's name among the files beside it), nothing from hidden folders or a link to a folder
+    (a loop, or plans listed twice), no lock file, no other kind of file."""
+    plans = tmp_path / "plans"
+    for name in ("b.xlsx", "a.xlsx", "a/x.xlsx", "a/b/c.xlsm", "A.xlsx", "c/.git/hidden.xlsx", ".cache/old.xlsx",
+                 "~$b.xlsx", ".~lock.b.xlsx#", "notes.txt", "c/d.XLSX"):
+        (plans / name).parent.mkdir(parents=True, exist_ok=True)
+        (plans / name).write_bytes(b"")
+    (plans / "link").symlink_to(plans / "a", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    expected = ["plans/A.xlsx", "plans/a/b/c.xlsm", "plans/a/x.xlsx", "plans/a.xlsx", "plans/b.xlsx", "plans/c/d.XLSX"]
+    assert [str(p) for p in plan_files(["plans"])] == expected
+    # Made absolute for a sync (its plans' keys), in the same order; a folder named twice lists its plans once.
+    absolute = plan_files(["plans", str(plans), "plans/a"], absolute=True)
+    assert [str(p) for p in absolute] == [f"{tmp_path}/{name}" for name in expected]

@@ -29,6 +29,7 @@ JSON a command prints, with every control character escaped (JSON itself escapes
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -48,9 +49,17 @@ err_console = Console(stderr=True, highlight=False, emoji=False)
 # anything a terminal may act on or that reorders what is shown.
 # Lone surrogates too: the bytes of a file name that are not UTF-8 (Python keeps \xff as \udcff), which no
 # terminal can be sent as text.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Every one of them is a character str.isprintable() refuses, so text it accepts (nearly all) skips the
+# patterns, and they are compiled on first use: ranges past Latin-1 cost the regex compiler a 64K-entry
+# table each (about 3 ms for the three, at every command's start).
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\x1b"}
-_KEEP_LINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_KEEP_LINES = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
 
 
 def _show(match: re.Match) -> str:
@@ -63,7 +72,10 @@ def _show(match: re.Match) -> str:
 def plain(value: Any, *, lines: bool = False) -> str:
     """``value`` as text with every control character shown as an escape (``\\x1b``, ``\\n``...).
     ``lines=True`` keeps line breaks (a message of several lines); other controls are still shown."""
-    return (_KEEP_LINES if lines else _UNSAFE).sub(_show, str(value))
+    text = str(value)
+    if text.isprintable():
+        return text
+    return _compiled(_KEEP_LINES if lines else _UNSAFE).sub(_show, text)
 
 
 def safe(value: Any, *, lines: bool = False) -> str:
@@ -114,7 +126,7 @@ def warn(message: Any) -> None:
                       soft_wrap=not err_console.is_terminal)
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # JSON escapes C0 itself
+_JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # JSON escapes C0 itself
 
 
 def _escape_controls(match: re.Match) -> str:
@@ -123,7 +135,7 @@ def _escape_controls(match: re.Match) -> str:
 
 def json_text(obj: Any) -> str:
     """``obj`` as indented JSON (UTF-8 kept readable) with C1 and bidi controls escaped as well."""
-    return _JSON_UNSAFE.sub(_escape_controls, json.dumps(obj, indent=2, ensure_ascii=False))
+    return _compiled(_JSON_UNSAFE).sub(_escape_controls, json.dumps(obj, indent=2, ensure_ascii=False))
 
 
 def echo_json(obj: Any) -> None:

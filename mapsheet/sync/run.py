@@ -92,7 +92,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         ensure_not_open(out, hint=" before syncing, or choose another --out")
     local, drive_ids = drive.split_sources(sources)
     # By plan ref key (sources.PlanRef): a file's absolute path, made once (a Path is costly to make again).
-    found = (p.absolute() for p in plan_files(local, exclude=() if to_google else (out,))) if local else ()
+    found = plan_files(local, exclude=() if to_google else (out,), absolute=True) if local else ()
     paths = {file_key(p): p for p in found}
     client = (out.client if to_google else (google or drive.client_factory())()) if drive_ids else None
     files = drive.list_files(client, drive_ids, exclude=[out.spreadsheet] if to_google else []) if drive_ids else []
@@ -268,18 +268,20 @@ def _contexts(paths: dict[str, Path], today: dt.date, config: str | Path | None)
     cached summary must match: reference date, configuration, mapsheet version. A configuration file that
     cannot be used makes the plans it governs Problems (third value: path -> message), not the sync's end."""
     fixed = load_config(Path(config)) if config else None
-    by_folder: dict[Path, tuple[str, str]] = {}  # folder -> (context hash, config key), worked out once
+    # By folder, named by the text of the plans' absolute paths (a file's ref key): a Path made per plan to
+    # ask for its folder cost more than everything else done here.
+    by_folder: dict[str, tuple[str, str]] = {}  # folder -> (context hash, config key), worked out once
     configs: dict[str, Config] = {}
     contexts: dict[str, tuple[str, str]] = {}  # path -> (context hash, config key)
-    errors: dict[Path, str] = {}  # folder -> what is wrong with its configuration
+    errors: dict[str, str] = {}  # folder -> what is wrong with its configuration
     for ref, p in paths.items():
-        folder = p.parent
+        folder = os.path.dirname(ref)
         if folder in errors:
             continue
         context = by_folder.get(folder)
         if context is None:
             try:
-                cfg = fixed or load_config(near=folder)
+                cfg = fixed or load_config(near=p.parent)
             except MapsheetError as exc:
                 errors[folder] = f"its settings cannot be used: {exc}"
                 continue
@@ -287,7 +289,7 @@ def _contexts(paths: dict[str, Path], today: dt.date, config: str | Path | None)
             configs[key] = cfg
             context = by_folder[folder] = (_hash([key, today.isoformat(), __version__]), key)
         contexts[ref] = context
-    broken = {ref: errors[p.parent] for ref, p in paths.items() if p.parent in errors} if errors else {}
+    broken = {ref: errors[os.path.dirname(ref)] for ref in paths if os.path.dirname(ref) in errors} if errors else {}
     for p in broken:  # never cached, never read; a stable key keeps the fingerprint honest
         contexts[p] = (_hash([broken[p], today.isoformat(), __version__]), "")
     return configs, contexts, broken
