@@ -177,23 +177,26 @@ def _candidate_name(name: str) -> bool:
     return name.lower().endswith(PLAN_SUFFIXES) and not name.startswith(("~$", ".~lock", "."))
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Plan candidates under ``folder`` in path order, hidden folders and links to folders not entered (as
-    ``os.walk`` does), a folder that cannot be listed skipped. ``os.scandir`` tells files from folders without
-    a stat per file, and each folder's names are sorted as text before a path is made: sorting a thousand
-    paths as Path objects cost more than listing them (listing is most of what a re-sync does)."""
+def _walk(folder: str) -> list[str]:
+    """Plan candidates under ``folder`` (a Path's text) in path order, as text (each the text of its Path),
+    hidden folders and links to folders not entered (as ``os.walk`` does), a folder that cannot be listed
+    skipped. ``os.scandir`` tells files from folders without a stat per file; names are sorted and joined as
+    text: making, sorting and hashing a thousand Path objects cost more than listing them, and listing is most
+    of what a re-sync does."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=_name)
     except OSError:
         return []
-    found: list[Path] = []
+    found: list[str] = []
+    prefix = "" if folder == os.curdir else os.path.join(folder, "")  # as Path(folder) / name is written
     for entry in entries:  # a folder's plans sort among its files by the folder's name, as their paths do
+        path = prefix + entry.name
         if _is_dir(entry):
             if not entry.name.startswith(".") and not entry.is_symlink():
-                found += _walk(folder / entry.name)
+                found += _walk(path)
         elif _candidate_name(entry.name):
-            found.append(folder / entry.name)
+            found.append(path)
     return found
 
 
@@ -227,13 +230,23 @@ def expand_lists(sources: list[str | Path]) -> list[str | Path]:
     return out
 
 
-def plan_files(sources: list[str | Path], *, exclude: tuple[Path, ...] = (), absolute: bool = False) -> list[Path]:
+def plan_files(sources: list[str | Path], *, exclude: tuple[Path, ...] = ()) -> list[Path]:
     """The plan files ``sources`` name (see ``expand_sources``), at least one: a command given no plans
     cannot pass, so an empty folder or list raises ``NoPlans`` (a check of nothing must not look green)."""
-    paths = expand_sources(sources, exclude=exclude, absolute=absolute)
+    paths = expand_sources(sources, exclude=exclude)
     if not paths:
         raise no_plans(sources)
     return paths
+
+
+def plan_keys(sources: list[str | Path], *, exclude: tuple[Path, ...] = ()) -> list[str]:
+    """``plan_files`` as their ref keys (``file_key``: each absolute path's text), the same plans in the same
+    order, at least one: what a sync keys plans by, listed without a Path made for each (a folder is made
+    absolute once, not each file under it)."""
+    keys = _expand(sources, exclude, absolute=True)
+    if not keys:
+        raise no_plans(sources)
+    return keys
 
 
 def no_plans(args: Iterable) -> NoPlans:
@@ -243,16 +256,19 @@ def no_plans(args: Iterable) -> NoPlans:
                    "them, glob patterns, Google Sheet links or @list.txt files")
 
 
-def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = (), absolute: bool = False) -> list[Path]:
+def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = ()) -> list[Path]:
     """Files named, files under folders, files matching globs, files named in ``@list.txt`` files; sorted,
-    without duplicates. ``absolute``: every path made absolute (``Path.absolute``: what a sync keys plans by),
-    a folder once rather than each file under it.
+    without duplicates.
 
     A file named explicitly is kept even with another suffix (the reader then says what is wrong with
     it); a source that matches nothing is an error naming it."""
-    # Without duplicates by their text (what plans are keyed by: ``file_key``, ``PlanRef.key``), which each path
-    # then keeps: hashing a Path costs more than making its text.
-    found: dict[str, Path] = {}
+    return [Path(p) for p in _expand(sources, exclude, absolute=False)]
+
+
+def _expand(sources: list[str | Path], exclude: tuple[Path, ...], absolute: bool) -> list[str]:
+    """``expand_sources`` as each path's text (made absolute with ``absolute``), without duplicates by their text
+    (what plans are keyed by: ``file_key``, ``PlanRef.key``)."""
+    found: dict[str, None] = {}
     excluded = {p.resolve() for p in exclude}
     excluded_names = {p.name for p in excluded}
     for source in expand_lists(sources):
@@ -261,21 +277,22 @@ def expand_sources(sources: list[str | Path], *, exclude: tuple[Path, ...] = (),
             is_dir, exists = path.is_dir(), path.exists() or path.is_symlink()
         except OSError as exc:  # a name too long for the file system, a symlink loop
             raise MapsheetError(f"{display_path(source)}: cannot be opened ({exc.strerror or exc})") from None
+        if absolute:
+            path = path.absolute()
         if is_dir:
-            matches = _walk(path.absolute() if absolute else path)  # none: the one "no plans" sentence (``no_plans``)
+            matches = _walk(str(path))  # none at all is the command's one "no plans" sentence (``no_plans``)
         elif exists:
-            matches = [path.absolute() if absolute else path]  # a dangling link too: the reader says where it points
+            matches = [str(path)]  # a dangling link too: the reader says where it points
         elif any(ch in str(source) for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(str(source), recursive=True) if is_candidate(Path(p)))
-            if not matches:
+            paths = sorted(Path(p) for p in glob.glob(str(source), recursive=True) if is_candidate(Path(p)))
+            if not paths:
                 raise MapsheetError(f"{display_path(source)}: no such file or folder, and no .xlsx or .xlsm file matches it "
                                     "as a pattern")
-            if absolute:
-                matches = [m.absolute() for m in matches]
+            matches = [str(p.absolute() if absolute else p) for p in paths]
         else:
             raise MapsheetError(f"{display_path(source)}: no such file or folder")
         for m in matches:
             # Resolving every path costs a realpath each; only a file with an excluded name can be one.
-            if m.name not in excluded_names or m.resolve() not in excluded:
-                found.setdefault(str(m), m)
-    return list(found.values())
+            if os.path.basename(m) not in excluded_names or Path(m).resolve() not in excluded:
+                found.setdefault(m, None)
+    return list(found)

@@ -9,7 +9,8 @@ from mapsheet.backends import memory
 from mapsheet.backends.xlsx_read import read_workbook
 from mapsheet.errors import MapsheetError
 from mapsheet.google.ids import sheet_url, spreadsheet_id
-from mapsheet.sources import FILE, MEMORY, FileSource, MemorySource, file_key, open_sources, plan_files
+from mapsheet.sources import (FILE, MEMORY, FileSource, MemorySource, file_key, open_sources, plan_files,
+                              plan_keys)
 
 from conftest import TODAY
 
@@ -80,6 +81,8 @@ def test_a_folder_lists_its_plans_in_path_order_skipping_hidden_folders_links_an
     monkeypatch.chdir(tmp_path)
     expected = ["plans/A.xlsx", "plans/a/b/c.xlsm", "plans/a/x.xlsx", "plans/a.xlsx", "plans/b.xlsx", "plans/c/d.XLSX"]
     assert [str(p) for p in plan_files(["plans"])] == expected
-    # Made absolute for a sync (its plans' keys), in the same order; a folder named twice lists its plans once.
-    absolute = plan_files(["plans", str(plans), "plans/a"], absolute=True)
-    assert [str(p) for p in absolute] == [f"{tmp_path}/{name}" for name in expected]
+    # As a sync keys them (absolute paths), in the same order; a folder named twice lists its plans once.
+    assert plan_keys(["plans", str(plans), "plans/a"]) == [f"{tmp_path}/{name}" for name in expected]
+    assert [file_key(p) for p in plan_files([plans])] == plan_keys([plans])
+    monkeypatch.chdir(plans)
+    assert [str(p) for p in plan_files(["."])][:2] == ["A.xlsx", "a/b/c.xlsm"]

@@ -23,7 +23,7 @@ from .._version import __version__
 from ..config import Config, load_config
 from ..errors import MapsheetError
 from ..safeio import ensure_not_open
-from ..sources import file_key, no_plans, plan_files
+from ..sources import no_plans, plan_keys
 from . import budget, drive, export
 from .history import CacheEntry, History, PlanState, default_history_path
 from .writers import writer_name
@@ -91,15 +91,14 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     if not to_google:
         ensure_not_open(out, hint=" before syncing, or choose another --out")
     local, drive_ids = drive.split_sources(sources)
-    # By plan ref key (sources.PlanRef): a file's absolute path, made once (a Path is costly to make again).
-    found = plan_files(local, exclude=() if to_google else (out,), absolute=True) if local else ()
-    paths = {file_key(p): p for p in found}
+    # By plan ref key (sources.PlanRef): a file's absolute path as text, listed as such (a Path is costly to make).
+    paths = plan_keys(local, exclude=() if to_google else (out,)) if local else []
     client = (out.client if to_google else (google or drive.client_factory())()) if drive_ids else None
     files = drive.list_files(client, drive_ids, exclude=[out.spreadsheet] if to_google else []) if drive_ids else []
     if not paths and not files:
         raise no_plans(sources)
     configs, contexts, config_errors = _contexts(paths, today, config)
-    stats = {key: _stat(p) for key, p in paths.items()}
+    stats = {key: _stat(key) for key in paths}
     by_key = {f.ref.key: f for f in files}
     if files:
         drive_context = _fixed_context(today, config, configs)
@@ -263,25 +262,24 @@ def _fixed_context(today: dt.date, config: str | Path | None, configs: dict[str,
     return _hash([key, today.isoformat(), __version__]), key
 
 
-def _contexts(paths: dict[str, Path], today: dt.date, config: str | Path | None):
+def _contexts(paths: list[str], today: dt.date, config: str | Path | None):
     """The configuration of every plan (the one given, or the one found beside it) and the context key a
     cached summary must match: reference date, configuration, mapsheet version. A configuration file that
     cannot be used makes the plans it governs Problems (third value: path -> message), not the sync's end."""
     fixed = load_config(Path(config)) if config else None
-    # By folder, named by the text of the plans' absolute paths (a file's ref key): a Path made per plan to
-    # ask for its folder cost more than everything else done here.
+    # By folder, as text: a Path made per plan to ask for its folder cost more than everything else done here.
     by_folder: dict[str, tuple[str, str]] = {}  # folder -> (context hash, config key), worked out once
     configs: dict[str, Config] = {}
     contexts: dict[str, tuple[str, str]] = {}  # path -> (context hash, config key)
     errors: dict[str, str] = {}  # folder -> what is wrong with its configuration
-    for ref, p in paths.items():
+    for ref in paths:
         folder = os.path.dirname(ref)
         if folder in errors:
             continue
         context = by_folder.get(folder)
         if context is None:
             try:
-                cfg = fixed or load_config(near=p.parent)
+                cfg = fixed or load_config(near=Path(folder))
             except MapsheetError as exc:
                 errors[folder] = f"its settings cannot be used: {exc}"
                 continue
@@ -299,9 +297,9 @@ def _hash(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: str) -> tuple[int, int]:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return (-1, -1)  # gone since the listing: the reader says so, and it is never cached
     return (st.st_size, st.st_mtime_ns)
