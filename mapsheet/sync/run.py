@@ -117,13 +117,6 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
         by_blocks = _by_blocks(to_google, exports, writer_used)
         rows = Details() if by_blocks else None
-        previous = store.states(last.id) if last else None
-        # A plan not read again keeps the state the last sync recorded from the same summary (its cached
-        # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
-        same = {p for p, s in (previous or {}).items() if s.readable and p not in by_key} if rows is not None else set()
-        summaries, upgraded = _cached(store, fresh, rows, same)
-        same = same & summaries.keys() - upgraded.keys()  # taken light from the history
-        summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
 
         def arrived(p: str, r: Read) -> Read:
             """A plan read: its rows' text put aside (``rows.xml``) and its stored forms staged in the
@@ -135,8 +128,22 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                 store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
             return Read(r.summary, b"")
 
-        read = read_plans([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
-                          progress, render=by_blocks, arrived=arrived)
+        reading = start_reading([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
+                                progress, render=by_blocks, arrived=arrived)
+        try:  # while a few changed plans are read: what does not need them
+            if by_blocks:
+                _writer_modules()
+            previous = store.states(last.id) if last else None
+            # A plan not read again keeps the state the last sync recorded from the same summary (its cached
+            # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
+            same = {p for p, s in (previous or {}).items() if s.readable and p not in by_key} if rows is not None else set()
+            summaries, upgraded = _cached(store, fresh, rows, same)
+        except BaseException:
+            reading.close()
+            raise
+        same = same & summaries.keys() - upgraded.keys()  # taken light from the history
+        summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
+        read = reading.wait()
         if files:
             def checkpoint(done):  # cached as they come: an interrupted sync resumes without reading them again
                 store.cache([CacheEntry(f.ref.key, *stats[f.ref.key], contexts[f.ref.key][0], summary.dumps(s))
@@ -162,7 +169,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             report.google = out.write(rollup)
         elif rows is not None:
             try:
-                rollup, blocks, report.rows = _write_by_blocks(rollup, out, rows, ordered, store, read, layout)
+                rollup, blocks, report.rows = _write_by_blocks(rollup, out, rows, ordered, store, read, layout, writer)
             finally:
                 rows.xml.close()
             upgraded.update(rows.rerendered)
@@ -184,14 +191,26 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
 
 def _by_blocks(to_google: bool, exports: dict, writer: str) -> bool:
     """Whether the roll-up is written by blocks of rows kept between syncs (xlsx_blocks): a workbook by the
-    Rust writer, without exports (which need every row as values: then everything is laid out afresh)."""
+    Rust writer, without exports (which need every row as values: then everything is laid out afresh). Asked
+    of the installed packages, not by importing the writer (``_writer_modules``), which can then be loaded
+    while plans are read."""
     if to_google or exports or writer != "rust":
         return False
+    from importlib.util import find_spec
+
     try:
-        from . import xlsx_blocks, xlsx_rust  # noqa: F401  (rustpy-xlsxwriter)
-    except ImportError:
+        return all(find_spec(name) is not None for name in ("rustpy_xlsxwriter", "xlsxwriter"))
+    except (ImportError, ValueError):  # a module set to None in sys.modules: it cannot be imported
         return False
-    return True
+
+
+def _writer_modules() -> None:
+    """Load the writer by blocks (its modules and rustpy-xlsxwriter's), if it loads: ``_write_by_blocks`` says
+    what happens when it does not."""
+    try:
+        from . import xlsx_blocks, xlsx_rust  # noqa: F401
+    except ImportError:
+        pass
 
 
 def _cached(store: History, fresh: list[str], rows: Details | None,
@@ -218,15 +237,18 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
 
 
 def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], store: History, read: dict[str, Read],
-                     layout: dict):
+                     layout: dict, writer: str | None):
     """Write the roll-up by blocks; (the roll-up, its blocks to keep, rows per detail sheet). A roll-up the
     blocks cannot make (a detail sheet past Excel's rows, a part past 4 GB, the Rust writer's package not as
-    expected) is laid out afresh from every plan's whole summary and written by ``excel.write_rollup``."""
-    from . import xlsx_blocks
-
+    expected; a writer that does not load) is laid out afresh from every plan's whole summary and written by
+    ``excel.write_rollup`` (with the ``writer`` asked for when the Rust writer does not load)."""
+    try:
+        from . import xlsx_blocks
+    except ImportError:  # installed, yet it does not load: the writer chosen lays out every sheet afresh
+        xlsx_blocks = None
     plans = deal_order(ordered)
     order = rows.order(plans)
-    if max(map(len, order.values())) <= excel.EXCEL_MAX_ROWS - excel.HEADER_ROWS:
+    if xlsx_blocks and max(map(len, order.values())) <= excel.EXCEL_MAX_ROWS - excel.HEADER_ROWS:
         kept, styles = store.blocks()
         kept = {k: xlsx_blocks.Block(*v) for k, v in kept.items()}
         try:
@@ -240,7 +262,7 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
     cached = store.cached_summaries([s["path"] for s in ordered if s["path"] not in whole])  # the others
     whole |= {p: summary.loads(b) for p, b in cached.items()}
     full = build_rollup([whole.get(s["path"], s) for s in ordered], **layout)
-    excel.write_rollup(full, out, "rust")
+    excel.write_rollup(full, out, "rust" if xlsx_blocks else writer)
     return full, None, None
 
 
@@ -354,8 +376,9 @@ def _read_one(path: str, config: Config) -> dict:
         return {"path": path, "error": str(exc)}
 
 
-#: Fewer changed plans than this are read in this process: starting reading processes costs about 0.15 s
-#: (measured, 2 cores), more than reading this many plans here (about 2.5-5 ms each).
+#: Fewer changed plans than this are not read by a pool of processes: starting one costs about 0.15 s (measured,
+#: 2 cores), more than reading this many plans (about 2.5-5 ms each). They are read in one forked process while
+#: the main process does what does not need them (``start_reading``), or here when it cannot fork.
 IN_PROCESS = 32
 
 
@@ -365,33 +388,95 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
     """Summaries of the plans ``items`` ((path, config key)), read on ``jobs`` processes (default: all cores),
     each with its stored form (``summary.dumps``); ``render``: light summaries, with their detail rows
     rendered (``details.read``). ``arrived`` is given each plan's as it arrives, and what it returns is kept."""
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    report = progress or (lambda done, total: None)
-    results = _Results(arrived)
-    report(0, len(items))
-    if jobs == 1 or len(items) < IN_PROCESS:
-        _init_worker(today, configs, render)
-        for path, key in items:
-            results.add(_read_chunk([(path, key)]))
-            report(len(results), len(items))
-        return results
-    from .. import api  # noqa: F401
-    from ..rules.registry import all_rules
+    return start_reading(items, configs, today, jobs, progress, render, arrived).wait()
 
-    all_rules()  # the checker and its rules, loaded once here before the reader processes fork, not in each of them
-    chunks = _chunks(items, jobs)
-    while True:
-        left = [item for chunk in _run_pool(chunks, jobs, (today, configs, render), results, report, len(items))
-                for item in chunk]
-        if not left or len(left) == sum(map(len, chunks)):
-            break
-        # A worker died (a crash inside a reader library) and took the plans in flight with it: read those
-        # again one by one, until only the plans that crash it are left.
-        chunks = [[item] for item in left]
-    results.add([details.read({"path": path, "error": "the reader crashed on this plan (its process died); "
-                                                      "open and save it again in Excel, or report it"}, render)
-                 for path, _ in left])
-    return results
+
+def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], today: dt.date, jobs: int | None,
+                  progress: Progress | None = None, render: bool = False,
+                  arrived: Callable[[str, Read], Read] | None = None) -> "_Reading":
+    """``read_plans``, started: its ``wait()`` gives what ``read_plans`` gives. A few plans (fewer than
+    ``IN_PROCESS``) are read meanwhile in one forked process, so the caller's work until ``wait`` (a re-sync
+    loading its cached summaries and the writer) overlaps their reading; ``arrived`` is called in ``wait``."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    reading = _Reading(items, configs, today, jobs, progress, render, arrived)
+    if 0 < len(items) < IN_PROCESS and jobs > 1 and _forks():
+        reading.start()
+    return reading
+
+
+def _forks() -> bool:
+    """Whether a reading process starts as a copy of this one (fork, quick), rather than a fresh Python that
+    imports mapsheet again (spawn, forkserver: slower than reading a few plans here)."""
+    import multiprocessing
+
+    return multiprocessing.get_start_method() == "fork"
+
+
+class _Reading:
+    """Plans being read (``start_reading``)."""
+
+    def __init__(self, items, configs, today, jobs, progress, render, arrived):
+        self.items, self.configs, self.today, self.jobs, self.render = items, configs, today, jobs, render
+        self.report = progress or (lambda done, total: None)
+        self.results = _Results(arrived)
+        self.pool = None
+        self.futures: dict[Future, list] = {}
+
+    def start(self) -> None:
+        """Read the plans in one process of their own, one plan a task."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.pool = ProcessPoolExecutor(max_workers=1, initializer=_init_pool_worker,
+                                        initargs=(self.today, self.configs, self.render))
+        try:
+            self.futures = {self.pool.submit(_read_chunk, [item]): [item] for item in self.items}
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop reading (the caller failed before ``wait``): what is not being read is not read."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def wait(self) -> dict[str, Read]:
+        items, results, report = self.items, self.results, self.report
+        report(0, len(items))
+        if self.pool is not None:
+            try:
+                left = [item for chunk in _collect(self.futures, results, report, len(items)) for item in chunk]
+            finally:
+                self.close()
+            return self._crashed(left, [[item] for item in left]) if left else results
+        if self.jobs == 1 or len(items) < IN_PROCESS:
+            _init_worker(self.today, self.configs, self.render)
+            for path, key in items:
+                results.add(_read_chunk([(path, key)]))
+                report(len(results), len(items))
+            return results
+        from .. import api  # noqa: F401
+        from ..rules.registry import all_rules
+
+        all_rules()  # the checker and its rules, loaded once here before the reader processes fork, not in each of them
+        return self._crashed([], _chunks(items, self.jobs))
+
+    def _crashed(self, left: list, chunks: list[list]) -> dict[str, Read]:
+        """Read ``chunks`` with a pool (the plans ``left`` by a reading process that died first), again and
+        again until only the plans that crash a reader are left: those are reported."""
+        results, initargs = self.results, (self.today, self.configs, self.render)
+        while chunks:
+            left = [item for chunk in _run_pool(chunks, self.jobs, initargs, results, self.report, len(self.items))
+                    for item in chunk]
+            if not left or len(left) == sum(map(len, chunks)):
+                break
+            # A worker died (a crash inside a reader library) and took the plans in flight with it: read those
+            # again one by one, until only the plans that crash it are left.
+            chunks = [[item] for item in left]
+        results.add([details.read({"path": path, "error": "the reader crashed on this plan (its process died); "
+                                                          "open and save it again in Excel, or report it"}, self.render)
+                     for path, _ in left])
+        return results
 
 
 def _chunks(items: list, jobs: int) -> list[list]:
@@ -419,23 +504,29 @@ class _Results(dict):
 
 
 def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple[str, str]]]:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    from concurrent.futures import ProcessPoolExecutor
 
-    crashed = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_pool_worker,
                              initargs=initargs) as pool:
-        futures: dict[Future, list] = {pool.submit(_read_chunk, chunk): chunk for chunk in chunks}
         try:
-            for future in as_completed(futures):
-                chunk = futures.pop(future)  # a future keeps its result (every row's text): let it go with it
-                try:
-                    results.add(future.result())
-                except BrokenProcessPool:
-                    crashed.append(chunk)
-                    continue
-                report(len(results), total)
+            return _collect({pool.submit(_read_chunk, chunk): chunk for chunk in chunks}, results, report, total)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _collect(futures: dict[Future, list], results: _Results, report: Progress, total: int) -> list[list]:
+    """Each chunk's plans as its reader finishes them; the chunks a reader died with (BrokenProcessPool)."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    crashed = []
+    for future in as_completed(futures):
+        chunk = futures.pop(future)  # a future keeps its result (every row's text): let it go with it
+        try:
+            results.add(future.result())
+        except BrokenProcessPool:
+            crashed.append(chunk)
+            continue
+        report(len(results), total)
     return crashed
