@@ -99,7 +99,8 @@ def parts(table: Table) -> list[Table]:
     every value one Excel can hold (``cell_value``; a plan file's path is made safe by the writer, once it
     has decided whether it can be a link)."""
     kinds = [c.kind for c in table.columns]
-    rows = [tuple(v if k is Kind.FILE else cell_value(v, k) for v, k in zip(row, kinds)) for row in table.rows]
+    rows = [tuple(v if k is Kind.FILE or v is None or (type(v) is str and v.isprintable() and len(v) <= MAX_TEXT)
+                  else cell_value(v, k) for v, k in zip(row, kinds)) for row in table.rows]  # plain text: as it is
     return split(replace(table, rows=rows, caption=safe_text(table.caption)), EXCEL_MAX_ROWS - HEADER_ROWS)
 
 
