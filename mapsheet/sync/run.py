@@ -448,7 +448,7 @@ class _Reading:
                 left = [item for chunk in _collect(self.futures, results, report, len(items)) for item in chunk]
             finally:
                 self.close()
-            return self._crashed(left, [[item] for item in left]) if left else results
+            return self._crashed(left)
         if self.jobs == 1 or len(items) < IN_PROCESS:
             _init_worker(self.today, self.configs, self.render)
             for path, key in items:
@@ -459,24 +459,27 @@ class _Reading:
         from ..rules.registry import all_rules
 
         all_rules()  # the checker and its rules, loaded once here before the reader processes fork, not in each of them
-        return self._crashed([], _chunks(items, self.jobs))
+        initargs = (self.today, self.configs, self.render)
+        chunks = _run_pool(_chunks(items, self.jobs), self.jobs, initargs, results, report, len(items))
+        return self._crashed([item for chunk in chunks for item in chunk])
 
-    def _crashed(self, left: list, chunks: list[list]) -> dict[str, Read]:
-        """Read ``chunks`` with a pool (the plans ``left`` by a reading process that died first), again and
-        again until only the plans that crash a reader are left: those are reported."""
-        results, initargs = self.results, (self.today, self.configs, self.render)
-        while chunks:
-            left = [item for chunk in _run_pool(chunks, self.jobs, initargs, results, self.report, len(self.items))
-                    for item in chunk]
-            if not left or len(left) == sum(map(len, chunks)):
+    def _crashed(self, left: list[tuple[str, str]]) -> dict[str, Read]:
+        """The results, with the plans ``left`` by a reading process that died (a crash inside a reader
+        library takes the plans in flight with it, and a broken pool every plan not yet read) read again: one
+        plan a task while that makes progress, then each in a process of its own, so only a plan that crashes
+        its reader alone is reported."""
+        initargs, total = (self.today, self.configs, self.render), len(self.items)
+        while len(left) > 1:  # one plan a task on all the processes, while that reads some of them
+            again = [item for chunk in _run_pool([[item] for item in left], self.jobs, initargs, self.results,
+                                                 self.report, total) for item in chunk]
+            if len(again) == len(left):
                 break
-            # A worker died (a crash inside a reader library) and took the plans in flight with it: read those
-            # again one by one, until only the plans that crash it are left.
-            chunks = [[item] for item in left]
-        results.add([details.read({"path": path, "error": "the reader crashed on this plan (its process died); "
-                                                          "open and save it again in Excel, or report it"}, self.render)
-                     for path, _ in left])
-        return results
+            left = again
+        dead = [item for item in left if _run_pool([[item]], 1, initargs, self.results, self.report, total)]
+        self.results.add([details.read({"path": path, "error": "the reader crashed on this plan (its process died); "
+                                                               "open and save it again in Excel, or report it"},
+                                       self.render) for path, _ in dead])
+        return self.results
 
 
 def _chunks(items: list, jobs: int) -> list[list]:
