@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 from ..errors import MapsheetError
 
@@ -56,7 +56,7 @@ class PlanState(NamedTuple):
     band: str
     pct_done: float | None
     pushes: int  # times the close date moved later, over the whole history
-    milestones: dict[str, tuple[str, dt.date | None]]  # id -> (name, due)
+    milestones: Mapping[str, tuple[str, dt.date | None]]  # id -> (name, due)
     readable: bool = True
 
 
@@ -153,7 +153,7 @@ class History:
         out = {}
         for r in rows:
             state = out[_path(r[0])] = PlanState(_path(r[0]), r[1], r[2], _date(r[3]), r[4], r[5], r[6], r[7],
-                                                 _milestones(r[8]), bool(r[9]))
+                                                 _Milestones(r[8]), bool(r[9]))
             self._loaded[id(state)] = (state, r)
         return out
 
@@ -269,3 +269,28 @@ def _date(text: str | None) -> dt.date | None:
 
 def _milestones(text: str | None) -> dict[str, tuple[str, dt.date | None]]:
     return {k: (n, _date(d)) for k, (n, d) in json.loads(text or "{}").items()}
+
+
+class _Milestones(Mapping):
+    """A stored state's milestones (``PlanState.milestones``), read from their JSON when first looked at: the
+    states of plans not read again are carried to the next sync as stored, never looked at."""
+
+    __slots__ = ("text", "read")
+
+    def __init__(self, text: str | None):
+        self.text = text
+        self.read: dict[str, tuple[str, dt.date | None]] | None = None
+
+    def _read(self) -> dict[str, tuple[str, dt.date | None]]:
+        if self.read is None:
+            self.read = _milestones(self.text)
+        return self.read
+
+    def __getitem__(self, key: str) -> tuple[str, dt.date | None]:
+        return self._read()[key]
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())

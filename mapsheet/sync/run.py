@@ -400,16 +400,16 @@ def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], toda
     jobs = max(1, jobs or os.cpu_count() or 1)
     reading = _Reading(items, configs, today, jobs, progress, render, arrived)
     if 0 < len(items) < IN_PROCESS and jobs > 1 and _forks():
-        reading.start()
+        reading.fork()
     return reading
 
 
 def _forks() -> bool:
-    """Whether a reading process starts as a copy of this one (fork, quick), rather than a fresh Python that
-    imports mapsheet again (spawn, forkserver: slower than reading a few plans here)."""
-    import multiprocessing
+    """Whether a reading process can start as a copy of this one (fork: quick), not a fresh Python importing
+    mapsheet again (slower than reading a few plans here). Not on macOS, where forking without exec is unsafe."""
+    import sys
 
-    return multiprocessing.get_start_method() == "fork"
+    return hasattr(os, "fork") and sys.platform != "darwin"
 
 
 class _Reading:
@@ -419,36 +419,45 @@ class _Reading:
         self.items, self.configs, self.today, self.jobs, self.render = items, configs, today, jobs, render
         self.report = progress or (lambda done, total: None)
         self.results = _Results(arrived)
-        self.pool = None
-        self.futures: dict[Future, list] = {}
+        self.child: int | None = None  # the forked reading process
+        self.file = None  # where it puts what it read
 
-    def start(self) -> None:
-        """Read the plans in one process of their own, one plan a task."""
-        from concurrent.futures import ProcessPoolExecutor
+    def fork(self) -> None:
+        """Read the plans in one forked process, which writes each plan's ``Read`` to a private temporary file
+        as it is read (a file, not a pipe: it never waits for this process to take them). Pickled, as a pool
+        sends them: the file lives as long as this sync and nothing else can open it."""
+        import tempfile
 
-        self.pool = ProcessPoolExecutor(max_workers=1, initializer=_init_pool_worker,
-                                        initargs=(self.today, self.configs, self.render))
-        try:
-            self.futures = {self.pool.submit(_read_chunk, [item]): [item] for item in self.items}
-        except BaseException:
-            self.close()
-            raise
+        self.file = tempfile.TemporaryFile()
+        self.child = os.fork()
+        if self.child == 0:  # the reading process: never returns
+            _read_forked(self.items, self.file.fileno(), (self.today, self.configs, self.render))
 
     def close(self) -> None:
-        """Stop reading (the caller failed before ``wait``): what is not being read is not read."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        """Stop reading (the caller failed before ``wait``)."""
+        if self.child is not None:
+            import signal
+
+            os.kill(self.child, signal.SIGKILL)
+            os.waitpid(self.child, 0)
+            self.child = None
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
     def wait(self) -> dict[str, Read]:
         items, results, report = self.items, self.results, self.report
         report(0, len(items))
-        if self.pool is not None:
+        if self.child is not None:
             try:
-                left = [item for chunk in _collect(self.futures, results, report, len(items)) for item in chunk]
+                os.waitpid(self.child, 0)
+                self.child = None
+                for r in _forked_reads(self.file):
+                    results.add(r)
+                    report(len(results), len(items))
             finally:
                 self.close()
-            return self._crashed(left)
+            return self._crashed([item for item in items if item[0] not in results])
         if self.jobs == 1 or len(items) < IN_PROCESS:
             _init_worker(self.today, self.configs, self.render)
             for path, key in items:
@@ -482,6 +491,40 @@ class _Reading:
         return self.results
 
 
+def _read_forked(items: list[tuple[str, str]], fd: int, initargs: tuple) -> None:
+    """The forked reading process (``_Reading.fork``): each plan's ``Read``, pickled, to ``fd`` after its length
+    (8 bytes), one plan at a time; then it ends, without running what the main process would at its exit."""
+    import pickle
+
+    code = 1
+    try:
+        _init_pool_worker(*initargs)
+        with open(os.dup(fd), "wb") as out:
+            for item in items:
+                data = pickle.dumps(_read_chunk([item]), pickle.HIGHEST_PROTOCOL)
+                out.write(len(data).to_bytes(8, "big") + data)
+                out.flush()
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _forked_reads(file) -> Iterable[list[Read]]:
+    """What the forked reading process wrote, plan by plan, up to where it stopped (a plan it died on, or
+    half-written, is not there)."""
+    import pickle
+
+    file.seek(0)
+    data = file.read()
+    at = 0
+    while at + 8 <= len(data):
+        end = at + 8 + int.from_bytes(data[at:at + 8], "big")
+        if end > len(data):
+            break
+        yield pickle.loads(data[at + 8:end])
+        at = end
+
+
 def _chunks(items: list, jobs: int) -> list[list]:
     """``items`` cut into chunks for ``jobs`` processes: at most 16 plans a chunk (fewer round trips), smaller
     towards the end (a share of what is left), so the processes finish together rather than one waiting
@@ -507,29 +550,23 @@ class _Results(dict):
 
 
 def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple[str, str]]]:
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_pool_worker,
-                             initargs=initargs) as pool:
-        try:
-            return _collect({pool.submit(_read_chunk, chunk): chunk for chunk in chunks}, results, report, total)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
-def _collect(futures: dict[Future, list], results: _Results, report: Progress, total: int) -> list[list]:
-    """Each chunk's plans as its reader finishes them; the chunks a reader died with (BrokenProcessPool)."""
-    from concurrent.futures import as_completed
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     crashed = []
-    for future in as_completed(futures):
-        chunk = futures.pop(future)  # a future keeps its result (every row's text): let it go with it
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_pool_worker,
+                             initargs=initargs) as pool:
+        futures: dict[Future, list] = {pool.submit(_read_chunk, chunk): chunk for chunk in chunks}
         try:
-            results.add(future.result())
-        except BrokenProcessPool:
-            crashed.append(chunk)
-            continue
-        report(len(results), total)
+            for future in as_completed(futures):
+                chunk = futures.pop(future)  # a future keeps its result (every row's text): let it go with it
+                try:
+                    results.add(future.result())
+                except BrokenProcessPool:
+                    crashed.append(chunk)
+                    continue
+                report(len(results), total)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return crashed

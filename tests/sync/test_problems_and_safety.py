@@ -251,8 +251,7 @@ def test_a_broken_config_in_one_folder_makes_only_its_plans_problems(sample_plan
     assert problem["Plan"] == sample_plans[1][1].name and "mapsheet.toml" in problem["Detail"]
 
 
-@pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
-                    reason="the changed plans of a re-sync are read in a process of their own where processes fork")
+@pytest.mark.skipif(not run._forks(), reason="a re-sync reads its changed plans in a forked process where it can fork")
 def test_a_plan_that_kills_its_reader_in_a_resync_is_reported_and_the_others_synced(plans_dir, tmp_path, monkeypatch):
     """A re-sync reads its few changed plans in one process of its own while it loads the rest: a plan that
     kills that process (a crash in a reader library) is a Problem, the other changed plans are read."""
@@ -280,7 +279,7 @@ def test_a_plan_that_kills_its_reader_in_a_resync_is_reported_and_the_others_syn
     assert not any(f.endswith(killer.name) for f in deals)
 
 
-@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the test's crash reaches readers that fork")
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the test's crash reaches pool readers that fork")
 def test_a_plan_that_kills_its_reader_in_a_pool_is_reported_and_the_others_synced(plans_dir, tmp_path, monkeypatch):
     """Many plans are read by a pool of processes, 16 a task: the death of one takes its task's plans, and a
     broken pool every plan not yet read, with it; those are read again until only the plan that kills is left."""
