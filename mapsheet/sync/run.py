@@ -399,17 +399,12 @@ def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], toda
     loading its cached summaries and the writer) overlaps their reading; ``arrived`` is called in ``wait``."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     reading = _Reading(items, configs, today, jobs, progress, render, arrived)
-    if 0 < len(items) < IN_PROCESS and jobs > 1 and _forks():
-        reading.fork()
+    if 0 < len(items) < IN_PROCESS and jobs > 1:
+        from . import forked
+
+        initargs = (today, configs, render)
+        reading.child = forked.start(lambda put: _read_forked(items, initargs, put))
     return reading
-
-
-def _forks() -> bool:
-    """Whether a reading process can start as a copy of this one (fork: quick), not a fresh Python importing
-    mapsheet again (slower than reading a few plans here). Not on macOS, where forking without exec is unsafe."""
-    import sys
-
-    return hasattr(os, "fork") and sys.platform != "darwin"
 
 
 class _Reading:
@@ -419,44 +414,20 @@ class _Reading:
         self.items, self.configs, self.today, self.jobs, self.render = items, configs, today, jobs, render
         self.report = progress or (lambda done, total: None)
         self.results = _Results(arrived)
-        self.child: int | None = None  # the forked reading process
-        self.file = None  # where it puts what it read
-
-    def fork(self) -> None:
-        """Read the plans in one forked process, which writes each plan's ``Read`` to a private temporary file
-        as it is read (a file, not a pipe: it never waits for this process to take them). Pickled, as a pool
-        sends them: the file lives as long as this sync and nothing else can open it."""
-        import tempfile
-
-        self.file = tempfile.TemporaryFile()
-        self.child = os.fork()
-        if self.child == 0:  # the reading process: never returns
-            _read_forked(self.items, self.file.fileno(), (self.today, self.configs, self.render))
+        self.child = None  # the forked process reading them (forked.Forked)
 
     def close(self) -> None:
         """Stop reading (the caller failed before ``wait``)."""
         if self.child is not None:
-            import signal
-
-            os.kill(self.child, signal.SIGKILL)
-            os.waitpid(self.child, 0)
-            self.child = None
-        if self.file is not None:
-            self.file.close()
-            self.file = None
+            self.child.close()
 
     def wait(self) -> dict[str, Read]:
         items, results, report = self.items, self.results, self.report
         report(0, len(items))
         if self.child is not None:
-            try:
-                os.waitpid(self.child, 0)
-                self.child = None
-                for r in _forked_reads(self.file):
-                    results.add(r)
-                    report(len(results), len(items))
-            finally:
-                self.close()
+            for r in self.child.results():
+                results.add(r)
+                report(len(results), len(items))
             return self._crashed([item for item in items if item[0] not in results])
         if self.jobs == 1 or len(items) < IN_PROCESS:
             _init_worker(self.today, self.configs, self.render)
@@ -491,38 +462,11 @@ class _Reading:
         return self.results
 
 
-def _read_forked(items: list[tuple[str, str]], fd: int, initargs: tuple) -> None:
-    """The forked reading process (``_Reading.fork``): each plan's ``Read``, pickled, to ``fd`` after its length
-    (8 bytes), one plan at a time; then it ends, without running what the main process would at its exit."""
-    import pickle
-
-    code = 1
-    try:
-        _init_pool_worker(*initargs)
-        with open(os.dup(fd), "wb") as out:
-            for item in items:
-                data = pickle.dumps(_read_chunk([item]), pickle.HIGHEST_PROTOCOL)
-                out.write(len(data).to_bytes(8, "big") + data)
-                out.flush()
-        code = 0
-    finally:
-        os._exit(code)
-
-
-def _forked_reads(file) -> Iterable[list[Read]]:
-    """What the forked reading process wrote, plan by plan, up to where it stopped (a plan it died on, or
-    half-written, is not there)."""
-    import pickle
-
-    file.seek(0)
-    data = file.read()
-    at = 0
-    while at + 8 <= len(data):
-        end = at + 8 + int.from_bytes(data[at:at + 8], "big")
-        if end > len(data):
-            break
-        yield pickle.loads(data[at + 8:end])
-        at = end
+def _read_forked(items: list[tuple[str, str]], initargs: tuple, put) -> None:
+    """The forked reading process (``start_reading``): each plan's ``Read`` put as it is read."""
+    _init_pool_worker(*initargs)
+    for item in items:
+        put(_read_chunk([item]))
 
 
 def _chunks(items: list, jobs: int) -> list[list]:

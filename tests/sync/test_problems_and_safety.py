@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from mapsheet.cli import app
 from mapsheet.fill import PlanDraft, write_plan
 import mapsheet.sync
-from mapsheet.sync import excel, run, sync
+from mapsheet.sync import excel, forked, run, sync
 
 from rules.base_plan import base_plan
 
@@ -251,7 +251,7 @@ def test_a_broken_config_in_one_folder_makes_only_its_plans_problems(sample_plan
     assert problem["Plan"] == sample_plans[1][1].name and "mapsheet.toml" in problem["Detail"]
 
 
-@pytest.mark.skipif(not run._forks(), reason="a re-sync reads its changed plans in a forked process where it can fork")
+@pytest.mark.skipif(not forked.can_fork(), reason="a re-sync reads its changed plans in a forked process where it can fork")
 def test_a_plan_that_kills_its_reader_in_a_resync_is_reported_and_the_others_synced(plans_dir, tmp_path, monkeypatch):
     """A re-sync reads its few changed plans in one process of its own while it loads the rest: a plan that
     kills that process (a crash in a reader library) is a Problem, the other changed plans are read."""
