@@ -7,8 +7,10 @@ sheet, the cell and what was expected, and the value is left out of the typed pl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+from itertools import chain, repeat
 from typing import Any, Callable, Sequence
 
 from .edits import CHECK_SHEET, STATE_SHEET
@@ -110,13 +112,13 @@ def _find_sheet(by_name: dict[str, Sheet], names: tuple[str, ...]) -> Sheet | No
 
 
 def _score_header_row(sheet: Sheet, row: int, index: dict[str, str]) -> int:
-    keys = set()
-    normal, known = _NORMAL.get, index.get
-    for v in sheet.rows[row]:
-        if isinstance(v, str) and v:
-            key = known(normal(v) or _normal(v))
-            if key is not None:
-                keys.add(key)
+    cells = sheet.rows[row]
+    normals = list(map(_NORMAL.get, cells))  # texts met before (a sync meets the same few hundred headers)
+    if None in normals:  # a text not met before, or a value that is no text
+        normals = [n if n is not None else _normal(v) if isinstance(v, str) else None
+                   for n, v in zip(normals, cells)]
+    keys = set(map(index.get, normals))  # no header reads as "" (a blank cell) or None
+    keys.discard(None)
     return len(keys)
 
 
@@ -177,6 +179,34 @@ def _parse_table(workbook: Workbook, table: Table, named: Sheet | None, claimed:
 
 
 def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, problems: list[Problem]) -> None:
+    """Which column is which field (``data.columns``, ``headers``, ``extra_columns``), and the header row's
+    problems. A header row met before (its texts, their types, its place and tab, the table) maps as it did then:
+    a sync meets the template's header rows in every plan. One with a required column missing is worked out
+    each time (what its cells hold names the look-alike)."""
+    row = sheet.rows[header_row]
+    key = (id(table), sheet.name, header_row, tuple(row), tuple(map(type, row)))
+    known = _MAPPED.get(key)
+    if known is not None and known[0] is table:
+        _, columns, headers, extra, found = known
+        data.columns.update(columns)
+        data.headers.update(headers)
+        data.extra_columns.update(extra)
+        problems += found
+        return
+    start = len(problems)
+    missing = _map_header(sheet, header_row, table, data, problems)
+    if not missing:
+        if len(_MAPPED) >= _TYPED_MAX:
+            _MAPPED.clear()
+        _MAPPED[key] = (table, dict(data.columns), dict(data.headers), dict(data.extra_columns), problems[start:])
+
+
+#: Header rows mapped (``_map_columns``), each with its table, kept alive so its id names it.
+_MAPPED: dict[tuple, tuple] = {}
+
+
+def _map_header(sheet: Sheet, header_row: int, table: Table, data: TableData, problems: list[Problem]) -> bool:
+    """``_map_columns`` worked out; whether a required column is missing."""
     index = table.header_index
     for col, text in sheet.iter_row(header_row):
         normal = _normal(text) if isinstance(text, str) else normalize_header(text)
@@ -192,11 +222,14 @@ def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, p
         if normal != _normal(f.header):
             problems.append(Problem(ProblemKind.RENAMED_COLUMN, Location(sheet.name, header_row, col),
                                     f"the template's header '{f.header}'", value=text, field=key))
+    missing = False
     for f in table.fields:
         if f.required and f.key not in data.columns:
+            missing = True
             problems.append(Problem(ProblemKind.MISSING_COLUMN, Location(sheet.name, header_row),
                                     f"{article(f.header)} '{f.header}' column",
                                     value=_look_alike(sheet, header_row, f, data.extra_columns), field=f.key))
+    return missing
 
 
 def _look_alike(sheet: Sheet, header_row: int, f: Field, extra: dict[int, str]) -> str | None:
@@ -235,23 +268,30 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
     ids = [key for key, f in zip(keys, fields) if f.kind is Kind.IDS]
     missing = [(f.key, f.kind is Kind.IDS) for f in table.fields if f.key not in data.columns]
     extras = [(header, column(col)) for col, header in data.extra_columns.items()]
-    width = len(keys)
+    slow = [j for j, cells in enumerate(typed) if _SLOW in cells]  # the columns with a cell convert must judge
+    blank = (None,) * len(keys)  # every cell of the row blank (fast typing gives None only for blank)
+    name, key_of, columns, new, fast = sheet.name, table.key, data.columns, object.__new__, _FAST_RECORDS
     records = []
     for i, cells in enumerate(zip(*typed)):
-        if cells.count(None) == width:  # every cell of the row blank (fast typing gives None only for blank)
+        if cells == blank:
             continue
-        r = numbers[i]
         values = dict(zip(keys, cells))
-        record = Record(table=table.key, sheet=sheet.name, row=r, values=values, columns=data.columns)
+        if fast:
+            record = new(Record)
+            record.__dict__.update(table=key_of, sheet=name, row=numbers[i], values=values, columns=columns, extra={},
+                                   raw={}, inferred={})
+        else:
+            record = Record(key_of, name, numbers[i], values, columns)
         for key in ids:
             if values[key] is None:
                 values[key] = []
-        if _SLOW in cells:
-            for key, f, col, raw in zip(keys, fields, data.columns.values(), raws):
-                if values[key] is _SLOW:
-                    value = convert(raw[i], f, Location(sheet.name, r, col), problems)
+        if slow:
+            for j in slow:
+                if cells[j] is _SLOW:
+                    key, raw = keys[j], raws[j][i]
+                    value = convert(raw, fields[j], Location(name, numbers[i], columns[key]), problems)
                     if value in (None, []):
-                        record.raw[key] = raw[i]
+                        record.raw[key] = raw
                     values[key] = value
         for key, is_ids in missing:
             values[key] = [] if is_ids else None
@@ -261,6 +301,14 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
                 record.extra[header] = v
         records.append(record)
     return records
+
+
+#: Record's fields, in order: a record is made here without the dataclass's ``__init__`` (a table of 300 rows
+#: makes 300 of them), its last three each a new dict as their defaults make them. Should Record's fields differ,
+#: its ``__init__`` is used (tests/test_reader.py checks both make equal records).
+_RECORD_FIELDS = ("table", "sheet", "row", "values", "columns", "extra", "raw", "inferred")
+_FAST_RECORDS = tuple(f.name for f in dataclasses.fields(Record)) == _RECORD_FIELDS and all(
+    f.default_factory is dict for f in dataclasses.fields(Record)[5:])
 
 
 def _columns(rows: list[list[Any]]) -> Callable[[int], Sequence[Any]]:
@@ -289,13 +337,22 @@ def _type_column(raw: list[Any], f: Field) -> list[Any]:
     whose type is plain, and _SLOW for anything ``convert`` must judge (and perhaps report): a formula
     error, a value not in the list, a date in words, a text in a number column... A non-blank cell is
     never None here."""
-    # The commonest cell of each kind is typed inline (a call per cell costs more than the typing).
+    # The commonest cell of each kind is typed inline (a call per cell costs more than the typing), and a column
+    # of the commonest cells alone at C speed.
     kind, text = f.kind, str
     if kind is Kind.TEXT:
+        try:
+            plain = "#" not in "".join(raw)  # texts alone, none a formula error (TypeError: not all texts)
+        except TypeError:
+            plain = False
+        if plain:
+            return [v or None for v in map(text.strip, raw)]
         return [(v.strip() or None) if type(v) is text and v[:1] != "#" else None if v is None else _text(v)
                 for v in raw]
     if kind is Kind.DATE:
         day, moment = dt.date, dt.datetime
+        if list(map(type, raw)).count(day) + raw.count("") == len(raw):  # dates and empty cells alone
+            return [v or None for v in raw]
         return [v if type(v) is day else v.date() if type(v) is moment else None if v is None or v == "" else _date(v)
                 for v in raw]
     if kind is Kind.NUMBER:
@@ -303,9 +360,19 @@ def _type_column(raw: list[Any], f: Field) -> list[Any]:
     cache = _TYPED.setdefault((kind, f.choices), {})
     if len(cache) > _TYPED_MAX:
         cache.clear()
-    if kind is Kind.IDS:
-        return [None if v is None or v == "" else _ids(v, cache) for v in raw]
-    return [(type(v) is text and cache.get(v)) or (None if v is None or v == "" else _cached(v, f, cache)) for v in raw]
+    if kind is Kind.IDS:  # a text met before: a copy of its ids (none: _ids says it is _SLOW)
+        known = cache.get
+        return [list(hit) if type(v) is text and (hit := known(v)) else None if v is None or v == "" else _ids(v, cache)
+                for v in raw]
+    if "" not in cache:
+        cache[""] = cache[None] = None  # blank
+    typed = list(map(cache.get, raw, repeat(_UNSEEN, len(raw))))
+    if _UNSEEN in typed:  # a text not met before, or a value that is no text
+        return [t if t is not _UNSEEN else _cached(v, f, cache) for t, v in zip(typed, raw)]
+    return typed
+
+
+_UNSEEN = object()
 
 
 def _text(v: Any) -> Any:
@@ -517,23 +584,30 @@ def _check_ids(plan: Plan, spec: TemplateSpec) -> None:
         id_field = table.id_field
         if id_field is None:
             continue
-        seen: set[str] = set()
-        for rec in plan.tables[table.key].records:
-            value = rec.values.get(id_field.key)
-            if value is None or value == "":
-                continue
-            if value in seen:
-                plan.problems.append(Problem(ProblemKind.DUPLICATE_ID, rec.loc(id_field.key),
-                                             f"an id not used by another row of '{rec.sheet}'", value, id_field.key))
-            seen.add(value)
+        records, key = plan.tables[table.key].records, id_field.key
+        present = [v for v in (rec.values.get(key) for rec in records) if v is not None and v != ""]
+        seen: set[str] = set(present)
+        if len(seen) < len(present):  # an id used twice: each repeat reported where it is, row by row
+            seen = set()
+            for rec in records:
+                value = rec.values.get(key)
+                if value is None or value == "":
+                    continue
+                if value in seen:
+                    plan.problems.append(Problem(ProblemKind.DUPLICATE_ID, rec.loc(key),
+                                                 f"an id not used by another row of '{rec.sheet}'", value, key))
+                seen.add(value)
         ids[table.key] = seen
     for table in spec.tables:
         for f in table.fields:
             if f.kind is not Kind.IDS or not f.refers_to:
                 continue
             known = ids.get(f.refers_to, set())
+            records = plan.tables[table.key].records
+            if known.issuperset(chain.from_iterable(rec.values.get(f.key) or () for rec in records)):
+                continue  # every reference known
             target = spec.table(f.refers_to).sheet
-            for rec in plan.tables[table.key].records:
+            for rec in records:
                 for ref in rec.values.get(f.key) or []:
                     if ref not in known:
                         plan.problems.append(Problem(ProblemKind.DANGLING_REFERENCE, rec.loc(f.key),
