@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from itertools import chain, repeat
+from itertools import chain
 from typing import Any, Callable, Sequence
 
 from .edits import CHECK_SHEET, STATE_SHEET
@@ -44,14 +44,15 @@ def parse_plan(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
     # of steps with owners and dates is an action list.
     by_name = _by_name(workbook, set())
     sheets = {t.key: _find_sheet(by_name, _sheet_names(t)) for t in spec.tables}
-    if not _is_template(sheets, spec):
+    headers: dict[str, tuple[int | None, int]] = {}  # header rows the test of the layout found
+    if not _is_template(sheets, spec, headers):
         from .foreign import read_foreign  # a layout made elsewhere: found and read in its own words
 
         return read_foreign(workbook, spec)
     claimed = {s.name for s in sheets.values() if s is not None}
     claimed |= set(spec.extra_sheets)  # never adopt the Timeline or the Instructions
     for table in sorted(spec.tables, key=lambda t: t.key != "actions"):
-        data = _parse_table(workbook, table, sheets[table.key], claimed, plan.problems)
+        data = _parse_table(workbook, table, sheets[table.key], claimed, plan.problems, headers.get(table.key))
         plan.tables[table.key] = data
         if data.sheet:
             claimed.add(data.sheet)
@@ -61,14 +62,16 @@ def parse_plan(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
     return plan
 
 
-def _is_template(sheets: dict[str, Sheet | None], spec: TemplateSpec) -> bool:
+def _is_template(sheets: dict[str, Sheet | None], spec: TemplateSpec,
+                 headers: dict[str, tuple[int | None, int]]) -> bool:
     """A plan made from the template: its Actions or Milestones tab names at least half of the tab's columns.
     Anything else (one sheet of steps under a block of deal fields, a vendor's layout) is a foreign layout."""
     for key in ("actions", "milestones"):
         sheet = sheets.get(key)
         if sheet is not None:
             table = spec.table(key)
-            if find_header_row(sheet, table)[1] * 2 >= len(table.fields):
+            headers[key] = found = find_header_row(sheet, table)
+            if found[1] * 2 >= len(table.fields):
                 return True
     return False
 
@@ -112,13 +115,13 @@ def _find_sheet(by_name: dict[str, Sheet], names: tuple[str, ...]) -> Sheet | No
 
 
 def _score_header_row(sheet: Sheet, row: int, index: dict[str, str]) -> int:
-    cells = sheet.rows[row]
-    normals = list(map(_NORMAL.get, cells))  # texts met before (a sync meets the same few hundred headers)
-    if None in normals:  # a text not met before, or a value that is no text
-        normals = [n if n is not None else _normal(v) if isinstance(v, str) else None
-                   for n, v in zip(normals, cells)]
-    keys = set(map(index.get, normals))  # no header reads as "" (a blank cell) or None
-    keys.discard(None)
+    keys = set()
+    normal, known = _NORMAL.get, index.get
+    for v in sheet.rows[row]:
+        if isinstance(v, str) and v:
+            key = known(normal(v) or _normal(v))
+            if key is not None:
+                keys.add(key)
     return len(keys)
 
 
@@ -135,10 +138,12 @@ def find_header_row(sheet: Sheet, table: Table) -> tuple[int | None, int]:
     return best_row, best
 
 
-def _locate_table(workbook: Workbook, table: Table, sheet: Sheet | None,
-                  claimed: set[str]) -> tuple[Sheet | None, int | None]:
+def _locate_table(workbook: Workbook, table: Table, sheet: Sheet | None, claimed: set[str],
+                  header: tuple[int | None, int] | None = None) -> tuple[Sheet | None, int | None]:
+    """The table's sheet and header row: the sheet named for it (its header row as found already, ``header``,
+    when it was) or one that reads as it."""
     if sheet is not None:
-        row, _ = find_header_row(sheet, table)
+        row, _ = header or find_header_row(sheet, table)
         return sheet, row
     # A plan that does not follow the template (one sheet of steps under a block of deal fields) is
     # still checkable: take an unclaimed sheet whose header row names most of this table's required columns.
@@ -158,8 +163,8 @@ def _locate_table(workbook: Workbook, table: Table, sheet: Sheet | None,
 # -- tables -------------------------------------------------------------------------------------------
 
 def _parse_table(workbook: Workbook, table: Table, named: Sheet | None, claimed: set[str],
-                 problems: list[Problem]) -> TableData:
-    sheet, header_row = _locate_table(workbook, table, named, claimed)
+                 problems: list[Problem], header: tuple[int | None, int] | None = None) -> TableData:
+    sheet, header_row = _locate_table(workbook, table, named, claimed, header)
     if sheet is None:
         data = TableData(key=table.key, sheet=None)
         if table.required:
@@ -338,7 +343,7 @@ def _type_column(raw: list[Any], f: Field) -> list[Any]:
     error, a value not in the list, a date in words, a text in a number column... A non-blank cell is
     never None here."""
     # The commonest cell of each kind is typed inline (a call per cell costs more than the typing), and a column
-    # of the commonest cells alone at C speed.
+    # of plain texts at C speed.
     kind, text = f.kind, str
     if kind is Kind.TEXT:
         try:
@@ -351,8 +356,6 @@ def _type_column(raw: list[Any], f: Field) -> list[Any]:
                 for v in raw]
     if kind is Kind.DATE:
         day, moment = dt.date, dt.datetime
-        if list(map(type, raw)).count(day) + raw.count("") == len(raw):  # dates and empty cells alone
-            return [v or None for v in raw]
         return [v if type(v) is day else v.date() if type(v) is moment else None if v is None or v == "" else _date(v)
                 for v in raw]
     if kind is Kind.NUMBER:
@@ -364,15 +367,7 @@ def _type_column(raw: list[Any], f: Field) -> list[Any]:
         known = cache.get
         return [list(hit) if type(v) is text and (hit := known(v)) else None if v is None or v == "" else _ids(v, cache)
                 for v in raw]
-    if "" not in cache:
-        cache[""] = cache[None] = None  # blank
-    typed = list(map(cache.get, raw, repeat(_UNSEEN, len(raw))))
-    if _UNSEEN in typed:  # a text not met before, or a value that is no text
-        return [t if t is not _UNSEEN else _cached(v, f, cache) for t, v in zip(typed, raw)]
-    return typed
-
-
-_UNSEEN = object()
+    return [(type(v) is text and cache.get(v)) or (None if v is None or v == "" else _cached(v, f, cache)) for v in raw]
 
 
 def _text(v: Any) -> Any:

@@ -14,6 +14,8 @@ ends at the first ``mergeCells`` element, so a sheet with no merged cells is giv
 cells (``_cells_first``): calamine's reading of the values ignores it, and the search ends there. Only where the
 search would have found nothing to refuse in what it no longer reads: a sheet with merged cells, or with a
 tail after its cells (page set-up, validations) that is not plainly well-formed, is left as it is (``_clean``).
+What is not looked at is the balance of the cells' own tags: a sheet whose cells close more elements than they
+open (no writer makes one) would be read here, where calamine refuses the file.
 """
 
 from __future__ import annotations
