@@ -7,8 +7,10 @@ sheet, the cell and what was expected, and the value is left out of the typed pl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+from itertools import chain
 from typing import Any, Callable, Sequence
 
 from .edits import CHECK_SHEET, STATE_SHEET
@@ -42,14 +44,15 @@ def parse_plan(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
     # of steps with owners and dates is an action list.
     by_name = _by_name(workbook, set())
     sheets = {t.key: _find_sheet(by_name, _sheet_names(t)) for t in spec.tables}
-    if not _is_template(sheets, spec):
+    headers: dict[str, tuple[int | None, int]] = {}  # header rows the test of the layout found
+    if not _is_template(sheets, spec, headers):
         from .foreign import read_foreign  # a layout made elsewhere: found and read in its own words
 
         return read_foreign(workbook, spec)
     claimed = {s.name for s in sheets.values() if s is not None}
     claimed |= set(spec.extra_sheets)  # never adopt the Timeline or the Instructions
     for table in sorted(spec.tables, key=lambda t: t.key != "actions"):
-        data = _parse_table(workbook, table, sheets[table.key], claimed, plan.problems)
+        data = _parse_table(workbook, table, sheets[table.key], claimed, plan.problems, headers.get(table.key))
         plan.tables[table.key] = data
         if data.sheet:
             claimed.add(data.sheet)
@@ -59,14 +62,16 @@ def parse_plan(workbook: Workbook, spec: TemplateSpec = SPEC) -> Plan:
     return plan
 
 
-def _is_template(sheets: dict[str, Sheet | None], spec: TemplateSpec) -> bool:
+def _is_template(sheets: dict[str, Sheet | None], spec: TemplateSpec,
+                 headers: dict[str, tuple[int | None, int]]) -> bool:
     """A plan made from the template: its Actions or Milestones tab names at least half of the tab's columns.
     Anything else (one sheet of steps under a block of deal fields, a vendor's layout) is a foreign layout."""
     for key in ("actions", "milestones"):
         sheet = sheets.get(key)
         if sheet is not None:
             table = spec.table(key)
-            if find_header_row(sheet, table)[1] * 2 >= len(table.fields):
+            headers[key] = found = find_header_row(sheet, table)
+            if found[1] * 2 >= len(table.fields):
                 return True
     return False
 
@@ -133,10 +138,12 @@ def find_header_row(sheet: Sheet, table: Table) -> tuple[int | None, int]:
     return best_row, best
 
 
-def _locate_table(workbook: Workbook, table: Table, sheet: Sheet | None,
-                  claimed: set[str]) -> tuple[Sheet | None, int | None]:
+def _locate_table(workbook: Workbook, table: Table, sheet: Sheet | None, claimed: set[str],
+                  header: tuple[int | None, int] | None = None) -> tuple[Sheet | None, int | None]:
+    """The table's sheet and header row: the sheet named for it (its header row as found already, ``header``,
+    when it was) or one that reads as it."""
     if sheet is not None:
-        row, _ = find_header_row(sheet, table)
+        row, _ = header or find_header_row(sheet, table)
         return sheet, row
     # A plan that does not follow the template (one sheet of steps under a block of deal fields) is
     # still checkable: take an unclaimed sheet whose header row names most of this table's required columns.
@@ -156,8 +163,8 @@ def _locate_table(workbook: Workbook, table: Table, sheet: Sheet | None,
 # -- tables -------------------------------------------------------------------------------------------
 
 def _parse_table(workbook: Workbook, table: Table, named: Sheet | None, claimed: set[str],
-                 problems: list[Problem]) -> TableData:
-    sheet, header_row = _locate_table(workbook, table, named, claimed)
+                 problems: list[Problem], header: tuple[int | None, int] | None = None) -> TableData:
+    sheet, header_row = _locate_table(workbook, table, named, claimed, header)
     if sheet is None:
         data = TableData(key=table.key, sheet=None)
         if table.required:
@@ -177,6 +184,34 @@ def _parse_table(workbook: Workbook, table: Table, named: Sheet | None, claimed:
 
 
 def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, problems: list[Problem]) -> None:
+    """Which column is which field (``data.columns``, ``headers``, ``extra_columns``), and the header row's
+    problems. A header row met before (its texts, their types, its place and tab, the table) maps as it did then:
+    a sync meets the template's header rows in every plan. One with a required column missing is worked out
+    each time (what its cells hold names the look-alike)."""
+    row = sheet.rows[header_row]
+    key = (id(table), sheet.name, header_row, tuple(row), tuple(map(type, row)))
+    known = _MAPPED.get(key)
+    if known is not None and known[0] is table:
+        _, columns, headers, extra, found = known
+        data.columns.update(columns)
+        data.headers.update(headers)
+        data.extra_columns.update(extra)
+        problems += found
+        return
+    start = len(problems)
+    missing = _map_header(sheet, header_row, table, data, problems)
+    if not missing:
+        if len(_MAPPED) >= _TYPED_MAX:
+            _MAPPED.clear()
+        _MAPPED[key] = (table, dict(data.columns), dict(data.headers), dict(data.extra_columns), problems[start:])
+
+
+#: Header rows mapped (``_map_columns``), each with its table, kept alive so its id names it.
+_MAPPED: dict[tuple, tuple] = {}
+
+
+def _map_header(sheet: Sheet, header_row: int, table: Table, data: TableData, problems: list[Problem]) -> bool:
+    """``_map_columns`` worked out; whether a required column is missing."""
     index = table.header_index
     for col, text in sheet.iter_row(header_row):
         normal = _normal(text) if isinstance(text, str) else normalize_header(text)
@@ -192,11 +227,14 @@ def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, p
         if normal != _normal(f.header):
             problems.append(Problem(ProblemKind.RENAMED_COLUMN, Location(sheet.name, header_row, col),
                                     f"the template's header '{f.header}'", value=text, field=key))
+    missing = False
     for f in table.fields:
         if f.required and f.key not in data.columns:
+            missing = True
             problems.append(Problem(ProblemKind.MISSING_COLUMN, Location(sheet.name, header_row),
                                     f"{article(f.header)} '{f.header}' column",
                                     value=_look_alike(sheet, header_row, f, data.extra_columns), field=f.key))
+    return missing
 
 
 def _look_alike(sheet: Sheet, header_row: int, f: Field, extra: dict[int, str]) -> str | None:
@@ -235,23 +273,30 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
     ids = [key for key, f in zip(keys, fields) if f.kind is Kind.IDS]
     missing = [(f.key, f.kind is Kind.IDS) for f in table.fields if f.key not in data.columns]
     extras = [(header, column(col)) for col, header in data.extra_columns.items()]
-    width = len(keys)
+    slow = [j for j, cells in enumerate(typed) if _SLOW in cells]  # the columns with a cell convert must judge
+    blank = (None,) * len(keys)  # every cell of the row blank (fast typing gives None only for blank)
+    name, key_of, columns, new, fast = sheet.name, table.key, data.columns, object.__new__, _FAST_RECORDS
     records = []
     for i, cells in enumerate(zip(*typed)):
-        if cells.count(None) == width:  # every cell of the row blank (fast typing gives None only for blank)
+        if cells == blank:
             continue
-        r = numbers[i]
         values = dict(zip(keys, cells))
-        record = Record(table=table.key, sheet=sheet.name, row=r, values=values, columns=data.columns)
+        if fast:
+            record = new(Record)
+            record.__dict__.update(table=key_of, sheet=name, row=numbers[i], values=values, columns=columns, extra={},
+                                   raw={}, inferred={})
+        else:
+            record = Record(key_of, name, numbers[i], values, columns)
         for key in ids:
             if values[key] is None:
                 values[key] = []
-        if _SLOW in cells:
-            for key, f, col, raw in zip(keys, fields, data.columns.values(), raws):
-                if values[key] is _SLOW:
-                    value = convert(raw[i], f, Location(sheet.name, r, col), problems)
+        if slow:
+            for j in slow:
+                if cells[j] is _SLOW:
+                    key, raw = keys[j], raws[j][i]
+                    value = convert(raw, fields[j], Location(name, numbers[i], columns[key]), problems)
                     if value in (None, []):
-                        record.raw[key] = raw[i]
+                        record.raw[key] = raw
                     values[key] = value
         for key, is_ids in missing:
             values[key] = [] if is_ids else None
@@ -261,6 +306,14 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
                 record.extra[header] = v
         records.append(record)
     return records
+
+
+#: Record's fields, in order: a record is made here without the dataclass's ``__init__`` (a table of 300 rows
+#: makes 300 of them), its last three each a new dict as their defaults make them. Should Record's fields differ,
+#: its ``__init__`` is used (tests/test_reader.py checks both make equal records).
+_RECORD_FIELDS = ("table", "sheet", "row", "values", "columns", "extra", "raw", "inferred")
+_FAST_RECORDS = tuple(f.name for f in dataclasses.fields(Record)) == _RECORD_FIELDS and all(
+    f.default_factory is dict for f in dataclasses.fields(Record)[5:])
 
 
 def _columns(rows: list[list[Any]]) -> Callable[[int], Sequence[Any]]:
@@ -289,9 +342,16 @@ def _type_column(raw: list[Any], f: Field) -> list[Any]:
     whose type is plain, and _SLOW for anything ``convert`` must judge (and perhaps report): a formula
     error, a value not in the list, a date in words, a text in a number column... A non-blank cell is
     never None here."""
-    # The commonest cell of each kind is typed inline (a call per cell costs more than the typing).
+    # The commonest cell of each kind is typed inline (a call per cell costs more than the typing), and a column
+    # of plain texts at C speed.
     kind, text = f.kind, str
     if kind is Kind.TEXT:
+        try:
+            plain = "#" not in "".join(raw)  # texts alone, none a formula error (TypeError: not all texts)
+        except TypeError:
+            plain = False
+        if plain:
+            return [v or None for v in map(text.strip, raw)]
         return [(v.strip() or None) if type(v) is text and v[:1] != "#" else None if v is None else _text(v)
                 for v in raw]
     if kind is Kind.DATE:
@@ -303,8 +363,10 @@ def _type_column(raw: list[Any], f: Field) -> list[Any]:
     cache = _TYPED.setdefault((kind, f.choices), {})
     if len(cache) > _TYPED_MAX:
         cache.clear()
-    if kind is Kind.IDS:
-        return [None if v is None or v == "" else _ids(v, cache) for v in raw]
+    if kind is Kind.IDS:  # a text met before: a copy of its ids (none: _ids says it is _SLOW)
+        known = cache.get
+        return [list(hit) if type(v) is text and (hit := known(v)) else None if v is None or v == "" else _ids(v, cache)
+                for v in raw]
     return [(type(v) is text and cache.get(v)) or (None if v is None or v == "" else _cached(v, f, cache)) for v in raw]
 
 
@@ -517,23 +579,30 @@ def _check_ids(plan: Plan, spec: TemplateSpec) -> None:
         id_field = table.id_field
         if id_field is None:
             continue
-        seen: set[str] = set()
-        for rec in plan.tables[table.key].records:
-            value = rec.values.get(id_field.key)
-            if value is None or value == "":
-                continue
-            if value in seen:
-                plan.problems.append(Problem(ProblemKind.DUPLICATE_ID, rec.loc(id_field.key),
-                                             f"an id not used by another row of '{rec.sheet}'", value, id_field.key))
-            seen.add(value)
+        records, key = plan.tables[table.key].records, id_field.key
+        present = [v for v in (rec.values.get(key) for rec in records) if v is not None and v != ""]
+        seen: set[str] = set(present)
+        if len(seen) < len(present):  # an id used twice: each repeat reported where it is, row by row
+            seen = set()
+            for rec in records:
+                value = rec.values.get(key)
+                if value is None or value == "":
+                    continue
+                if value in seen:
+                    plan.problems.append(Problem(ProblemKind.DUPLICATE_ID, rec.loc(key),
+                                                 f"an id not used by another row of '{rec.sheet}'", value, key))
+                seen.add(value)
         ids[table.key] = seen
     for table in spec.tables:
         for f in table.fields:
             if f.kind is not Kind.IDS or not f.refers_to:
                 continue
             known = ids.get(f.refers_to, set())
+            records = plan.tables[table.key].records
+            if known.issuperset(chain.from_iterable(rec.values.get(f.key) or () for rec in records)):
+                continue  # every reference known
             target = spec.table(f.refers_to).sheet
-            for rec in plan.tables[table.key].records:
+            for rec in records:
                 for ref in rec.values.get(f.key) or []:
                     if ref not in known:
                         plan.problems.append(Problem(ProblemKind.DANGLING_REFERENCE, rec.loc(f.key),

@@ -261,3 +261,55 @@ def test_a_bad_value_repeated_over_rows_and_plans_is_reported_at_each_cell(tmp_p
     path = write_plan(_draft(), tmp_path / "three.xlsx")
     _edit(path, lambda wb: wb["Actions"].__setitem__("G5", "completed"))  # an alias, after the bad plans
     assert [a.status for a in read_plan(path).actions] == ["Done", "Done"]
+
+
+def test_a_header_row_met_again_maps_and_reports_as_the_first_time(tmp_path):
+    # A header row is mapped once and remembered (a sync meets the same ones in every plan): a second plan with
+    # it gets its columns and its own problems, a plan whose header row differs only by a value's type or by its
+    # tab's name gets its own, and a missing column is still matched to its look-alike in each plan.
+    def renamed(wb):
+        ws = wb["Actions"]
+        ws["E3"] = "Responsible"  # a synonym
+        ws["J3"] = "Internal notes"  # an extra column
+        ws["J4"] = "ask procurement"
+    def no_party(wb):
+        ws = wb["Actions"]
+        ws["D3"] = "Company"  # Party renamed beyond recognition: a look-alike of the missing column
+    def numbered(wb):
+        wb["Actions"]["J3"] = 2027  # the extra column's header a number, not a text
+    plans = {}
+    for name, edit in (("a", renamed), ("b", renamed), ("c", no_party), ("d", no_party), ("e", numbered)):
+        path = write_plan(_draft(), tmp_path / f"{name}.xlsx")
+        _edit(path, edit)
+        if name == "e":
+            _edit(path, renamed)
+            _edit(path, numbered)
+        plans[name] = read_plan(path)
+
+    def problems(plan):
+        return [(p.kind, str(p.location), p.value, p.expected) for p in plan.problems]
+    assert problems(plans["a"]) == problems(plans["b"]) == [
+        (ProblemKind.RENAMED_COLUMN, "Actions!E3", "Responsible", "the template's header 'Owner'"),
+        (ProblemKind.EXTRA_COLUMN, "Actions!J3", "Internal notes", "a column the template does not have (kept, not checked)")]
+    assert plans["b"].actions[0].extra == {"Internal notes": "ask procurement"} and plans["b"].actions[1].extra == {}
+    assert plans["b"].actions[1].owner == "Lee Park"
+    assert problems(plans["c"]) == problems(plans["d"])
+    assert [(p.kind, p.value) for p in plans["d"].problems if p.kind is ProblemKind.MISSING_COLUMN] == [
+        (ProblemKind.MISSING_COLUMN, "Company")]
+    assert [(p.kind, str(p.location), p.value) for p in plans["e"].problems if p.kind is ProblemKind.EXTRA_COLUMN] == [
+        (ProblemKind.EXTRA_COLUMN, "Actions!J3", 2027)]
+    assert plans["e"].actions[0].extra == {"2027.0": "ask procurement"}  # the header as read (a number)
+
+
+def test_each_record_is_the_one_its_dataclass_makes_with_dicts_of_its_own(tmp_path):
+    from mapsheet.model import Record
+    from mapsheet.parse import _FAST_RECORDS
+
+    assert _FAST_RECORDS  # the reader makes records without Record's __init__: only while its fields are as known
+    plan = read_plan(write_plan(_draft(), tmp_path / "p.xlsx"))
+    first, second = plan.actions
+    assert first == Record(first.table, first.sheet, first.row, dict(first.values), dict(first.columns))
+    first.extra["note"] = "x"
+    first.raw["due"] = "x"
+    first.inferred["party"] = "x"
+    assert second.extra == second.raw == second.inferred == {}

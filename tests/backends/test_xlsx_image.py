@@ -84,3 +84,64 @@ def test_when_calamine_fails_on_the_image_the_file_itself_is_read(sample_plans, 
     path = sample_plans[3][1]
     monkeypatch.setattr(xlsx_read, "image", lambda unpacked: b"PK\x05\x06 a package calamine cannot open")
     assert _read(path) == _from_file(path)
+
+
+def _with_actions(source: Path, path: Path, change) -> Path:
+    """A copy of ``source`` whose Actions sheet XML is ``change(xml)``, written by zipfile (a clean package)."""
+    actions = sheet_parts(source, zipfile.ZipFile(source))["Actions"]
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, change(data) if info.filename == actions else data)
+    return path
+
+
+def _outcome(read) -> tuple:
+    try:
+        return "read", read()
+    except Exception as exc:  # what calamine says, whatever its type
+        return "refused", type(exc).__name__, str(exc)
+
+
+@pytest.mark.parametrize("tail, what", [
+    (b"<pageMargins left=\"0.4\"", "the XML cut off after the cells"),
+    (b"</worksheet></worksheet>", "an end tag with no start after the cells"),
+    (b"<mergeCells count=\"1\"><mergeCell ref=\"not a range\"/></mergeCells></worksheet>", "a merged range that is none"),
+    (b"<!-- a comment, unclosed", "an unclosed comment after the cells"),
+])
+def test_a_sheet_broken_after_its_cells_is_refused_as_reading_the_file_refuses_it(sample_plans, tmp_path, tail, what):
+    """calamine's search for merged cells reads a sheet to its end: what it refuses there is refused still, though
+    a clean sheet's search is cut short in the image."""
+    source = sample_plans[0][1]
+    broken = _with_actions(source, tmp_path / "broken.xlsx",
+                           lambda xml: xml[:xml.rfind(b"</sheetData>") + len(b"</sheetData>")] + tail)
+    assert _quick(broken) is not None  # a clean package: only the sheet's XML is broken
+    direct = _outcome(lambda: python_calamine.CalamineWorkbook.from_path(str(broken)).get_sheet_by_name("Actions"))
+    assert direct[0] == "refused", what
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read_workbook(broken)
+    assert caught.value.reason == f"the workbook could not be read ({direct[1]}: {direct[2]})"
+
+
+def test_a_sheet_with_merged_cells_reads_as_from_the_file(sample_plans, tmp_path):
+    source = sample_plans[1][1]
+    merged = _with_actions(source, tmp_path / "merged.xlsx", lambda xml: xml.replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells>'))
+    assert _quick(merged).unpacked is not None
+    assert _read(merged) == _from_file(merged)
+    assert python_calamine.CalamineWorkbook.from_path(str(merged)).get_sheet_by_name("Actions").merged_cell_ranges
+
+
+def test_the_image_reads_the_values_of_a_clean_sheet_without_its_merged_cell_search(sample_plans):
+    """The image's sheets carry an empty list of merged cells before their cells: calamine's search stops there,
+    and the values are those of the file (test_every_value_is_what_calamine_reads_from_the_file)."""
+    import io
+
+    from mapsheet.backends.xlsx_image import image
+
+    package = _quick(sample_plans[4][1])
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(image(package.unpacked)))
+    for name, part in package.sheet_parts.items():
+        if name not in UNREAD_SHEETS:
+            assert book.get_sheet_by_name(name).merged_cell_ranges == []
+    assert _read(sample_plans[4][1]) == _from_file(sample_plans[4][1])
