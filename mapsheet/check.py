@@ -10,14 +10,13 @@ import datetime as dt
 import operator
 import re
 import traceback
-from itertools import chain
 from dataclasses import dataclass, field
 
 from ._version import __version__
 from .config import Config
 from .foreign.applicability import applies
 from .grid import Location
-from .model import Plan, Record
+from .model import Plan
 from .rules.base import Context, Family, Finding, Rule, Severity
 from .rules.registry import all_rules, registered
 from .scoring import Score, score_findings
@@ -127,16 +126,8 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
     """Findings silenced on purpose from the sheet: codes or names in the Overview's 'Ignore checks'
     field (whole plan), or "mapsheet: ignore MAP204" written in any cell of a row (that row only)."""
     plan_wide = ignored_codes(plan.field("ignore_checks"))
-    per_row: dict[tuple[str, int], set[str]] = {}
-    for table in plan.tables.values():
-        if not _mentions_mapsheet(table.records):  # most tables of most plans: nothing to read cell by cell
-            continue
-        for rec in table.records:
-            for texts in (rec.values.values(), rec.extra.values()):
-                for text in texts:
-                    m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
-                    if m:
-                        per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
+    per_row = _ignored_in_rows(plan, {(f.location.sheet, f.location.row) for f in findings
+                                      if f.location.row is not None})
     kept, suppressed = [], []
     for f in findings:
         row_codes = per_row.get((f.location.sheet, f.location.row), set()) if f.location.row is not None else set()
@@ -147,8 +138,19 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
     return kept, suppressed
 
 
-def _mentions_mapsheet(records: list[Record]) -> bool:
-    """Whether a text cell of ``records`` holds "mapsheet", looked for in their texts joined by NULs (a match
-    cannot span two cells: "mapsheet" holds no NUL). A sync asks it of every row of every plan."""
-    cells = chain.from_iterable(chain.from_iterable((r.values.values(), r.extra.values()) for r in records))
-    return "mapsheet" in "\0".join(filter(str.__instancecheck__, cells))
+def _ignored_in_rows(plan: Plan, rows: set[tuple[str, int]]) -> dict[tuple[str, int], set[str]]:
+    """(sheet, row) -> the codes a "mapsheet: ignore ..." in a cell of that row names, for the ``rows`` that
+    hold a finding (the only ones whose cells are read: a sync asks it of every plan)."""
+    per_row: dict[tuple[str, int], set[str]] = {}
+    if not rows:
+        return per_row
+    for table in plan.tables.values():
+        for rec in table.records:
+            if (rec.sheet, rec.row) not in rows:
+                continue
+            for texts in (rec.values.values(), rec.extra.values()):
+                for text in texts:
+                    m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
+                    if m:
+                        per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
+    return per_row

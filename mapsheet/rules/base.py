@@ -228,6 +228,39 @@ def per_check(view: Callable[..., V]) -> Callable[..., V]:
     return once
 
 
+class _Answers(dict):
+    """What ``view(ctx, value)`` answered for each text (or None) asked so far in one check; any other
+    value is answered afresh each time (as keys, 1, 1.0 and True would be one value)."""
+
+    __slots__ = ("view", "ctx")
+
+    def __init__(self, view: Callable[..., Any], ctx: Context) -> None:
+        super().__init__()
+        self.view, self.ctx = view, ctx
+
+    def __missing__(self, value: Any) -> Any:
+        answer = self.view(self.ctx, value)
+        if value is None or type(value) is str:
+            self[value] = answer
+        return answer
+
+
+def per_value(view: Callable[[Context, Any], V]) -> Callable[[Context], dict[Any, V]]:
+    """``per_check`` for a view of one value that rules ask of every row (is this owner a person?):
+    ``table = view(ctx)`` once per rule, then ``table[value]`` for each row, a plain dict look-up once the
+    plan's few values have been answered."""
+
+    @functools.wraps(view)
+    def table(ctx: Context) -> dict[Any, V]:
+        try:
+            return ctx.memo[table]
+        except KeyError:
+            answers = ctx.memo[table] = _Answers(view, ctx)
+            return answers
+
+    return table
+
+
 @per_check
 def _items(ctx: Context) -> tuple[Record, ...]:
     return (*ctx.plan.milestones, *ctx.plan.actions)

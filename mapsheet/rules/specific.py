@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from ..model import Record
 from ..template.spec import SIDE
-from .base import Context, Family, Hit, Severity, is_closed, label, per_check, plural
+from .base import Context, Family, Hit, Severity, is_closed, label, per_value, plural
 from .registry import rule
 
 _WHY_SPECIFIC = ("The guide: \"Be specific and actionable: Clearly define each action item and milestone with "
@@ -35,7 +35,10 @@ def _blank(rec: Record, key: str) -> bool:
     not be typed (a date in words, a value not in the list, #REF!) is kept in ``rec.raw`` and reported by
     MAP005/MAP007/MAP011; neither is "empty" here.
     """
-    return key in rec.columns and rec.values.get(key) in (None, "", []) and key not in rec.raw
+    return key in rec.columns and rec.values.get(key) in _EMPTY and key not in rec.raw
+
+
+_EMPTY = (None, "", [])
 
 
 def norm_name(value: Any) -> str:
@@ -100,29 +103,34 @@ def is_named_person_in(settings: dict[str, Any], owner: Any, company: Any = None
             and not is_team_name(settings, owner))
 
 
-@per_check
-def is_named_person(ctx: Context, owner: Any) -> bool:
+@per_value
+def named_people(ctx: Context, owner: Any) -> bool:
+    """``named_people(ctx)[owner]``: ``is_named_person_in`` for this plan's settings and customer (a plan
+    repeats its few owners)."""
     return is_named_person_in(ctx.settings, owner, ctx.plan.field("customer"))
 
 
-@per_check
-def _is_placeholder(ctx: Context, owner: Any) -> bool:
-    """``is_placeholder_owner`` for this plan's settings and customer (a plan repeats its few owners)."""
+@per_value
+def _placeholders(ctx: Context, owner: Any) -> bool:
+    """``_placeholders(ctx)[owner]``: ``is_placeholder_owner`` for this plan's settings and customer."""
     return is_placeholder_owner(ctx.settings, owner, ctx.plan.field("customer"))
 
 
-@per_check
-def _is_team(ctx: Context, owner: Any) -> bool:
+@per_value
+def _teams(ctx: Context, owner: Any) -> bool:
     return is_team_name(ctx.settings, owner)
 
 
 def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hit]:
     """A hit on each record whose owner is empty or a placeholder."""
+    placeholder = _placeholders(ctx)
     for rec in records:
+        if "owner" not in rec.columns:
+            continue
         owner = rec.values.get("owner")
-        if _blank(rec, "owner"):
+        if owner in _EMPTY and "owner" not in rec.raw:  # _blank(rec, "owner")
             yield Hit(rec.loc("owner"), f"{describe(rec)} has no owner; {todo}")
-        elif "owner" in rec.columns and _is_placeholder(ctx, owner):
+        elif placeholder[owner]:
             yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a placeholder rather than a "
                                         f"person; {todo}")
 
@@ -161,9 +169,10 @@ def action_owner_missing(ctx: Context) -> Iterator[Hit]:
       fix="Replace the team with the name of one person in it; keep the side in the Party column.")
 def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
     """The owner of an action or milestone is a team or a department, not a person."""
+    team = _teams(ctx)
     for rec in ctx.items():
         owner = rec.values.get("owner")
-        if owner in (None, "") or not _is_team(ctx, owner):
+        if owner in (None, "") or not team[owner]:
             continue
         yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a team rather than a "
                                     "person; name the one person accountable for it")
