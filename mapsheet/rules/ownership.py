@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from ..model import Record
 from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check
 from .registry import rule
-from .specific import named_people, norm_name
+from .specific import norm_name, owners
 
 _WHY_JOINT = ("The guide: \"Joint ownership: With a MAP, the customer feels involved in the process, not just as a "
               "passive recipient of a sales pitch. They have a stake in completing the steps outlined in the plan, "
@@ -83,7 +83,7 @@ def no_named_customer_owner(ctx: Context) -> Iterator[Hit]:
                                              "the customer's own actions, each with a named owner",
                   band=Band.OFF_TRACK)
     elif (_has_column(ctx, "actions", "owner") and still_open
-          and not any(named_people(ctx)[a.values.get("owner")] for a in still_open)):
+          and not any(owners(ctx)[a.values.get("owner")].person for a in still_open)):
         yield Hit(table.header_loc("owner"), f"none of the customer's {len(still_open)} open actions is owned by a "
                                              "named person; ask the champion who at the customer does each one")
 
@@ -157,10 +157,10 @@ def owner_not_a_stakeholder(ctx: Context) -> Iterator[Hit]:
     if stakeholders.sheet is None or "name" not in stakeholders.columns:
         return
     known = {norm_name(s.name) for s in stakeholders.records if s.name not in (None, "")}
-    named = named_people(ctx)
+    kinds = owners(ctx)
     for action in _customer_actions(_live_actions(ctx)):
         owner = action.values.get("owner")
-        if named[owner] and norm_name(owner) not in known:
+        if kinds[owner].person and norm_name(owner) not in known:
             known.add(norm_name(owner))  # once per person
             yield Hit(action.loc("owner"), f"{owner}, owner of customer action {label(action)}, is not on the "
                                            "Stakeholders tab; add them with their title, role and email")

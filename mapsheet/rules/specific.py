@@ -3,7 +3,7 @@
 The guide: "Be specific and actionable: Clearly define each action item and milestone with specific
 tasks and deadlines", and "Vague action items or unclear responsibilities can lead to confusion and
 delays." The helpers ``is_placeholder_owner`` (an owner that is nobody: "TBD", "?", "[Name]", a side),
-``is_named_person``, ``norm_name`` and ``describe`` are shared with the ownership and timelines families
+``owners`` (what an owner cell holds), ``norm_name`` and ``describe`` are shared with the ownership and timelines families
 and the verdict.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..model import Record
 from ..template.spec import SIDE
@@ -103,34 +103,34 @@ def is_named_person_in(settings: dict[str, Any], owner: Any, company: Any = None
             and not is_team_name(settings, owner))
 
 
-@per_value
-def named_people(ctx: Context, owner: Any) -> bool:
-    """``named_people(ctx)[owner]``: ``is_named_person_in`` for this plan's settings and customer (a plan
-    repeats its few owners)."""
-    return is_named_person_in(ctx.settings, owner, ctx.plan.field("customer"))
+class Owner(NamedTuple):
+    """What an owner cell holds, as the rules judge it."""
+
+    placeholder: bool  # a stand-in, not a person: ``is_placeholder_owner``
+    team: bool  # a team or a department: ``is_team_name``
+    person: bool  # a named person: ``is_named_person_in``
 
 
 @per_value
-def _placeholders(ctx: Context, owner: Any) -> bool:
-    """``_placeholders(ctx)[owner]``: ``is_placeholder_owner`` for this plan's settings and customer."""
-    return is_placeholder_owner(ctx.settings, owner, ctx.plan.field("customer"))
-
-
-@per_value
-def _teams(ctx: Context, owner: Any) -> bool:
-    return is_team_name(ctx.settings, owner)
+def owners(ctx: Context, owner: Any) -> Owner:
+    """``owners(ctx)[owner]``: what ``owner`` is, for this plan's settings and customer (a plan repeats its
+    few owners, and several rules ask about each)."""
+    settings = ctx.settings
+    placeholder = is_placeholder_owner(settings, owner, ctx.plan.field("customer"))
+    team = is_team_name(settings, owner)
+    return Owner(placeholder, team, owner is not None and bool(str(owner).strip()) and not placeholder and not team)
 
 
 def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hit]:
     """A hit on each record whose owner is empty or a placeholder."""
-    placeholder = _placeholders(ctx)
+    kinds = owners(ctx)
     for rec in records:
         if "owner" not in rec.columns:
             continue
         owner = rec.values.get("owner")
         if owner in _EMPTY and "owner" not in rec.raw:  # _blank(rec, "owner")
             yield Hit(rec.loc("owner"), f"{describe(rec)} has no owner; {todo}")
-        elif placeholder[owner]:
+        elif kinds[owner].placeholder:
             yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a placeholder rather than a "
                                         f"person; {todo}")
 
@@ -169,10 +169,10 @@ def action_owner_missing(ctx: Context) -> Iterator[Hit]:
       fix="Replace the team with the name of one person in it; keep the side in the Party column.")
 def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
     """The owner of an action or milestone is a team or a department, not a person."""
-    team = _teams(ctx)
+    kinds = owners(ctx)
     for rec in ctx.items():
         owner = rec.values.get("owner")
-        if owner in (None, "") or not team[owner]:
+        if owner in (None, "") or not kinds[owner].team:
             continue
         yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a team rather than a "
                                     "person; name the one person accountable for it")
