@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .model import Plan
-from .rules.base import Band, Family, Finding
+from .rules.base import Band, Family, Finding, quick
 from .verdict import Dimension, DimensionState, State, Verdict, assess
 
 
+@quick
 @dataclass(frozen=True)
 class FamilyScore:
     family: Family
@@ -48,6 +49,7 @@ class FamilyScore:
         return 1.0 if self.weight == 0 else self.score / self.weight
 
 
+@quick
 @dataclass(frozen=True)
 class DimensionScore:
     """A core dimension's state and the points it costs beyond its families' (failing or not read)."""
@@ -58,6 +60,7 @@ class DimensionScore:
     lost: float
 
 
+@quick
 @dataclass(frozen=True)
 class Score:
     total: int

@@ -23,7 +23,7 @@ from enum import Enum
 from typing import Any
 
 from .model import Plan, Record
-from .rules.base import Band, Family, Finding, Severity
+from .rules.base import Band, Family, Finding, Severity, quick
 from .rules.specific import is_named_person_in
 from .template.spec import PARTY, SIDE
 
@@ -89,6 +89,7 @@ def dimension_of(code: str, family: Family) -> Dimension | None:
     return RULE_DIMENSION.get(code) or FAMILY_DIMENSION.get(family)
 
 
+@quick
 @dataclass(frozen=True)
 class DimensionState:
     dimension: Dimension
@@ -115,6 +116,7 @@ class DimensionState:
         return f"{self.dimension.title}: {self.state.value}" + (f" ({self.why})" if self.why else "")
 
 
+@quick
 @dataclass(frozen=True)
 class Verdict:
     dimensions: tuple[DimensionState, ...]
