@@ -128,6 +128,8 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
     plan_wide = ignored_codes(plan.field("ignore_checks"))
     per_row = _ignored_in_rows(plan, {(f.location.sheet, f.location.row) for f in findings
                                       if f.location.row is not None})
+    if not plan_wide and not per_row:  # most plans silence nothing
+        return findings, []
     kept, suppressed = [], []
     for f in findings:
         row_codes = per_row.get((f.location.sheet, f.location.row), set()) if f.location.row is not None else set()
@@ -142,11 +144,10 @@ def _ignored_in_rows(plan: Plan, rows: set[tuple[str, int]]) -> dict[tuple[str, 
     """(sheet, row) -> the codes a "mapsheet: ignore ..." in a cell of that row names, for the ``rows`` that
     hold a finding (the only ones whose cells are read: a sync asks it of every plan)."""
     per_row: dict[tuple[str, int], set[str]] = {}
-    if not rows:
-        return per_row
+    numbers = {row for _, row in rows}
     for table in plan.tables.values():
         for rec in table.records:
-            if (rec.sheet, rec.row) not in rows:
+            if rec.row not in numbers or (rec.sheet, rec.row) not in rows:
                 continue
             for texts in (rec.values.values(), rec.extra.values()):
                 for text in texts:

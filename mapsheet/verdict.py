@@ -208,9 +208,9 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any])
     rows = _record_rows(plan) if plan is not None else None
     states = []
     for d in _DIMENSIONS:
-        failing = _failing(by_dimension[d], plan, rows, settings)
+        counting = [f for f in by_dimension[d] if f.severity in _COUNTING]
+        failing = _failing(counting, plan, rows, settings) if counting else None
         blind = _blind(d, plan, rows, findings) if plan is not None and rows is not None else None
-        counting = [f for f in by_dimension[d] if f.severity.rank >= Severity.WARNING.rank]
         unread = blind or ("", ())
         if failing is not None:
             states.append(DimensionState(d, State.FAILING, *failing, *unread))
@@ -225,17 +225,18 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any])
 
 
 _DIMENSIONS = tuple(Dimension)  # iterating an Enum class is slow; every plan of a sync is assessed
+#: The severities a dimension's state counts: a warning or worse.
+_COUNTING = frozenset(s for s in Severity if s.rank >= Severity.WARNING.rank)
 
 
 def _plain(f: Finding) -> str:
     return f.message.split("; ")[0]
 
 
-def _failing(findings: list[Finding], plan: Plan | None, rows: dict[tuple[str, int], Record] | None,
+def _failing(counting: list[Finding], plan: Plan | None, rows: dict[tuple[str, int], Record] | None,
              settings: dict[str, Any]) -> tuple[str, tuple[Finding, ...]] | None:
-    counting = [f for f in findings if f.severity.rank >= Severity.WARNING.rank]
-    if not counting:
-        return None
+    """Why a dimension is failing, from its ``counting`` findings (a warning or worse), and the findings
+    behind it; None when it is not."""
     grave = [f for f in counting if f.band is Band.OFF_TRACK
              or (f.severity is Severity.ERROR and not _on_a_record(f, rows))]
     if grave:

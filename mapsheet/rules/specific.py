@@ -201,21 +201,25 @@ def _vague_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def _wording(pattern: re.Pattern[str] | None, text: str) -> tuple[tuple[str, ...], int]:
-    """The vague words of ``text``, sorted, and its number of words; remembered, since plans made from one
-    playbook share their wording. Kept by pattern, then by text: hashing a compiled pattern hashes its
-    whole program."""
+def _wordings(pattern: re.Pattern[str] | None) -> dict[str, tuple[tuple[str, ...], int]]:
+    """Text -> its vague words, sorted, and its number of words, for ``pattern``; remembered, since plans
+    made from one playbook share their wording. Kept by pattern, then by text: hashing a compiled pattern
+    hashes its whole program."""
     known = _WORDING.get(id(pattern))
     if known is None or known[0] is not pattern:
         if len(_WORDING) > 8:  # as many patterns as _vague_pattern keeps
             _WORDING.clear()
         known = _WORDING[id(pattern)] = (pattern, {})
-    found = known[1].get(text)
-    if found is None:
-        if len(known[1]) > _REMEMBERED:
-            known[1].clear()
-        vague = tuple(sorted({m.group(0).lower() for m in pattern.finditer(text)})) if pattern else ()
-        found = known[1][text] = (vague, len(text.split()))
+    return known[1]
+
+
+def _wording(pattern: re.Pattern[str] | None, text: str) -> tuple[tuple[str, ...], int]:
+    """The vague words of ``text`` and its number of words (a text ``_wordings`` has not seen yet)."""
+    known = _wordings(pattern)
+    if len(known) > _REMEMBERED:
+        known.clear()
+    vague = tuple(sorted({m.group(0).lower() for m in pattern.finditer(text)})) if pattern else ()
+    found = known[text] = (vague, len(text.split()))
     return found
 
 
@@ -231,12 +235,12 @@ _WORDING: dict[int, tuple[re.Pattern[str] | None, dict[str, tuple[tuple[str, ...
 def vague_wording(ctx: Context) -> Iterator[Hit]:
     """An action's wording is vague or too short to act on (a verb and its object is enough)."""
     pattern = _vague_pattern(tuple(ctx["vague_words"]))
-    minimum = ctx["min_action_words"]
+    minimum, known = ctx["min_action_words"], _wordings(pattern)
     for rec in ctx.plan.actions:
         if "action" not in rec.columns or "action" in rec.raw:
             continue
         text = str(rec.values.get("action") or "")
-        found, words = _wording(pattern, text)
+        found, words = known.get(text) or _wording(pattern, text)
         if found:
             quoted = ", ".join(f"'{w}'" for w in found)
             yield Hit(rec.loc("action"), f"action {label(rec)} uses vague wording ({quoted}); say what will be "
