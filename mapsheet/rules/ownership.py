@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check
+from .base import Band, Context, Family, Hit, Severity, label, per_check
 from .registry import rule
 from .specific import norm_name, owners
 
@@ -48,7 +48,7 @@ def _percent(share: float) -> str:
           "customer owner, or move steps the customer really does to the Customer party.")
 def customer_share_low(ctx: Context) -> Iterator[Hit]:
     """The customer owns too small a share of the open actions."""
-    actions = [a for a in _live_actions(ctx) if not is_closed(a)]
+    actions = list(ctx.open_actions())  # open actions are live ones (a cancelled action is closed)
     # No customer action at all is MAP302's (an error), not a low share.
     if (not _has_column(ctx, "actions", "party") or len(actions) < ctx["min_items_for_rates"]
             or not _customer_actions(_live_actions(ctx))):
@@ -76,7 +76,7 @@ def no_named_customer_owner(ctx: Context) -> Iterator[Hit]:
         return
     table = ctx.plan.tables["actions"]
     customer = _customer_actions(actions)
-    still_open = [a for a in customer if not is_closed(a)]
+    still_open = _customer_actions(ctx.open_actions())  # the open ones of ``customer``
     if not customer:
         # No customer commitment at all: a vendor's to-do list, not a mutual plan.
         yield Hit(table.header_loc("party"), f"none of the {len(actions)} actions is on the customer's side; add "

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..model import Record
 from ..template.spec import SIDE
-from .base import Context, Family, Hit, Severity, is_closed, label, per_value, plural
+from .base import Context, Family, Hit, Severity, is_closed, label, per_check, per_value, plural
 from .registry import rule
 
 _WHY_SPECIFIC = ("The guide: \"Be specific and actionable: Clearly define each action item and milestone with "
@@ -115,10 +115,35 @@ class Owner(NamedTuple):
 def owners(ctx: Context, owner: Any) -> Owner:
     """``owners(ctx)[owner]``: what ``owner`` is, for this plan's settings and customer (a plan repeats its
     few owners, and several rules ask about each)."""
-    settings = ctx.settings
-    placeholder = is_placeholder_owner(settings, owner, ctx.plan.field("customer"))
-    team = is_team_name(settings, owner)
+    settings, company = ctx.settings, ctx.plan.field("customer")
+    stand_in, team = _judged(ctx).get(owner) or _judge(ctx, owner)
+    # is_placeholder_owner: a stand-in whoever the customer is, or this plan's customer company
+    placeholder = stand_in or (owner is not None and bool(norm_name(owner)) and _is_customer_company(owner, company))
     return Owner(placeholder, team, owner is not None and bool(str(owner).strip()) and not placeholder and not team)
+
+
+@per_check
+def _judged(ctx: Context) -> dict[Any, tuple[bool, bool]]:
+    """Owner text -> (a stand-in whoever the customer is, a team) under this check's settings: kept from plan
+    to plan, since the plans of one team share their owners."""
+    key = (_words(ctx.settings, "placeholder_owner_words", True), _words(ctx.settings, "team_owner_words", False))
+    judged = _JUDGED.get(key)
+    if judged is None or len(judged) > _REMEMBERED:
+        if len(_JUDGED) > 8:
+            _JUDGED.clear()
+        judged = _JUDGED[key] = {}
+    return judged
+
+
+def _judge(ctx: Context, owner: Any) -> tuple[bool, bool]:
+    facts = (is_placeholder_owner(ctx.settings, owner), is_team_name(ctx.settings, owner))
+    if type(owner) is str:  # as keys, 1, 1.0 and True would be one value
+        _judged(ctx)[owner] = facts
+    return facts
+
+
+#: (placeholder words, team words) -> owner text -> (a stand-in, a team)
+_JUDGED: dict[tuple[frozenset[str], frozenset[str]], dict[Any, tuple[bool, bool]]] = {}
 
 
 def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hit]:
@@ -144,7 +169,7 @@ def _empty_cells(records: Iterable[Record], key: str, missing: str, todo: str, *
                  open_only: bool = False) -> Iterator[Hit]:
     """A hit on each record whose ``key`` cell is empty (open records only, if asked)."""
     for rec in records:
-        if _blank(rec, key) and not (open_only and is_closed(rec)):
+        if rec.values.get(key) in _EMPTY and _blank(rec, key) and not (open_only and is_closed(rec)):
             yield Hit(rec.loc(key), f"{'open ' if open_only else ''}{describe(rec)} has no {missing}; {todo}")
 
 

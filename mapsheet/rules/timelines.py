@@ -15,7 +15,7 @@ from typing import Iterator
 
 from ..model import Record
 from ..template.spec import CLOSED_STAGES
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
+from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, per_value, plural
 from .registry import rule
 from .specific import describe
 
@@ -40,14 +40,19 @@ def _open_with_due(ctx: Context) -> tuple[tuple[dt.date, Record], ...]:
     return tuple((due, r) for r in ctx.items() if (due := r.values.get("due")) is not None and not r.is_closed)
 
 
+@per_value
+def _dated(ctx: Context, ident: str) -> Record | None:
+    """``_dated(ctx)[ident]``: the milestone ``ident`` names when it is not cancelled and has a due date."""
+    m = ctx.milestone(ident)
+    if m is not None and m.values.get("status") != "Cancelled" and m.values.get("due") is not None:
+        return m
+    return None
+
+
 def _dated_milestones(ctx: Context, ids: list[str]) -> list[Record]:
     """The milestones named by ``ids`` that are not cancelled and have a due date."""
-    found = []
-    for ident in ids or ():
-        m = ctx.milestone(ident)
-        if m is not None and m.values.get("status") != "Cancelled" and m.values.get("due") is not None:
-            found.append(m)
-    return found
+    dated = _dated(ctx)
+    return [m for ident in ids or () if (m := dated[ident]) is not None]
 
 
 def _with_dues(milestones: list[Record]) -> str:
@@ -197,10 +202,15 @@ def completed_in_future(ctx: Context) -> Iterator[Hit]:
           "time.")
 def action_after_its_milestone(ctx: Context) -> Iterator[Hit]:
     """An open action is due after the milestone it belongs to."""
+    dated = _dated(ctx)
     for due, rec in _open_with_due(ctx):
         if rec.table != "actions":
             continue
-        earlier = [m for m in _dated_milestones(ctx, rec.values.get("milestone")) if m.values["due"] < due]
+        earlier = []  # _dated_milestones, due earlier: a loop, not two calls, for each open action of each plan
+        for ident in rec.values.get("milestone") or ():
+            m = dated[ident]
+            if m is not None and m.values["due"] < due:
+                earlier.append(m)
         if earlier:
             yield Hit(rec.loc("due"), f"action {label(rec)} is due {_day(due)}, after its milestone "
                                       f"{_with_dues(earlier)}; bring it forward or move the milestone")
