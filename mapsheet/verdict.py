@@ -175,8 +175,9 @@ def _step_rows_understood(plan: Plan) -> tuple[int, int]:
     mapsheet could not read). An empty cell is understood: it says there is no date."""
     read = understood = 0
     for key in STEP_TABLES:
-        for r in plan.tables[key].records if key in plan.tables else ():
-            read += 1
+        records = plan.tables[key].records if key in plan.tables else ()
+        read += len(records)
+        for r in records:
             columns, raw = r.columns, r.raw
             if "due" in columns and "status" in columns and "due" not in raw and "status" not in raw:
                 understood += 1

@@ -29,8 +29,12 @@ def _tracked(records: Iterable[Record]) -> list[Record]:
 
 @per_check
 def _late(ctx: Context, table: str) -> tuple[tuple[Record, int], ...]:
-    """(record, days overdue) of the overdue records of ``table``, in plan order."""
-    return tuple((rec, days) for rec in ctx.plan.tables[table].records if (days := ctx.days_overdue(rec)) > 0)
+    """(record, days overdue) of the overdue records of ``table``, in plan order (only those due before
+    today can be: the others are not asked)."""
+    today = ctx.today
+    return tuple((rec, days) for rec in ctx.plan.tables[table].records
+                 if (due := rec.values.get("due")) is not None and due < today
+                 and (days := ctx.days_overdue(rec)) > 0)
 
 
 def _late_actions_of(ctx: Context, party: str) -> list[tuple[Record, int]]:

@@ -3,8 +3,8 @@
 The guide: "Be specific and actionable: Clearly define each action item and milestone with specific
 tasks and deadlines", and "Vague action items or unclear responsibilities can lead to confusion and
 delays." The helpers ``is_placeholder_owner`` (an owner that is nobody: "TBD", "?", "[Name]", a side),
-``owners`` (what an owner cell holds), ``norm_name`` and ``describe`` are shared with the ownership and timelines families
-and the verdict.
+``owners`` (what an owner cell holds), ``norm_name`` and ``describe`` are shared with the ownership and
+timelines families and the verdict.
 """
 
 from __future__ import annotations
