@@ -41,8 +41,8 @@ def compare(previous: dict[str, PlanState], current: dict[str, PlanState], unrea
         before = previous.get(path)
         if before is None:
             out.append(Change(now.deal, now.owner, "New plan", "", None, now.close_date, None, path))
-            continue
-        out += _plan_changes(before, now)
+        elif before is not now:  # the same state (a plan not read again) has not moved
+            out += _plan_changes(before, now)
     for path, before in previous.items():
         if path in current or (path in unreadable and not before.readable):
             continue  # still here, or still unreadable (said once, when it became so)

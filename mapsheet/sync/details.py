@@ -9,6 +9,7 @@ import os
 import struct
 import tempfile
 import zlib
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import summary
@@ -83,7 +84,7 @@ def _entries(index: bytes) -> dict[str, list[bytes]]:
     return out
 
 
-_TIE = struct.Struct(">II")  # the plan's place, then the row's place in its plan
+_KEY_OF = itemgetter(slice(None, -8))  # an entry's packed key (without its digest)
 
 
 def packed(order) -> bytes:
@@ -178,9 +179,9 @@ class Details:
         (``tables.deal_order``), whose place breaks ties as in ``tables.detail_rows``."""
         out = {}
         for sheet in DETAILS:
-            entries = [e[:-8] + _TIE.pack(pos, i) + e[-8:] for pos, s in enumerate(read)
-                       for i, e in enumerate(self.rows[s["path"]].get(sheet, ()))]
-            entries.sort()
+            # A stable sort by the packed key alone: rows with equal keys keep their plan's place, then their own.
+            entries = [e for s in read for e in self.rows[s["path"]].get(sheet, ())]
+            entries.sort(key=_KEY_OF)
             out[sheet] = [e[-8:] for e in entries]
         return out
 

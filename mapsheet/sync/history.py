@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 from ..errors import MapsheetError
 
@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS plan_cache (
 CREATE TABLE IF NOT EXISTS rollup_blocks (key BLOB PRIMARY KEY, crc INTEGER, size INTEGER, rows BLOB, data BLOB);
 """
 _CACHE_COLUMNS = "path, size, mtime_ns, context, summary, light, rows"
+_STATE_COLUMNS = "path, deal, owner, close_date, score, band, pct_done, pushes, milestones, readable"
 
 
 def default_history_path(rollup: Path) -> Path:
@@ -55,7 +56,7 @@ class PlanState(NamedTuple):
     band: str
     pct_done: float | None
     pushes: int  # times the close date moved later, over the whole history
-    milestones: dict[str, tuple[str, dt.date | None]]  # id -> (name, due)
+    milestones: Mapping[str, tuple[str, dt.date | None]]  # id -> (name, due)
     readable: bool = True
 
 
@@ -85,6 +86,9 @@ class History:
         self.path = path
         self._staged = False  # whether the temporary table of staged summaries exists
         self._pending: list[CacheEntry] = []  # staged, not yet written to it
+        # The states ``states`` gave, with their rows as stored (by id: a state recorded again unchanged is
+        # written from its row, not serialised again; the state is kept so its id is not reused).
+        self._loaded: dict[int, tuple[PlanState, tuple]] = {}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=30)
@@ -145,10 +149,13 @@ class History:
         return LastSync(*row) if row else None
 
     def states(self, sync_id: int) -> dict[str, PlanState]:
-        rows = self.db.execute("SELECT path, deal, owner, close_date, score, band, pct_done, pushes, milestones, "
-                               "readable FROM plan_state WHERE sync_id = ?", (sync_id,))
-        return {_path(r[0]): PlanState(_path(r[0]), r[1], r[2], _date(r[3]), r[4], r[5], r[6], r[7], _milestones(r[8]), bool(r[9]))
-                for r in rows}
+        rows = self.db.execute(f"SELECT {_STATE_COLUMNS} FROM plan_state WHERE sync_id = ?", (sync_id,))
+        out = {}
+        for r in rows:
+            state = out[_path(r[0])] = PlanState(_path(r[0]), r[1], r[2], _date(r[3]), r[4], r[5], r[6], r[7],
+                                                 _Milestones(r[8]), bool(r[9]))
+            self._loaded[id(state)] = (state, r)
+        return out
 
     # -- writing (one transaction) --------------------------------------------------------------------
     def stage(self, entries: Iterable[CacheEntry]) -> None:
@@ -198,11 +205,8 @@ class History:
                  fingerprint, _stored(str(rollup or "")), stat and stat.st_size, stat and stat.st_mtime_ns, len(states), unreadable,
                  drifted))
             sync_id = cur.lastrowid
-            self.db.executemany(
-                "INSERT INTO plan_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(sync_id, _stored(s.path), _text(s.deal), _text(s.owner), _iso(s.close_date), s.score, s.band, s.pct_done, s.pushes,
-                  json.dumps({k: [n, _iso(d)] for k, (n, d) in s.milestones.items()}), int(s.readable))
-                 for s in states])
+            self.db.executemany(f"INSERT INTO plan_state (sync_id, {_STATE_COLUMNS}) VALUES "
+                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(sync_id, *self._row(s)) for s in states])
             self.db.execute(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) "
                             f"SELECT {_CACHE_COLUMNS} FROM temp.staged")
             self.db.execute("DELETE FROM temp.staged")
@@ -212,6 +216,14 @@ class History:
                 self._keep_blocks(*blocks)
         return sync_id
 
+
+    def _row(self, s: PlanState) -> tuple:
+        """A state as ``plan_state`` holds it (but its sync): as it was read, when it is one ``states`` gave."""
+        loaded = self._loaded.get(id(s))
+        if loaded is not None and loaded[0] is s:
+            return loaded[1]
+        return (_stored(s.path), _text(s.deal), _text(s.owner), _iso(s.close_date), s.score, s.band, s.pct_done,
+                s.pushes, json.dumps({k: [n, _iso(d)] for k, (n, d) in s.milestones.items()}), int(s.readable))
 
     def _keep_blocks(self, blocks: dict[bytes, tuple], styles: str) -> None:
         kept = {key for key, in self.db.execute("SELECT key FROM rollup_blocks")}
@@ -257,3 +269,28 @@ def _date(text: str | None) -> dt.date | None:
 
 def _milestones(text: str | None) -> dict[str, tuple[str, dt.date | None]]:
     return {k: (n, _date(d)) for k, (n, d) in json.loads(text or "{}").items()}
+
+
+class _Milestones(Mapping):
+    """A stored state's milestones (``PlanState.milestones``), read from their JSON when first looked at: the
+    states of plans not read again are carried to the next sync as stored, never looked at."""
+
+    __slots__ = ("text", "read")
+
+    def __init__(self, text: str | None):
+        self.text = text
+        self.read: dict[str, tuple[str, dt.date | None]] | None = None
+
+    def _read(self) -> dict[str, tuple[str, dt.date | None]]:
+        if self.read is None:
+            self.read = _milestones(self.text)
+        return self.read
+
+    def __getitem__(self, key: str) -> tuple[str, dt.date | None]:
+        return self._read()[key]
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())

@@ -117,13 +117,6 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
         by_blocks = _by_blocks(to_google, exports, writer_used)
         rows = Details() if by_blocks else None
-        previous = store.states(last.id) if last else None
-        # A plan not read again keeps the state the last sync recorded from the same summary (its cached
-        # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
-        same = {p for p, s in (previous or {}).items() if s.readable and p not in by_key} if rows is not None else set()
-        summaries, upgraded = _cached(store, fresh, rows, same)
-        same = same & summaries.keys() - upgraded.keys()  # taken light from the history
-        summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
 
         def arrived(p: str, r: Read) -> Read:
             """A plan read: its rows' text put aside (``rows.xml``) and its stored forms staged in the
@@ -135,8 +128,22 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                 store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
             return Read(r.summary, b"")
 
-        read = read_plans([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
-                          progress, render=by_blocks, arrived=arrived)
+        reading = start_reading([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
+                                progress, render=by_blocks, arrived=arrived)
+        try:  # while a few changed plans are read: what does not need them
+            if by_blocks:
+                _writer_modules()
+            previous = store.states(last.id) if last else None
+            # A plan not read again keeps the state the last sync recorded from the same summary (its cached
+            # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
+            same = {p for p, s in (previous or {}).items() if s.readable and p not in by_key} if rows is not None else set()
+            summaries, upgraded = _cached(store, fresh, rows, same)
+        except BaseException:
+            reading.close()
+            raise
+        same = same & summaries.keys() - upgraded.keys()  # taken light from the history
+        summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
+        read = reading.wait()
         if files:
             def checkpoint(done):  # cached as they come: an interrupted sync resumes without reading them again
                 store.cache([CacheEntry(f.ref.key, *stats[f.ref.key], contexts[f.ref.key][0], summary.dumps(s))
@@ -162,7 +169,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             report.google = out.write(rollup)
         elif rows is not None:
             try:
-                rollup, blocks, report.rows = _write_by_blocks(rollup, out, rows, ordered, store, read, layout)
+                rollup, blocks, report.rows = _write_by_blocks(rollup, out, rows, ordered, store, read, layout, writer)
             finally:
                 rows.xml.close()
             upgraded.update(rows.rerendered)
@@ -184,14 +191,26 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
 
 def _by_blocks(to_google: bool, exports: dict, writer: str) -> bool:
     """Whether the roll-up is written by blocks of rows kept between syncs (xlsx_blocks): a workbook by the
-    Rust writer, without exports (which need every row as values: then everything is laid out afresh)."""
+    Rust writer, without exports (which need every row as values: then everything is laid out afresh). Asked
+    of the installed packages, not by importing the writer (``_writer_modules``), which can then be loaded
+    while plans are read."""
     if to_google or exports or writer != "rust":
         return False
+    from importlib.util import find_spec
+
     try:
-        from . import xlsx_blocks, xlsx_rust  # noqa: F401  (rustpy-xlsxwriter)
-    except ImportError:
+        return all(find_spec(name) is not None for name in ("rustpy_xlsxwriter", "xlsxwriter"))
+    except (ImportError, ValueError):  # a module set to None in sys.modules: it cannot be imported
         return False
-    return True
+
+
+def _writer_modules() -> None:
+    """Load the writer by blocks (its modules and rustpy-xlsxwriter's), if it loads: ``_write_by_blocks`` says
+    what happens when it does not."""
+    try:
+        from . import xlsx_blocks, xlsx_rust  # noqa: F401
+    except ImportError:
+        pass
 
 
 def _cached(store: History, fresh: list[str], rows: Details | None,
@@ -218,15 +237,18 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
 
 
 def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], store: History, read: dict[str, Read],
-                     layout: dict):
+                     layout: dict, writer: str | None):
     """Write the roll-up by blocks; (the roll-up, its blocks to keep, rows per detail sheet). A roll-up the
     blocks cannot make (a detail sheet past Excel's rows, a part past 4 GB, the Rust writer's package not as
-    expected) is laid out afresh from every plan's whole summary and written by ``excel.write_rollup``."""
-    from . import xlsx_blocks
-
+    expected; a writer that does not load) is laid out afresh from every plan's whole summary and written by
+    ``excel.write_rollup`` (with the ``writer`` asked for when the Rust writer does not load)."""
+    try:
+        from . import xlsx_blocks
+    except ImportError:  # installed, yet it does not load: the writer chosen lays out every sheet afresh
+        xlsx_blocks = None
     plans = deal_order(ordered)
     order = rows.order(plans)
-    if max(map(len, order.values())) <= excel.EXCEL_MAX_ROWS - excel.HEADER_ROWS:
+    if xlsx_blocks and max(map(len, order.values())) <= excel.EXCEL_MAX_ROWS - excel.HEADER_ROWS:
         kept, styles = store.blocks()
         kept = {k: xlsx_blocks.Block(*v) for k, v in kept.items()}
         try:
@@ -240,7 +262,7 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
     cached = store.cached_summaries([s["path"] for s in ordered if s["path"] not in whole])  # the others
     whole |= {p: summary.loads(b) for p, b in cached.items()}
     full = build_rollup([whole.get(s["path"], s) for s in ordered], **layout)
-    excel.write_rollup(full, out, "rust")
+    excel.write_rollup(full, out, "rust" if xlsx_blocks else writer)
     return full, None, None
 
 
@@ -354,8 +376,9 @@ def _read_one(path: str, config: Config) -> dict:
         return {"path": path, "error": str(exc)}
 
 
-#: Fewer changed plans than this are read in this process: starting reading processes costs about 0.15 s
-#: (measured, 2 cores), more than reading this many plans here (about 2.5-5 ms each).
+#: Fewer changed plans than this are not read by a pool of processes: starting one costs about 0.15 s (measured,
+#: 2 cores), more than reading this many plans (about 2.5-5 ms each). They are read in one forked process while
+#: the main process does what does not need them (``start_reading``), or here when it cannot fork.
 IN_PROCESS = 32
 
 
@@ -365,33 +388,85 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
     """Summaries of the plans ``items`` ((path, config key)), read on ``jobs`` processes (default: all cores),
     each with its stored form (``summary.dumps``); ``render``: light summaries, with their detail rows
     rendered (``details.read``). ``arrived`` is given each plan's as it arrives, and what it returns is kept."""
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    report = progress or (lambda done, total: None)
-    results = _Results(arrived)
-    report(0, len(items))
-    if jobs == 1 or len(items) < IN_PROCESS:
-        _init_worker(today, configs, render)
-        for path, key in items:
-            results.add(_read_chunk([(path, key)]))
-            report(len(results), len(items))
-        return results
-    from .. import api  # noqa: F401
-    from ..rules.registry import all_rules
+    return start_reading(items, configs, today, jobs, progress, render, arrived).wait()
 
-    all_rules()  # the checker and its rules, loaded once here before the reader processes fork, not in each of them
-    chunks = _chunks(items, jobs)
-    while True:
-        left = [item for chunk in _run_pool(chunks, jobs, (today, configs, render), results, report, len(items))
-                for item in chunk]
-        if not left or len(left) == sum(map(len, chunks)):
-            break
-        # A worker died (a crash inside a reader library) and took the plans in flight with it: read those
-        # again one by one, until only the plans that crash it are left.
-        chunks = [[item] for item in left]
-    results.add([details.read({"path": path, "error": "the reader crashed on this plan (its process died); "
-                                                      "open and save it again in Excel, or report it"}, render)
-                 for path, _ in left])
-    return results
+
+def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], today: dt.date, jobs: int | None,
+                  progress: Progress | None = None, render: bool = False,
+                  arrived: Callable[[str, Read], Read] | None = None) -> "_Reading":
+    """``read_plans``, started: its ``wait()`` gives what ``read_plans`` gives. A few plans (fewer than
+    ``IN_PROCESS``) are read meanwhile in one forked process, so the caller's work until ``wait`` (a re-sync
+    loading its cached summaries and the writer) overlaps their reading; ``arrived`` is called in ``wait``."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    reading = _Reading(items, configs, today, jobs, progress, render, arrived)
+    if 0 < len(items) < IN_PROCESS and jobs > 1:
+        from . import forked
+
+        initargs = (today, configs, render)
+        reading.child = forked.start(lambda put: _read_forked(items, initargs, put))
+    return reading
+
+
+class _Reading:
+    """Plans being read (``start_reading``)."""
+
+    def __init__(self, items, configs, today, jobs, progress, render, arrived):
+        self.items, self.configs, self.today, self.jobs, self.render = items, configs, today, jobs, render
+        self.report = progress or (lambda done, total: None)
+        self.results = _Results(arrived)
+        self.child = None  # the forked process reading them (forked.Forked)
+
+    def close(self) -> None:
+        """Stop reading (the caller failed before ``wait``)."""
+        if self.child is not None:
+            self.child.close()
+
+    def wait(self) -> dict[str, Read]:
+        items, results, report = self.items, self.results, self.report
+        report(0, len(items))
+        if self.child is not None:
+            for r in self.child.results():
+                results.add(r)
+                report(len(results), len(items))
+            return self._crashed([item for item in items if item[0] not in results])
+        if self.jobs == 1 or len(items) < IN_PROCESS:
+            _init_worker(self.today, self.configs, self.render)
+            for path, key in items:
+                results.add(_read_chunk([(path, key)]))
+                report(len(results), len(items))
+            return results
+        from .. import api  # noqa: F401
+        from ..rules.registry import all_rules
+
+        all_rules()  # the checker and its rules, loaded once here before the reader processes fork, not in each of them
+        initargs = (self.today, self.configs, self.render)
+        chunks = _run_pool(_chunks(items, self.jobs), self.jobs, initargs, results, report, len(items))
+        return self._crashed([item for chunk in chunks for item in chunk])
+
+    def _crashed(self, left: list[tuple[str, str]]) -> dict[str, Read]:
+        """The results, with the plans ``left`` by a reading process that died (a crash inside a reader
+        library takes the plans in flight with it, and a broken pool every plan not yet read) read again: one
+        plan a task while that makes progress, then each in a process of its own, so only a plan that crashes
+        its reader alone is reported."""
+        initargs, total = (self.today, self.configs, self.render), len(self.items)
+        while len(left) > 1:  # one plan a task on all the processes, while that reads some of them
+            again = [item for chunk in _run_pool([[item] for item in left], self.jobs, initargs, self.results,
+                                                 self.report, total) for item in chunk]
+            if len(again) == len(left):
+                break
+            left = again
+        dead = [item for item in left if _run_pool([[item]], 1, initargs, self.results, self.report, total)]
+        self.results.add([details.read({"path": path, "error": "the reader crashed on this plan (its process died); "
+                                                               "open and save it again in Excel, or report it"},
+                                       self.render) for path, _ in dead])
+        return self.results
+
+
+def _read_forked(items: list[tuple[str, str]], initargs: tuple, put) -> None:
+    """The forked reading process (``start_reading``): each plan's ``Read`` put as it is read."""
+    _init_pool_worker(*initargs)
+    for item in items:
+        put(_read_chunk([item]))
 
 
 def _chunks(items: list, jobs: int) -> list[list]:

@@ -217,8 +217,11 @@ def dumps(summary: dict[str, Any]) -> bytes:
     return zlib.compress(json.dumps(summary, default=_encode, separators=(",", ":")).encode(), 1)
 
 
+_DECODER = json.JSONDecoder(object_hook=_decode)  # made once: ``json.loads`` with a hook makes one a call
+
+
 def loads(blob: bytes) -> dict[str, Any]:
-    summary = json.loads(zlib.decompress(blob), object_hook=_decode)
+    summary = _DECODER.decode(zlib.decompress(blob).decode())
     for key, row_type in ROW_TYPES.items():
         if key in summary:
             summary[key] = [row_type._make(r) for r in summary[key]]

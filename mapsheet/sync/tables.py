@@ -97,7 +97,8 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
     ``details`` False: the detail sheets (``DETAILS``) come without rows, for a writer that has them already
     (each plan's rows of each ``DETAILS`` sheet, in its ``order``)."""
     base = out_dir.resolve()  # once: resolving is a system call per folder level
-    links = {s["path"]: _link(s, base) for s in summaries}
+    folders: dict[str, str] = {}
+    links = {s["path"]: _link(s, base, folders) for s in summaries}
     read = deal_order(summaries)
     as_of = f"as of {today:%d %b %Y}"
     problems = problems_table(summaries, links, as_of)
@@ -118,15 +119,32 @@ def deal_order(summaries: list[dict]) -> list[dict]:
                   key=lambda s: (-_band_rank(s["band"]), _none_last(s["close_date"]), s["deal"]))
 
 
-def _link(summary: dict, out_dir: Path) -> Link:
+def _link(summary: dict, out_dir: Path, folders: dict[str, str]) -> Link:
     path = summary["path"]
     if summary.get("link"):  # a plan in Google Drive: keyed by file id, linked by its URL
         return Link(summary.get("deal") or summary.get("name") or path, summary["link"])
+    return Link(summary.get("deal") or Path(path).stem, _relative(path, out_dir, folders))
+
+
+def _relative(path: str, out_dir: Path, folders: dict[str, str]) -> str:
+    """``os.path.relpath(path, out_dir)``, worked out once per folder (``folders``: folder -> its relative
+    path), or ``path`` itself on another drive (Windows)."""
+    folder, name = os.path.split(path)
+    if not folder:  # not a path (a key with no folder)
+        return _relpath(path, out_dir) or path
+    if folder not in folders:
+        folders[folder] = _relpath(folder, out_dir)
+    rel = folders[folder]
+    if not rel:
+        return path
+    return name if rel == os.curdir else os.path.join(rel, name)
+
+
+def _relpath(path: str, start: Path) -> str:
     try:
-        target = os.path.relpath(path, out_dir)
-    except ValueError:  # another drive (Windows): keep it absolute
-        target = path
-    return Link(summary.get("deal") or Path(path).stem, target)
+        return os.path.relpath(path, start)
+    except ValueError:  # another drive (Windows): kept absolute
+        return ""
 
 
 def _band_rank(band: str | None) -> int:

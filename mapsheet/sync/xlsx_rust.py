@@ -170,10 +170,10 @@ def _records(table: Table) -> Iterator[dict]:
     if not table.rows:
         yield dict.fromkeys(headers)
         return
-    for row in table.rows:
-        values = list(row)
-        for i, f in convert:
-            values[i] = f(values[i])
+    columns = list(zip(*table.rows))
+    for i, f in convert:  # column by column, each in row order (links are counted as they are written)
+        columns[i] = map(f, columns[i])
+    for values in zip(*columns):
         yield dict(zip(headers, values))
 
 

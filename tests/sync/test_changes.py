@@ -121,3 +121,34 @@ def test_an_unchanged_plan_is_not_parsed_again(plans_dir, tmp_path):
     assert victim.name in {p["Plan"] for p in problems}
     changes = RollupBook(out).rows("Changes")
     assert [c["Deal"] for c in changes if c["Change"] == "Unreadable now"] == [deal]
+
+
+def test_a_plan_not_read_again_keeps_its_pushes_and_says_no_change_twice(plans_dir, tmp_path):
+    """A plan's state is carried from sync to sync while it is not read again (stored as it was): its
+    close-date pushes still count the push of two syncs ago, and its slip is said once, not at every sync."""
+    out = tmp_path / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    moved, other, third = sorted(plans_dir.glob("*.xlsx"))[:3]
+    plan = read_plan(moved)
+    set_cell(moved, plan.field_loc("close_date"), plan.close_date + dt.timedelta(days=7))
+    sync([plans_dir], out, today=TODAY)  # the push: read, counted and said
+    deal = plan.deal
+
+    def touch(path) -> None:
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+
+    touch(other)
+    report = sync([plans_dir], out, today=TODAY)  # only another plan read: the moved plan's state carried
+    assert (report.read, report.cached) == (1, 24)
+    book = RollupBook(out)
+    assert {d["Deal"]: d["Close-date pushes"] for d in book.rows("Deals")}[deal] == 1
+    assert [c for c in book.rows("Changes") if c["Deal"] == deal] == []
+
+    touch(third)
+    sync([plans_dir], out, today=TODAY)  # carried once more, from the state the last sync stored unchanged
+    plan = read_plan(moved)
+    set_cell(moved, plan.field_loc("close_date"), plan.close_date + dt.timedelta(days=7))
+    sync([plans_dir], out, today=TODAY)  # a second push, counted on top of the first
+    book = RollupBook(out)
+    assert {d["Deal"]: d["Close-date pushes"] for d in book.rows("Deals")}[deal] == 2
+    assert [(c["Change"], c["Move"]) for c in book.rows("Changes") if c["Deal"] == deal] == [("Close date slipped", 7)]

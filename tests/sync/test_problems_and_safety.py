@@ -5,6 +5,7 @@ depend on how a workbook is written run with each writer (the ``writer`` fixture
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import signal
@@ -22,7 +23,7 @@ from typer.testing import CliRunner
 from mapsheet.cli import app
 from mapsheet.fill import PlanDraft, write_plan
 import mapsheet.sync
-from mapsheet.sync import excel, sync
+from mapsheet.sync import excel, forked, run, sync
 
 from rules.base_plan import base_plan
 
@@ -248,3 +249,51 @@ def test_a_broken_config_in_one_folder_makes_only_its_plans_problems(sample_plan
     assert [r["Deal"] for r in book.rows("Deals")] == [sample_plans[0][0].draft.overview["deal"]]
     problem = book.rows("Problems")[0]
     assert problem["Plan"] == sample_plans[1][1].name and "mapsheet.toml" in problem["Detail"]
+
+
+@pytest.mark.skipif(not forked.can_fork(), reason="a re-sync reads its changed plans in a forked process where it can fork")
+def test_a_plan_that_kills_its_reader_in_a_resync_is_reported_and_the_others_synced(plans_dir, tmp_path, monkeypatch):
+    """A re-sync reads its few changed plans in one process of its own while it loads the rest: a plan that
+    kills that process (a crash in a reader library) is a Problem, the other changed plans are read."""
+    out = tmp_path / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    files = sorted(plans_dir.glob("*.xlsx"))
+    killer, edited = files[0], files[1:4]
+    for path in (killer, *edited):
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))  # changed: read again
+    read_one = run._read_one
+
+    def crash(path, config):
+        if path == str(killer):
+            os._exit(70)  # as a reader library's crash ends its process
+        return read_one(path, config)
+
+    monkeypatch.setattr(run, "_read_one", crash)
+    report = sync([plans_dir], out, today=TODAY)
+    assert (report.read, report.cached, report.unreadable) == (4, 21, 1)
+    problems = RollupBook(out).rows("Problems")
+    assert [p["Detail"] for p in problems if p["Plan"] == killer.name] == \
+        ["the reader crashed on this plan (its process died); open and save it again in Excel, or report it"]
+    deals = {d["Plan file"] for d in RollupBook(out).rows("Deals")}
+    assert all(any(f.endswith(p.name) for f in deals) for p in edited)
+    assert not any(f.endswith(killer.name) for f in deals)
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the test's crash reaches pool readers that fork")
+def test_a_plan_that_kills_its_reader_in_a_pool_is_reported_and_the_others_synced(plans_dir, tmp_path, monkeypatch):
+    """Many plans are read by a pool of processes, 16 a task: the death of one takes its task's plans, and a
+    broken pool every plan not yet read, with it; those are read again until only the plan that kills is left."""
+    killer = sorted(plans_dir.glob("*.xlsx"))[3]
+    read_one = run._read_one
+
+    def crash(path, config):
+        if path == str(killer):
+            os._exit(70)
+        return read_one(path, config)
+
+    monkeypatch.setattr(run, "_read_one", crash)
+    monkeypatch.setattr(run, "IN_PROCESS", 4)  # 25 plans are many, for the test
+    report = sync([plans_dir], tmp_path / "rollup.xlsx", today=TODAY, jobs=2)
+    assert (report.read, report.unreadable) == (25, 1)
+    problems = RollupBook(tmp_path / "rollup.xlsx").rows("Problems")
+    assert [p["Plan"] for p in problems if p["Problem"] == "Could not be read"] == [killer.name]

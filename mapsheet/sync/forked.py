@@ -1,0 +1,87 @@
+"""Work done meanwhile in a forked copy of this process: a re-sync's main process hands it the reading of the
+few changed plans and goes on with its own work (loading the writer and the cached summaries) meanwhile.
+
+A plain ``os.fork`` (about 2 ms), not a process pool (whose imports alone cost the main process about 40 ms):
+the copy writes each result, pickled after its length, to a private temporary file (a file, not a pipe: it
+never waits for this process to take them) and ends without running what this process runs at its exit.
+Pickle, as a process pool sends its results: the file lives as long as the work and nothing else can open it
+(the history, which may sit in a shared folder, never holds a pickle). Where a process cannot fork safely
+(Windows, macOS), ``start`` gives None and the caller does the work itself.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import tempfile
+from typing import Any, Callable
+
+Put = Callable[[Any], None]
+
+
+def can_fork() -> bool:
+    """Whether a copy of this process can be forked to work beside it (not on macOS, where forking without
+    exec is unsafe, nor where there is no fork)."""
+    return hasattr(os, "fork") and sys.platform != "darwin"
+
+
+def start(work: Callable[[Put], None]) -> "Forked | None":
+    """``work(put)`` run in a forked copy of this process, each value it ``put``s kept for ``results``; None
+    where this process cannot fork."""
+    if not can_fork():
+        return None
+    return Forked(work)
+
+
+class Forked:
+    def __init__(self, work: Callable[[Put], None]):
+        self.file = tempfile.TemporaryFile()
+        self.pid: int | None = os.fork()
+        if self.pid == 0:
+            _run(work, self.file.fileno())  # never returns
+
+    def results(self) -> list:
+        """What the work put, in order, once it has ended (up to where it stopped: a value it died before
+        putting whole is not there)."""
+        try:
+            if self.pid is not None:
+                os.waitpid(self.pid, 0)
+                self.pid = None
+            self.file.seek(0)
+            data = self.file.read()
+        finally:
+            self.close()
+        out, at = [], 0
+        while at + 8 <= len(data):
+            end = at + 8 + int.from_bytes(data[at:at + 8], "big")
+            if end > len(data):
+                break
+            out.append(pickle.loads(data[at + 8:end]))
+            at = end
+        return out
+
+    def close(self) -> None:
+        """Stop the work, if it still runs (the caller failed before taking its results)."""
+        if self.pid is not None:
+            import signal
+
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+        self.file.close()
+
+
+def _run(work: Callable[[Put], None], fd: int) -> None:
+    code = 1
+    try:
+        with open(os.dup(fd), "wb") as out:
+            def put(value: Any) -> None:
+                data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+                out.write(len(data).to_bytes(8, "big") + data)
+                out.flush()
+
+            work(put)
+        code = 0
+    finally:
+        os._exit(code)

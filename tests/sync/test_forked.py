@@ -1,0 +1,45 @@
+"""Work done in a forked copy of the sync's process (``sync.forked``): what it puts comes back in order, a
+copy that dies gives back what it put whole before, and a copy no longer wanted is stopped."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from mapsheet.sync import forked
+
+pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="no forked work where a process cannot fork")
+
+
+def test_what_the_copy_puts_comes_back_in_order():
+    child = forked.start(lambda put: [put({"plan": n, "rows": b"<row/>" * n}) for n in range(3)])
+    assert child.results() == [{"plan": n, "rows": b"<row/>" * n} for n in range(3)]
+
+
+def test_a_copy_that_dies_gives_back_what_it_put_before():
+    def work(put):
+        put("read")
+        put("read too")
+        os._exit(70)  # as a reader library's crash ends its process
+
+    assert forked.start(work).results() == ["read", "read too"]
+
+
+def test_a_copy_that_fails_gives_back_what_it_put_and_this_process_goes_on():
+    def work(put):
+        put(1)
+        raise RuntimeError("a bug in the work")
+
+    assert forked.start(work).results() == [1]
+
+
+def test_a_copy_no_longer_wanted_is_stopped():
+    child = forked.start(lambda put: time.sleep(60))
+    pid = child.pid
+    started = time.monotonic()
+    child.close()
+    assert time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):  # ended and reaped: no process left behind
+        os.waitpid(pid, 0)
