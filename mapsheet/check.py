@@ -10,15 +10,14 @@ import datetime as dt
 import operator
 import re
 import traceback
-from itertools import chain
 from dataclasses import dataclass, field
 
 from ._version import __version__
 from .config import Config
 from .foreign.applicability import applies
 from .grid import Location
-from .model import Plan, Record
-from .rules.base import Context, Family, Finding, Rule, Severity
+from .model import Plan
+from .rules.base import Context, Family, Finding, Hit, Rule, Severity
 from .rules.registry import all_rules, registered
 from .scoring import Score, score_findings
 from .verdict import understood
@@ -78,10 +77,16 @@ def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | Non
     today = today or dt.date.today()
     ctx = Context(plan, today, config.thresholds)
     findings: list[Finding] = []
+    foreign = plan.reading is not None
     for rule in _selected(tuple(config.select), tuple(config.ignore)):
-        if plan.reading is not None and not applies(rule.code, plan):
+        if foreign and not applies(rule.code, plan):
             continue  # a foreign layout lacks what this check reads; MAP012 says so once
-        findings += _run(rule, ctx, config)
+        try:  # the rule runs here, not in a function of its own: 73 rules on every plan of a sync
+            hits = list(rule.check(ctx))
+            if hits:  # most rules on most plans find nothing
+                findings += _findings(rule, hits, config)
+        except Exception as exc:  # a broken rule is reported, never fatal
+            findings.append(_failed(rule, ctx, exc))
     findings = _dedupe(findings)
     findings.sort(key=lambda f: (-f.severity.rank, f.code, f.location))
     kept, suppressed = _suppress(findings, plan)
@@ -90,23 +95,19 @@ def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | Non
                        understood=understood(plan, config.thresholds) if explain else {})
 
 
-def _run(rule: Rule, ctx: Context, config: Config) -> list[Finding]:
-    try:
-        hits = list(rule.check(ctx))
-        if not hits:  # most rules on most plans
-            return []
-        override = config.severity.get(rule.code)
-        return [
-            Finding(rule.code, rule.name, override or hit.severity or rule.severity, rule.family, hit.message,
+def _findings(rule: Rule, hits: list[Hit], config: Config) -> list[Finding]:
+    override = config.severity.get(rule.code)
+    return [Finding(rule.code, rule.name, override or hit.severity or rule.severity, rule.family, hit.message,
                     hit.location, hit.band)
-            for hit in hits
-        ]
-    except Exception as exc:  # a broken rule is reported, never fatal
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return [Finding("MAP000", "internal-error", Severity.INFO, Family.STRUCTURE,
-                        f"rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc} "
-                        f"[{where.filename.rsplit('/', 1)[-1]}:{where.lineno}]; please report it",
-                        Location(ctx.plan.overview_sheet or "Overview"))]
+            for hit in hits]
+
+
+def _failed(rule: Rule, ctx: Context, exc: Exception) -> Finding:
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return Finding("MAP000", "internal-error", Severity.INFO, Family.STRUCTURE,
+                   f"rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc} "
+                   f"[{where.filename.rsplit('/', 1)[-1]}:{where.lineno}]; please report it",
+                   Location(ctx.plan.overview_sheet or "Overview"))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -127,16 +128,10 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
     """Findings silenced on purpose from the sheet: codes or names in the Overview's 'Ignore checks'
     field (whole plan), or "mapsheet: ignore MAP204" written in any cell of a row (that row only)."""
     plan_wide = ignored_codes(plan.field("ignore_checks"))
-    per_row: dict[tuple[str, int], set[str]] = {}
-    for table in plan.tables.values():
-        if not _mentions_mapsheet(table.records):  # most tables of most plans: nothing to read cell by cell
-            continue
-        for rec in table.records:
-            for texts in (rec.values.values(), rec.extra.values()):
-                for text in texts:
-                    m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
-                    if m:
-                        per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
+    per_row = _ignored_in_rows(plan, {(f.location.sheet, f.location.row) for f in findings
+                                      if f.location.row is not None})
+    if not plan_wide and not per_row:  # most plans silence nothing
+        return findings, []
     kept, suppressed = [], []
     for f in findings:
         row_codes = per_row.get((f.location.sheet, f.location.row), set()) if f.location.row is not None else set()
@@ -147,8 +142,18 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
     return kept, suppressed
 
 
-def _mentions_mapsheet(records: list[Record]) -> bool:
-    """Whether a text cell of ``records`` holds "mapsheet", looked for in their texts joined by NULs (a match
-    cannot span two cells: "mapsheet" holds no NUL). A sync asks it of every row of every plan."""
-    cells = chain.from_iterable(chain.from_iterable((r.values.values(), r.extra.values()) for r in records))
-    return "mapsheet" in "\0".join(filter(str.__instancecheck__, cells))
+def _ignored_in_rows(plan: Plan, rows: set[tuple[str, int]]) -> dict[tuple[str, int], set[str]]:
+    """(sheet, row) -> the codes a "mapsheet: ignore ..." in a cell of that row names, for the ``rows`` that
+    hold a finding (the only ones whose cells are read: a sync asks it of every plan)."""
+    per_row: dict[tuple[str, int], set[str]] = {}
+    numbers = {row for _, row in rows}
+    for table in plan.tables.values():
+        for rec in table.records:
+            if rec.row not in numbers or (rec.sheet, rec.row) not in rows:
+                continue
+            for texts in (rec.values.values(), rec.extra.values()):
+                for text in texts:
+                    m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
+                    if m:
+                        per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
+    return per_row

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 
 from .grid import Location
-from .template.spec import CLOSED_STATUSES, SETTLED_RISK_STATUSES
+from .template.spec import CLOSED_STATUSES, SETTLED_RISK_STATUSES, SPEC
 
 
 class ProblemKind(str, Enum):
@@ -61,13 +61,6 @@ class Record:
     raw: dict[str, Any] = field(default_factory=dict)  # field key -> value as written, where typing failed
     inferred: dict[str, str] = field(default_factory=dict)  # field key -> how a value not written as such was read
 
-    def __getattr__(self, key: str) -> Any:
-        # Only called for names that are not real attributes: the template fields.
-        values = self.__dict__.get("values")
-        if values is not None and key in values:
-            return values[key]
-        raise AttributeError(key)
-
     def get(self, key: str, default: Any = None) -> Any:
         v = self.values.get(key)
         return default if v is None else v
@@ -83,6 +76,27 @@ class Record:
     def is_closed(self) -> bool:
         """Finished: Done or Cancelled (a risk: Mitigated or Closed)."""
         return self.values.get("status") in (SETTLED_RISK_STATUSES if self.table == "risks" else CLOSED_STATUSES)
+
+
+def _field(key: str) -> property:
+    """``record.<key>``: the value of template field ``key`` in the row (an AttributeError when the row has
+    no such field)."""
+
+    def value(self: Record) -> Any:
+        try:
+            return self.values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    return property(value, doc=f"The row's '{key}' value.")
+
+
+# The template's fields as attributes of a record, one property each: a ``__getattr__`` would serve them too,
+# but a class that has one is never specialised by Python's attribute look-up, and the rules read
+# ``record.values`` thousands of times a plan.
+for _key in sorted({f.key for t in SPEC.tables for f in t.fields} - set(dir(Record))):
+    setattr(Record, _key, _field(_key))
+del _key
 
 
 @dataclass

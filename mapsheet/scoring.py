@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .model import Plan
-from .rules.base import Band, Family, Finding
+from .rules.base import Band, Family, Finding, quick
 from .verdict import Dimension, DimensionState, State, Verdict, assess
 
 
+@quick
 @dataclass(frozen=True)
 class FamilyScore:
     family: Family
@@ -48,6 +49,7 @@ class FamilyScore:
         return 1.0 if self.weight == 0 else self.score / self.weight
 
 
+@quick
 @dataclass(frozen=True)
 class DimensionScore:
     """A core dimension's state and the points it costs beyond its families' (failing or not read)."""
@@ -58,6 +60,7 @@ class DimensionScore:
     lost: float
 
 
+@quick
 @dataclass(frozen=True)
 class Score:
     total: int
@@ -143,7 +146,7 @@ def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], p
             options.append((float(settings["not_read_points"]), ds.blinding))
         for amount, carriers in options:
             _share_out(amount, carriers, findings, costs, points)
-        lost = sum(amount for amount, _ in options)
+        lost = sum(amount for amount, _ in options) if options else 0
         out.append(DimensionScore(ds.dimension, ds.state, ds.why or ds.blind, lost))
     return out
 
@@ -188,9 +191,8 @@ def _band(findings: list[Finding], verdict: Verdict, raw: float, config: Config
     if verdict.not_checkable:
         return Band.NOT_CHECKABLE, [f"mapsheet cannot judge this plan: {verdict.not_checkable}"], list(findings)
     candidates: list[tuple[Band, str, list[Finding]]] = []
-    for f in sorted(findings, key=lambda f: (-(f.band.rank if f.band else 0), f.code)):
-        if f.band is not None:
-            candidates.append((f.band, f"{f.message} ({f.location})", [f]))
+    for f in sorted((f for f in findings if f.band is not None), key=lambda f: (-f.band.rank, f.code)):
+        candidates.append((f.band, f"{f.message} ({f.location})", [f]))
     against = verdict.against
     failing = [d for d in against if d.state is State.FAILING]
     if against:

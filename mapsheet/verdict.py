@@ -23,7 +23,7 @@ from enum import Enum
 from typing import Any
 
 from .model import Plan, Record
-from .rules.base import Band, Family, Finding, Severity
+from .rules.base import Band, Family, Finding, Severity, quick
 from .rules.specific import is_named_person_in
 from .template.spec import PARTY, SIDE
 
@@ -89,6 +89,7 @@ def dimension_of(code: str, family: Family) -> Dimension | None:
     return RULE_DIMENSION.get(code) or FAMILY_DIMENSION.get(family)
 
 
+@quick
 @dataclass(frozen=True)
 class DimensionState:
     dimension: Dimension
@@ -115,6 +116,7 @@ class DimensionState:
         return f"{self.dimension.title}: {self.state.value}" + (f" ({self.why})" if self.why else "")
 
 
+@quick
 @dataclass(frozen=True)
 class Verdict:
     dimensions: tuple[DimensionState, ...]
@@ -173,8 +175,9 @@ def _step_rows_understood(plan: Plan) -> tuple[int, int]:
     mapsheet could not read). An empty cell is understood: it says there is no date."""
     read = understood = 0
     for key in STEP_TABLES:
-        for r in plan.tables[key].records if key in plan.tables else ():
-            read += 1
+        records = plan.tables[key].records if key in plan.tables else ()
+        read += len(records)
+        for r in records:
             columns, raw = r.columns, r.raw
             if "due" in columns and "status" in columns and "due" not in raw and "status" not in raw:
                 understood += 1
@@ -203,12 +206,12 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any])
         d = dimension_of(f.code, f.family)
         if d is not None:
             by_dimension[d].append(f)
-    rows = _record_rows(plan) if plan is not None else None
+    rows = _record_rows(plan, findings) if plan is not None else None
     states = []
     for d in _DIMENSIONS:
-        failing = _failing(by_dimension[d], plan, rows, settings)
+        counting = [f for f in by_dimension[d] if f.severity in _COUNTING]
+        failing = _failing(counting, plan, rows, settings) if counting else None
         blind = _blind(d, plan, rows, findings) if plan is not None and rows is not None else None
-        counting = [f for f in by_dimension[d] if f.severity.rank >= Severity.WARNING.rank]
         unread = blind or ("", ())
         if failing is not None:
             states.append(DimensionState(d, State.FAILING, *failing, *unread))
@@ -223,17 +226,18 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any])
 
 
 _DIMENSIONS = tuple(Dimension)  # iterating an Enum class is slow; every plan of a sync is assessed
+#: The severities a dimension's state counts: a warning or worse.
+_COUNTING = frozenset(s for s in Severity if s.rank >= Severity.WARNING.rank)
 
 
 def _plain(f: Finding) -> str:
     return f.message.split("; ")[0]
 
 
-def _failing(findings: list[Finding], plan: Plan | None, rows: dict[tuple[str, int], Record] | None,
+def _failing(counting: list[Finding], plan: Plan | None, rows: dict[tuple[str, int], Record] | None,
              settings: dict[str, Any]) -> tuple[str, tuple[Finding, ...]] | None:
-    counting = [f for f in findings if f.severity.rank >= Severity.WARNING.rank]
-    if not counting:
-        return None
+    """Why a dimension is failing, from its ``counting`` findings (a warning or worse), and the findings
+    behind it; None when it is not."""
     grave = [f for f in counting if f.band is Band.OFF_TRACK
              or (f.severity is Severity.ERROR and not _on_a_record(f, rows))]
     if grave:
@@ -251,8 +255,12 @@ def _failing(findings: list[Finding], plan: Plan | None, rows: dict[tuple[str, i
     return None
 
 
-def _record_rows(plan: Plan) -> dict[tuple[str, int], Record]:
-    return {(r.sheet, r.row): r for t in plan.tables.values() for r in t.records}
+def _record_rows(plan: Plan, findings: list[Finding]) -> dict[tuple[str, int], Record]:
+    """(sheet, row) -> the record there, for the cells ``findings`` point at (the only ones looked up)."""
+    wanted = {(f.location.sheet, f.location.row) for f in findings if f.location.row is not None}
+    numbers = {row for _, row in wanted}
+    return {(r.sheet, r.row): r for t in plan.tables.values() for r in t.records
+            if r.row in numbers and (r.sheet, r.row) in wanted}
 
 
 def _on_a_record(f: Finding, rows: dict[tuple[str, int], Record] | None) -> bool:

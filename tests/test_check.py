@@ -173,6 +173,33 @@ def test_ignore_checks_on_the_overview_and_per_row():
     assert result.score.total == 100
 
 
+def test_a_row_ignore_silences_that_row_only():
+    draft = base_plan()
+    draft.tables["actions"][7]["action"] = "Follow up"  # MAP204 at Actions!B11
+    draft.tables["actions"][8]["action"] = "Discuss"  # MAP204 at Actions!B12
+    draft.tables["actions"][7]["notes"] = "mapsheet: ignore MAP204"
+    draft.tables["actions"][2]["notes"] = "mapsheet: ignore MAP201"  # a row with no finding: changes nothing
+    result = _check(draft)
+    assert [str(f.location) for f in result.suppressed] == ["Actions!B11"]
+    assert [str(f.location) for f in result.findings if f.code == "MAP204"] == ["Actions!B12"]
+
+
+def test_a_rule_whose_hits_cannot_be_read_is_reported_not_fatal(monkeypatch):
+    from mapsheet.rules import registry
+
+    rules = registry.all_rules()
+
+    def not_a_hit(ctx):
+        yield "Actions!B3 is vague"  # a text, not a Hit
+
+    monkeypatch.setitem(registry._RULES, "MAP204", rules["MAP204"].__class__(
+        **{**rules["MAP204"].__dict__, "check": not_a_hit}))
+    result = _check(base_plan())
+    internal = [f for f in result.findings if f.code == "MAP000"]
+    assert len(internal) == 1 and "MAP204" in internal[0].message and "AttributeError" in internal[0].message
+    assert not [f for f in result.findings if f.code == "MAP204"]
+
+
 def test_a_broken_rule_is_reported_not_fatal(monkeypatch):
     from mapsheet.rules import registry
 

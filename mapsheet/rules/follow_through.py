@@ -27,13 +27,24 @@ def _tracked(records: Iterable[Record]) -> list[Record]:
     return [r for r in records if "status" in r.columns]
 
 
-def _overdue(ctx: Context, records: Iterable[Record], what: str, todo: str) -> Iterator[Hit]:
+@per_check
+def _late(ctx: Context, table: str) -> tuple[tuple[Record, int], ...]:
+    """(record, days overdue) of the overdue records of ``table``, in plan order (only those due before
+    today can be: the others are not asked)."""
+    today = ctx.today
+    return tuple((rec, days) for rec in ctx.plan.tables[table].records
+                 if (due := rec.values.get("due")) is not None and due < today
+                 and (days := ctx.days_overdue(rec)) > 0)
+
+
+def _late_actions_of(ctx: Context, party: str) -> list[tuple[Record, int]]:
+    return [(a, days) for a, days in _late(ctx, "actions") if a.values.get("party") == party]
+
+
+def _overdue(ctx: Context, late: Iterable[tuple[Record, int]], what: str, todo: str) -> Iterator[Hit]:
     """One hit per overdue record: At risk under ``stalled_days`` overdue, an error and Off track from there."""
     stalled = ctx["stalled_days"]
-    for rec in _tracked(records):
-        days = ctx.days_overdue(rec)
-        if days <= 0:
-            continue
+    for rec, days in late:
         owner = str(rec.values.get("owner") or "").strip()
         whose = f"owned by {owner}" if owner else "with no owner"
         state = "stalled: " if days >= stalled else ""
@@ -45,10 +56,6 @@ def _overdue(ctx: Context, records: Iterable[Record], what: str, todo: str) -> I
             yield Hit(rec.loc("due"), message, band=Band.AT_RISK)
 
 
-def _actions_of(ctx: Context, party: str) -> list[Record]:
-    return [a for a in ctx.plan.actions if a.values.get("party") == party]
-
-
 @rule("MAP801", "overdue-customer-item", Family.FOLLOW_THROUGH, Severity.WARNING, why=_WHY_OVERDUE,
       bad="Customer action A7 'Complete the trial scorecard', owned by Raj Iyer, was due 2026-11-24 and is In "
           "progress on 2026-11-27: 3 days overdue (At risk; 7 days or more is an error and Off track).",
@@ -57,7 +64,7 @@ def _actions_of(ctx: Context, party: str) -> list[Record]:
       settings=_OVERDUE_SETTINGS)
 def overdue_customer_item(ctx: Context) -> Iterator[Hit]:
     """A customer action is overdue."""
-    yield from _overdue(ctx, _actions_of(ctx, "Customer"), "customer action",
+    yield from _overdue(ctx, _late_actions_of(ctx, "Customer"), "customer action",
                         "ask the owner (or the champion) to finish it or commit to a new date, and update it here")
 
 
@@ -69,7 +76,7 @@ def overdue_customer_item(ctx: Context) -> Iterator[Hit]:
       settings=_OVERDUE_SETTINGS)
 def overdue_vendor_item(ctx: Context) -> Iterator[Hit]:
     """A vendor action is overdue."""
-    yield from _overdue(ctx, _actions_of(ctx, "Vendor"), "vendor action",
+    yield from _overdue(ctx, _late_actions_of(ctx, "Vendor"), "vendor action",
                         "finish it now, or tell the customer the new date and update it here")
 
 
@@ -81,7 +88,7 @@ def overdue_vendor_item(ctx: Context) -> Iterator[Hit]:
       settings=_OVERDUE_SETTINGS)
 def overdue_milestone(ctx: Context) -> Iterator[Hit]:
     """A milestone is overdue."""
-    yield from _overdue(ctx, ctx.plan.milestones, "milestone",
+    yield from _overdue(ctx, _late(ctx, "milestones"), "milestone",
                         "agree a new date with both sides and move the milestones that depend on it")
 
 
@@ -112,9 +119,12 @@ def _tracked_actions_by_milestone(ctx: Context) -> dict[str, list[Record]] | Non
     index: dict[str, list[Record]] = {}
     for a in _tracked(ctx.plan.actions):
         ids = a.values.get("milestone") or []
-        if type(ids) is not list or not all(type(i) is str for i in ids):
+        if type(ids) is not list:
             return None
-        for ident in dict.fromkeys(ids):
+        for ident in ids:
+            if type(ident) is not str:
+                return None
+        for ident in ids if len(ids) == 1 else dict.fromkeys(ids):  # each action once per milestone
             index.setdefault(ident, []).append(a)
     return index
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check
+from .base import Band, Context, Family, Hit, Severity, label, per_check
 from .registry import rule
-from .specific import is_named_person, norm_name
+from .specific import norm_name, owners
 
 _WHY_JOINT = ("The guide: \"Joint ownership: With a MAP, the customer feels involved in the process, not just as a "
               "passive recipient of a sales pitch. They have a stake in completing the steps outlined in the plan, "
@@ -48,7 +48,7 @@ def _percent(share: float) -> str:
           "customer owner, or move steps the customer really does to the Customer party.")
 def customer_share_low(ctx: Context) -> Iterator[Hit]:
     """The customer owns too small a share of the open actions."""
-    actions = [a for a in _live_actions(ctx) if not is_closed(a)]
+    actions = list(ctx.open_actions())  # open actions are live ones (a cancelled action is closed)
     # No customer action at all is MAP302's (an error), not a low share.
     if (not _has_column(ctx, "actions", "party") or len(actions) < ctx["min_items_for_rates"]
             or not _customer_actions(_live_actions(ctx))):
@@ -76,14 +76,14 @@ def no_named_customer_owner(ctx: Context) -> Iterator[Hit]:
         return
     table = ctx.plan.tables["actions"]
     customer = _customer_actions(actions)
-    still_open = [a for a in customer if not is_closed(a)]
+    still_open = _customer_actions(ctx.open_actions())  # the open ones of ``customer``
     if not customer:
         # No customer commitment at all: a vendor's to-do list, not a mutual plan.
         yield Hit(table.header_loc("party"), f"none of the {len(actions)} actions is on the customer's side; add "
                                              "the customer's own actions, each with a named owner",
                   band=Band.OFF_TRACK)
     elif (_has_column(ctx, "actions", "owner") and still_open
-          and not any(is_named_person(ctx, a.values.get("owner")) for a in still_open)):
+          and not any(owners(ctx)[a.values.get("owner")].person for a in still_open)):
         yield Hit(table.header_loc("owner"), f"none of the customer's {len(still_open)} open actions is owned by a "
                                              "named person; ask the champion who at the customer does each one")
 
@@ -157,9 +157,10 @@ def owner_not_a_stakeholder(ctx: Context) -> Iterator[Hit]:
     if stakeholders.sheet is None or "name" not in stakeholders.columns:
         return
     known = {norm_name(s.name) for s in stakeholders.records if s.name not in (None, "")}
+    kinds = owners(ctx)
     for action in _customer_actions(_live_actions(ctx)):
         owner = action.values.get("owner")
-        if is_named_person(ctx, owner) and norm_name(owner) not in known:
+        if kinds[owner].person and norm_name(owner) not in known:
             known.add(norm_name(owner))  # once per person
             yield Hit(action.loc("owner"), f"{owner}, owner of customer action {label(action)}, is not on the "
                                            "Stakeholders tab; add them with their title, role and email")

@@ -3,19 +3,19 @@
 The guide: "Be specific and actionable: Clearly define each action item and milestone with specific
 tasks and deadlines", and "Vague action items or unclear responsibilities can lead to confusion and
 delays." The helpers ``is_placeholder_owner`` (an owner that is nobody: "TBD", "?", "[Name]", a side),
-``is_named_person``, ``norm_name`` and ``describe`` are shared with the ownership and timelines families
-and the verdict.
+``owners`` (what an owner cell holds), ``norm_name`` and ``describe`` are shared with the ownership and
+timelines families and the verdict.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..model import Record
 from ..template.spec import SIDE
-from .base import Context, Family, Hit, Severity, is_closed, label, per_check, plural
+from .base import Context, Family, Hit, Severity, is_closed, label, per_check, per_value, plural
 from .registry import rule
 
 _WHY_SPECIFIC = ("The guide: \"Be specific and actionable: Clearly define each action item and milestone with "
@@ -35,7 +35,10 @@ def _blank(rec: Record, key: str) -> bool:
     not be typed (a date in words, a value not in the list, #REF!) is kept in ``rec.raw`` and reported by
     MAP005/MAP007/MAP011; neither is "empty" here.
     """
-    return key in rec.columns and rec.values.get(key) in (None, "", []) and key not in rec.raw
+    return key in rec.columns and rec.values.get(key) in _EMPTY and key not in rec.raw
+
+
+_EMPTY = (None, "", [])
 
 
 def norm_name(value: Any) -> str:
@@ -100,29 +103,59 @@ def is_named_person_in(settings: dict[str, Any], owner: Any, company: Any = None
             and not is_team_name(settings, owner))
 
 
-@per_check
-def is_named_person(ctx: Context, owner: Any) -> bool:
-    return is_named_person_in(ctx.settings, owner, ctx.plan.field("customer"))
+class Owner(NamedTuple):
+    """What an owner cell holds, as the rules judge it."""
+
+    placeholder: bool  # a stand-in, not a person: ``is_placeholder_owner``
+    team: bool  # a team or a department: ``is_team_name``
+    person: bool  # a named person: ``is_named_person_in``
+
+
+@per_value
+def owners(ctx: Context, owner: Any) -> Owner:
+    """``owners(ctx)[owner]``: what ``owner`` is, for this plan's settings and customer (a plan repeats its
+    few owners, and several rules ask about each)."""
+    settings, company = ctx.settings, ctx.plan.field("customer")
+    stand_in, team = _judged(ctx).get(owner) or _judge(ctx, owner)
+    # is_placeholder_owner: a stand-in whoever the customer is, or this plan's customer company
+    placeholder = stand_in or (owner is not None and bool(norm_name(owner)) and _is_customer_company(owner, company))
+    return Owner(placeholder, team, owner is not None and bool(str(owner).strip()) and not placeholder and not team)
 
 
 @per_check
-def _is_placeholder(ctx: Context, owner: Any) -> bool:
-    """``is_placeholder_owner`` for this plan's settings and customer (a plan repeats its few owners)."""
-    return is_placeholder_owner(ctx.settings, owner, ctx.plan.field("customer"))
+def _judged(ctx: Context) -> dict[Any, tuple[bool, bool]]:
+    """Owner text -> (a stand-in whoever the customer is, a team) under this check's settings: kept from plan
+    to plan, since the plans of one team share their owners."""
+    key = (_words(ctx.settings, "placeholder_owner_words", True), _words(ctx.settings, "team_owner_words", False))
+    judged = _JUDGED.get(key)
+    if judged is None or len(judged) > _REMEMBERED:
+        if len(_JUDGED) > 8:
+            _JUDGED.clear()
+        judged = _JUDGED[key] = {}
+    return judged
 
 
-@per_check
-def _is_team(ctx: Context, owner: Any) -> bool:
-    return is_team_name(ctx.settings, owner)
+def _judge(ctx: Context, owner: Any) -> tuple[bool, bool]:
+    facts = (is_placeholder_owner(ctx.settings, owner), is_team_name(ctx.settings, owner))
+    if type(owner) is str:  # as keys, 1, 1.0 and True would be one value
+        _judged(ctx)[owner] = facts
+    return facts
+
+
+#: (placeholder words, team words) -> owner text -> (a stand-in, a team)
+_JUDGED: dict[tuple[frozenset[str], frozenset[str]], dict[Any, tuple[bool, bool]]] = {}
 
 
 def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hit]:
     """A hit on each record whose owner is empty or a placeholder."""
+    kinds = owners(ctx)
     for rec in records:
+        if "owner" not in rec.columns:
+            continue
         owner = rec.values.get("owner")
-        if _blank(rec, "owner"):
+        if owner in _EMPTY and "owner" not in rec.raw:  # _blank(rec, "owner")
             yield Hit(rec.loc("owner"), f"{describe(rec)} has no owner; {todo}")
-        elif "owner" in rec.columns and _is_placeholder(ctx, owner):
+        elif kinds[owner].placeholder:
             yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a placeholder rather than a "
                                         f"person; {todo}")
 
@@ -136,7 +169,7 @@ def _empty_cells(records: Iterable[Record], key: str, missing: str, todo: str, *
                  open_only: bool = False) -> Iterator[Hit]:
     """A hit on each record whose ``key`` cell is empty (open records only, if asked)."""
     for rec in records:
-        if _blank(rec, key) and not (open_only and is_closed(rec)):
+        if rec.values.get(key) in _EMPTY and _blank(rec, key) and not (open_only and is_closed(rec)):
             yield Hit(rec.loc(key), f"{'open ' if open_only else ''}{describe(rec)} has no {missing}; {todo}")
 
 
@@ -161,9 +194,10 @@ def action_owner_missing(ctx: Context) -> Iterator[Hit]:
       fix="Replace the team with the name of one person in it; keep the side in the Party column.")
 def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
     """The owner of an action or milestone is a team or a department, not a person."""
+    kinds = owners(ctx)
     for rec in ctx.items():
         owner = rec.values.get("owner")
-        if owner in (None, "") or not _is_team(ctx, owner):
+        if owner in (None, "") or not kinds[owner].team:
             continue
         yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a team rather than a "
                                     "person; name the one person accountable for it")
@@ -192,21 +226,25 @@ def _vague_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def _wording(pattern: re.Pattern[str] | None, text: str) -> tuple[tuple[str, ...], int]:
-    """The vague words of ``text``, sorted, and its number of words; remembered, since plans made from one
-    playbook share their wording. Kept by pattern, then by text: hashing a compiled pattern hashes its
-    whole program."""
+def _wordings(pattern: re.Pattern[str] | None) -> dict[str, tuple[tuple[str, ...], int]]:
+    """Text -> its vague words, sorted, and its number of words, for ``pattern``; remembered, since plans
+    made from one playbook share their wording. Kept by pattern, then by text: hashing a compiled pattern
+    hashes its whole program."""
     known = _WORDING.get(id(pattern))
     if known is None or known[0] is not pattern:
         if len(_WORDING) > 8:  # as many patterns as _vague_pattern keeps
             _WORDING.clear()
         known = _WORDING[id(pattern)] = (pattern, {})
-    found = known[1].get(text)
-    if found is None:
-        if len(known[1]) > _REMEMBERED:
-            known[1].clear()
-        vague = tuple(sorted({m.group(0).lower() for m in pattern.finditer(text)})) if pattern else ()
-        found = known[1][text] = (vague, len(text.split()))
+    return known[1]
+
+
+def _wording(pattern: re.Pattern[str] | None, text: str) -> tuple[tuple[str, ...], int]:
+    """The vague words of ``text`` and its number of words (a text ``_wordings`` has not seen yet)."""
+    known = _wordings(pattern)
+    if len(known) > _REMEMBERED:
+        known.clear()
+    vague = tuple(sorted({m.group(0).lower() for m in pattern.finditer(text)})) if pattern else ()
+    found = known[text] = (vague, len(text.split()))
     return found
 
 
@@ -222,12 +260,12 @@ _WORDING: dict[int, tuple[re.Pattern[str] | None, dict[str, tuple[tuple[str, ...
 def vague_wording(ctx: Context) -> Iterator[Hit]:
     """An action's wording is vague or too short to act on (a verb and its object is enough)."""
     pattern = _vague_pattern(tuple(ctx["vague_words"]))
-    minimum = ctx["min_action_words"]
+    minimum, known = ctx["min_action_words"], _wordings(pattern)
     for rec in ctx.plan.actions:
         if "action" not in rec.columns or "action" in rec.raw:
             continue
         text = str(rec.values.get("action") or "")
-        found, words = _wording(pattern, text)
+        found, words = known.get(text) or _wording(pattern, text)
         if found:
             quoted = ", ".join(f"'{w}'" for w in found)
             yield Hit(rec.loc("action"), f"action {label(rec)} uses vague wording ({quoted}); say what will be "

@@ -9,12 +9,13 @@ bottlenecks early".
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from typing import Iterator
 
 from ..model import Record
 from ..template.spec import CLOSED_STAGES
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
+from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, per_value, plural
 from .registry import rule
 from .specific import describe
 
@@ -30,27 +31,32 @@ def _day(date: dt.date) -> str:
     return f"{date.day} {date:%b %Y}"
 
 
-def _due(rec: Record) -> dt.date | None:
-    return rec.values.get("due")
+_first = operator.itemgetter(0)
 
 
 @per_check
-def _open_with_due(ctx: Context) -> tuple[Record, ...]:
-    return tuple(r for r in ctx.items() if r.values.get("due") is not None and not r.is_closed)
+def _open_with_due(ctx: Context) -> tuple[tuple[dt.date, Record], ...]:
+    """(due date, step) of the open steps that have one, milestones then actions."""
+    return tuple((due, r) for r in ctx.items() if (due := r.values.get("due")) is not None and not r.is_closed)
+
+
+@per_value
+def _dated(ctx: Context, ident: str) -> Record | None:
+    """``_dated(ctx)[ident]``: the milestone ``ident`` names when it is not cancelled and has a due date."""
+    m = ctx.milestone(ident)
+    if m is not None and m.values.get("status") != "Cancelled" and m.values.get("due") is not None:
+        return m
+    return None
 
 
 def _dated_milestones(ctx: Context, ids: list[str]) -> list[Record]:
     """The milestones named by ``ids`` that are not cancelled and have a due date."""
-    found = []
-    for ident in ids or []:
-        m = ctx.milestone(ident)
-        if m is not None and m.values.get("status") != "Cancelled" and m.values.get("due") is not None:
-            found.append(m)
-    return found
+    dated = _dated(ctx)
+    return [m for ident in ids or () if (m := dated[ident]) is not None]
 
 
 def _with_dues(milestones: list[Record]) -> str:
-    return ", ".join(f"{label(m)} (due {_day(_due(m))})" for m in milestones)
+    return ", ".join(f"{label(m)} (due {_day(m.values['due'])})" for m in milestones)
 
 
 @rule("MAP401", "due-after-close", Family.TIMELINES, Severity.WARNING,
@@ -67,9 +73,9 @@ def due_after_close(ctx: Context) -> Iterator[Hit]:
     close = ctx.plan.close_date
     if close is None:
         return
-    for rec in _open_with_due(ctx):
-        if _due(rec) > close and not ctx.is_after_signature(rec):
-            yield Hit(rec.loc("due"), f"{describe(rec)} is due {_day(_due(rec))}, after the close date "
+    for due, rec in _open_with_due(ctx):
+        if due > close and not ctx.is_after_signature(rec):
+            yield Hit(rec.loc("due"), f"{describe(rec)} is due {_day(due)}, after the close date "
                                       f"{_day(close)}; bring it forward or move the close date")
 
 
@@ -82,10 +88,10 @@ def due_after_close(ctx: Context) -> Iterator[Hit]:
 def milestone_before_dependency(ctx: Context) -> Iterator[Hit]:
     """A milestone is due before a milestone it depends on."""
     for rec in ctx.plan.milestones:
-        due = _due(rec)
+        due = rec.values.get("due")
         if due is None or is_closed(rec):
             continue
-        later = [m for m in _dated_milestones(ctx, rec.values.get("depends_on")) if _due(m) > due]
+        later = [m for m in _dated_milestones(ctx, rec.values.get("depends_on")) if m.values["due"] > due]
         if later:
             yield Hit(rec.loc("due"), f"milestone {label(rec)} is due {_day(due)}, before {_with_dues(later)} it "
                                       "depends on; move it after its dependencies or bring them forward")
@@ -100,8 +106,7 @@ def milestone_before_dependency(ctx: Context) -> Iterator[Hit]:
 def deadline_pile_up(ctx: Context) -> Iterator[Hit]:
     """Too many open items are due in the same week."""
     weeks: dict[int, list[Record]] = {}  # the day number of each week's Monday -> its items
-    for rec in sorted(_open_with_due(ctx), key=_due):  # stable: ties keep milestones-then-actions order
-        due = _due(rec)
+    for due, rec in sorted(_open_with_due(ctx), key=_first):  # stable: ties keep milestones-then-actions order
         weeks.setdefault(due.toordinal() - due.weekday(), []).append(rec)
     limit = ctx["max_items_per_week"]
     for day, recs in weeks.items():
@@ -126,16 +131,15 @@ def no_buffer_before_close(ctx: Context) -> Iterator[Hit]:
         return
     buffer = ctx["close_buffer_days"]
     for rec in ctx.plan.milestones:
-        due = _due(rec)
-        if (due is None or is_closed(rec) or ctx.is_after_signature(rec)
+        due = rec.values.get("due")
+        days = (close - due).days if due is not None else -1  # the dates first: most milestones end sooner
+        if (not 0 <= days < buffer or is_closed(rec) or ctx.is_after_signature(rec)
                 or SIGNATURE.search(str(rec.values.get("name") or ""))):
             continue
-        days = (close - due).days
-        if 0 <= days < buffer:
-            when = f"{plural(days, 'day')} before" if days else "on"
-            yield Hit(rec.loc("due"), f"milestone {label(rec)} is due {_day(due)}, {when} the close date "
-                                      f"{_day(close)}; finish it at least {plural(buffer, 'day')} before "
-                                      "to leave room for delays")
+        when = f"{plural(days, 'day')} before" if days else "on"
+        yield Hit(rec.loc("due"), f"milestone {label(rec)} is due {_day(due)}, {when} the close date "
+                                  f"{_day(close)}; finish it at least {plural(buffer, 'day')} before "
+                                  "to leave room for delays")
 
 
 @rule("MAP405", "close-date-passed", Family.TIMELINES, Severity.ERROR,
@@ -166,7 +170,7 @@ def close_date_passed(ctx: Context) -> Iterator[Hit]:
 def start_after_due(ctx: Context) -> Iterator[Hit]:
     """A milestone starts after it is due."""
     for rec in ctx.plan.milestones:
-        start, due = rec.values.get("start"), _due(rec)
+        start, due = rec.values.get("start"), rec.values.get("due")
         if start is not None and due is not None and start > due:
             yield Hit(rec.loc("start"), f"milestone {label(rec)} starts {_day(start)}, after it is due "
                                         f"{_day(due)}; correct one of the two dates")
@@ -198,11 +202,15 @@ def completed_in_future(ctx: Context) -> Iterator[Hit]:
           "time.")
 def action_after_its_milestone(ctx: Context) -> Iterator[Hit]:
     """An open action is due after the milestone it belongs to."""
-    for rec in _open_with_due(ctx):
+    dated = _dated(ctx)
+    for due, rec in _open_with_due(ctx):
         if rec.table != "actions":
             continue
-        due = _due(rec)
-        earlier = [m for m in _dated_milestones(ctx, rec.values.get("milestone")) if _due(m) < due]
+        earlier = []  # _dated_milestones, due earlier: a loop, not two calls, for each open action of each plan
+        for ident in rec.values.get("milestone") or ():
+            m = dated[ident]
+            if m is not None and m.values["due"] < due:
+                earlier.append(m)
         if earlier:
             yield Hit(rec.loc("due"), f"action {label(rec)} is due {_day(due)}, after its milestone "
                                       f"{_with_dues(earlier)}; bring it forward or move the milestone")
@@ -223,8 +231,8 @@ def crunch_before_close(ctx: Context) -> Iterator[Hit]:
     close, days = ctx.plan.close_date, ctx["crunch_days"]
     if close is None:
         return
-    last_days = [r for r in _open_with_due(ctx) if not ctx.is_after_signature(r)
-                 and 0 <= (close - _due(r)).days <= days]
+    last_days = [r for due, r in _open_with_due(ctx) if 0 <= (close - due).days <= days
+                 and not ctx.is_after_signature(r)]
     if len(last_days) >= ctx["crunch_items"]:
         yield Hit(ctx.plan.field_loc("close_date"),
                   f"{plural(len(last_days), 'open step')} {'is' if len(last_days) == 1 else 'are'} due in the last "
