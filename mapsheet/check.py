@@ -11,16 +11,17 @@ import operator
 import re
 import traceback
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from ._version import __version__
 from .config import Config
 from .foreign.applicability import applies
 from .grid import Location
-from .model import Plan
+from .model import Plan, Record
 from .rules.base import Context, Family, Finding, Hit, Rule, Severity
 from .rules.registry import all_rules, registered
 from .scoring import Score, score_findings
-from .verdict import understood
+from .verdict import records_at, understood
 
 _IGNORE_IN_CELL = re.compile(r"mapsheet:\s*ignore\s+([A-Za-z0-9_,\s-]+)", re.IGNORECASE)
 _CODES = re.compile(r"MAP\d{3}|[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
@@ -128,8 +129,7 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
     """Findings silenced on purpose from the sheet: codes or names in the Overview's 'Ignore checks'
     field (whole plan), or "mapsheet: ignore MAP204" written in any cell of a row (that row only)."""
     plan_wide = ignored_codes(plan.field("ignore_checks"))
-    per_row = _ignored_in_rows(plan, {(f.location.sheet, f.location.row) for f in findings
-                                      if f.location.row is not None})
+    per_row = _ignored_in_rows(records_at(plan, findings).values())
     if not plan_wide and not per_row:  # most plans silence nothing
         return findings, []
     kept, suppressed = [], []
@@ -142,18 +142,14 @@ def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[
     return kept, suppressed
 
 
-def _ignored_in_rows(plan: Plan, rows: set[tuple[str, int]]) -> dict[tuple[str, int], set[str]]:
-    """(sheet, row) -> the codes a "mapsheet: ignore ..." in a cell of that row names, for the ``rows`` that
-    hold a finding (the only ones whose cells are read: a sync asks it of every plan)."""
+def _ignored_in_rows(records: Iterable[Record]) -> dict[tuple[str, int], set[str]]:
+    """(sheet, row) -> the codes a "mapsheet: ignore ..." in a cell of that row names, for ``records`` (those
+    that hold a finding: the only ones whose cells are read, as a sync asks it of every plan)."""
     per_row: dict[tuple[str, int], set[str]] = {}
-    numbers = {row for _, row in rows}
-    for table in plan.tables.values():
-        for rec in table.records:
-            if rec.row not in numbers or (rec.sheet, rec.row) not in rows:
-                continue
-            for texts in (rec.values.values(), rec.extra.values()):
-                for text in texts:
-                    m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
-                    if m:
-                        per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
+    for rec in records:
+        for texts in (rec.values.values(), rec.extra.values()):
+            for text in texts:
+                m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
+                if m:
+                    per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
     return per_row

@@ -189,8 +189,11 @@ def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, p
     a sync meets the template's header rows in every plan. One with a required column missing is worked out
     each time (what its cells hold names the look-alike)."""
     row = sheet.rows[header_row]
-    key = (id(table), sheet.name, header_row, tuple(row), tuple(map(type, row)))
-    known = _MAPPED.get(key)
+    key: tuple | None = (id(table), sheet.name, header_row, tuple(row), tuple(map(type, row)))
+    try:
+        known = _MAPPED.get(key)
+    except TypeError:  # a value that cannot be a key (from a reader of another kind): mapped each time
+        key = known = None
     if known is not None and known[0] is table:
         _, columns, headers, extra, found = known
         data.columns.update(columns)
@@ -200,7 +203,7 @@ def _map_columns(sheet: Sheet, header_row: int, table: Table, data: TableData, p
         return
     start = len(problems)
     missing = _map_header(sheet, header_row, table, data, problems)
-    if not missing:
+    if not missing and key is not None:
         if len(_MAPPED) >= _TYPED_MAX:
             _MAPPED.clear()
         _MAPPED[key] = (table, dict(data.columns), dict(data.headers), dict(data.extra_columns), problems[start:])

@@ -206,7 +206,7 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any])
         d = dimension_of(f.code, f.family)
         if d is not None:
             by_dimension[d].append(f)
-    rows = _record_rows(plan, findings) if plan is not None else None
+    rows = records_at(plan, findings) if plan is not None else None
     states = []
     for d in _DIMENSIONS:
         counting = [f for f in by_dimension[d] if f.severity in _COUNTING]
@@ -255,8 +255,9 @@ def _failing(counting: list[Finding], plan: Plan | None, rows: dict[tuple[str, i
     return None
 
 
-def _record_rows(plan: Plan, findings: list[Finding]) -> dict[tuple[str, int], Record]:
-    """(sheet, row) -> the record there, for the cells ``findings`` point at (the only ones looked up)."""
+def records_at(plan: Plan, findings: list[Finding]) -> dict[tuple[str, int], Record]:
+    """(sheet, row) -> the record there, for the rows ``findings`` point at (the only ones looked up: the
+    verdict and the check's "mapsheet: ignore" scan ask it of every plan of a sync)."""
     wanted = {(f.location.sheet, f.location.row) for f in findings if f.location.row is not None}
     numbers = {row for _, row in wanted}
     return {(r.sheet, r.row): r for t in plan.tables.values() for r in t.records

@@ -85,10 +85,19 @@ def is_placeholder_owner(settings: dict[str, Any], owner: Any, company: Any = No
     "Team", or the customer's company. Such an owner is a missing owner.
 
     The template's own side values (Vendor, Customer, Joint) always count, whatever the settings say."""
+    return _is_stand_in(settings, owner) or _is_customer_owner(owner, company)
+
+
+def _is_stand_in(settings: dict[str, Any], owner: Any) -> bool:
+    """``is_placeholder_owner`` whoever the customer is."""
     text = norm_name(owner) if owner is not None else ""
     return bool(text) and bool(_NO_LETTERS.match(text) or _BRACKETED.match(text)
-                               or text in _words(settings, "placeholder_owner_words", True)
-                               or _is_customer_company(owner, company))
+                               or text in _words(settings, "placeholder_owner_words", True))
+
+
+def _is_customer_owner(owner: Any, company: Any) -> bool:
+    """The owner cell names the customer's company (a placeholder for whoever there does it)."""
+    return owner is not None and bool(norm_name(owner)) and _is_customer_company(owner, company)
 
 
 def is_team_name(settings: dict[str, Any], owner: Any) -> bool:
@@ -99,8 +108,11 @@ def is_team_name(settings: dict[str, Any], owner: Any) -> bool:
 
 def is_named_person_in(settings: dict[str, Any], owner: Any, company: Any = None) -> bool:
     """The owner is filled in with a person: neither empty, a placeholder nor a team."""
-    return (owner is not None and bool(str(owner).strip()) and not is_placeholder_owner(settings, owner, company)
-            and not is_team_name(settings, owner))
+    return _filled(owner) and not is_placeholder_owner(settings, owner, company) and not is_team_name(settings, owner)
+
+
+def _filled(owner: Any) -> bool:
+    return owner is not None and bool(str(owner).strip())
 
 
 class Owner(NamedTuple):
@@ -115,11 +127,9 @@ class Owner(NamedTuple):
 def owners(ctx: Context, owner: Any) -> Owner:
     """``owners(ctx)[owner]``: what ``owner`` is, for this plan's settings and customer (a plan repeats its
     few owners, and several rules ask about each)."""
-    settings, company = ctx.settings, ctx.plan.field("customer")
     stand_in, team = _judged(ctx).get(owner) or _judge(ctx, owner)
-    # is_placeholder_owner: a stand-in whoever the customer is, or this plan's customer company
-    placeholder = stand_in or (owner is not None and bool(norm_name(owner)) and _is_customer_company(owner, company))
-    return Owner(placeholder, team, owner is not None and bool(str(owner).strip()) and not placeholder and not team)
+    placeholder = stand_in or _is_customer_owner(owner, ctx.plan.field("customer"))  # is_placeholder_owner
+    return Owner(placeholder, team, _filled(owner) and not placeholder and not team)  # is_named_person_in
 
 
 @per_check
@@ -136,7 +146,7 @@ def _judged(ctx: Context) -> dict[Any, tuple[bool, bool]]:
 
 
 def _judge(ctx: Context, owner: Any) -> tuple[bool, bool]:
-    facts = (is_placeholder_owner(ctx.settings, owner), is_team_name(ctx.settings, owner))
+    facts = (_is_stand_in(ctx.settings, owner), is_team_name(ctx.settings, owner))
     if type(owner) is str:  # as keys, 1, 1.0 and True would be one value
         _judged(ctx)[owner] = facts
     return facts

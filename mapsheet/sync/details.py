@@ -159,14 +159,11 @@ class Details:
 
     def add(self, key: str, texts: bytes, index: bytes) -> None:
         """A plan's rows rendered in this sync: their ``texts`` and ``index`` (``read``)."""
-        from .xlsx_rows import ROW_END  # loaded with the rows it ends (not by a re-sync that reads nothing)
+        from .xlsx_rows import ROW_END, cut_rows  # loaded with the rows (not by a re-sync that reads nothing)
 
         self.add_index(key, index)
         digests = [e[-8:] for entries in self.rows[key].values() for e in entries]
-        pieces = texts.split(ROW_END)
-        if len(pieces) != len(digests) + 1 or pieces[-1]:
-            raise ValueError(f"{len(pieces) - 1} rows of text for {len(digests)} rows")
-        for digest, piece in zip(digests, pieces):
+        for digest, piece in zip(digests, cut_rows(texts, len(digests))):
             self.xml.add(digest, piece + ROW_END)
 
     def add_index(self, key: str, index: bytes) -> None:

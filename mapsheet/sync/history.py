@@ -219,7 +219,6 @@ class History:
                 self._keep_blocks(*blocks)
         return sync_id
 
-
     def _row(self, s: PlanState) -> tuple:
         """A state as ``plan_state`` holds it (but its sync): as it was read, when it is one ``states`` gave."""
         loaded = self._loaded.get(id(s))

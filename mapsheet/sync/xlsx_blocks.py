@@ -33,7 +33,7 @@ from zipfile import ZipFile
 from ..safeio import atomic_write
 from . import xlsx_rust
 from .tables import Rollup
-from .xlsx_rows import ROW_END, styled
+from .xlsx_rows import ROW_END, cut_rows, styled
 
 AVERAGE_ROWS = 64  # a block ends after a row whose digest's first byte is a multiple of this
 MAX_ROWS = 256
@@ -170,10 +170,7 @@ class _Rows:
 
 def _rows_block(digests: list[bytes], rows: _Rows, styles: list[int]) -> Block:
     text = styled(b"".join(rows.text(d) for d in digests), styles)
-    pieces = text.split(ROW_END)  # a value's "<" is escaped: only rows end so
-    if len(pieces) != len(digests) + 1 or pieces[-1]:
-        raise ValueError("a rendered row is not one <row> element")
-    lengths = [len(p) + len(ROW_END) for p in pieces[:-1]]
+    lengths = [len(p) + len(ROW_END) for p in cut_rows(text, len(digests))]
     return _block(text, b"".join(digests) + struct.pack(f">{len(lengths)}I", *lengths))
 
 

@@ -25,6 +25,16 @@ from .tables import DETAILS, Column, Kind
 
 PLACEHOLDER = b"\x01"
 ROW_END = b"</row>"  # where a rendered row ends: a value's "<" is escaped, so nowhere else
+
+
+def cut_rows(text: bytes, count: int) -> list[bytes]:
+    """``text``, ``count`` rendered rows one after another, cut into its rows (each without its ``ROW_END``);
+    ValueError when it is not that many whole rows."""
+    pieces = text.split(ROW_END)
+    if len(pieces) != count + 1 or pieces[-1]:
+        raise ValueError(f"{len(pieces) - 1} rendered rows where {count} were expected")
+    del pieces[-1]
+    return pieces
 _ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")  # Excel reads _xHHHH_ in text as a character: escaped as Excel does
 
 
