@@ -1,24 +1,22 @@
-"""The Typer application and the pieces every command shares (error handling, --version, -h).
+"""The ``mapsheet`` command line: the table of commands, how they are declared, and ``main``, which runs one.
 
-What a command prints goes through ``_console`` (user text escaped there, once, for every command).
+A command is a function in its module, declared once with ``@command(...)`` and its parameters (``_parser``);
+its docstring is its help (the first paragraph its line in ``mapsheet -h``). Only the module of the command
+that runs is imported, and only that command's parser is built (argparse; help drawn by rich-argparse when
+printed). What a command prints goes through ``_console`` (user text escaped there, once, for every command).
+A command returns its exit code (None for 0); a ``MapsheetError`` becomes one red line and exit code 2.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib
 import sys
-from typing import Callable, Optional, TypeVar
-
-import typer
-from typer.core import TyperGroup
+from typing import Any, Callable
 
 from .._version import __version__
 from ..errors import MapsheetError
-from ._console import console, err_console, error  # noqa: F401  (console, err_console: re-exported)
-
-#: Every command and group takes -h as well as --help.
-CONTEXT = {"help_option_names": ["-h", "--help"]}
+from ._console import error, say
+from ._parser import HELP, Param, Parser, UsageError, paragraphs, summary
 
 #: Each command (or group) of ``mapsheet``, in the order help lists them, and the modules of this package that
 #: register it. A command's modules are imported only when it runs (or when help lists every command): starting
@@ -31,89 +29,126 @@ COMMANDS = {
     "template": ("plans",), "excel": ("excel",), "google": ("serve",),
 }
 
+DESCRIPTION = """Check, score, annotate and roll up sales mutual action plans kept in Excel and Google Sheets.
+
+Exit codes: 0 done, 1 findings or problems over the chosen bar, 2 could not run."""
 
 #: The demo's steps after writing and checking its sample plans, each added by the command module that owns it
 #: (sync adds the roll-up), so that running one command never imports another's module to register a step.
 DEMO_STAGES: list[Callable] = []
 
-
-class LazyGroup(TyperGroup):
-    """The ``mapsheet`` group: every command listed, each one's module imported when it is looked up."""
-
-    def list_commands(self, ctx) -> list[str]:
-        return list(COMMANDS)
-
-    def get_command(self, ctx, cmd_name: str):
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
-            for module in COMMANDS[cmd_name]:
-                importlib.import_module(f"{__package__}.{module}")
-            built = _build(cmd_name)
-            if built is not None:
-                self.commands[cmd_name] = built
-        return self.commands.get(cmd_name)
-
-
-def _build(name: str):
-    """The click command (or group) of one registered command: only that one is built (building one costs
-    Typer a look at every parameter of its function), not every command its modules registered."""
-    settings = dict(pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode)
-    for info in app.registered_commands:
-        if (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
-            return typer.main.get_command_from_info(info, **settings)
-    for info in app.registered_groups:
-        if info.name == name:
-            return typer.main.get_group_from_info(info, suggest_commands=app.suggest_commands, **settings)
-    return None
-
-
-app = typer.Typer(
-    cls=LazyGroup,
-    name="mapsheet",
-    help="Check, score, annotate and roll up sales mutual action plans kept in Excel and Google Sheets.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings=CONTEXT,
-    rich_markup_mode="markdown",  # help texts wrap as paragraphs: no line break where the source had one
-)
-
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-F = TypeVar("F", bound=Callable)
+
+class Command:
+    """A declared command: its function and parameters; the function gets each parameter by its name (and
+    ``obj``, what a program embedding the CLI passed to ``main``, when it has a parameter of that name)."""
+
+    def __init__(self, func: Callable, params: tuple[Param, ...]):
+        self.func, self.params = func, params
+        code = func.__code__
+        self.takes_obj = "obj" in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+
+    def parser(self, prog: str) -> Parser:
+        parser = Parser(prog, paragraphs(self.func.__doc__))
+        for param in self.params:
+            param.add_to(parser)
+        parser.add_help_option()
+        return parser
 
 
-def _version(value: bool) -> None:
-    if value:
-        console.print(f"mapsheet {__version__}")
-        raise typer.Exit(EXIT_OK)
+#: Every command registered so far, by (group or None, name); and the groups' one-line help.
+REGISTRY: dict[tuple[str | None, str], Command] = {}
+GROUPS: dict[str, str] = {}
 
 
-@app.callback()
-def _root(version: Optional[bool] = typer.Option(None, "--version", "-V", callback=_version, is_eager=True,
-                                                 help="Print mapsheet's version and exit.")) -> None:
-    """Check, score, annotate and roll up sales mutual action plans kept in Excel and Google Sheets.
+def command(*params: Param, name: str | None = None, group: str | None = None) -> Callable:
+    """Declare the decorated function as ``mapsheet [GROUP] NAME`` (default name: the function's) with these
+    parameters, in the order help lists them."""
 
-    Exit codes: 0 done, 1 findings or problems over the chosen bar, 2 could not run.
-    """
+    def register(func: Callable) -> Callable:
+        REGISTRY[(group, name or func.__name__)] = Command(func, params)
+        return func
 
-
-def friendly_errors(func: F) -> F:
-    """Turn a MapsheetError into one red line on stderr and exit code 2: no traceback for user mistakes."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except MapsheetError as exc:
-            error(exc)
-            raise typer.Exit(EXIT_ERROR) from None
-
-    return wrapper  # type: ignore[return-value]
+    return register
 
 
-def main() -> None:
-    app()
+def add_group(name: str, help: str) -> None:
+    """Declare a group of sub-commands (``mapsheet excel install``...), listed in help with this line."""
+    GROUPS[name] = help
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+def main(argv: list[str] | None = None, *, obj: Any = None) -> int:
+    """Run ``mapsheet ARGV...`` (default: this process's arguments) and return its exit code. A program that
+    embeds the CLI (and the tests) may pass ``obj``: ``{"google": {...}}`` is the Google session to use."""
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv), obj)
+    except (UsageError, MapsheetError) as exc:
+        error(exc)
+        return EXIT_ERROR
+    except SystemExit as done:  # argparse after printing help
+        return done.code if isinstance(done.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        say("Aborted!", err=True)
+        return EXIT_FINDINGS
+
+
+def _run(args: list[str], obj: Any) -> int:
+    if not args or args[0] in ("-h", "--help"):
+        _listing("mapsheet", DESCRIPTION, [(name, _line(name)) for name in _load_all()], top=True).print_help()
+        return EXIT_OK if args else EXIT_ERROR
+    head, rest = args[0], args[1:]
+    if head in ("-V", "--version"):
+        say(f"mapsheet {__version__}")
+        return EXIT_OK
+    if head not in COMMANDS:
+        raise UsageError(_unknown(head, list(COMMANDS), "mapsheet"))
+    for module in COMMANDS[head]:
+        importlib.import_module(f"{__package__}.{module}")
+    key, prog = (None, head), f"mapsheet {head}"
+    if head in GROUPS:
+        subs = [n for g, n in REGISTRY if g == head]
+        if not rest or rest[0] in ("-h", "--help"):
+            _listing(prog, GROUPS[head], [(n, summary(REGISTRY[head, n].func.__doc__)) for n in subs]).print_help()
+            return EXIT_OK if rest else EXIT_ERROR
+        if rest[0] not in subs:
+            raise UsageError(_unknown(rest[0], subs, prog))
+        key, prog, rest = (head, rest[0]), f"{prog} {rest[0]}", rest[1:]
+    cmd = REGISTRY[key]
+    kwargs = vars(cmd.parser(prog).parse_intermixed_args(rest))
+    if cmd.takes_obj:
+        kwargs["obj"] = obj
+    code = cmd.func(**kwargs)
+    return EXIT_OK if code is None else code
+
+
+def _load_all() -> list[str]:
+    for name in COMMANDS:
+        for module in COMMANDS[name]:
+            importlib.import_module(f"{__package__}.{module}")
+    return list(COMMANDS)
+
+
+def _line(name: str) -> str:
+    return GROUPS[name] if name in GROUPS else summary(REGISTRY[None, name].func.__doc__)
+
+
+def _listing(prog: str, description: str, entries: list[tuple[str, str]], top: bool = False) -> Parser:
+    """The help of ``mapsheet`` or of a group: its options and its commands, one line each."""
+    parser = Parser(prog, description)
+    if top:
+        parser.add_argument("-V", "--version", action="store_true", help="Print mapsheet's version and exit.")
+    parser.add_argument("-h", "--help", action="store_true", help=HELP)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name, line in entries:
+        commands.add_parser(name, help=line, add_help=False)
+    return parser
+
+
+def _unknown(word: str, known: list[str], prog: str) -> str:
+    what = "option" if word.startswith("-") else "command"
+    from difflib import get_close_matches  # only for this error
+
+    close = get_close_matches(word, known, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"{prog}: no such {what} '{word}'{hint} (see '{prog} -h')"

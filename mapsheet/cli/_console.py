@@ -1,6 +1,6 @@
 """The one place the command line prints what a user reads: messages, errors, file names, plan text.
 
-Every command prints through this module, never through ``print``, ``typer.echo`` or a Console of its own.
+Every command prints through this module, never through ``print`` or a Console of its own.
 Two kinds of text meet in a message, and they are kept apart here:
 
 - **mapsheet's own words**, which may carry Rich markup (``"[green]Wrote[/] {}"``): trusted, written in code;
@@ -12,38 +12,42 @@ Two kinds of text meet in a message, and they are kept apart here:
 
 How to use it (other command modules, new commands)::
 
-    from ._console import say, error, warn, cell, grid, safe
+    from ._console import say, error, warn, cell, grid, safe, show
 
     say("[green]Wrote[/] {}  ({} rows)", path, rows)   # the template is markup, every argument is user text
     say("{}", message, err=True)                       # a line on stderr
     error(exc)                                          # "error: <text>" on stderr, the text escaped
     table.add_row(cell(plan_name), cell(score))         # table cells from user data: rich Text, no markup
-    rows = grid("cyan"); rows.add_row(cell(where), cell(message)); console.print(rows)  # wraps at 80 columns
-    console.print(Text(...))                            # Text objects are never parsed as markup
+    rows = grid("cyan"); rows.add_row(cell(where), cell(message)); show(rows)  # wraps at 80 columns
+    show(Text(...))                                     # Text objects are never parsed as markup
 
 ``safe(value)`` is the escaped form of one value for writing markup by hand; ``plain(value)`` the same
-without markup escaping (for Text objects and JSON). ``console`` and ``err_console`` are the two consoles
-(highlighting and emoji codes off, so ``:smile:`` in a deal name stays text). ``json_text(obj)`` is the
-JSON a command prints, with every control character escaped (JSON itself escapes only C0).
+without markup escaping (for Text objects and JSON). ``rich_console(err=False)`` is a Rich console on stdout
+(stderr) for what must be drawn (highlighting and emoji codes off, so ``:smile:`` in a deal name stays text).
+``json_text(obj)`` is the JSON a command prints, with every control character escaped (JSON itself escapes
+only C0).
+
+Rich is imported only when something is drawn: a table or grid (``cell``, ``grid``, ``show``), a progress bar,
+or a message on a terminal (colour, wrapping at its width). A message to a pipe or a file (cron, a log, the
+sync benchmark) is written here without Rich, as exactly the text Rich wrote there: markup tags dropped,
+escaped brackets kept, no colour, one line a message (tests/cli/test_console.py compares the two). Rich is
+used whenever it might see a terminal, as it decides (``FORCE_COLOR``, ``TTY_COMPATIBLE``, Jupyter), so
+``NO_COLOR``, ``FORCE_COLOR`` and ``TERM=dumb`` work as Rich documents them.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
-
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
-
-console = Console(highlight=False, emoji=False)
-err_console = Console(stderr=True, highlight=False, emoji=False)
+    from rich.text import Text
 
 # C0 and C1 control characters, DEL, and the Unicode bidi controls (embeddings, overrides, isolates):
 # anything a terminal may act on or that reorders what is shown.
@@ -78,6 +82,40 @@ def plain(value: Any, *, lines: bool = False) -> str:
     return _compiled(_KEEP_LINES if lines else _UNSAFE).sub(_show, text)
 
 
+#: What Rich reads as a tag in markup: ``[`` and a name starting with a letter, ``#``, ``/`` or ``@``, up to ``]``,
+#: with the backslashes before it (an odd number escapes the tag; each pair is one literal backslash).
+_TAG = r"(\\*)(\[[a-z#/@][^[]*?])"
+
+
+def _escape_tag(match: re.Match) -> str:
+    backslashes, tag = match.groups()
+    return f"{backslashes}{backslashes}\\{tag}"
+
+
+def escape(text: str) -> str:
+    """``text`` as Rich markup that prints as ``text``: every tag-like bracket escaped, the backslashes before it
+    doubled, and a lone backslash at the end doubled (it would escape what follows)."""
+    if "[" in text:
+        text = _compiled(_TAG).sub(_escape_tag, text)
+    if text.endswith("\\") and not text.endswith("\\\\"):
+        text += "\\"
+    return text
+
+
+def strip_markup(markup: str) -> str:
+    """What Rich prints for ``markup`` without colour: the tags dropped, escaped tags and brackets as written."""
+    if "[" not in markup:
+        return markup
+    parts = _compiled(_TAG).split(markup)  # text, backslashes, tag, text, ...
+    out = []
+    for i in range(0, len(parts) - 1, 3):
+        out.append(parts[i].replace("\\[", "["))
+        backslashes, tag = parts[i + 1], parts[i + 2]
+        out.append("\\" * (len(backslashes) // 2) + (tag if len(backslashes) % 2 else ""))
+    out.append(parts[-1].replace("\\[", "["))
+    return "".join(out)
+
+
 def safe(value: Any, *, lines: bool = False) -> str:
     """``value`` ready to sit inside a Rich markup string: controls shown, brackets escaped."""
     return escape(plain(value, lines=lines))
@@ -85,6 +123,8 @@ def safe(value: Any, *, lines: bool = False) -> str:
 
 def cell(value: Any, style: str = "") -> Text:
     """A table cell (or any renderable) from user data: never markup, controls shown."""
+    from rich.text import Text
+
     return Text("" if value is None else plain(value), style=style)
 
 
@@ -106,24 +146,58 @@ def markup(template: str, *values: Any) -> str:
     return template.format(*(safe(v) for v in values)) if values else template
 
 
+def rich_console(err: bool = False) -> Console:
+    """A Rich console on stdout (``err``: stderr) for what is drawn. Made afresh (cheap once Rich is imported), so
+    it writes to the current ``sys.stdout`` and reads the current environment (``COLUMNS``, ``NO_COLOR``...)."""
+    from rich.console import Console
+
+    return Console(stderr=err, highlight=False, emoji=False)
+
+
+def show(*renderables: Any, err: bool = False) -> None:
+    """Draw Rich renderables (a table, a grid, ``Text``, nothing for an empty line) with Rich."""
+    rich_console(err).print(*renderables)
+
+
+def _plain_stream(err: bool):
+    """The stream a message goes to when Rich would treat it as no terminal (a pipe, a file), else None.
+    Decided as Rich decides (``TTY_COMPATIBLE``, ``FORCE_COLOR``, Jupyter), erring towards Rich."""
+    stream = sys.stderr if err else sys.stdout
+    environ = os.environ
+    if environ.get("TTY_COMPATIBLE") == "1" or environ.get("FORCE_COLOR") or "ipykernel" in sys.modules:
+        return None
+    try:
+        return None if stream.isatty() else stream
+    except (AttributeError, ValueError):  # no isatty, or closed: Rich says no terminal
+        return stream
+
+
+def _print(markup_text: str, err: bool, wrap: bool) -> None:
+    stream = _plain_stream(err)
+    if stream is not None:  # what Rich writes to a pipe: the text without its tags, one line, no colour
+        stream.write(strip_markup(markup_text) + "\n")
+        stream.flush()
+        return
+    out = rich_console(err)
+    out.print(markup_text, soft_wrap=not (wrap and out.is_terminal))
+
+
 def say(template: str = "", *values: Any, err: bool = False, wrap: bool = True) -> None:
     """Print one message: ``template`` is mapsheet's markup, each of ``values`` is user text (escaped).
     Long messages wrap at a terminal's width between words (never in a pipe or a log, which stay one line a
     message, for grep); ``wrap=False`` keeps a line whole anyway (a command to copy and paste)."""
-    out = err_console if err else console
-    out.print(markup(template, *values), soft_wrap=not (wrap and out.is_terminal))
+    _print(markup(template, *values), err, wrap)
 
 
 def error(message: Any) -> None:
     """``error: <message>`` on stderr. The message is user text (it quotes names and cells): escaped, but
     its own line breaks kept."""
-    err_console.print("[bold red]error:[/] " + safe(message, lines=True), soft_wrap=not err_console.is_terminal)
+    _print("[bold red]error:[/] " + safe(message, lines=True), True, False)
 
 
 def warn(message: Any) -> None:
     """``warning: <message>`` on stderr, the message escaped as for ``error``."""
-    err_console.print("[bold yellow]warning:[/] " + safe(message, lines=True),
-                      soft_wrap=not err_console.is_terminal)
+    _print("[bold yellow]warning:[/] " + safe(message, lines=True), True, False)
 
 
 _JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # JSON escapes C0 itself

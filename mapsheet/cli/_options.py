@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
-
-import typer
+from pathlib import Path
+from typing import Any
 
 from ..errors import MapsheetError
+from ._parser import option
 
 
 def parse_date(text: str | None, option: str) -> dt.date | None:
@@ -23,9 +23,8 @@ def today_or(text: str | None) -> dt.date:
     return parse_date(text, "--today") or dt.date.today()
 
 
-TodayOption = typer.Option(None, "--today", metavar="YYYY-MM-DD",
-                           help="Judge the plan as of this date instead of today (reproducible checks).")
-TodayType = Optional[str]
+TODAY = option("--today", metavar="YYYY-MM-DD",
+               help="Judge the plan as of this date instead of today (reproducible checks).")
 
 
 def pin_clock(result, today: str | None):
@@ -36,34 +35,35 @@ def pin_clock(result, today: str | None):
     return result
 
 
-CredentialsOption = typer.Option(
-    None, "--credentials", metavar="FILE", envvar="MAPSHEET_GOOGLE_CREDENTIALS",
+CREDENTIALS = option(
+    "--credentials", metavar="FILE", type=Path, env="MAPSHEET_GOOGLE_CREDENTIALS",
     help="For Google Sheets: a service-account key or OAuth client file (default: Application Default "
          "Credentials, then gspread's files in ~/.config/gspread).")
 
 
-def google_opener(credentials, ctx: typer.Context | None = None):
+def google_opener(credentials, obj: Any = None):
     """How Sheet URLs/ids on the command line are opened: one sign-in shared by every Sheet, made only
     when a Sheet is named (files never touch Google). A program embedding the CLI (and the tests) may
-    pass ``obj={"google": {"session": ..., "caller": ..., "retry": ...}}`` to use its own session."""
+    pass ``main(argv, obj={"google": {"session": ..., "caller": ..., "retry": ...}})`` to use its own session."""
     shared: list = []
 
     def open_sheet(spreadsheet: str):
         if not shared:  # imported and signed in only when a Sheet is named: files start fast
             from ..google.source import opener
 
-            shared.append(opener(credentials, **_embedded(ctx)))
+            shared.append(opener(credentials, **embedded(obj)))
         return shared[0](spreadsheet)
 
     return open_sheet
 
 
-def google_client(credentials, ctx: typer.Context | None = None):
+def google_client(credentials, obj: Any = None):
     """The signed-in Google client (``new --google``), or the session an embedding program passed."""
     from ..google.client import connect
 
-    return connect(credentials, **_embedded(ctx))
+    return connect(credentials, **embedded(obj))
 
 
-def _embedded(ctx: typer.Context | None) -> dict:
-    return ((ctx.obj if ctx is not None else None) or {}).get("google", {})
+def embedded(obj: Any) -> dict:
+    """The Google session parts an embedding program passed (none: sign in as usual)."""
+    return (obj or {}).get("google", {})

@@ -5,42 +5,25 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
-from typing import List, Optional
-
-import typer
-from rich import box
-from rich.markup import escape
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
 
 from .. import api
 from ..config import Config, load_config
 from ..errors import MapsheetError, display_path
-from ..gate import Gate
+from ..gate import NEVER, Gate
 from ..report import document, error_dict, result_dict
 from ..rules import Severity, all_rules, find_rule
 from ..rules.base import Band, Family
 from ..sources import PlanRef, open_sources
 from ..verdict import State, dimension_of, understood_line
-from ._app import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, app, friendly_errors
-from ._console import cell, console, echo_json, error, grid, plain, say, warn
-from ._options import CredentialsOption, TodayOption, google_opener, pin_clock, today_or
+from ._app import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, command
+from ._console import cell, echo_json, error, grid, plain, rich_console, safe, say, show, warn
+from ._options import CREDENTIALS, TODAY, google_opener, pin_clock, today_or
+from ._parser import argument, option
 
-
-class Format(str, Enum):
-    human = "human"
-    json = "json"
-
-
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
-
+#: What --format and --fail-on take.
+FORMATS = ("human", "json")
+FAIL_ON = (*(s.value for s in Severity), NEVER)
 
 SEVERITY_STYLE = {Severity.ERROR: ("✖", "bold red"), Severity.WARNING: ("▲", "yellow"), Severity.INFO: ("●", "blue")}
 #: Findings listed per family in a terminal: past this a list helps nobody, and printing 20,000 takes minutes.
@@ -50,41 +33,38 @@ BAND_STYLE = {Band.ON_TRACK: "bold green", Band.AT_RISK: "bold yellow", Band.OFF
               Band.NOT_CHECKABLE: "bold magenta"}
 
 
-@app.command()
-@friendly_errors
-def check(
-    ctx: typer.Context,
-    plans: List[str] = typer.Argument(..., metavar="PLAN...", help="Plan workbooks (.xlsx/.xlsm), folders, glob "
-                                      "patterns, Google Sheet URLs/ids, or @list.txt files naming one per line."),
-    format: Format = typer.Option(Format.human, "--format", "-f", metavar="FORMAT",
-                                  help="human (default) or json (schema mapsheet.check/1)."),
-    today: Optional[str] = TodayOption,
-    config: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="A mapsheet.toml or pyproject.toml "
-                                          "to use (default: found beside the plan or in a parent folder)."),
-    select: Optional[str] = typer.Option(None, "--select", metavar="RULES",
-                                         help="Only these rules: codes, prefixes or names, comma-separated."),
-    ignore: Optional[str] = typer.Option(None, "--ignore", metavar="RULES",
-                                         help="Skip these rules: codes, prefixes or names, comma-separated."),
-    fail_under: Optional[int] = typer.Option(None, "--fail-under", min=0, max=100, metavar="SCORE",
-                                             help="Exit 1 when a plan scores under this (0-100)."),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", metavar="LEVEL", help="Exit 1 when a finding at or "
-                                   "above this severity remains: error (default), warning, info or never."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="For gates and cron: only the plans that fail (and "
-                               "why), unreadable plans, and one summary line."),
-    annotate: bool = typer.Option(False, "--annotate", help="Write notes, colours and a 'Plan check' sheet into the plan."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help="With one plan: write the annotated copy here instead of changing "
-                                          "the plan."),
-    credentials: Optional[Path] = CredentialsOption,
-) -> None:
+@command(
+    argument("plans", metavar="PLAN", nargs="+", help="Plan workbooks (.xlsx/.xlsm), folders, glob patterns, "
+             "Google Sheet URLs/ids, or @list.txt files naming one per line."),
+    option("--format", "-f", metavar="FORMAT", choices=FORMATS, default="human",
+           help="human (default) or json (schema mapsheet.check/1)."),
+    TODAY,
+    option("--config", metavar="FILE", type=Path, help="A mapsheet.toml or pyproject.toml to use (default: found "
+           "beside the plan or in a parent folder)."),
+    option("--select", metavar="RULES", help="Only these rules: codes, prefixes or names, comma-separated."),
+    option("--ignore", metavar="RULES", help="Skip these rules: codes, prefixes or names, comma-separated."),
+    option("--fail-under", metavar="SCORE", type=int, low=0, high=100,
+           help="Exit 1 when a plan scores under this (0-100)."),
+    option("--fail-on", metavar="LEVEL", choices=FAIL_ON, default=Severity.ERROR.value, help="Exit 1 when a "
+           "finding at or above this severity remains: error (default), warning, info or never."),
+    option("--quiet", "-q", flag=True, help="For gates and cron: only the plans that fail (and why), unreadable "
+           "plans, and one summary line."),
+    option("--annotate", flag=True, help="Write notes, colours and a 'Plan check' sheet into the plan."),
+    option("--output", "-o", metavar="FILE", type=Path, help="With one plan: write the annotated copy here "
+           "instead of changing the plan."),
+    CREDENTIALS,
+)
+def check(plans: list[str], format: str, today: str | None, config: Path | None, select: str | None,
+          ignore: str | None, fail_under: int | None, fail_on: str, quiet: bool, annotate: bool,
+          output: Path | None, credentials: Path | None, obj=None) -> int:
     """Check plans: score, grade, health band and what to fix, grouped by family."""
     reference = today_or(today)
     documents, exit_code, sources, seen = [], EXIT_OK, [], set()
     for arg in plans:  # an argument that names nothing is that argument's error, not the end of the run
         try:
-            opened = open_sources([arg], google=google_opener(credentials, ctx))
+            opened = open_sources([arg], google=google_opener(credentials, obj))
         except MapsheetError as exc:
-            if format is not Format.json:
+            if format != "json":
                 raise
             exit_code = EXIT_ERROR
             documents.append(error_dict(display_path(arg), str(exc)))
@@ -94,8 +74,8 @@ def check(
     if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
     fixed_config = load_config(config) if config else None
-    gate = Gate(fail_under, fail_on.value)
-    human = format is Format.human
+    gate = Gate(fail_under, fail_on)
+    human = format == "human"
     failures = []
     for source in sources:
         ref = source.ref
@@ -120,12 +100,12 @@ def check(
             print_result(result, source.ref)  # a Sheet's title is known once it has been read
     if not human:
         echo_json(document(documents, reference))
-        raise typer.Exit(exit_code)
+        return exit_code
     if len(sources) > 1 and not quiet:
         print_summary(documents)
     print_gate(failures, gate)
     say(summary_line(documents, failures, gate))
-    raise typer.Exit(exit_code)
+    return exit_code
 
 
 def summary_line(documents: list[dict], failures: list, gate: Gate) -> str:
@@ -134,7 +114,7 @@ def summary_line(documents: list[dict], failures: list, gate: Gate) -> str:
     checked = len(documents) - unreadable
     parts = [f"{checked - len(failures)} passed"]
     if failures:
-        parts.append(f"[bold red]{len(failures)} failed[/] ({escape(gate.describe())})")
+        parts.append(f"[bold red]{len(failures)} failed[/] ({safe(gate.describe())})")
     if unreadable:
         parts.append(f"[bold red]{unreadable} could not be read[/]")
     return f"{_plans(len(documents))} checked: " + ", ".join(parts)
@@ -154,7 +134,7 @@ def print_gate(failures: list, gate: Gate) -> None:
         rows.add_row("  ✖", cell(path, "bold"))
         for reason in reasons:
             rows.add_row("", cell(reason))
-    console.print(rows)
+    show(rows)
 
 
 def _with_overrides(config: Config, select: str | None, ignore: str | None) -> Config:
@@ -202,6 +182,10 @@ def _said_warnings():
 # -- human output ---------------------------------------------------------------------------------------
 
 def print_result(result, ref: PlanRef) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = rich_console()
     score = result.score
     plan = result.plan
     title = plan.deal or ref.name
@@ -260,6 +244,10 @@ def print_result(result, ref: PlanRef) -> None:
 
 
 def print_summary(documents: list[dict]) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Summary", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("plan", no_wrap=True, overflow="ellipsis", max_width=32)
     for col in ("score", "grade", "band", "errors", "warnings"):
@@ -274,15 +262,13 @@ def print_summary(documents: list[dict]) -> None:
             band = Band(d["band"])
             table.add_row(cell(name), str(d["score"]), d["grade"], Text(d["band"], style=BAND_STYLE[band]),
                           str(d["counts"]["error"]), str(d["counts"]["warning"]))
-    console.print(table)
+    show(table)
 
 
 # -- rules ------------------------------------------------------------------------------------------------
 
-@app.command()
-@friendly_errors
-def rules(code: Optional[str] = typer.Argument(None, metavar="[CODE]",
-                                               help="A rule's code or name: show its documentation.")) -> None:
+@command(argument("code", metavar="CODE", nargs="?", help="A rule's code or name: show its documentation."))
+def rules(code: str | None) -> None:
     """List every rule, or show one rule's documentation."""
     if code is None:
         print_rule_list()
@@ -293,10 +279,12 @@ def rules(code: Optional[str] = typer.Argument(None, metavar="[CODE]",
     say(f"[bold]{r.code} {r.name}[/]  ({r.family.title}, default severity {r.severity.value}; "
         "feeds the verdict's dimension: {})", _feeds(r))
     say("{}", r.summary)
+    from rich.padding import Padding
+
     for heading, text in (("Why", r.doc.why), ("Bad", r.doc.bad), ("Good", r.doc.good), ("Fix", r.doc.fix)):
-        console.print()
+        show()
         say(f"[bold]{heading}[/]")
-        console.print(Padding(cell(text), (0, 0, 0, 2)))
+        show(Padding(cell(text), (0, 0, 0, 2)))
     if r.settings:
         defaults = Config.default().thresholds
         say("\n[bold]Settings[/] (\\[thresholds] in mapsheet.toml)")
@@ -309,6 +297,8 @@ def rules(code: Optional[str] = typer.Argument(None, metavar="[CODE]",
 def print_rule_list() -> None:
     """Every rule by family, two lines each (code, severity and name; then the summary, wrapped under the
     name), so that nothing is cut at 80 columns."""
+    from rich.text import Text
+
     by_family: dict[Family, list] = {f: [] for f in Family}
     for r in all_rules().values():
         by_family[r.family].append(r)
@@ -318,7 +308,7 @@ def print_rule_list() -> None:
         feeds = Counter(_feeds(r) for r in members).most_common(1)[0][0]
         head = Text(f"{family.title} ({len(members)})", style="bold")
         head.append(f"  feeds: {feeds}", style="dim")
-        console.print(head)
+        show(head)
         rows = grid("", "")
         for r in members:
             icon, style = SEVERITY_STYLE[r.severity]
@@ -327,7 +317,7 @@ def print_rule_list() -> None:
             if _feeds(r) != feeds:
                 text.append(f" (feeds: {_feeds(r)})", style="dim")
             rows.add_row(Text(f"  {r.code}"), Text(f"{icon} {r.severity.value:<7}", style=style), text)
-        console.print(rows)
+        show(rows)
     say("[dim]{} rules. `mapsheet rules CODE` explains one.[/]", len(all_rules()))
     say("[dim]feeds: the verdict's dimension a rule's findings count against.[/]")
 
@@ -337,19 +327,16 @@ def _feeds(r) -> str:
     return d.title if d else "(none: blinds)"
 
 
-@app.command()
-@friendly_errors
-def clean(
-    ctx: typer.Context,
-    plans: List[str] = typer.Argument(..., metavar="PLAN...", help="Plan workbooks, folders, glob patterns, "
-                                      "Google Sheet URLs/ids or @list.txt files."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help="With one plan: write the cleaned copy here."),
-    credentials: Optional[Path] = CredentialsOption,
-) -> None:
+@command(
+    argument("plans", metavar="PLAN", nargs="+", help="Plan workbooks, folders, glob patterns, Google Sheet "
+             "URLs/ids or @list.txt files."),
+    option("--output", "-o", metavar="FILE", type=Path, help="With one plan: write the cleaned copy here."),
+    CREDENTIALS,
+)
+def clean(plans: list[str], output: Path | None, credentials: Path | None, obj=None) -> int:
     """Remove every mark mapsheet wrote: notes, colours and the Plan check sheet. Your own values, notes and
     colours are restored exactly."""
-    sources = open_sources(plans, google=google_opener(credentials, ctx))
+    sources = open_sources(plans, google=google_opener(credentials, obj))
     if output is not None and len(sources) != 1:
         raise MapsheetError("--output takes exactly one plan")
     cleaned = untouched = failed = 0
@@ -372,4 +359,4 @@ def clean(
         if failed:
             parts.append(f"[bold red]{failed} could not be cleaned[/]")
         say(f"{_plans(len(sources))}: " + ", ".join(parts))
-    raise typer.Exit(EXIT_ERROR if failed else EXIT_OK)
+    return EXIT_ERROR if failed else EXIT_OK

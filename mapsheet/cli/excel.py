@@ -6,47 +6,35 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import typer
-
 from ..errors import MapsheetError
 from ..excel.addin import ADDIN_NAME, build_addin
 from ..excel.install import Targets, default_targets, install, uninstall
 from ..excel.settings import for_python
-from ._app import CONTEXT, EXIT_ERROR, app, friendly_errors
+from ._app import EXIT_ERROR, add_group, command
 from ._console import say
+from ._parser import option
 
-excel_app = typer.Typer(help="The Excel add-in: a 'Check plan' button on the ribbon.", no_args_is_help=True,
-                        context_settings=CONTEXT)
-app.add_typer(excel_app, name="excel")
+add_group("excel", "The Excel add-in: a 'Check plan' button on the ribbon.")
 
-InterpreterOption = typer.Option(
-    None, "--interpreter", metavar="PYTHON",
-    help="The Python the button runs (default: this one, which has mapsheet).")
-StartupDirOption = typer.Option(
-    None, "--startup-dir", metavar="DIR", help="Install here instead of Excel's startup (XLSTART) folder.")
-ScriptDirOption = typer.Option(
-    None, "--applescript-dir", metavar="DIR",
-    help="macOS: put xlwings' RunPython AppleScript here instead of ~/Library/Application Scripts/com.microsoft.Excel.")
+INTERPRETER = option("--interpreter", metavar="PYTHON",
+                     help="The Python the button runs (default: this one, which has mapsheet).")
+STARTUP_DIR = option("--startup-dir", metavar="DIR", type=Path,
+                     help="Install here instead of Excel's startup (XLSTART) folder.")
+SCRIPT_DIR = option("--applescript-dir", metavar="DIR", type=Path, help="macOS: put xlwings' RunPython "
+                    "AppleScript here instead of ~/Library/Application Scripts/com.microsoft.Excel.")
 
 
-@excel_app.command("build-addin")
-@friendly_errors
-def build_addin_command(
-    out: Path = typer.Option(Path(ADDIN_NAME), "--out", help=f"File or folder to write {ADDIN_NAME} to."),
-    interpreter: Optional[str] = InterpreterOption,
-) -> None:
+@command(option("--out", metavar="PATH", type=Path, default=Path(ADDIN_NAME),
+                help=f"File or folder to write {ADDIN_NAME} to."),
+         INTERPRETER, name="build-addin", group="excel")
+def build_addin_command(out: Path, interpreter: str | None) -> None:
     """Build the add-in without installing it."""
     path = build_addin(out, for_python(interpreter))
     say("Built {}", path)
 
 
-@excel_app.command("install")
-@friendly_errors
-def install_command(
-    interpreter: Optional[str] = InterpreterOption,
-    startup_dir: Optional[Path] = StartupDirOption,
-    applescript_dir: Optional[Path] = ScriptDirOption,
-) -> None:
+@command(INTERPRETER, STARTUP_DIR, SCRIPT_DIR, name="install", group="excel")
+def install_command(interpreter: str | None, startup_dir: Path | None, applescript_dir: Path | None) -> int | None:
     """Build the add-in for this Python and install it so that Excel shows the 'Mutual action plan' tab."""
     targets = _targets(startup_dir, applescript_dir)
     if targets is None:
@@ -54,7 +42,7 @@ def install_command(
         say("Excel is not available on {}: nothing was installed. The add-in was built at {} for inspection, but "
             "it starts this machine's Python, so it only works here. Run 'mapsheet excel install' on the Windows "
             "or macOS computer where Excel runs.", sys.platform, path, err=True)
-        raise typer.Exit(EXIT_ERROR)
+        return EXIT_ERROR
     done = install(targets, for_python(interpreter))
     say("Installed {}", done.addin)
     if done.applescript:
@@ -63,9 +51,8 @@ def install_command(
         "tab with a 'Check plan' button.")
 
 
-@excel_app.command("uninstall")
-@friendly_errors
-def uninstall_command(startup_dir: Optional[Path] = StartupDirOption) -> None:
+@command(STARTUP_DIR, name="uninstall", group="excel")
+def uninstall_command(startup_dir: Path | None) -> None:
     """Remove the add-in from Excel's startup folder."""
     targets = _targets(startup_dir, None)
     if targets is None:
@@ -77,11 +64,9 @@ def uninstall_command(startup_dir: Optional[Path] = StartupDirOption) -> None:
         say("The add-in was not installed.")
 
 
-@excel_app.command("clear")
-@friendly_errors
-def clear_command(
-    book: Optional[str] = typer.Option(None, "--book", help="Workbook name as Excel shows it (default: the active one)."),
-) -> None:
+@command(option("--book", metavar="NAME", help="Workbook name as Excel shows it (default: the active one)."),
+         name="clear", group="excel")
+def clear_command(book: str | None) -> None:
     """Remove mapsheet's marks from a plan open in Excel (saved or not); for a closed file: mapsheet clean."""
     from ..edits import ClearOwnMarks
     from ..excel.backend import apply_edits

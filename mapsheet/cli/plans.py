@@ -8,50 +8,45 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
-from typing import Optional
-
-import typer
-from rich.text import Text
-
 from ..safeio import ensure_not_open
 from ..template.spec import CURRENCY, STAGE
-from ._app import CONTEXT, DEMO_STAGES, app, friendly_errors
-from ._console import cell, console, grid, say
-from ._options import CredentialsOption, TodayOption, google_client, parse_date, pin_clock, today_or
+from ._app import DEMO_STAGES, add_group, command
+from ._console import cell, grid, rich_console, say, show
+from ._options import CREDENTIALS, TODAY, google_client, parse_date, pin_clock, today_or
+from ._parser import argument, option
 
-template_app = typer.Typer(help="The standard plan template.", no_args_is_help=True, context_settings=CONTEXT)
-app.add_typer(template_app, name="template")
+add_group("template", "The standard plan template.")
 
 DEFAULT_DEMO_FOLDER = Path("mapsheet-demo")
+FORCE = option("--force", flag=True, help="Replace an existing file.")
 
 
-@app.command()
-@friendly_errors
-def new(
-    ctx: typer.Context,
-    customer: str = typer.Option(..., "--customer", "-c", help="The buying organisation."),
-    close: str = typer.Option(..., "--close", metavar="YYYY-MM-DD", help="Target close (signature) date."),
-    owner: str = typer.Option(..., "--owner", "-o", help="The seller who owns the plan."),
-    deal: Optional[str] = typer.Option(None, "--deal", "-d", help="Deal name (default: the customer's name)."),
-    value: Optional[float] = typer.Option(None, "--value", help="Expected contract value."),
-    currency: Optional[str] = typer.Option(None, "--currency", help=f"One of {', '.join(CURRENCY)}."),
-    stage: Optional[str] = typer.Option(None, "--stage", help=f"One of {', '.join(STAGE)}."),
-    champion: Optional[str] = typer.Option(None, "--champion", help="The customer's champion."),
-    economic_buyer: Optional[str] = typer.Option(None, "--economic-buyer", help="Who signs off the budget."),
-    go_live: Optional[str] = typer.Option(None, "--go-live", metavar="YYYY-MM-DD", help="Planned go-live date."),
-    goals: Optional[str] = typer.Option(None, "--goals", help="The customer's goals, in their words."),
-    start: Optional[str] = typer.Option(None, "--start", metavar="YYYY-MM-DD", help="Plan start (default: today)."),
-    out: Optional[Path] = typer.Option(None, "--out", metavar="FILE",
-                                       help="Where to write the plan (default: 'CUSTOMER - DEAL MAP.xlsx')."),
-    template: Optional[Path] = typer.Option(None, "--template", help="A customised template to start from."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
-    google: bool = typer.Option(False, "--google", help="Create the plan as a Google Sheet in Drive instead of a file."),
-    folder: Optional[str] = typer.Option(None, "--folder", metavar="ID", help="With --google: the Drive folder "
-                                         "(or Shared Drive folder) to create it in."),
-    template_id: Optional[str] = typer.Option(None, "--template-id", metavar="ID", help="With --google: copy "
-                                              "this Google Sheet (a team's own template) instead of the standard one."),
-    credentials: Optional[Path] = CredentialsOption,
-) -> None:
+@command(
+    option("--customer", "-c", metavar="NAME", required=True, help="The buying organisation."),
+    option("--close", metavar="YYYY-MM-DD", required=True, help="Target close (signature) date."),
+    option("--owner", "-o", metavar="NAME", required=True, help="The seller who owns the plan."),
+    option("--deal", "-d", metavar="NAME", help="Deal name (default: the customer's name)."),
+    option("--value", metavar="AMOUNT", type=float, help="Expected contract value."),
+    option("--currency", metavar="CODE", help=f"One of {', '.join(CURRENCY)}."),
+    option("--stage", metavar="STAGE", help=f"One of {', '.join(STAGE)}."),
+    option("--champion", metavar="NAME", help="The customer's champion."),
+    option("--economic-buyer", metavar="NAME", help="Who signs off the budget."),
+    option("--go-live", metavar="YYYY-MM-DD", help="Planned go-live date."),
+    option("--goals", metavar="TEXT", help="The customer's goals, in their words."),
+    option("--start", metavar="YYYY-MM-DD", help="Plan start (default: today)."),
+    option("--out", metavar="FILE", type=Path, help="Where to write the plan (default: 'CUSTOMER - DEAL MAP.xlsx')."),
+    option("--template", metavar="FILE", type=Path, help="A customised template to start from."),
+    FORCE,
+    option("--google", flag=True, help="Create the plan as a Google Sheet in Drive instead of a file."),
+    option("--folder", metavar="ID", help="With --google: the Drive folder (or Shared Drive folder) to create it in."),
+    option("--template-id", metavar="ID", help="With --google: copy this Google Sheet (a team's own template) "
+           "instead of the standard one."),
+    CREDENTIALS,
+)
+def new(customer: str, close: str, owner: str, deal: str | None, value: float | None, currency: str | None,
+        stage: str | None, champion: str | None, economic_buyer: str | None, go_live: str | None, goals: str | None,
+        start: str | None, out: Path | None, template: Path | None, force: bool, google: bool, folder: str | None,
+        template_id: str | None, credentials: Path | None, obj=None) -> None:
     """Create a plan for a deal from the template, milestones scheduled back from the close date."""
     # Imported here: openpyxl costs every other command a sixth of a second at start-up.
     from ..fill import write_plan
@@ -75,7 +70,7 @@ def new(
         stage=match_choice(stage, STAGE) if stage else None, champion=champion, economic_buyer=economic_buyer,
         go_live=parse_date(go_live, "--go-live"), goals=goals)
     if google:
-        _new_in_google(ctx, draft, target.stem, folder, template_id, template, credentials)
+        _new_in_google(obj, draft, target.stem, folder, template_id, template, credentials)
         return
     if target.exists() and not force:
         raise _usage(f"{target} already exists; choose another --out or pass --force")
@@ -85,13 +80,13 @@ def new(
     _say_created(str(target), draft, _quote(target))
 
 
-def _new_in_google(ctx, draft, title: str, folder, template_id, template, credentials) -> None:
+def _new_in_google(obj, draft, title: str, folder, template_id, template, credentials) -> None:
     from ..google.create import create_plan
     from ..google.ids import sheet_url, spreadsheet_id
 
     if template_id is not None:
         template_id = spreadsheet_id(template_id) or template_id
-    sid = create_plan(google_client(credentials, ctx), draft, title=title, folder=folder, template_id=template_id,
+    sid = create_plan(google_client(credentials, obj), draft, title=title, folder=folder, template_id=template_id,
                       template=template)
     _say_created(sheet_url(sid), draft, sheet_url(sid))
 
@@ -105,14 +100,13 @@ def _say_created(where: str, draft, check_arg: str) -> None:
     say("    [bold]{}[/]", f"{mapsheet_command()} check {check_arg}", wrap=False)
 
 
-@app.command("import")
-@friendly_errors
-def import_(
-    sheet: Path = typer.Argument(..., help="A MAP sheet made elsewhere: .xlsx, .xlsm or a .csv export."),
-    out: Optional[Path] = typer.Option(None, "--out", metavar="FILE",
-                                       help="Where to write the plan (default: 'SHEET (mapsheet).xlsx')."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
-) -> None:
+@command(
+    argument("sheet", type=Path, help="A MAP sheet made elsewhere: .xlsx, .xlsm or a .csv export."),
+    option("--out", metavar="FILE", type=Path, help="Where to write the plan (default: 'SHEET (mapsheet).xlsx')."),
+    FORCE,
+    name="import",
+)
+def import_(sheet: Path, out: Path | None, force: bool) -> None:
     """Convert a MAP sheet in another layout into the standard template, keeping every value, and say how."""
     from ..importer import import_file
 
@@ -125,20 +119,20 @@ def import_(
     say("    [bold]{}[/]", f"{mapsheet_command()} check {_quote(written)}", wrap=False)
 
 
-@app.command()
-@friendly_errors
-def demo(
-    out: Path = typer.Option(DEFAULT_DEMO_FOLDER, "--out", help="Folder for the sample plans and results."),
-    count: int = typer.Option(25, "--count", min=1, max=5000, help="How many sample plans."),
-    seed: int = typer.Option(7, "--seed", help="Random seed: the same seed gives the same plans."),
-    today: Optional[str] = TodayOption,
-) -> None:
+@command(
+    option("--out", metavar="DIR", type=Path, default=DEFAULT_DEMO_FOLDER,
+           help="Folder for the sample plans and results."),
+    option("--count", metavar="N", type=int, default=25, low=1, high=5000, help="How many sample plans."),
+    option("--seed", metavar="N", type=int, default=7, help="Random seed: the same seed gives the same plans."),
+    TODAY,
+)
+def demo(out: Path, count: int, seed: int, today: str | None) -> None:
     """Write realistic sample deal plans, check them and sync them into a roll-up (no accounts needed)."""
     from ..samples import write_samples
 
     reference = today_or(today)
     plans_dir = out / "plans"
-    with console.status(f"Writing {count} sample plans..."):
+    with rich_console().status(f"Writing {count} sample plans..."):
         written = write_samples(plans_dir, count, seed=seed, today=reference)
     say("[green]Wrote[/] {} sample plans to {}", len(written), f"{plans_dir}/")
     for stage in (_check_and_annotate, *DEMO_STAGES):
@@ -148,9 +142,11 @@ def demo(
 
 def _print_where(out: Path, plans_dir: Path, example: Path | None, reference) -> None:
     """The demo's last word: what it left where, and what to try next."""
+    from rich.text import Text
+
     from ..sync.history import default_history_path
 
-    console.print()
+    show()
     say("[bold]Where everything is[/]")
     where = grid("", gap=2)
     for path, what in ((plans_dir, "the sample plans, each annotated (a 'Plan check' tab first)"),
@@ -158,7 +154,7 @@ def _print_where(out: Path, plans_dir: Path, example: Path | None, reference) ->
                        (default_history_path(out / "rollup.xlsx"), "the sync history (close-date pushes, score moves)")):
         if path.exists():
             where.add_row(cell(f"  {path}"), Text(what, style="dim"))
-    console.print(where)
+    show(where)
     if example is not None:
         day = reference.isoformat()
         command = mapsheet_command()
@@ -184,7 +180,7 @@ def _check_and_annotate(plans_dir: Path, out: Path, reference) -> None:
 
     documents = []
     paths = sorted(plans_dir.glob("*.xlsx"))
-    for path in track(paths, description="Checking and annotating...", console=console, transient=True):
+    for path in track(paths, description="Checking and annotating...", console=rich_console(), transient=True):
         result = pin_clock(api.check(path, today=reference), reference.isoformat())
         api.annotate_file(path, result)
         documents.append(result_dict(result, str(path)))
@@ -193,11 +189,9 @@ def _check_and_annotate(plans_dir: Path, out: Path, reference) -> None:
         "`mapsheet clean` removes the marks)", len(paths), f"{plans_dir}/")
 
 
-@template_app.command("build")
-@friendly_errors
-def template_build(
-    out: Path = typer.Argument(Path("templates/mutual-action-plan.xlsx"), help="Where to write the template."),
-) -> None:
+@command(argument("out", type=Path, nargs="?", default=Path("templates/mutual-action-plan.xlsx"),
+                  help="Where to write the template."), name="build", group="template")
+def template_build(out: Path) -> None:
     """Regenerate the standard plan template from its description (templates/mutual-action-plan.xlsx)."""
     from ..template.build import write_template
 

@@ -5,66 +5,59 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import List, Optional
-
-import typer
 
 from ..errors import MapsheetError
 from ..google.ids import spreadsheet_id
 from ..sync import SyncReport, sync as run_sync
 from ..sync.drive import client_factory
-from ._app import DEMO_STAGES, app, friendly_errors
-from ._console import err_console, say
-from ._options import CredentialsOption, TodayOption, today_or
+from ._app import DEMO_STAGES, command
+from ._console import rich_console, say
+from ._options import CREDENTIALS, TODAY, embedded, today_or
+from ._parser import argument, option
 
 
-@app.command()
-@friendly_errors
-def sync(
-    ctx: typer.Context,
-    sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="Plan workbooks, folders (searched "
-                                        "recursively), glob patterns, @list.txt files naming one per line, or "
-                                        "Google Drive folder URLs or ids."),
-    out: Optional[str] = typer.Option(None, "--out", "-o", metavar="OUT", help="The roll-up to write: an .xlsx workbook, or a "
-                                      "Google Sheet's URL or id (replaced in place: same id, same link)."),
-    out_google: Optional[str] = typer.Option(None, "--out-google", metavar="new", help="Write the roll-up into a "
-                                             "new Google Sheet (then pass its URL to --out next time)."),
-    folder: Optional[str] = typer.Option(None, "--folder", metavar="ID", help="With --out-google new: the Drive "
-                                         "folder (or Shared Drive folder) to create it in."),
-    read_via: Optional[str] = typer.Option(None, "--read-via", metavar="export|sheets", help="How native Google "
-                                           "Sheets are read: Drive's .xlsx export (default: Drive's quota is large, "
-                                           "reads run side by side) or the Sheets API (60 reads a minute)."),
-    credentials: Optional[Path] = CredentialsOption,
-    time_limit: float = typer.Option(30, "--time-limit", metavar="MINUTES", min=0.1, help="Stop reading plans "
-                                     "from Drive after this long (Google slow or refusing); the plans left are "
-                                     "listed on the Problems sheet and read at the next sync."),
-    today: Optional[str] = TodayOption,
-    config: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="A mapsheet.toml or pyproject.toml "
-                                          "for every plan (default: the one found beside each plan, or the defaults)."),
-    history: Optional[Path] = typer.Option(None, "--history", metavar="FILE", help="The sync history (SQLite; default: "
-                                           "OUT.history.sqlite beside the roll-up; for a Google Sheet, "
-                                           "rollup-ID.history.sqlite in the current folder)."),
-    csv: Optional[Path] = typer.Option(None, "--csv", metavar="DIR",
-                                       help="Also write every table as a CSV file in this folder."),
-    parquet: Optional[Path] = typer.Option(None, "--parquet", metavar="DIR", help="Also write every table as a Parquet file in "
-                                           "this folder (needs pyarrow)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", help="Processes reading plan files (default: all "
-                                       "cores); plans in Drive are read 8 at a time (this many when given)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="For cron: no progress bar; only problems and one "
-                               "summary line."),
-) -> None:
+@command(
+    argument("sources", metavar="SOURCE", nargs="+", help="Plan workbooks, folders (searched recursively), glob "
+             "patterns, @list.txt files naming one per line, or Google Drive folder URLs or ids."),
+    option("--out", "-o", metavar="OUT", help="The roll-up to write: an .xlsx workbook, or a Google Sheet's URL or "
+           "id (replaced in place: same id, same link)."),
+    option("--out-google", metavar="new", help="Write the roll-up into a new Google Sheet (then pass its URL to "
+           "--out next time)."),
+    option("--folder", metavar="ID", help="With --out-google new: the Drive folder (or Shared Drive folder) to "
+           "create it in."),
+    option("--read-via", metavar="export|sheets", help="How native Google Sheets are read: Drive's .xlsx export "
+           "(default: Drive's quota is large, reads run side by side) or the Sheets API (60 reads a minute)."),
+    CREDENTIALS,
+    option("--time-limit", metavar="MINUTES", type=float, default=30, low=0.1, help="Stop reading plans from "
+           "Drive after this long (Google slow or refusing); the plans left are listed on the Problems sheet and "
+           "read at the next sync."),
+    TODAY,
+    option("--config", metavar="FILE", type=Path, help="A mapsheet.toml or pyproject.toml for every plan (default: "
+           "the one found beside each plan, or the defaults)."),
+    option("--history", metavar="FILE", type=Path, help="The sync history (SQLite; default: OUT.history.sqlite "
+           "beside the roll-up; for a Google Sheet, rollup-ID.history.sqlite in the current folder)."),
+    option("--csv", metavar="DIR", type=Path, help="Also write every table as a CSV file in this folder."),
+    option("--parquet", metavar="DIR", type=Path, help="Also write every table as a Parquet file in this folder "
+           "(needs pyarrow)."),
+    option("--jobs", "-j", metavar="N", type=int, low=1, help="Processes reading plan files (default: all cores); "
+           "plans in Drive are read 8 at a time (this many when given)."),
+    option("--quiet", "-q", flag=True, help="For cron: no progress bar; only problems and one summary line."),
+)
+def sync(sources: list[str], out: str | None, out_google: str | None, folder: str | None, read_via: str | None,
+         credentials: Path | None, time_limit: float, today: str | None, config: Path | None, history: Path | None,
+         csv: Path | None, parquet: Path | None, jobs: int | None, quiet: bool, obj=None) -> int:
     """Roll plans up into one workbook: deals, open actions, overdue by owner, risks, milestones, changes
     since the last sync and problems. SOURCE may be a Google Drive folder's URL or id (subfolders and Shared
     Drives included): only plans changed since the last sync are read. Exit 0 all read, 1 some plans had
     problems, 2 could not run."""
-    google = client_factory(credentials, **((ctx.obj or {}).get("google", {})))
+    google = client_factory(credentials, **embedded(obj))
     target, history = _target(out, out_google, folder, history, google)
     with _progress(quiet) as on_progress:
         report = run_sync(sources, target, today=today_or(today), config=config, history=history,
                           csv=csv, parquet=parquet, jobs=jobs, progress=on_progress, google=google, read_via=read_via,
                           time_limit=time_limit * 60)
     print_report(report, quiet)
-    raise typer.Exit(report.exit_code)
+    return report.exit_code
 
 
 def _target(out: str | None, out_google: str | None, folder: str | None, history: Path | None, google):
@@ -99,7 +92,7 @@ class _progress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.bar = Progress(TextColumn("Reading plans"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                console=err_console, transient=True)
+                                console=rich_console(err=True), transient=True)
 
     def __enter__(self):
         if self.bar is None:
