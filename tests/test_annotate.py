@@ -19,19 +19,17 @@ import xlwings
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
-from typer.testing import CliRunner
 
 from mapsheet import WorkbookBusy, api
 from mapsheet.annotate import marked_cell
 from mapsheet.backends.xlsx_write import AnnotationUnsafe
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.edits import CHECK_SHEET, NOTE_MARKER, STATE_SHEET
 from mapsheet.fill import default_template_path
 from workbook_dump import diff_dumps, dump_workbook
 
 from conftest import TODAY
 
-runner = CliRunner()
 OWN_SHEETS = (CHECK_SHEET, STATE_SHEET)
 
 
@@ -176,11 +174,11 @@ def test_refuses_while_excel_has_the_plan_open(sample_plans, tmp_path):
     original = path.read_bytes()
     with pytest.raises(WorkbookBusy, match="--output"):
         api.annotate_file(path, today=TODAY)
-    r = runner.invoke(app, ["check", str(path), "--annotate", "--today", "2026-11-27"])
+    r = run_cli(["check", str(path), "--annotate", "--today", "2026-11-27"])
     assert r.exit_code == 2 and "open in a spreadsheet program" in r.output
     assert path.read_bytes() == original
     copy = tmp_path / "annotated.xlsx"
-    r = runner.invoke(app, ["check", str(path), "--output", str(copy), "--today", "2026-11-27", "--fail-on", "never"])
+    r = run_cli(["check", str(path), "--output", str(copy), "--today", "2026-11-27", "--fail-on", "never"])
     assert r.exit_code == 0, r.output
     assert CHECK_SHEET in openpyxl.load_workbook(copy).sheetnames and path.read_bytes() == original
 
@@ -199,7 +197,7 @@ def test_a_lock_file_that_appears_while_annotate_runs_stops_the_final_replace(sa
         saving(source, saved)
 
     monkeypatch.setattr(xlsx_write, "keep_cached_results", excel_opens_the_plan_meanwhile)
-    r = runner.invoke(app, ["check", str(path), "--annotate", "--today", "2026-11-27"])
+    r = run_cli(["check", str(path), "--annotate", "--today", "2026-11-27"])
     assert r.exit_code == 2 and "open in a spreadsheet program" in r.output and "deal.xlsx" in r.output
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deal.xlsx", "~$deal.xlsx"]  # no temporary file left
@@ -226,7 +224,7 @@ def _cleaned_after_rows_moved(plan: Path, tmp_path: Path):
     expected = _rows_inserted_as_excel_does(plan, tmp_path / "expected.xlsx")
     api.annotate_file(plan, output=tmp_path / "annotated.xlsx", today=TODAY)
     moved = _rows_inserted_as_excel_does(tmp_path / "annotated.xlsx", tmp_path / "moved.xlsx")
-    r = runner.invoke(app, ["clean", str(moved), "--output", str(tmp_path / "cleaned.xlsx")])
+    r = run_cli(["clean", str(moved), "--output", str(tmp_path / "cleaned.xlsx")])
     assert r.exit_code == 0, r.output
     return _fills(expected), _fills(tmp_path / "cleaned.xlsx"), r.output
 
@@ -260,7 +258,7 @@ def test_a_marked_cell_the_user_fixed_gets_its_fill_back_in_place(sample_plans, 
         wb = openpyxl.load_workbook(path)
         wb[sheet].cell(row + 1, col + 1).value = "Fixed by the user"
         wb.save(path)
-    r = runner.invoke(app, ["clean", str(annotated), "--output", str(tmp_path / "cleaned.xlsx")])
+    r = run_cli(["clean", str(annotated), "--output", str(tmp_path / "cleaned.xlsx")])
     assert r.exit_code == 0 and "warning" not in r.output, r.output
     assert _fills(tmp_path / "cleaned.xlsx") == _fills(plan)
 
@@ -284,7 +282,7 @@ def test_rows_that_cannot_be_followed_keep_mapsheets_colour_with_a_warning_never
         for row in range(4 + shift, wb[name].max_row + 1):
             wb[name].cell(row, 2).value = f"edited {row}"  # the Description / Milestone column
     wb.save(moved)
-    r = runner.invoke(app, ["clean", str(moved), "--output", str(tmp_path / "cleaned.xlsx")])
+    r = run_cli(["clean", str(moved), "--output", str(tmp_path / "cleaned.xlsx")])
     assert r.exit_code == 0, r.output
     cleaned = _fills(tmp_path / "cleaned.xlsx")
     wrong = {cell: (fill, expected.get(cell)) for cell, fill in cleaned.items()
@@ -348,12 +346,12 @@ def test_a_crash_while_saving_leaves_the_original_intact(sample_plans, tmp_path)
 def test_cli_check_annotate_and_clean(sample_plans, tmp_path):
     path = tmp_path / "deal.xlsx"
     shutil.copy(sample_plans[2][1], path)
-    r = runner.invoke(app, ["check", str(path), "--annotate", "--today", "2026-11-27"])
+    r = run_cli(["check", str(path), "--annotate", "--today", "2026-11-27"])
     assert r.exit_code == 1 and "Annotated" in r.output
     assert CHECK_SHEET in openpyxl.load_workbook(path).sheetnames
-    r = runner.invoke(app, ["clean", str(path)])
+    r = run_cli(["clean", str(path)])
     assert r.exit_code == 0 and "Cleaned" in r.output
-    r = runner.invoke(app, ["clean", str(path)])
+    r = run_cli(["clean", str(path)])
     assert r.exit_code == 0 and "Nothing to clean" in r.output
 
 

@@ -10,12 +10,11 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from mapsheet import ConfigError, api
 from mapsheet.backends.memory import draft_workbook
 from mapsheet.check import check_plan
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.config import Config, build_config, load_config
 from mapsheet.parse import parse_plan
 from mapsheet.report import SCHEMA
@@ -27,7 +26,6 @@ from mapsheet.scoring import score_findings
 from conftest import TODAY
 from rules.base_plan import base_plan
 
-runner = CliRunner()
 MADE_FOR = {"healthy": {"On track"}, "drift": {"On track"}, "at-risk": {"At risk"}, "neglected": {"Off track"},
             "vague": {"At risk", "Off track"}, "bloated": {"At risk"}}
 
@@ -45,7 +43,7 @@ def test_demo_plans_land_in_the_bands_they_were_made_for(sample_plans):
 
 def test_human_output_reads_well(sample_plans):
     path = next(p for s, p in sample_plans if s.profile == "neglected")
-    r = runner.invoke(app, ["check", str(path), "--today", "2026-11-27"], env={"COLUMNS": "120"})
+    r = run_cli(["check", str(path), "--today", "2026-11-27"], env={"COLUMNS": "120"})
     assert r.exit_code == 1
     out = r.output
     assert "Off track" in out and "Score " in out and "why:" in out
@@ -56,7 +54,7 @@ def test_human_output_reads_well(sample_plans):
 def test_json_schema_and_exit_codes(sample_plans, tmp_path):
     healthy = next(p for s, p in sample_plans if s.profile == "healthy")
     neglected = next(p for s, p in sample_plans if s.profile == "neglected")
-    r = runner.invoke(app, ["check", str(healthy), str(neglected), "--format", "json", "--today", "2026-11-27"])
+    r = run_cli(["check", str(healthy), str(neglected), "--format", "json", "--today", "2026-11-27"])
     assert r.exit_code == 1  # the neglected plan has errors
     doc = json.loads(r.output)
     assert doc["schema"] == SCHEMA and doc["today"] == "2026-11-27"
@@ -69,17 +67,17 @@ def test_json_schema_and_exit_codes(sample_plans, tmp_path):
     assert round(100 - sum(x["points"] for x in bad["findings"])) == bad["score"]
     assert sum(fam["weight"] for fam in bad["families"]) == 100
 
-    assert runner.invoke(app, ["check", str(healthy), "--today", "2026-11-27"]).exit_code == 0
-    assert runner.invoke(app, ["check", str(neglected), "--fail-on", "never", "--today", "2026-11-27"]).exit_code == 0
-    assert runner.invoke(app, ["check", str(healthy), "--fail-under", "101", "--today", "2026-11-27"]).exit_code == 2
-    assert runner.invoke(app, ["check", str(neglected), "--fail-on", "never", "--fail-under", "90",
+    assert run_cli(["check", str(healthy), "--today", "2026-11-27"]).exit_code == 0
+    assert run_cli(["check", str(neglected), "--fail-on", "never", "--today", "2026-11-27"]).exit_code == 0
+    assert run_cli(["check", str(healthy), "--fail-under", "101", "--today", "2026-11-27"]).exit_code == 2
+    assert run_cli(["check", str(neglected), "--fail-on", "never", "--fail-under", "90",
                                "--today", "2026-11-27"]).exit_code == 1
 
 
 def test_an_unreadable_plan_is_exit_2_and_named_in_json(tmp_path):
     bad = tmp_path / "broken.xlsx"
     bad.write_text("not a workbook")
-    r = runner.invoke(app, ["check", str(bad), "--format", "json"])
+    r = run_cli(["check", str(bad), "--format", "json"])
     assert r.exit_code == 2
     doc = json.loads(r.output)
     assert doc["plans"][0]["file"] == str(bad) and "not an Excel workbook" in doc["plans"][0]["error"]
@@ -91,7 +89,7 @@ def test_a_workbook_that_is_no_plan_says_so(tmp_path):
     wb = openpyxl.Workbook()
     wb.active["A1"] = "Quarterly budget"
     wb.save(tmp_path / "budget.xlsx")
-    r = runner.invoke(app, ["check", str(tmp_path / "budget.xlsx")])
+    r = run_cli(["check", str(tmp_path / "budget.xlsx")])
     assert r.exit_code == 2 and "does not look like a mutual action plan" in r.output
 
 
@@ -141,13 +139,13 @@ def test_bad_settings_are_clear_errors(tmp_path, text, says):
     with pytest.raises(ConfigError) as info:
         load_config(cfg)
     assert str(info.value).startswith(str(cfg)) and says in str(info.value)
-    r = runner.invoke(app, ["check", "--config", str(cfg), str(tmp_path)])
+    r = run_cli(["check", "--config", str(cfg), str(tmp_path)])
     assert r.exit_code == 2
 
 
 def test_select_and_ignore_from_the_command_line(sample_plans):
     path = next(p for s, p in sample_plans if s.profile == "neglected")
-    r = runner.invoke(app, ["check", str(path), "--format", "json", "--select", "MAP8", "--ignore", "MAP803",
+    r = run_cli(["check", str(path), "--format", "json", "--select", "MAP8", "--ignore", "MAP803",
                             "--today", "2026-11-27"])
     codes = {f["code"] for f in json.loads(r.output)["plans"][0]["findings"]}
     assert codes and all(c.startswith("MAP8") and c != "MAP803" for c in codes)

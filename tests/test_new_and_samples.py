@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from typer.testing import CliRunner
 
 from mapsheet import read_plan
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.fill import PlanDraft
 from mapsheet.samples import DEFAULT_MIX, generate_samples
 from mapsheet.workback import STANDARD_MILESTONES, new_plan_draft, schedule_milestones
 
-runner = CliRunner()
 
 
 def assert_plan_matches(plan, draft: PlanDraft):
@@ -31,7 +29,7 @@ def assert_plan_matches(plan, draft: PlanDraft):
 
 def test_new_round_trip(tmp_path):
     out = tmp_path / "acme.xlsx"
-    result = runner.invoke(app, ["new", "--customer", "Acme", "--deal", "Analytics", "--owner", "Dana Reyes",
+    result = run_cli(["new", "--customer", "Acme", "--deal", "Analytics", "--owner", "Dana Reyes",
                                  "--close", "2027-02-26", "--start", "2026-11-27", "--value", "120000",
                                  "--currency", "usd", "--stage", "evaluation", "--champion", "Lee Park",
                                  "--economic-buyer", "Kim Wu", "--out", str(out)])
@@ -52,7 +50,7 @@ def test_text_given_to_new_stays_text(tmp_path):
     import openpyxl
 
     out = tmp_path / "p.xlsx"
-    r = runner.invoke(app, ["new", "-c", "=HYPERLINK(\"http://x\")", "-o", "Dana", "--close", "2027-02-26",
+    r = run_cli(["new", "-c", "=HYPERLINK(\"http://x\")", "-o", "Dana", "--close", "2027-02-26",
                             "--goals", "=1+1 more revenue", "--out", str(out)])
     assert r.exit_code == 0, r.output
     ws = openpyxl.load_workbook(out)["Overview"]
@@ -65,11 +63,11 @@ def test_new_refuses_to_overwrite_and_rejects_bad_input(tmp_path):
     out = tmp_path / "p.xlsx"
     out.write_bytes(b"keep me")
     base = ["new", "-c", "Acme", "-o", "Dana", "--out", str(out)]
-    r = runner.invoke(app, [*base, "--close", "2027-02-26"])
+    r = run_cli([*base, "--close", "2027-02-26"])
     assert r.exit_code == 2 and "already exists" in r.output and out.read_bytes() == b"keep me"
-    r = runner.invoke(app, [*base, "--close", "26/02/2027", "--force"])
+    r = run_cli([*base, "--close", "26/02/2027", "--force"])
     assert r.exit_code == 2 and "not a date" in r.output
-    r = runner.invoke(app, [*base, "--close", "2027-02-26", "--stage", "Nearly there", "--force"])
+    r = run_cli([*base, "--close", "2027-02-26", "--stage", "Nearly there", "--force"])
     assert r.exit_code == 2 and "not one of" in r.output
     assert out.read_bytes() == b"keep me"
 
@@ -118,7 +116,7 @@ def test_sample_profiles_show_what_they_were_made_for(sample_plans, today):
 
 
 def test_demo_writes_sample_plans(tmp_path):
-    r = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--count", "6", "--today", "2026-11-27"])
+    r = run_cli(["demo", "--out", str(tmp_path / "d"), "--count", "6", "--today", "2026-11-27"])
     assert r.exit_code == 0, r.output
     plans = sorted((tmp_path / "d" / "plans").glob("*.xlsx"))
     assert len(plans) == 6 and str(tmp_path / "d" / "plans") in r.output.replace("\n", "")

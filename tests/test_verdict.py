@@ -8,10 +8,9 @@ import json
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
 from mapsheet import ConfigError, api
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.config import build_config
 from mapsheet.edits import CHECK_SHEET
 
@@ -19,7 +18,6 @@ from conftest import TODAY
 from sync.conftest import RollupBook
 from verdict.measure import write_plan
 
-runner = CliRunner()
 ARGS = ["--today", TODAY.isoformat()]
 
 
@@ -30,7 +28,7 @@ def plans(tmp_path_factory):
 
 
 def test_json_says_what_was_understood_and_each_dimension(plans):
-    r = runner.invoke(app, ["check", str(plans["vague_owners"]), "--format", "json", *ARGS])
+    r = run_cli(["check", str(plans["vague_owners"]), "--format", "json", *ARGS])
     plan = json.loads(r.output)["plans"][0]
     # Open actions are owned by 'Customer' (a side: understood) and 'TBD' (nobody), half without a date.
     assert plan["understood"] == {
@@ -46,7 +44,7 @@ def test_json_says_what_was_understood_and_each_dimension(plans):
 
 
 def test_terminal_says_what_was_read_and_each_dimension_state(plans):
-    r = runner.invoke(app, ["check", str(plans["vague_owners"]), *ARGS], env={"COLUMNS": "200"})
+    r = run_cli(["check", str(plans["vague_owners"]), *ARGS], env={"COLUMNS": "200"})
     assert "read 12 actions (9 with an owner, 12 with a party, 9 with a due date, 12 with a status)" in r.output
     assert "Mutual ownership: failing" in r.output and "Realistic timeline: ok" in r.output
 
@@ -65,19 +63,19 @@ def test_plan_check_tab_shows_the_dimensions_and_what_was_read(plans, tmp_path):
 
 
 def test_an_overview_only_plan_is_not_checkable_and_fails_the_check(plans):
-    r = runner.invoke(app, ["check", str(plans["overview_only"]), "--format", "json", *ARGS])
+    r = run_cli(["check", str(plans["overview_only"]), "--format", "json", *ARGS])
     plan = json.loads(r.output)["plans"][0]
     assert r.exit_code == 1
     assert plan["band"] == "Not checkable" and plan["score"] < 50
     assert "no milestones or action items were found" in plan["band_reasons"][0]
     assert plan["understood"]["actions"] == {"rows": 0, "owner": 0, "party": 0, "due": 0, "status": 0}
-    never = runner.invoke(app, ["check", str(plans["overview_only"]), "--fail-on", "never", *ARGS])
+    never = run_cli(["check", str(plans["overview_only"]), "--fail-on", "never", *ARGS])
     assert never.exit_code == 0 and "Not checkable" in never.output
 
 
 def test_the_rollup_lists_a_not_checkable_plan_as_a_problem(plans, tmp_path):
     out = tmp_path / "rollup.xlsx"
-    r = runner.invoke(app, ["sync", str(plans["overview_only"]), str(plans["healthy_base"]), "--out", str(out),
+    r = run_cli(["sync", str(plans["overview_only"]), str(plans["healthy_base"]), "--out", str(out),
                             "--quiet", *ARGS])
     assert r.exit_code == 1, r.output
     book = RollupBook(out)
@@ -100,11 +98,11 @@ def test_verdict_settings_are_checked(table, key, value, says):
 
 
 def test_rules_say_which_dimension_they_feed():
-    listing = runner.invoke(app, ["rules"], env={"COLUMNS": "250"})
+    listing = run_cli(["rules"], env={"COLUMNS": "250"})
     lines = listing.output.splitlines()
     at = next(i for i, line in enumerate(lines) if "MAP806" in line)
     heading = next(line for line in reversed(lines[:at]) if not line.startswith(" "))
     assert heading.startswith("Follow-through") and "feeds: Follow-through" in heading  # the family's dimension
     assert "feeds: Cadence and transparency" in lines[at + 1]  # this rule feeds another one, said under it
-    one = runner.invoke(app, ["rules", "MAP001"], env={"COLUMNS": "200"})
+    one = run_cli(["rules", "MAP001"], env={"COLUMNS": "200"})
     assert "feeds the verdict's dimension: (none: blinds)" in one.output

@@ -8,12 +8,10 @@ import os
 import shutil
 
 import openpyxl
-from typer.testing import CliRunner
 
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.edits import CHECK_SHEET
 
-runner = CliRunner()
 TODAY = ["--today", "2026-11-27"]
 
 
@@ -24,7 +22,7 @@ def test_a_plan_whose_name_is_not_utf8_is_read_checked_and_annotated_its_name_es
     shutil.copy(sample_plans[1][1], odd)
 
     def doc(path):
-        result = runner.invoke(app, ["check", str(path), *TODAY, "--format", "json"])
+        result = run_cli(["check", str(path), *TODAY, "--format", "json"])
         return result.exit_code, json.loads(result.stdout)["plans"][0]
 
     (code, expected), (odd_code, got) = doc(plain), doc(odd)
@@ -33,11 +31,11 @@ def test_a_plan_whose_name_is_not_utf8_is_read_checked_and_annotated_its_name_es
     assert (got["score"], got["band"], len(got["findings"])) == (expected["score"], expected["band"],
                                                                  len(expected["findings"]))
 
-    result = runner.invoke(app, ["check", str(odd), *TODAY])
+    result = run_cli(["check", str(odd), *TODAY])
     assert result.exit_code == code and "No such file" not in result.output
     assert "plan-\\xff\\xfe-bytes.xlsx" in result.output and "\udcff" not in result.output
 
-    result = runner.invoke(app, ["check", str(odd), *TODAY, "--annotate", "--fail-on", "never"])
+    result = run_cli(["check", str(odd), *TODAY, "--annotate", "--fail-on", "never"])
     assert result.exit_code == 0, result.output
     assert "Annotated" in result.output and "plan-\\xff\\xfe-bytes.xlsx" in result.output
     assert CHECK_SHEET in openpyxl.load_workbook(odd).sheetnames

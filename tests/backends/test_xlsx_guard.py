@@ -6,24 +6,22 @@ from __future__ import annotations
 import shutil
 
 import openpyxl
-from typer.testing import CliRunner
 
 from mapsheet import api
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.model import ProblemKind
 
 from corpus.zipparts import with_cells
 
-runner = CliRunner()
 
 
 def test_a_plan_past_a_configured_row_ceiling_is_refused_naming_sheet_cell_and_setting(sample_plans, tmp_path):
     plan = tmp_path / "deal.xlsx"
     shutil.copy(sample_plans[0][1], plan)
-    result = runner.invoke(app, ["check", str(plan), "--today", "2026-11-27"])
+    result = run_cli(["check", str(plan), "--today", "2026-11-27"])
     assert result.exit_code in (0, 1), result.output  # under the packaged limits
     (tmp_path / "mapsheet.toml").write_text("[limits]\nmax_rows = 20\n")
-    result = runner.invoke(app, ["check", str(plan), "--today", "2026-11-27"])
+    result = run_cli(["check", str(plan), "--today", "2026-11-27"])
     assert result.exit_code == 2
     said = " ".join(result.output.split())
     assert str(plan) in said and "limits.max_rows" in said and "more than the 20 rows" in said
@@ -42,7 +40,7 @@ def test_error_cells_are_reported_as_errors_not_as_missing_values(sample_plans, 
 def _findings(path) -> dict:
     import json
 
-    result = runner.invoke(app, ["check", str(path), "--today", "2026-11-27", "--format", "json"])
+    result = run_cli(["check", str(path), "--today", "2026-11-27", "--format", "json"])
     assert result.exit_code in (0, 1), result.output
     plan = json.loads(result.stdout)["plans"][0]
     assert plan.get("error") is None, plan["error"]
@@ -60,7 +58,7 @@ def test_a_value_far_below_the_plan_is_read_at_its_own_cell_not_as_a_million_emp
                          {"XFD1048576": '<c r="XFD1048576"><v>1</v></c>'})
     base = _findings(sample_plans[0][1])
     assert (_findings(corner)["score"], _findings(corner)["band"]) == (base["score"], base["band"])
-    result = runner.invoke(app, ["check", str(corner), "--today", "2026-11-27", "--annotate", "--fail-on", "never"])
+    result = run_cli(["check", str(corner), "--today", "2026-11-27", "--annotate", "--fail-on", "never"])
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(corner)["Actions"]["XFD1048576"].value == 1
 
@@ -70,6 +68,6 @@ def test_values_far_below_the_plan_count_against_the_row_ceiling(sample_plans, t
     scattered = with_cells(sample_plans[0][1], tmp_path / "scattered.xlsx", "Actions",
                             {f"B{r}": f'<c r="B{r}"><v>{r}</v></c>' for r in range(500_000, 500_030)})
     (tmp_path / "mapsheet.toml").write_text("[limits]\nmax_rows = 40\n")
-    result = runner.invoke(app, ["check", str(scattered), "--today", "2026-11-27"])
+    result = run_cli(["check", str(scattered), "--today", "2026-11-27"])
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and "30 values scattered far below its content" in said and "limits.max_rows" in said

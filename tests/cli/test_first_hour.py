@@ -10,18 +10,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from conftest import TODAY
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.samples import generate_samples, write_sample
 
-runner = CliRunner()
 DAY = TODAY.isoformat()
 
 
 def invoke(*args: str, env: dict | None = None):
-    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "80", **(env or {})})
+    return run_cli([str(a) for a in args], env={"COLUMNS": "80", **(env or {})})
 
 
 @pytest.fixture
@@ -163,12 +161,13 @@ def test_help_at_80_columns_leaves_room_for_the_descriptions(command):
     assert result.exit_code == 0
     lines = _lines(result.output)
     assert max(len(line) for line in lines) <= 80
-    # Each option's description starts by column 45: at least 30 characters a line for it.
-    for line in lines:
-        if line.startswith("│ --"):
-            words = line[2:].split("  ")
-            description = [w for w in words if w.strip()][-1].strip()
-            assert line.index(description) <= 45 or description.startswith(("[", "<", "FORMAT")), line
+    # Each option's (or command's) description starts by column 45: at least 30 characters a line for it.
+    described = [line for line in lines if line.startswith("  ") and line.strip() and not line.strip().startswith(
+        ("Usage", "[", "PLAN", "SOURCE")) and len(line.split()) > 1]
+    assert described
+    for line in described:
+        description = [w for w in line.split("  ") if w.strip()][-1].strip()
+        assert line.index(description) <= 45, line
 
 
 def test_why_lines_wrap_under_themselves(sample_plans):
@@ -186,21 +185,19 @@ def test_why_lines_wrap_under_themselves(sample_plans):
 
 
 def test_help_texts_print_what_they_say():
-    """Help is rendered as Markdown (paragraphs wrap): an <angle> word would vanish as an HTML tag."""
-    import typer
+    """Every command's help shows its description and each of its options' help texts whole, as written."""
+    from mapsheet.cli._app import COMMANDS, GROUPS, REGISTRY, _load_all
+    from mapsheet.cli._parser import paragraphs
 
-    def commands(command, path=()):  # as click finds them (command modules are imported when looked up)
-        yield path, command
-        if isinstance(command, typer.core.TyperGroup):
-            ctx = typer.Context(command)
-            for name in command.list_commands(ctx):
-                yield from commands(command.get_command(ctx, name), (*path, name))
-
-    found = list(commands(typer.main.get_command(app)))
-    assert len(found) > 15  # every command and sub-command, not only those imported so far
-    for path, command in found:
-        texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
-        assert not [t for t in texts if "<" in t], (path, texts)
+    _load_all()
+    assert len(REGISTRY) == 14  # every command and sub-command, not only those imported so far
+    for (group, name), command in REGISTRY.items():
+        shown = " ".join(invoke(*filter(None, (group, name)), "-h", env={"COLUMNS": "2000"}).output.split())
+        for text in [paragraphs(command.func.__doc__), *(p.kwargs["help"] for p in command.params)]:
+            words = " ".join(text.replace("%%", "%").split())
+            assert words in shown, (group, name, words)
+    listing = " ".join(invoke("-h", env={"COLUMNS": "2000"}).output.split())
+    assert all(f" {name} " in listing for name in COMMANDS) and all(line in listing for line in GROUPS.values())
 
 
 def test_version_and_short_help():
@@ -212,10 +209,15 @@ def test_version_and_short_help():
 
 def test_top_level_help_has_no_stray_line_breaks():
     lines = _lines(invoke("--help").output)
-    clean = next(i for i, line in enumerate(lines) if line.startswith("│ clean"))
+    clean = next(i for i, line in enumerate(lines) if line.split()[:1] == ["clean"])
+    indent = lines[clean].index("Remove")
     # the description continues on the next lines only as wrapped text: each of them nearly full or the last
-    block = [lines[clean]] + [line for line in lines[clean + 1:clean + 4] if line.startswith("│    ")]
-    assert all(len(line) >= 60 for line in block[:-1]), block
+    block = [lines[clean]]
+    for line in lines[clean + 1:]:
+        if not line.startswith(" " * indent) or not line.strip():  # the next command, or the end of the list
+            break
+        block.append(line)
+    assert len(block) >= 2 and all(len(line) >= 60 for line in block[:-1]), block
 
 
 # -- 10. small things: reproducible JSON, padded demo names, honest wording ----------------------------------

@@ -12,27 +12,28 @@ import subprocess
 import sys
 from pathlib import Path
 
-import typer
-
 from conftest import TODAY
-from mapsheet.cli._app import COMMANDS, app
+from mapsheet.cli._app import COMMANDS, REGISTRY, _load_all
 
 #: Prints the modules a command imported, after it ran as ``mapsheet ARGS...`` would.
 RUNNER = """
 import json, sys
 from mapsheet.cli import main
 out, sys.argv = sys.argv[1], ["mapsheet", *sys.argv[2:]]
-try:
-    main()
-except SystemExit as done:
-    code = done.code
+code = main()
 with open(out, "w") as f:
     json.dump({"code": code, "modules": sorted(sys.modules)}, f)
 """
 
+#: The command line is argparse: Typer and click cost more than the rest of a no-change re-sync, and help's
+#: formatter is for help only.
+NOT_FOR_ANY_COMMAND = ("typer", "click", "rich_argparse")
+#: Rich is for drawing (a table, a progress bar, colour on a terminal), not for lines of text to a pipe.
+RICH = ("rich",)
 #: Not needed to check a plan made from the template, each a real share of start-up.
 NOT_FOR_CHECK = ("mapsheet.sync", "mapsheet.foreign.reader", "mapsheet.backends.xlsx_write", "openpyxl", "pandas",
-                 "xlwings", "xlsxwriter", "gspread", "google.auth", "concurrent.futures.process", "rich.progress")
+                 "xlwings", "xlsxwriter", "gspread", "google.auth", "concurrent.futures.process", "rich.progress",
+                 *NOT_FOR_ANY_COMMAND)
 
 
 def run(tmp_path: Path, *args: str) -> dict:
@@ -42,14 +43,19 @@ def run(tmp_path: Path, *args: str) -> dict:
     return json.loads(out.read_text())
 
 
+def _loaded(ran: dict, prefixes: tuple[str, ...]) -> list[str]:
+    return [m for m in ran["modules"] if m.split(".")[0] in prefixes or m.startswith(tuple(p + "." for p in prefixes))]
+
+
 def test_checking_a_plan_imports_only_what_checking_uses(sample_plans, tmp_path):
     plan = next(p for s, p in sample_plans if s.profile == "healthy")
-    for fmt in ("human", "json"):
-        ran = run(tmp_path, "check", plan, "--today", TODAY.isoformat(), "--format", fmt)
+    for extra in (["--format", "human"], ["--format", "json"], ["--quiet"]):
+        ran = run(tmp_path, "check", plan, "--today", TODAY.isoformat(), *extra)
         assert ran["code"] == 0
         assert "mapsheet.check" in ran["modules"] and "python_calamine" in ran["modules"]  # it did check the plan
-        loaded = [m for m in ran["modules"] if m.startswith(NOT_FOR_CHECK)]
-        assert loaded == [], fmt
+        assert _loaded(ran, NOT_FOR_CHECK) == [], extra
+        drew = extra == ["--format", "human"]  # the plan's score, bars and families: a table drawn by Rich
+        assert bool(_loaded(ran, RICH)) is drew, extra  # JSON and --quiet's one line: no Rich
 
 
 #: Not needed by a re-sync that finds nothing changed (it lists, stats and asks the history): the checker and its
@@ -61,7 +67,7 @@ NOT_FOR_A_RESYNC = ("mapsheet.check", "mapsheet.parse", "mapsheet.api", "mapshee
                     "mapsheet.sync.excel", "mapsheet.styles", "mapsheet.edits", "mapsheet.sync.gsheet",
                     "mapsheet.google.formats", "mapsheet.cli.plans", "mapsheet.cli.check",
                     "mapsheet.sync.xlsx", "concurrent.futures.process", "rich.progress", "rich.table",
-                    "rustpy_xlsxwriter", "xlsxwriter", "openpyxl", "pandas")
+                    "rustpy_xlsxwriter", "xlsxwriter", "openpyxl", "pandas", *NOT_FOR_ANY_COMMAND, *RICH)
 
 
 def test_a_resync_with_nothing_changed_imports_only_what_it_uses(sample_plans, tmp_path):
@@ -74,15 +80,18 @@ def test_a_resync_with_nothing_changed_imports_only_what_it_uses(sample_plans, t
     # The first sync read and checked the plans (in a forked process: a few plans are read beside the main
     # one) and wrote the roll-up by blocks.
     assert "mapsheet.sync.xlsx_blocks" in first["modules"] and (tmp_path / "rollup.xlsx").exists()
-    again = run(tmp_path, *args)
-    assert again["code"] == first["code"]
-    assert [m for m in again["modules"] if m.startswith(NOT_FOR_A_RESYNC)] == []
+    for extra in ((), ("--quiet",)):  # to a pipe: lines of text, no progress bar
+        again = run(tmp_path, *args, *extra)
+        assert again["code"] == first["code"]
+        assert "mapsheet.sync.history" in again["modules"]  # it did look the plans up in the history
+        assert _loaded(again, NOT_FOR_A_RESYNC) == [], extra
 
 
 def test_help_lists_every_command_from_a_fresh_start():
     out = subprocess.run([sys.executable, "-m", "mapsheet", "--help"], capture_output=True, text=True,
                          env={**os.environ, "COLUMNS": "120"}).stdout
-    listed = [line.split()[1] for line in out.splitlines() if line.startswith("│ ") and line[2] not in " -"]
+    commands = out[out.index("Commands:"):].splitlines()[1:]
+    listed = [line.split()[0] for line in commands if line.startswith("    ") and line[4] != " "]
     assert listed == list(COMMANDS)
 
 
@@ -97,12 +106,13 @@ def test_the_demo_rolls_up_from_a_fresh_start(tmp_path):
 def test_each_command_is_registered_by_the_modules_the_table_names():
     """What each module registers, found by importing them all: every command in the table, and its module among
     those the table imports for it."""
-    group = typer.main.get_command(app)
-    ctx = typer.Context(group)
-    for name in COMMANDS:
-        group.get_command(ctx, name)
-    built = typer.main.get_command(app).commands  # everything registered, now every module is imported
-    assert set(built) == set(COMMANDS)
-    for name, command in built.items():
-        callback = command.callback if command.callback else next(iter(command.commands.values())).callback
-        assert callback.__module__.rsplit(".", 1)[-1] in COMMANDS[name], name
+    _load_all()
+    assert {group or name for group, name in REGISTRY} == set(COMMANDS)
+    for (group, name), command in REGISTRY.items():
+        assert command.func.__module__.rsplit(".", 1)[-1] in COMMANDS[group or name], name
+
+
+def test_typer_is_not_a_dependency():
+    """Nothing needs Typer any more: it must not come back through pyproject.toml."""
+    pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
+    assert "typer" not in pyproject.lower() and "rich-argparse" in pyproject

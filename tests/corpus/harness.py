@@ -22,9 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.edits import CHECK_SHEET, STATE_SHEET
 from mapsheet.errors import display_path
 
@@ -35,7 +33,6 @@ BUDGET = 90
 #: Families whose check runs in a child process capped at this much memory (MB): the bombs and giants.
 CAPPED = {"huge": 2048, "zip-bomb": 2048, "xml-bomb": 2048}
 OWN_SHEETS = (CHECK_SHEET, STATE_SHEET)
-runner = CliRunner()
 #: What a terminal acts on (ESC, BEL, C1, bidi overrides); mapsheet prints them escaped (\x1b), never raw.
 _RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -53,10 +50,10 @@ class Outcome:
 def _cli(args: list[str], out: Outcome, what: str) -> tuple[int, str, str]:
     """Run the CLI in this process: (exit code, all it printed, what it printed on stdout)."""
     started = time.monotonic()
-    result = runner.invoke(app, args, catch_exceptions=True)
+    result = run_cli(args)
     took = time.monotonic() - started
     out.seconds, out.total = max(out.seconds, took), out.total + took
-    text = result.stdout + (result.stderr if result.stderr_bytes is not None else "")
+    text = result.stdout + result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         out.failures.append(f"{what}: {type(result.exception).__name__}: {result.exception}")
     if "Traceback" in text:
@@ -74,7 +71,7 @@ def _cli(args: list[str], out: Outcome, what: str) -> tuple[int, str, str]:
 def _capped_check(path: Path, megabytes: int, out: Outcome) -> None:
     """``check`` in a child process that may use at most ``megabytes``: a bomb must be refused, not survived."""
     code = (f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({megabytes << 20}, {megabytes << 20})); "
-            "import sys; from mapsheet.cli import app; sys.argv = ['mapsheet'] + sys.argv[1:]; app()")
+            "import sys; from mapsheet.cli import main; sys.argv = ['mapsheet'] + sys.argv[1:]; sys.exit(main())")
     started = time.monotonic()
     try:
         proc = subprocess.run([sys.executable, "-c", code, "check", os.fsencode(path), "--today", TODAY.isoformat()],

@@ -8,16 +8,14 @@ from pathlib import Path
 import pytest
 import xlwings
 from fake_xlwings import book_with
-from typer.testing import CliRunner
 
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.edits import NOTE_MARKER
 from mapsheet.excel import install as install_module
 from mapsheet.excel.addin import ADDIN_NAME, RIBBON_PART
 from mapsheet.excel.install import Targets, applescript_source, default_targets, install, uninstall
 from mapsheet.excel.settings import for_python
 
-runner = CliRunner()
 
 
 def test_default_folders_are_where_excel_loads_add_ins():
@@ -86,7 +84,7 @@ def test_a_plain_venv_needs_no_conda_and_macos_uses_only_its_own_key(tmp_path):
 
 
 def test_cli_install_into_a_chosen_folder(tmp_path):
-    result = runner.invoke(app, ["excel", "install", "--startup-dir", str(tmp_path / "XLSTART"),
+    result = run_cli(["excel", "install", "--startup-dir", str(tmp_path / "XLSTART"),
                                  "--applescript-dir", str(tmp_path / "scripts")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "XLSTART" / ADDIN_NAME).is_file()
@@ -96,14 +94,14 @@ def test_cli_install_into_a_chosen_folder(tmp_path):
 def test_cli_install_without_excel_says_so_and_shows_the_built_file(tmp_path, monkeypatch):
     monkeypatch.setattr("mapsheet.cli.excel.default_targets", lambda: None)
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["excel", "install"])
+    result = run_cli(["excel", "install"])
     assert result.exit_code == 2
     assert "Excel is not available" in result.output
     assert (tmp_path / ADDIN_NAME).is_file()
 
 
 def test_cli_build_addin(tmp_path):
-    result = runner.invoke(app, ["excel", "build-addin", "--out", str(tmp_path),
+    result = run_cli(["excel", "build-addin", "--out", str(tmp_path),
                                  "--interpreter", "/opt/py/bin/python"])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / ADDIN_NAME) as z:
@@ -118,7 +116,7 @@ class _NoExcel:
 
 def test_cli_clear_without_excel_explains_what_to_do_instead(monkeypatch):
     monkeypatch.setattr(xlwings, "books", _NoExcel())  # also on a Mac with Excel open: touch no real book
-    result = runner.invoke(app, ["excel", "clear"])
+    result = run_cli(["excel", "clear"])
     assert result.exit_code == 2
     assert "found no Excel" in result.output and "mapsheet clean" in result.output
 
@@ -127,7 +125,7 @@ def test_cli_clear_removes_the_marks_from_the_open_book(monkeypatch):
     book = book_with({"Actions": {"B5": "Send the security pack"}})
     book.sheets["Actions"].range("B5").add_note(f"Ana: call Bo\n\n{NOTE_MARKER}\nNo owner.")
     monkeypatch.setattr("mapsheet.cli.excel._open_book", lambda name: book)
-    result = runner.invoke(app, ["excel", "clear"])
+    result = run_cli(["excel", "clear"])
     assert result.exit_code == 0, result.output
     assert book.sheets["Actions"].range("B5").note.text == "Ana: call Bo"
     assert "save it in Excel" in result.output

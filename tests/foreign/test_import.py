@@ -9,10 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
 from mapsheet import api
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.errors import MapsheetError
 from mapsheet.importer import import_file
 
@@ -74,16 +73,15 @@ def test_import_understands_at_least_as_much_and_keeps_every_step_value(corpus, 
 def test_import_prints_the_mapping_and_refuses_to_overwrite(corpus, tmp_path):
     source = _source(corpus, "09-medley-owner-pair-yearless")
     out = tmp_path / "plan.xlsx"
-    runner = CliRunner()
-    first = runner.invoke(app, ["import", str(source), "--out", str(out)])
+    first = run_cli(["import", str(source), "--out", str(out)])
     assert first.exit_code == 0, first.output
     assert "'Owner (Customer / Vendor)' -> owners of both sides" in first.output
     assert "Parties inferred from:" in first.output and "Imported" in first.output
     before = out.read_bytes()
-    second = runner.invoke(app, ["import", str(source), "--out", str(out)])
+    second = run_cli(["import", str(source), "--out", str(out)])
     assert second.exit_code == 2 and "already exists" in second.output
     assert out.read_bytes() == before
-    third = runner.invoke(app, ["import", str(source), "--out", str(out), "--force"])
+    third = run_cli(["import", str(source), "--out", str(out), "--force"])
     assert third.exit_code == 0
 
 
@@ -121,11 +119,10 @@ def test_a_sheet_without_steps_is_refused_with_a_sentence(tmp_path):
 
 def test_a_csv_export_is_checked_and_annotating_it_is_refused_with_a_sentence(corpus):
     source = _source(corpus, "25-getaccept-export")
-    runner = CliRunner()
-    checked = runner.invoke(app, ["check", str(source), "--today", TODAY.isoformat(), "--format", "json"])
+    checked = run_cli(["check", str(source), "--today", TODAY.isoformat(), "--format", "json"])
     assert checked.exit_code in (0, 1), checked.output
     assert json.loads(checked.output)["plans"][0]["band"] == "At risk"
     before = source.read_bytes()
-    annotated = runner.invoke(app, ["check", str(source), "--today", TODAY.isoformat(), "--annotate"])
+    annotated = run_cli(["check", str(source), "--today", TODAY.isoformat(), "--annotate"])
     assert annotated.exit_code == 2 and "not '.csv' files" in annotated.output
     assert source.read_bytes() == before

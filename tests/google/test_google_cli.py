@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 
-from typer.testing import CliRunner
 
 from fake import FakeGoogle
 
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.edits import CHECK_SHEET
 from mapsheet.google.client import Caller, Retry
 
 from conftest import TODAY
 from plans import snapshot, upload_plan
 
-runner = CliRunner()
 
 
 def google_obj(g: FakeGoogle, user: str | None = None) -> dict:
@@ -29,7 +27,7 @@ def test_check_json_mixes_a_sheet_url_and_a_file(sample_plans):
     path = sample_plans[2][1]
     sid = upload_plan(g, path)
     url = f"https://docs.google.com/spreadsheets/d/{sid}/edit#gid=0"
-    out = runner.invoke(app, ["check", url, str(path), "--format", "json", "--today", TODAY.isoformat(),
+    out = run_cli(["check", url, str(path), "--format", "json", "--today", TODAY.isoformat(),
                               "--fail-on", "never"], obj=google_obj(g))
     assert out.exit_code == 0, out.output
     plans = json.loads(out.stdout)["plans"]
@@ -42,13 +40,13 @@ def test_annotate_then_clean_a_sheet_by_id(sample_plans):
     g = FakeGoogle()
     sid = upload_plan(g, sample_plans[4][1])
     before = snapshot(g, sid)
-    out = runner.invoke(app, ["check", sid, "--annotate", "--today", TODAY.isoformat(), "--fail-on", "never"],
+    out = run_cli(["check", sid, "--annotate", "--today", TODAY.isoformat(), "--fail-on", "never"],
                         obj=google_obj(g))
     assert out.exit_code == 0, out.output
     assert f"Annotatedhttps://docs.google.com/spreadsheets/d/{sid}/edit" in "".join(out.stdout.split())
     assert snapshot(g, sid)["tabs"][0][0] == CHECK_SHEET
     assert g.count(kind="read") == 1 and g.count(kind="write") == 1
-    out = runner.invoke(app, ["clean", sid], obj=google_obj(g))
+    out = run_cli(["clean", sid], obj=google_obj(g))
     assert out.exit_code == 0 and "Cleaned" in out.stdout
     assert snapshot(g, sid) == before
 
@@ -57,7 +55,7 @@ def test_a_sheet_not_shared_with_the_service_account_is_one_clear_error_and_file
     g = FakeGoogle()
     robot = "mapsheet@acme-plans.iam.gserviceaccount.com"
     sid = upload_plan(g, sample_plans[0][1])
-    out = runner.invoke(app, ["check", sid, str(sample_plans[0][1]), "--today", TODAY.isoformat()],
+    out = run_cli(["check", sid, str(sample_plans[0][1]), "--today", TODAY.isoformat()],
                         obj=google_obj(g, robot))
     assert out.exit_code == 2
     assert f"share it with the service account {robot}" in out.stderr.replace("\n", " ")
@@ -67,6 +65,6 @@ def test_a_sheet_not_shared_with_the_service_account_is_one_clear_error_and_file
 def test_output_is_refused_for_a_sheet(sample_plans, tmp_path):
     g = FakeGoogle()
     sid = upload_plan(g, sample_plans[0][1])
-    out = runner.invoke(app, ["check", sid, "--output", str(tmp_path / "copy.xlsx"), "--today", TODAY.isoformat()],
+    out = run_cli(["check", sid, "--output", str(tmp_path / "copy.xlsx"), "--today", TODAY.isoformat()],
                         obj=google_obj(g))
     assert out.exit_code == 2 and "annotated in place" in out.stderr.replace("\n", " ")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typer.testing import CliRunner
 
 from fake import FakeGoogle
 
 from mapsheet import api
 from mapsheet.backends.xlsx_read import UNREAD_SHEETS, read_workbook
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.google.client import GoogleError
 from mapsheet.template.spec import SPEC
 
@@ -18,13 +17,12 @@ from conftest import TODAY
 from plans import source, upload_plan
 from test_google_cli import google_obj
 
-runner = CliRunner()
 ARGS = ["--customer", "Northwind", "--deal", "ERP rollout", "--owner", "Dana Reyes", "--close", "2027-03-31",
         "--start", TODAY.isoformat(), "--value", "120000", "--currency", "EUR", "--champion", "Lee Park"]
 
 
 def new_google(g: FakeGoogle, *extra: str, user: str | None = None):
-    out = runner.invoke(app, ["new", *ARGS, "--google", *extra], obj=google_obj(g, user))
+    out = run_cli(["new", *ARGS, "--google", *extra], obj=google_obj(g, user))
     return out, "".join(out.stdout.split())
 
 
@@ -53,7 +51,7 @@ def test_new_google_reads_back_as_new_xlsx_and_is_judged_the_same(tmp_path):
     assert f"Createdhttps://docs.google.com/spreadsheets/d/{sid}/edit" in flat
     assert g.count(kind="write") == 2 and g.count(kind="read") == 0  # create + one batchUpdate
     xlsx = tmp_path / "plan.xlsx"
-    assert runner.invoke(app, ["new", *ARGS, "--out", str(xlsx)]).exit_code == 0
+    assert run_cli(["new", *ARGS, "--out", str(xlsx)]).exit_code == 0
     from_file = read_workbook(xlsx)
     plan = source(g, sid)
     from_google = plan.read()
@@ -98,7 +96,7 @@ def test_new_google_from_a_teams_template_copies_it_and_fills_it_in(sample_plans
     assert [r.operation for r in g.requests] == ["drive.files.copy", "sheets.spreadsheets.get",
                                                  "sheets.spreadsheets.batchUpdate"]
     xlsx = tmp_path / "plan.xlsx"
-    runner.invoke(app, ["new", *ARGS, "--out", str(xlsx)])
+    run_cli(["new", *ARGS, "--out", str(xlsx)])
     plan = source(g, created_id(g))
     google_result, file_result = api.check(plan, today=TODAY), api.check(xlsx, today=TODAY)
     assert [(f.code, f.location) for f in google_result.findings] == [(f.code, f.location) for f in file_result.findings]

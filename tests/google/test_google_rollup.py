@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from typer.testing import CliRunner
 
 from fake import FakeGoogle
 
 from conftest import TODAY
 from drive_plans import fill_folder, small_plan, xlsx_bytes
 from mapsheet.backends.xlsx_read import read_workbook
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.google.client import Caller, Retry
 from mapsheet.google.grid import READ_FIELDS, workbook_from_response
 from mapsheet.sync import gsheet, sync
@@ -168,15 +167,14 @@ def test_cli_out_google_new_in_a_folder_then_out_url(team, tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     shared = g.add_folder("Managers")
     obj = {"google": {"session": g.session(), "caller": Caller(g.user), "retry": Retry(deadline=5, sleep=lambda s: None)}}
-    runner = CliRunner()
-    out = runner.invoke(app, ["sync", f"https://drive.google.com/drive/folders/{folder}", "--out-google", "new",
+    out = run_cli(["sync", f"https://drive.google.com/drive/folders/{folder}", "--out-google", "new",
                               "--folder", shared, "--today", TODAY.isoformat()], obj=obj)
     assert out.exit_code == 1 and "Wrote" in out.output, out.output  # 1: some sample plans drift on purpose
     made = [f for f in g.files.values() if shared in f.parents]
     assert len(made) == 1 and made[0].id in out.output.replace("\n", "")
     assert "batchUpdate requests" in out.output
     url = f"https://docs.google.com/spreadsheets/d/{made[0].id}/edit"
-    again = runner.invoke(app, ["sync", folder, "--out", url, "--today", TODAY.isoformat()], obj=obj)
+    again = run_cli(["sync", folder, "--out", url, "--today", TODAY.isoformat()], obj=obj)
     assert again.exit_code == 1 and again.exception is None or isinstance(again.exception, SystemExit), again.output
     assert "Nothing changed since the last sync" in again.output
     assert (tmp_path / f"rollup-{made[0].id}.history.sqlite").exists()

@@ -13,9 +13,8 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
-from typer.testing import CliRunner
 
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.edits import CHECK_SHEET, STATE_SHEET
 from mapsheet.google.grid import READ_FIELDS, sheet_today
 from mapsheet.serve.script import committed_block, settings_block, skipped_tabs
@@ -43,7 +42,7 @@ def test_the_script_type_checks_against_the_apps_script_types(tmp_path):
 
 def test_google_script_writes_a_ready_script_and_manifest(tmp_path):
     out = tmp_path / "script"
-    result = CliRunner().invoke(app, ["google", "script", "--url", "https://mapsheet-abc-ew.a.run.app",
+    result = run_cli(["google", "script", "--url", "https://mapsheet-abc-ew.a.run.app",
                                       "--out", str(out), "--script-id", "1AbC-script"])
     assert result.exit_code == 0, result.output
     script = (out / "mapsheet.gs").read_text()
@@ -58,7 +57,7 @@ def test_google_script_writes_a_ready_script_and_manifest(tmp_path):
 
 @pytest.mark.parametrize("url", ["http://mapsheet.example.com", "https://", "https://x.test/a b", "javascript:x"])
 def test_google_script_refuses_an_address_apps_script_cannot_call(tmp_path, url):
-    result = CliRunner().invoke(app, ["google", "script", "--url", url, "--out", str(tmp_path / "s")])
+    result = run_cli(["google", "script", "--url", url, "--out", str(tmp_path / "s")])
     assert result.exit_code == 2
     assert "https://" in result.output
     assert not (tmp_path / "s" / "mapsheet.gs").exists()
@@ -132,7 +131,7 @@ def test_check_plan_and_clear_check_from_the_sheet(google, sample_plans, tmp_pat
     # the same plan checked as a file through the CLI, judged as of the sheet's own today
     answer = session.get(SHEETS + sid, params={"fields": "properties"}, timeout=10).json()
     today = sheet_today(answer)
-    cli = CliRunner().invoke(app, ["check", str(plan), "--annotate", "--today", today.isoformat()])
+    cli = run_cli(["check", str(plan), "--annotate", "--today", today.isoformat()])
     assert cli.exit_code in (0, 1), cli.output
     file_after = xlsx_state(plan)
     marked = _changes(before, after_check)

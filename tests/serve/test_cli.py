@@ -10,9 +10,8 @@ import sys
 import time
 
 import requests
-from typer.testing import CliRunner
 
-from mapsheet.cli import app
+from cli.runner import run_cli
 
 from .google_signer import AUDIENCE
 
@@ -20,7 +19,7 @@ from .google_signer import AUDIENCE
 def test_serve_refuses_to_start_without_an_audience_or_a_key(monkeypatch):
     for name in ("MAPSHEET_AUDIENCE", "MAPSHEET_ALLOW", "MAPSHEET_SHARED_SECRET"):
         monkeypatch.delenv(name, raising=False)
-    result = CliRunner().invoke(app, ["serve"])
+    result = run_cli(["serve"])
     assert result.exit_code == 2
     assert "--audience" in result.output and "open to everyone" in result.output
 

@@ -7,16 +7,14 @@ import importlib.util
 import subprocess
 
 import pandas as pd
-from typer.testing import CliRunner
 
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.cli.plans import DEMO_STAGES
 from mapsheet.cli.sync import demo_sync
 from mapsheet.sync import export, sync
 
 from .conftest import TODAY, RollupBook
 
-runner = CliRunner()
 
 
 def test_list_files_globs_and_folders_are_sources(plans_dir, tmp_path):
@@ -24,7 +22,7 @@ def test_list_files_globs_and_folders_are_sources(plans_dir, tmp_path):
     listing = plans_dir / "team.txt"
     listing.write_text(f"# the east team\n{files[0].name}\n\n{files[1]}\n")
     out = tmp_path / "rollup.xlsx"
-    result = runner.invoke(app, ["sync", f"@{listing}", str(plans_dir / "1*.xlsx"), "--out", str(out),
+    result = run_cli(["sync", f"@{listing}", str(plans_dir / "1*.xlsx"), "--out", str(out),
                                  "--today", TODAY.isoformat()])
     assert result.exit_code in (0, 1), result.output
     expected = 2 + len(list(plans_dir.glob("1*.xlsx")))
@@ -59,7 +57,7 @@ def test_csv_and_parquet_hold_the_same_tables(plans_dir, tmp_path):
 def test_parquet_without_pyarrow_is_a_clear_error(plans_dir, tmp_path, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(export.importlib.util, "find_spec", lambda name: None if name == "pyarrow" else real(name))
-    result = runner.invoke(app, ["sync", str(plans_dir), "--out", str(tmp_path / "r.xlsx"),
+    result = run_cli(["sync", str(plans_dir), "--out", str(tmp_path / "r.xlsx"),
                                  "--parquet", str(tmp_path / "pq")])
     assert result.exit_code == 2
     assert "pip install" in result.output and "pyarrow" in result.output

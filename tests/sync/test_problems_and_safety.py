@@ -18,9 +18,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from mapsheet.cli import app
+from cli.runner import run_cli
 from mapsheet.fill import PlanDraft, write_plan
 import mapsheet.sync
 from mapsheet.sync import excel, forked, run, sync
@@ -29,7 +28,6 @@ from rules.base_plan import base_plan
 
 from .conftest import TODAY, RollupBook
 
-runner = CliRunner()
 
 
 def break_plans(folder: Path) -> dict[str, str]:
@@ -44,7 +42,7 @@ def break_plans(folder: Path) -> dict[str, str]:
 def test_unreadable_and_drifted_plans_go_to_problems_and_exit_1(plans_dir, tmp_path):
     broken = break_plans(plans_dir)
     out = tmp_path / "rollup.xlsx"
-    result = runner.invoke(app, ["sync", str(plans_dir), "--out", str(out), "--today", TODAY.isoformat(), "--jobs", "2"])
+    result = run_cli(["sync", str(plans_dir), "--out", str(out), "--today", TODAY.isoformat(), "--jobs", "2"])
     assert result.exit_code == 1, result.output
     assert "3 could not be read and 2 no longer follow the template" in result.output
     book = RollupBook(out)
@@ -58,19 +56,19 @@ def test_unreadable_and_drifted_plans_go_to_problems_and_exit_1(plans_dir, tmp_p
 
 def test_a_clean_set_of_plans_exits_0(tmp_path):
     write_plan(base_plan(), tmp_path / "plans" / "acme.xlsx")  # a plan with no steps would be Not checkable
-    result = runner.invoke(app, ["sync", str(tmp_path / "plans"), "--out", str(tmp_path / "r.xlsx"), "--quiet",
+    result = run_cli(["sync", str(tmp_path / "plans"), "--out", str(tmp_path / "r.xlsx"), "--quiet",
                                  "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert RollupBook(tmp_path / "r.xlsx").caption("Problems").startswith("No problems")
 
 
 def test_could_not_run_exits_2(tmp_path):
-    result = runner.invoke(app, ["sync", str(tmp_path / "missing"), "--out", str(tmp_path / "r.xlsx")])
+    result = run_cli(["sync", str(tmp_path / "missing"), "--out", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 2 and "no such file or folder" in result.output
     (tmp_path / "empty").mkdir()
-    result = runner.invoke(app, ["sync", str(tmp_path / "empty"), "--out", str(tmp_path / "r.xlsx")])
+    result = run_cli(["sync", str(tmp_path / "empty"), "--out", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 2 and "no plan workbooks (.xlsx or .xlsm) found in" in result.output
-    result = runner.invoke(app, ["sync", str(tmp_path), "--out", str(tmp_path / "r.csv")])
+    result = run_cli(["sync", str(tmp_path), "--out", str(tmp_path / "r.csv")])
     assert result.exit_code == 2 and ".xlsx" in result.output
 
 
@@ -207,7 +205,7 @@ def test_links_past_excels_limit_stay_as_names(plans_dir, tmp_path, monkeypatch,
 
 def test_an_unknown_writer_is_a_clear_error(plans_dir, tmp_path, monkeypatch):
     monkeypatch.setenv(excel.ENV, "openpyxl")
-    result = runner.invoke(app, ["sync", str(plans_dir), "--out", str(tmp_path / "r.xlsx")])
+    result = run_cli(["sync", str(plans_dir), "--out", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 2 and "unknown roll-up writer 'openpyxl'" in result.output
     assert not (tmp_path / "r.xlsx").exists()
 
@@ -243,7 +241,7 @@ def test_a_broken_config_in_one_folder_makes_only_its_plans_problems(sample_plan
         shutil.copy(plan, folder / plan.name)
     (bad / "mapsheet.toml").write_text("[thresholds\n")
     out = tmp_path / "r.xlsx"
-    result = runner.invoke(app, ["sync", str(tmp_path / "plans"), "--out", str(out), "--today", "2026-11-27", "-q"])
+    result = run_cli(["sync", str(tmp_path / "plans"), "--out", str(out), "--today", "2026-11-27", "-q"])
     assert result.exit_code == 1, result.output
     book = RollupBook(out)
     assert [r["Deal"] for r in book.rows("Deals")] == [sample_plans[0][0].draft.overview["deal"]]
