@@ -38,7 +38,6 @@ used whenever it might see a terminal, as it decides (``FORCE_COLOR``, ``TTY_COM
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import sys
@@ -209,6 +208,8 @@ def _escape_controls(match: re.Match) -> str:
 
 def json_text(obj: Any) -> str:
     """``obj`` as indented JSON (UTF-8 kept readable) with C1 and bidi controls escaped as well."""
+    import json  # for --format json only
+
     return _compiled(_JSON_UNSAFE).sub(_escape_controls, json.dumps(obj, indent=2, ensure_ascii=False))
 
 
