@@ -10,6 +10,7 @@ A command returns its exit code (None for 0); a ``MapsheetError`` becomes one re
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any, Callable
 
@@ -91,6 +92,18 @@ def main(argv: list[str] | None = None, *, obj: Any = None) -> int:
     except KeyboardInterrupt:
         say("Aborted!", err=True)
         return EXIT_FINDINGS
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly, exit 1, as Rich does
+        _quiet_stdout()
+        return EXIT_FINDINGS
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that Python's last flush at exit finds no closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (stdout replaced in process): nothing to flush there
+        pass
 
 
 def _run(args: list[str], obj: Any) -> int:

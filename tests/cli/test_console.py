@@ -108,3 +108,14 @@ def test_a_terminal_gets_rich(monkeypatch):
     monkeypatch.setenv("TTY_COMPATIBLE", "0")  # Rich: not a terminal after all
     say("[bold]x[/]")
     assert sys.stdout.getvalue() == "x\n"
+
+
+@pytest.mark.parametrize("args", [["--version"], ["rules"]])  # a line written here; a list drawn by Rich
+def test_a_reader_that_goes_away_ends_the_command_quietly(args):
+    """``mapsheet ... | head -1``: the pipe closes early; exit 1 and no traceback, written here or by Rich."""
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-m", "mapsheet", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # before the command starts writing
+    stderr = proc.stderr.read().decode()
+    assert proc.wait() == 1 and stderr == ""
