@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import glob
 import os
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,6 +73,8 @@ def atomic_path(target: str | os.PathLike, before_replace: Callable[[], None] | 
     target.parent.mkdir(parents=True, exist_ok=True)
     _sweep_stale_temps(target)
     stem = target.stem[:_TEMP_STEM]
+    import tempfile  # here: a re-sync with nothing to write never loads it (nor shutil, random, bz2, lzma)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)

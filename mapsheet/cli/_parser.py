@@ -102,7 +102,8 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, prog: str, description: str | None = None, **kwargs):
         kwargs.pop("add_help", None)  # -h is added last (``add_help_option``), as the last option listed
-        super().__init__(prog=prog, description=description, add_help=False, allow_abbrev=False, **kwargs)
+        super().__init__(prog=prog, description=description, add_help=False, allow_abbrev=False,
+                         formatter_class=_plain_formatter, **kwargs)
         self._positionals.title = "arguments"
 
     def add_help_option(self) -> None:
@@ -113,7 +114,16 @@ class Parser(argparse.ArgumentParser):
 
     def format_help(self) -> str:
         self.formatter_class = _help_formatter()
+        # -h met while parsing intermixed arguments: argparse has put its plain layout of the usage here (no
+        # command sets one of its own); help lays it out anew, at the terminal's width.
+        self.usage = None
         return super().format_help()
+
+
+def _plain_formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's formatter when no help is printed (it checks each option's metavar, and lays the usage out
+    for error messages): of a set width, as asking the terminal's would import shutil (and bz2, lzma)."""
+    return argparse.HelpFormatter(prog, width=100)
 
 
 def _help_formatter():

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -138,6 +137,8 @@ def read_bytes(content: bytes, source: str, suffix: str = ".xlsx") -> "Workbook"
     """An .xlsx held in memory, read by the file reader (calamine); messages name ``source``."""
     from ..backends.xlsx_read import read_workbook
     from ..errors import MapsheetError
+
+    import tempfile  # here: syncing files (not Drive) never loads it
 
     with tempfile.TemporaryDirectory(prefix="mapsheet-drive-") as folder:
         path = Path(folder) / f"plan{suffix}"

@@ -60,14 +60,15 @@ def test_checking_a_plan_imports_only_what_checking_uses(sample_plans, tmp_path)
 
 #: Not needed by a re-sync that finds nothing changed (it lists, stats and asks the history): the checker and its
 #: rules, the plan model and the template, the reader, the process pool, the roll-up's layout and its writers
-#: (Excel and Google), the other commands' modules, the progress bar.
+#: (Excel and Google), temporary files (and shutil's archives), the other commands' modules, the progress bar.
 NOT_FOR_A_RESYNC = ("mapsheet.check", "mapsheet.parse", "mapsheet.api", "mapsheet.rules", "mapsheet.model",
                     "mapsheet.template", "mapsheet.grid", "mapsheet.backends", "python_calamine", "xml.etree",
                     "mapsheet.sync.summary", "mapsheet.sync.details", "mapsheet.sync.tables", "mapsheet.sync.changes",
                     "mapsheet.sync.excel", "mapsheet.styles", "mapsheet.edits", "mapsheet.sync.gsheet",
                     "mapsheet.google.formats", "mapsheet.cli.plans", "mapsheet.cli.check",
                     "mapsheet.sync.xlsx", "concurrent.futures.process", "rich.progress", "rich.table",
-                    "rustpy_xlsxwriter", "xlsxwriter", "openpyxl", "pandas", *NOT_FOR_ANY_COMMAND, *RICH)
+                    "rustpy_xlsxwriter", "xlsxwriter", "openpyxl", "pandas", "tempfile", "shutil",
+                    *NOT_FOR_ANY_COMMAND, *RICH)
 
 
 def test_a_resync_with_nothing_changed_imports_only_what_it_uses(sample_plans, tmp_path):
