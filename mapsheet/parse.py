@@ -128,14 +128,37 @@ def _score_header_row(sheet: Sheet, row: int, index: dict[str, str]) -> int:
 def find_header_row(sheet: Sheet, table: Table) -> tuple[int | None, int]:
     """The row (within the first HEADER_SCAN_ROWS) that names most of the table's columns."""
     index = table.header_index
+    scores = _scores(index)
     best_row, best = None, 0
     for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
-        score = _score_header_row(sheet, r, index)
+        try:
+            key = tuple(sheet.rows[r])
+            score = scores.get(key)
+        except TypeError:  # a value that cannot be a key (from a reader of another kind): scored each time
+            key = score = None
+        if score is None:
+            score = _score_header_row(sheet, r, index)
+            if key is not None:
+                if len(scores) >= _TYPED_MAX:
+                    scores.clear()
+                scores[key] = score
         if score > best:
             best_row, best = r, score
             if best == len(table.fields):  # every column named: no row can do better
                 break
     return best_row, best
+
+
+#: Rows scored as header rows, by the index they were scored against (kept with it, so its id names it): a sync
+#: meets the template's title and header rows in every plan.
+_SCORES: dict[int, tuple[dict[str, str], dict[tuple, int]]] = {}
+
+
+def _scores(index: dict[str, str]) -> dict[tuple, int]:
+    known = _SCORES.get(id(index))
+    if known is None or known[0] is not index:
+        known = _SCORES[id(index)] = (index, {})
+    return known[1]
 
 
 def _locate_table(workbook: Workbook, table: Table, sheet: Sheet | None, claimed: set[str],
@@ -556,7 +579,7 @@ def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed:
             continue
         s, r, c = found[f.key]
         vc = _value_column(s, r, c)
-        loc = Location(s.name, r, vc)
+        loc = _cell(s.name, r, vc)
         plan.overview_cells[f.key] = loc
         plan.overview[f.key] = convert(s.value(r, vc), f, loc, plan.problems)
     version = plan.overview.get("template_version")
@@ -564,6 +587,21 @@ def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed:
         plan.problems.append(Problem(ProblemKind.UNKNOWN_VERSION, plan.field_loc("template_version"),
                                      f"template version {' or '.join(KNOWN_TEMPLATE_VERSIONS)}", version,
                                      "template_version"))
+
+
+def _cell(sheet: str, row: int, col: int) -> Location:
+    """``Location(sheet, row, col)``, the one made before for that cell (a Location never changes): the
+    Overview's value cells are the same in every plan of a sync."""
+    key = (sheet, row, col)
+    loc = _CELLS.get(key)
+    if loc is None:
+        if len(_CELLS) >= _TYPED_MAX:
+            _CELLS.clear()
+        loc = _CELLS[key] = Location(sheet, row, col)
+    return loc
+
+
+_CELLS: dict[tuple[str, int, int], Location] = {}
 
 
 def _value_column(sheet: Sheet, row: int, label_col: int) -> int:
@@ -583,7 +621,7 @@ def _check_ids(plan: Plan, spec: TemplateSpec) -> None:
         if id_field is None:
             continue
         records, key = plan.tables[table.key].records, id_field.key
-        present = [v for v in (rec.values.get(key) for rec in records) if v is not None and v != ""]
+        present = [v for rec in records if (v := rec.values.get(key)) is not None and v != ""]
         seen: set[str] = set(present)
         if len(seen) < len(present):  # an id used twice: each repeat reported where it is, row by row
             seen = set()
