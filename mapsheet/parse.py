@@ -309,13 +309,14 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
         values = dict(zip(keys, cells))
         if fast:
             record = new(Record)
-            record.__dict__.update(table=key_of, sheet=name, row=numbers[i], values=values, columns=columns, extra={},
-                                   raw={}, inferred={})
+            record.__dict__ = {"table": key_of, "sheet": name, "row": numbers[i], "values": values, "columns": columns,
+                               "extra": {}, "raw": {}, "inferred": {}}
         else:
             record = Record(key_of, name, numbers[i], values, columns)
-        for key in ids:
-            if values[key] is None:
-                values[key] = []
+        if ids:
+            for key in ids:
+                if values[key] is None:
+                    values[key] = []
         if slow:
             for j in slow:
                 if cells[j] is _SLOW:
@@ -324,12 +325,14 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
                     if value in (None, []):
                         record.raw[key] = raw
                     values[key] = value
-        for key, is_ids in missing:
-            values[key] = [] if is_ids else None
-        for header, column in extras:
-            v = column[i]
-            if not _blank(v):
-                record.extra[header] = v
+        if missing:
+            for key, is_ids in missing:
+                values[key] = [] if is_ids else None
+        if extras:
+            for header, column in extras:
+                v = column[i]
+                if not _blank(v):
+                    record.extra[header] = v
         records.append(record)
     return records
 
@@ -346,7 +349,7 @@ def _columns(rows: list[list[Any]]) -> Callable[[int], Sequence[Any]]:
     """The table's column ``col`` (None where a row is too short for it), taken from the rows transposed at once
     when they are all as wide (as calamine reads a sheet) and not too wide."""
     width = len(rows[0]) if rows else 0
-    if width <= _TRANSPOSED_MAX and all(len(row) == width for row in rows):
+    if width <= _TRANSPOSED_MAX and set(map(len, rows)) <= {width}:
         transposed = list(zip(*rows))
         missing = (None,) * len(rows)
         return lambda col: transposed[col] if col < width else missing
