@@ -619,11 +619,9 @@ def _value_column(sheet: Sheet, row: int, label_col: int) -> int:
 
 def _check_ids(plan: Plan, spec: TemplateSpec) -> None:
     ids: dict[str, set[str]] = {}
-    for table in spec.tables:
-        id_field = table.id_field
-        if id_field is None:
-            continue
-        records, key = plan.tables[table.key].records, id_field.key
+    keyed, refs = _id_fields(spec)
+    for table_key, key in keyed:
+        records = plan.tables[table_key].records
         present = [v for rec in records if (v := rec.values.get(key)) is not None and v != ""]
         seen: set[str] = set(present)
         if len(seen) < len(present):  # an id used twice: each repeat reported where it is, row by row
@@ -636,18 +634,29 @@ def _check_ids(plan: Plan, spec: TemplateSpec) -> None:
                     plan.problems.append(Problem(ProblemKind.DUPLICATE_ID, rec.loc(key),
                                                  f"an id not used by another row of '{rec.sheet}'", value, key))
                 seen.add(value)
-        ids[table.key] = seen
-    for table in spec.tables:
-        for f in table.fields:
-            if f.kind is not Kind.IDS or not f.refers_to:
-                continue
-            known = ids.get(f.refers_to, set())
-            records = plan.tables[table.key].records
-            if known.issuperset(chain.from_iterable(rec.values.get(f.key) or () for rec in records)):
-                continue  # every reference known
-            target = spec.table(f.refers_to).sheet
-            for rec in records:
-                for ref in rec.values.get(f.key) or []:
-                    if ref not in known:
-                        plan.problems.append(Problem(ProblemKind.DANGLING_REFERENCE, rec.loc(f.key),
-                                                     f"an id that exists on the '{target}' tab", ref, f.key))
+        ids[table_key] = seen
+    for table_key, f in refs:
+        known = ids.get(f.refers_to, set())
+        records = plan.tables[table_key].records
+        if known.issuperset(chain.from_iterable([rec.values.get(f.key) or () for rec in records])):
+            continue  # every reference known
+        target = spec.table(f.refers_to).sheet
+        for rec in records:
+            for ref in rec.values.get(f.key) or []:
+                if ref not in known:
+                    plan.problems.append(Problem(ProblemKind.DANGLING_REFERENCE, rec.loc(f.key),
+                                                 f"an id that exists on the '{target}' tab", ref, f.key))
+
+
+def _id_fields(spec: TemplateSpec) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, Field], ...]]:
+    """(each table's key and its id field's key, for the tables with one; each table's key and its fields that
+    name ids of another table), in the spec's order, worked out once per spec."""
+    known = _ID_FIELDS.get(id(spec))
+    if known is None or known[0] is not spec:  # kept with its spec, so the id names it
+        keyed = tuple((t.key, t.id_field.key) for t in spec.tables if t.id_field is not None)
+        refs = tuple((t.key, f) for t in spec.tables for f in t.fields if f.kind is Kind.IDS and f.refers_to)
+        known = _ID_FIELDS[id(spec)] = (spec, keyed, refs)
+    return known[1], known[2]
+
+
+_ID_FIELDS: dict[int, tuple[TemplateSpec, tuple, tuple]] = {}
