@@ -128,14 +128,37 @@ def _score_header_row(sheet: Sheet, row: int, index: dict[str, str]) -> int:
 def find_header_row(sheet: Sheet, table: Table) -> tuple[int | None, int]:
     """The row (within the first HEADER_SCAN_ROWS) that names most of the table's columns."""
     index = table.header_index
+    scores = _scores(index)
     best_row, best = None, 0
     for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
-        score = _score_header_row(sheet, r, index)
+        try:
+            key = tuple(sheet.rows[r])
+            score = scores.get(key)
+        except TypeError:  # a value that cannot be a key (from a reader of another kind): scored each time
+            key = score = None
+        if score is None:
+            score = _score_header_row(sheet, r, index)
+            if key is not None:
+                if len(scores) >= _TYPED_MAX:
+                    scores.clear()
+                scores[key] = score
         if score > best:
             best_row, best = r, score
             if best == len(table.fields):  # every column named: no row can do better
                 break
     return best_row, best
+
+
+#: Rows scored as header rows, by the index they were scored against (kept with it, so its id names it): a sync
+#: meets the template's title and header rows in every plan.
+_SCORES: dict[int, tuple[dict[str, str], dict[tuple, int]]] = {}
+
+
+def _scores(index: dict[str, str]) -> dict[tuple, int]:
+    known = _SCORES.get(id(index))
+    if known is None or known[0] is not index:
+        known = _SCORES[id(index)] = (index, {})
+    return known[1]
 
 
 def _locate_table(workbook: Workbook, table: Table, sheet: Sheet | None, claimed: set[str],
@@ -286,13 +309,14 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
         values = dict(zip(keys, cells))
         if fast:
             record = new(Record)
-            record.__dict__.update(table=key_of, sheet=name, row=numbers[i], values=values, columns=columns, extra={},
-                                   raw={}, inferred={})
+            record.__dict__ = {"table": key_of, "sheet": name, "row": numbers[i], "values": values, "columns": columns,
+                               "extra": {}, "raw": {}, "inferred": {}}
         else:
             record = Record(key_of, name, numbers[i], values, columns)
-        for key in ids:
-            if values[key] is None:
-                values[key] = []
+        if ids:
+            for key in ids:
+                if values[key] is None:
+                    values[key] = []
         if slow:
             for j in slow:
                 if cells[j] is _SLOW:
@@ -301,12 +325,14 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
                     if value in (None, []):
                         record.raw[key] = raw
                     values[key] = value
-        for key, is_ids in missing:
-            values[key] = [] if is_ids else None
-        for header, column in extras:
-            v = column[i]
-            if not _blank(v):
-                record.extra[header] = v
+        if missing:
+            for key, is_ids in missing:
+                values[key] = [] if is_ids else None
+        if extras:
+            for header, column in extras:
+                v = column[i]
+                if not _blank(v):
+                    record.extra[header] = v
         records.append(record)
     return records
 
@@ -323,7 +349,7 @@ def _columns(rows: list[list[Any]]) -> Callable[[int], Sequence[Any]]:
     """The table's column ``col`` (None where a row is too short for it), taken from the rows transposed at once
     when they are all as wide (as calamine reads a sheet) and not too wide."""
     width = len(rows[0]) if rows else 0
-    if width <= _TRANSPOSED_MAX and all(len(row) == width for row in rows):
+    if width <= _TRANSPOSED_MAX and set(map(len, rows)) <= {width}:
         transposed = list(zip(*rows))
         missing = (None,) * len(rows)
         return lambda col: transposed[col] if col < width else missing
@@ -556,7 +582,7 @@ def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed:
             continue
         s, r, c = found[f.key]
         vc = _value_column(s, r, c)
-        loc = Location(s.name, r, vc)
+        loc = _cell(s.name, r, vc)
         plan.overview_cells[f.key] = loc
         plan.overview[f.key] = convert(s.value(r, vc), f, loc, plan.problems)
     version = plan.overview.get("template_version")
@@ -564,6 +590,21 @@ def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed:
         plan.problems.append(Problem(ProblemKind.UNKNOWN_VERSION, plan.field_loc("template_version"),
                                      f"template version {' or '.join(KNOWN_TEMPLATE_VERSIONS)}", version,
                                      "template_version"))
+
+
+def _cell(sheet: str, row: int, col: int) -> Location:
+    """``Location(sheet, row, col)``, the one made before for that cell (a Location never changes): the
+    Overview's value cells are the same in every plan of a sync."""
+    key = (sheet, row, col)
+    loc = _CELLS.get(key)
+    if loc is None:
+        if len(_CELLS) >= _TYPED_MAX:
+            _CELLS.clear()
+        loc = _CELLS[key] = Location(sheet, row, col)
+    return loc
+
+
+_CELLS: dict[tuple[str, int, int], Location] = {}
 
 
 def _value_column(sheet: Sheet, row: int, label_col: int) -> int:
@@ -578,12 +619,10 @@ def _value_column(sheet: Sheet, row: int, label_col: int) -> int:
 
 def _check_ids(plan: Plan, spec: TemplateSpec) -> None:
     ids: dict[str, set[str]] = {}
-    for table in spec.tables:
-        id_field = table.id_field
-        if id_field is None:
-            continue
-        records, key = plan.tables[table.key].records, id_field.key
-        present = [v for v in (rec.values.get(key) for rec in records) if v is not None and v != ""]
+    keyed, refs = _id_fields(spec)
+    for table_key, key in keyed:
+        records = plan.tables[table_key].records
+        present = [v for rec in records if (v := rec.values.get(key)) is not None and v != ""]
         seen: set[str] = set(present)
         if len(seen) < len(present):  # an id used twice: each repeat reported where it is, row by row
             seen = set()
@@ -595,18 +634,29 @@ def _check_ids(plan: Plan, spec: TemplateSpec) -> None:
                     plan.problems.append(Problem(ProblemKind.DUPLICATE_ID, rec.loc(key),
                                                  f"an id not used by another row of '{rec.sheet}'", value, key))
                 seen.add(value)
-        ids[table.key] = seen
-    for table in spec.tables:
-        for f in table.fields:
-            if f.kind is not Kind.IDS or not f.refers_to:
-                continue
-            known = ids.get(f.refers_to, set())
-            records = plan.tables[table.key].records
-            if known.issuperset(chain.from_iterable(rec.values.get(f.key) or () for rec in records)):
-                continue  # every reference known
-            target = spec.table(f.refers_to).sheet
-            for rec in records:
-                for ref in rec.values.get(f.key) or []:
-                    if ref not in known:
-                        plan.problems.append(Problem(ProblemKind.DANGLING_REFERENCE, rec.loc(f.key),
-                                                     f"an id that exists on the '{target}' tab", ref, f.key))
+        ids[table_key] = seen
+    for table_key, f in refs:
+        known = ids.get(f.refers_to, set())
+        records = plan.tables[table_key].records
+        if known.issuperset(chain.from_iterable([rec.values.get(f.key) or () for rec in records])):
+            continue  # every reference known
+        target = spec.table(f.refers_to).sheet
+        for rec in records:
+            for ref in rec.values.get(f.key) or []:
+                if ref not in known:
+                    plan.problems.append(Problem(ProblemKind.DANGLING_REFERENCE, rec.loc(f.key),
+                                                 f"an id that exists on the '{target}' tab", ref, f.key))
+
+
+def _id_fields(spec: TemplateSpec) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, Field], ...]]:
+    """(each table's key and its id field's key, for the tables with one; each table's key and its fields that
+    name ids of another table), in the spec's order, worked out once per spec."""
+    known = _ID_FIELDS.get(id(spec))
+    if known is None or known[0] is not spec:  # kept with its spec, so the id names it
+        keyed = tuple((t.key, t.id_field.key) for t in spec.tables if t.id_field is not None)
+        refs = tuple((t.key, f) for t in spec.tables for f in t.fields if f.kind is Kind.IDS and f.refers_to)
+        known = _ID_FIELDS[id(spec)] = (spec, keyed, refs)
+    return known[1], known[2]
+
+
+_ID_FIELDS: dict[int, tuple[TemplateSpec, tuple, tuple]] = {}

@@ -130,12 +130,13 @@ def _read_image(package: Package, skip: frozenset[str]) -> list[Sheet] | None:
 
 
 def _read_sheets(book, package: Package, skip: frozenset[str]) -> list[Sheet]:
-    sheets = []
-    if not _TEMPLATE_TABS <= set(book.sheet_names):
+    sheets, names, errors = [], book.sheet_names, package.errors  # sheet_names: a new list at each look
+    if not _TEMPLATE_TABS <= set(names):
         skip = skip - _TEMPLATE_ONLY  # a layout made elsewhere may keep its steps on a "Timeline" tab
-    for name in book.sheet_names:
+    for name in names:
         data = [] if name in skip else book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        sheets.append(Sheet(name, _with_errors(data, package.errors.get(name, {}))))
+        found = errors.get(name)
+        sheets.append(Sheet(name, _with_errors(data, found) if found else data))
     return sheets
 
 
