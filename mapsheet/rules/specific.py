@@ -129,7 +129,11 @@ def owners(ctx: Context, owner: Any) -> Owner:
     few owners, and several rules ask about each)."""
     stand_in, team = _judged(ctx).get(owner) or _judge(ctx, owner)
     placeholder = stand_in or _is_customer_owner(owner, ctx.plan.field("customer"))  # is_placeholder_owner
-    return Owner(placeholder, team, _filled(owner) and not placeholder and not team)  # is_named_person_in
+    return _OWNERS[placeholder, team, _filled(owner) and not placeholder and not team]  # is_named_person_in
+
+
+#: Every ``Owner`` there can be, made once (a check judges a few owners of every plan).
+_OWNERS = {(p, t, n): Owner(p, t, n) for p in (False, True) for t in (False, True) for n in (False, True)}
 
 
 @per_check
@@ -177,9 +181,10 @@ def describe(rec: Record) -> str:
 
 def _empty_cells(records: Iterable[Record], key: str, missing: str, todo: str, *,
                  open_only: bool = False) -> Iterator[Hit]:
-    """A hit on each record whose ``key`` cell is empty (open records only, if asked)."""
+    """A hit on each record whose ``key`` cell is empty (``open_only``: the records given are the open ones,
+    and the message says so)."""
     for rec in records:
-        if rec.values.get(key) in _EMPTY and _blank(rec, key) and not (open_only and is_closed(rec)):
+        if rec.values.get(key) in _EMPTY and _blank(rec, key):
             yield Hit(rec.loc(key), f"{'open ' if open_only else ''}{describe(rec)} has no {missing}; {todo}")
 
 
@@ -205,7 +210,7 @@ def action_owner_missing(ctx: Context) -> Iterator[Hit]:
 def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
     """The owner of an action or milestone is a team or a department, not a person."""
     kinds = owners(ctx)
-    for rec in ctx.items():
+    for rec in ctx.steps:
         owner = rec.values.get("owner")
         if owner in (None, "") or not kinds[owner].team:
             continue
@@ -219,7 +224,7 @@ def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
       fix="Agree a date with the owner and type it in the Due cell.")
 def due_date_missing(ctx: Context) -> Iterator[Hit]:
     """An open action or milestone has no due date."""
-    yield from _empty_cells(ctx.items(), "due", "due date", "agree one with its owner", open_only=True)
+    yield from _empty_cells(ctx.open_steps, "due", "due date", "agree one with its owner", open_only=True)
 
 
 @lru_cache(maxsize=8)
@@ -262,6 +267,21 @@ def _wording(pattern: re.Pattern[str] | None, text: str) -> tuple[tuple[str, ...
 _WORDING: dict[int, tuple[re.Pattern[str] | None, dict[str, tuple[tuple[str, ...], int]]]] = {}
 
 
+def _fine(pattern: re.Pattern[str] | None, minimum: Any) -> set[str]:
+    """The texts seen so far that are neither vague under ``pattern`` nor shorter than ``minimum`` words: most
+    actions of most plans, passed over at the cost of a look-up."""
+    known = _FINE.get((id(pattern), minimum))
+    if known is None or known[0] is not pattern or len(known[1]) > _REMEMBERED:
+        if len(_FINE) > 8:
+            _FINE.clear()
+        known = _FINE[(id(pattern), minimum)] = (pattern, set())
+    return known[1]
+
+
+#: (id of a pattern, least words) -> (the pattern, the texts that need no hit under both)
+_FINE: dict[tuple[int, Any], tuple[re.Pattern[str] | None, set[str]]] = {}
+
+
 @rule("MAP204", "vague-wording", Family.SPECIFIC, Severity.WARNING, settings=("vague_words", "min_action_words"),
       why=_WHY_VAGUE + " \"Follow up\", \"discuss\" or \"TBD\" say neither what is delivered nor when it is done.",
       bad="Action A11 reads 'Follow up on pricing'.",
@@ -271,12 +291,18 @@ def vague_wording(ctx: Context) -> Iterator[Hit]:
     """An action's wording is vague or too short to act on (a verb and its object is enough)."""
     pattern = _vague_pattern(tuple(ctx["vague_words"]))
     minimum, known = ctx["min_action_words"], _wordings(pattern)
+    fine = _fine(pattern, minimum)
     for rec in ctx.plan.actions:
+        text = rec.values.get("action")
+        if type(text) is str and text in fine:
+            continue
         if "action" not in rec.columns or "action" in rec.raw:
             continue
-        text = str(rec.values.get("action") or "")
+        text = str(text or "")
         found, words = known.get(text) or _wording(pattern, text)
-        if found:
+        if not found and words >= minimum:
+            fine.add(text)
+        elif found:
             quoted = ", ".join(f"'{w}'" for w in found)
             yield Hit(rec.loc("action"), f"action {label(rec)} uses vague wording ({quoted}); say what will be "
                                          "delivered, e.g. 'Send the revised quote'")
@@ -305,7 +331,7 @@ def party_missing(ctx: Context) -> Iterator[Hit]:
       fix="Write what must be true for both sides to call the milestone done.")
 def exit_criteria_missing(ctx: Context) -> Iterator[Hit]:
     """An open milestone does not say when it is done."""
-    yield from _empty_cells(ctx.plan.milestones, "exit_criteria", "exit criteria",
+    yield from _empty_cells(ctx.open_milestones, "exit_criteria", "exit criteria",
                             "write what must be true for both sides to call it done", open_only=True)
 
 

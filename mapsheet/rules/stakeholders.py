@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
+from .base import Band, Context, Family, Hit, Severity, label, per_check, plural
 from .registry import rule
 
 _WHY_EARLY = ("\"Involve key stakeholders early: Identify and involve all relevant decision-makers and influencers "
@@ -129,9 +129,9 @@ def reviewer_missing(ctx: Context) -> Iterator[Hit]:
                 if not _has_customer_role(ctx, role)]
     if not unlisted:  # the customer's legal, security and procurement people are all listed
         return
-    for m in ctx.plan.milestones:
+    for m in ctx.open_milestones:
         due = m.values.get("due")
-        if is_closed(m) or due is None or (due - ctx.today).days > lead:
+        if due is None or (due - ctx.today).days > lead:
             continue
         name = str(m.values.get("name") or "")
         missing = [role for role, words in unlisted if words.search(name)]

@@ -37,7 +37,7 @@ _first = operator.itemgetter(0)
 @per_check
 def _open_with_due(ctx: Context) -> tuple[tuple[dt.date, Record], ...]:
     """(due date, step) of the open steps that have one, milestones then actions."""
-    return tuple((due, r) for r in ctx.items() if (due := r.values.get("due")) is not None and not r.is_closed)
+    return tuple([(due, r) for r in ctx.open_steps if (due := r.values.get("due")) is not None])
 
 
 @per_value
@@ -87,9 +87,9 @@ def due_after_close(ctx: Context) -> Iterator[Hit]:
       fix="Move the milestone's due date after its dependencies' (or bring the dependency forward).")
 def milestone_before_dependency(ctx: Context) -> Iterator[Hit]:
     """A milestone is due before a milestone it depends on."""
-    for rec in ctx.plan.milestones:
+    for rec in ctx.open_milestones:
         due = rec.values.get("due")
-        if due is None or is_closed(rec):
+        if due is None:
             continue
         later = [m for m in _dated_milestones(ctx, rec.values.get("depends_on")) if m.values["due"] > due]
         if later:
@@ -185,7 +185,7 @@ def start_after_due(ctx: Context) -> Iterator[Hit]:
       fix="Enter the date the item was really completed, or clear it and set the status back if it is not done.")
 def completed_in_future(ctx: Context) -> Iterator[Hit]:
     """A completion date is in the future."""
-    for rec in ctx.items():
+    for rec in ctx.steps:
         completed = rec.values.get("completed")
         if completed is not None and completed > ctx.today:
             yield Hit(rec.loc("completed"), f"{describe(rec)} is marked completed on {_day(completed)}, which is "
