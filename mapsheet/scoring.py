@@ -85,7 +85,7 @@ def score_findings(findings: list[Finding], config: Config, plan: Plan | None = 
     dimensions = _dimensions(verdict, findings, costs, points, families, config)
     # Totals from the families' and dimensions' losses (not the findings' shares), so that a finding whose
     # family is already at its cap changes nothing, not even a float's last digit.
-    lost = sum(fs.lost for fs in families) + sum(d.lost for d in dimensions)
+    lost = sum([fs.lost for fs in families]) + sum([d.lost for d in dimensions])
     if lost > 100:  # a plan cannot lose more than everything: every share shrinks alike
         points = [p * 100 / lost for p in points]
     raw = max(0.0, 100.0 - lost)
@@ -159,7 +159,7 @@ def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], p
             ways = len({f.code for f in ds.findings}) - 1
             more = min(1.0, ways / max(1, settings["failing_rules"] - 1))
             index = _indices(ds.findings, findings)
-            overflow = max(0.0, sum(costs[i] - family_share[i] for i in index))
+            overflow = max(0.0, sum([costs[i] - family_share[i] for i in index]))
             options.append((settings["failing_points"] * (1 + more) + min(settings["failing_points"], overflow),
                             ds.findings))
         if ds.blind and ds.blinding:
@@ -186,7 +186,7 @@ def _indices(some: tuple[Finding, ...], findings: list[Finding]) -> list[int]:
 
 def _share_out(amount: float, carriers, findings: list[Finding], costs: list[float], points: list[float]) -> None:
     index = _indices(tuple(carriers), findings)
-    total = sum(costs[i] for i in index)
+    total = sum([costs[i] for i in index])
     for i in index:
         points[i] += amount * (costs[i] / total if total else 1 / len(index))
 

@@ -168,11 +168,15 @@ def owner_not_a_stakeholder(ctx: Context) -> Iterator[Hit]:
     stakeholders = ctx.plan.tables["stakeholders"]
     if stakeholders.sheet is None or "name" not in stakeholders.columns:
         return
-    known = {norm_name(s.name) for s in stakeholders.records if s.name not in (None, "")}
+    known = set()
+    for s in stakeholders.records:
+        name = s.name
+        if name not in (None, ""):
+            known.add(norm_name(name))
     kinds = owners(ctx)
     for action in _customer_live(ctx):
         owner = action.values.get("owner")
-        if kinds[owner].person and norm_name(owner) not in known:
-            known.add(norm_name(owner))  # once per person
+        if kinds[owner].person and (name := norm_name(owner)) not in known:
+            known.add(name)  # once per person
             yield Hit(action.loc("owner"), f"{owner}, owner of customer action {label(action)}, is not on the "
                                            "Stakeholders tab; add them with their title, role and email")

@@ -61,10 +61,6 @@ _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _BRACKETED = re.compile(r"^[\[<{(].*[\]>})]$")
 
 
-def _is_customer_company(owner: Any, company: Any) -> bool:
-    return company is not None and norm_name(owner) == norm_name(company)
-
-
 def _words(settings: dict[str, Any], key: str, with_sides: bool) -> frozenset[str]:
     """The words of setting ``key`` as compared (and the template's sides), worked out again only when the
     setting holds other words: every owner of every plan is looked up in them."""
@@ -97,7 +93,10 @@ def _is_stand_in(settings: dict[str, Any], owner: Any) -> bool:
 
 def _is_customer_owner(owner: Any, company: Any) -> bool:
     """The owner cell names the customer's company (a placeholder for whoever there does it)."""
-    return owner is not None and bool(norm_name(owner)) and _is_customer_company(owner, company)
+    if owner is None or company is None:
+        return False
+    text = norm_name(owner)
+    return bool(text) and text == norm_name(company)
 
 
 def is_team_name(settings: dict[str, Any], owner: Any) -> bool:

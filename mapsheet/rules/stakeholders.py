@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..model import Record
 from .base import Band, Context, Family, Hit, Severity, label, per_check, plural
@@ -53,12 +53,17 @@ def _roles_readable(ctx: Context) -> bool:
 
 @per_check
 def _customer_side(ctx: Context) -> tuple[Record, ...]:
-    return tuple(s for s in ctx.plan.stakeholders if s.values.get("side") == "Customer")
+    return tuple([s for s in ctx.plan.stakeholders if s.values.get("side") == "Customer"])
 
 
 @per_check
+def _customer_roles(ctx: Context) -> list[Any]:
+    """The role of each Customer stakeholder (shared: not to be changed)."""
+    return [s.values.get("role") for s in _customer_side(ctx)]
+
+
 def _has_customer_role(ctx: Context, role: str) -> bool:
-    return any(s.values.get("role") == role for s in _customer_side(ctx))
+    return role in _customer_roles(ctx)
 
 
 def _due_phrase(due: dt.date, ctx: Context) -> str:

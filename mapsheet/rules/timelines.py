@@ -49,12 +49,6 @@ def _dated(ctx: Context, ident: str) -> Record | None:
     return None
 
 
-def _dated_milestones(ctx: Context, ids: list[str]) -> list[Record]:
-    """The milestones named by ``ids`` that are not cancelled and have a due date."""
-    dated = _dated(ctx)
-    return [m for ident in ids or () if (m := dated[ident]) is not None]
-
-
 def _with_dues(milestones: list[Record]) -> str:
     return ", ".join(f"{label(m)} (due {_day(m.values['due'])})" for m in milestones)
 
@@ -87,11 +81,16 @@ def due_after_close(ctx: Context) -> Iterator[Hit]:
       fix="Move the milestone's due date after its dependencies' (or bring the dependency forward).")
 def milestone_before_dependency(ctx: Context) -> Iterator[Hit]:
     """A milestone is due before a milestone it depends on."""
+    dated = _dated(ctx)
     for rec in ctx.open_milestones:
         due = rec.values.get("due")
         if due is None:
             continue
-        later = [m for m in _dated_milestones(ctx, rec.values.get("depends_on")) if m.values["due"] > due]
+        later = []  # the dated milestones it depends on, due later
+        for ident in rec.values.get("depends_on") or ():
+            m = dated[ident]
+            if m is not None and m.values["due"] > due:
+                later.append(m)
         if later:
             yield Hit(rec.loc("due"), f"milestone {label(rec)} is due {_day(due)}, before {_with_dues(later)} it "
                                       "depends on; move it after its dependencies or bring them forward")
@@ -206,7 +205,7 @@ def action_after_its_milestone(ctx: Context) -> Iterator[Hit]:
     for due, rec in _open_with_due(ctx):
         if rec.table != "actions":
             continue
-        earlier = []  # _dated_milestones, due earlier: a loop, not two calls, for each open action of each plan
+        earlier = []  # the dated milestones it belongs to, due earlier
         for ident in rec.values.get("milestone") or ():
             m = dated[ident]
             if m is not None and m.values["due"] < due:
