@@ -173,9 +173,13 @@ def owner_not_a_stakeholder(ctx: Context) -> Iterator[Hit]:
         name = s.name
         if name not in (None, ""):
             known.add(norm_name(name))
-    kinds = owners(ctx)
+    kinds, asked = owners(ctx), set()
     for action in _customer_live(ctx):
         owner = action.values.get("owner")
+        if type(owner) is str:  # an owner already asked about is known by now, or not a person
+            if owner in asked:
+                continue
+            asked.add(owner)
         if kinds[owner].person and (name := norm_name(owner)) not in known:
             known.add(name)  # once per person
             yield Hit(action.loc("owner"), f"{owner}, owner of customer action {label(action)}, is not on the "

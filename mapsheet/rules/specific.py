@@ -126,9 +126,18 @@ class Owner(NamedTuple):
 def owners(ctx: Context, owner: Any) -> Owner:
     """``owners(ctx)[owner]``: what ``owner`` is, for this plan's settings and customer (a plan repeats its
     few owners, and several rules ask about each)."""
-    stand_in, team = _judged(ctx).get(owner) or _judge(ctx, owner)
-    placeholder = stand_in or _is_customer_owner(owner, ctx.plan.field("customer"))  # is_placeholder_owner
-    return _OWNERS[placeholder, team, _filled(owner) and not placeholder and not team]  # is_named_person_in
+    judged, company = _judged(ctx), ctx.plan.field("customer")
+    texts = type(owner) is str and (company is None or type(company) is str)  # as keys, 1, 1.0 and True are one
+    if texts:
+        known = judged.get((owner, company))
+        if known is not None:
+            return known
+    stand_in, team = judged.get(owner) or _judge(ctx, owner)
+    placeholder = stand_in or _is_customer_owner(owner, company)  # is_placeholder_owner
+    kind = _OWNERS[placeholder, team, _filled(owner) and not placeholder and not team]  # is_named_person_in
+    if texts:
+        judged[owner, company] = kind
+    return kind
 
 
 #: Every ``Owner`` there can be, made once (a check judges a few owners of every plan).
@@ -136,9 +145,9 @@ _OWNERS = {(p, t, n): Owner(p, t, n) for p in (False, True) for t in (False, Tru
 
 
 @per_check
-def _judged(ctx: Context) -> dict[Any, tuple[bool, bool]]:
-    """Owner text -> (a stand-in whoever the customer is, a team) under this check's settings: kept from plan
-    to plan, since the plans of one team share their owners."""
+def _judged(ctx: Context) -> dict[Any, Any]:
+    """Owner text -> (a stand-in whoever the customer is, a team), and (owner text, customer) -> its ``Owner``,
+    under this check's settings: kept from plan to plan, since the plans of one team share their owners."""
     key = (_words(ctx.settings, "placeholder_owner_words", True), _words(ctx.settings, "team_owner_words", False))
     judged = _JUDGED.get(key)
     if judged is None or len(judged) > _REMEMBERED:
@@ -155,8 +164,8 @@ def _judge(ctx: Context, owner: Any) -> tuple[bool, bool]:
     return facts
 
 
-#: (placeholder words, team words) -> owner text -> (a stand-in, a team)
-_JUDGED: dict[tuple[frozenset[str], frozenset[str]], dict[Any, tuple[bool, bool]]] = {}
+#: (placeholder words, team words) -> owner text -> (a stand-in, a team), and (owner, customer) -> Owner
+_JUDGED: dict[tuple[frozenset[str], frozenset[str]], dict[Any, Any]] = {}
 
 
 def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hit]:
