@@ -78,20 +78,21 @@ def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | Non
     today = today or dt.date.today()
     ctx = Context(plan, today, config.thresholds)
     findings: list[Finding] = []
-    foreign = plan.reading is not None
-    for rule in _selected(tuple(config.select), tuple(config.ignore)):
-        if foreign and not applies(rule.code, plan):
-            continue  # a foreign layout lacks what this check reads; MAP012 says so once
+    rules = _selected(tuple(config.select), tuple(config.ignore))
+    if plan.reading is not None:  # a foreign layout lacks what some checks read; MAP012 says so once
+        rules = tuple(rule for rule in rules if applies(rule.code, plan))
+    for rule in rules:
         try:  # the rule runs here, not in a function of its own: 73 rules on every plan of a sync
-            hits = list(rule.check(ctx))
+            hits = [*rule.check(ctx)]
             if hits:  # most rules on most plans find nothing
                 findings += _findings(rule, hits, config)
         except Exception as exc:  # a broken rule is reported, never fatal
             findings.append(_failed(rule, ctx, exc))
     findings = _dedupe(findings)
-    findings.sort(key=lambda f: (-f.severity.rank, f.code, f.location))
-    kept, suppressed = _suppress(findings, plan)
-    score, priced = score_findings(kept, config, plan)
+    findings.sort(key=_order)
+    rows = records_at(plan, findings)  # the rows findings point at: for the ignore scan and the verdict
+    kept, suppressed = _suppress(findings, plan, rows)
+    score, priced = score_findings(kept, config, plan, rows=rows)
     return CheckResult(plan, today, priced, score, suppressed, config.source,
                        understood=understood(plan, config.thresholds) if explain else {})
 
@@ -111,10 +112,19 @@ def _failed(rule: Rule, ctx: Context, exc: Exception) -> Finding:
                    Location(ctx.plan.overview_sheet or "Overview"))
 
 
+def _order(f: Finding) -> tuple[int, str, Location]:
+    """Most severe first, then by code and cell."""
+    return -_RANKS[f.severity], f.code, f.location
+
+
+_RANKS = {s: s.rank for s in Severity}
+
+
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen, out = set(), []
     for f in findings:
-        key = (f.code, f.location, f.message)
+        where = f.location  # its fields, not the Location: hashing one is a Python call
+        key = (f.code, where.sheet, where.row, where.col, f.message)
         if key not in seen:
             seen.add(key)
             out.append(f)
@@ -125,11 +135,13 @@ def ignored_codes(text: object) -> set[str]:
     return {c.upper() if c.upper().startswith("MAP") else c.lower() for c in _CODES.findall(str(text or ""))}
 
 
-def _suppress(findings: list[Finding], plan: Plan) -> tuple[list[Finding], list[Finding]]:
+def _suppress(findings: list[Finding], plan: Plan, rows: dict[tuple[str, int], Record]
+              ) -> tuple[list[Finding], list[Finding]]:
     """Findings silenced on purpose from the sheet: codes or names in the Overview's 'Ignore checks'
-    field (whole plan), or "mapsheet: ignore MAP204" written in any cell of a row (that row only)."""
+    field (whole plan), or "mapsheet: ignore MAP204" written in any cell of a row (that row only). ``rows``:
+    the records the findings point at (``verdict.records_at``)."""
     plan_wide = ignored_codes(plan.field("ignore_checks"))
-    per_row = _ignored_in_rows(records_at(plan, findings).values())
+    per_row = _ignored_in_rows(rows.values())
     if not plan_wide and not per_row:  # most plans silence nothing
         return findings, []
     kept, suppressed = [], []

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .config import Config
-from .model import Plan
+from .model import Plan, Record
 from .rules.base import Band, Family, Finding, quick
 from .verdict import Dimension, DimensionState, State, Verdict, assess
 
@@ -73,17 +73,19 @@ class Score:
     band_lost: float = 0.0  # points the band itself takes (At risk, Off track, Not checkable)
 
 
-def score_findings(findings: list[Finding], config: Config, plan: Plan | None = None) -> tuple[Score, list[Finding]]:
+def score_findings(findings: list[Finding], config: Config, plan: Plan | None = None, *,
+                   rows: dict[tuple[str, int], Record] | None = None) -> tuple[Score, list[Finding]]:
     """The score, and the findings with the points each one costs filled in. Without ``plan`` the verdict
-    judges from the findings alone (nothing is known to be unread)."""
-    verdict = assess(findings, plan, config.verdict)
+    judges from the findings alone (nothing is known to be unread). ``rows``: the plan's records that the
+    findings point at, when the caller has them (``verdict.records_at``; worked out here otherwise)."""
+    verdict = assess(findings, plan, config.verdict, rows=rows)
     costs = [config.points[f.severity] * config.rule_weights.get(f.code, 1.0) for f in findings]
     points = [0.0] * len(findings)
     families = _families(findings, costs, points, config)
     dimensions = _dimensions(verdict, findings, costs, points, families, config)
     # Totals from the families' and dimensions' losses (not the findings' shares), so that a finding whose
     # family is already at its cap changes nothing, not even a float's last digit.
-    lost = sum(fs.lost for fs in families) + sum(d.lost for d in dimensions)
+    lost = sum([fs.lost for fs in families]) + sum([d.lost for d in dimensions])
     if lost > 100:  # a plan cannot lose more than everything: every share shrinks alike
         points = [p * 100 / lost for p in points]
     raw = max(0.0, 100.0 - lost)
@@ -110,10 +112,14 @@ def _families(findings: list[Finding], costs: list[float], points: list[float], 
         by_family[f.family] = by_family.get(f.family, 0.0) + cost
         counts[f.family] = counts.get(f.family, 0) + 1
     families = []
+    weights = config.family_weights
     for family in _FAMILIES:
-        weight = config.family_weights.get(family, 0.0)
-        total_cost = by_family.get(family, 0.0)
-        families.append(FamilyScore(family, weight, min(weight, total_cost), counts.get(family, 0)))
+        weight = weights.get(family, 0.0)
+        if family not in counts:  # most families of most plans find nothing: their score is made once
+            families.append(_untouched(family, weight))
+            continue
+        total_cost = by_family[family]
+        families.append(FamilyScore(family, weight, min(weight, total_cost), counts[family]))
     lost = {fs.family: fs.lost for fs in families}
     for i, (f, cost) in enumerate(zip(findings, costs)):
         family_cost = by_family[f.family]
@@ -122,6 +128,20 @@ def _families(findings: list[Finding], costs: list[float], points: list[float], 
 
 
 _FAMILIES = tuple(Family)  # iterating an Enum class is slow; the check scores every plan of a sync
+
+
+def _untouched(family: Family, weight: float) -> FamilyScore:
+    """The score of a family no finding touches (shared: frozen)."""
+    try:
+        return _UNTOUCHED[family, weight]
+    except KeyError:
+        made = FamilyScore(family, weight, min(weight, 0.0), 0)
+        if type(weight) is float and weight > 0:  # as keys, 1, 1.0 and True (or 0.0 and -0.0) would be one
+            _UNTOUCHED[family, weight] = made
+        return made
+
+
+_UNTOUCHED: dict[tuple[Family, float], FamilyScore] = {}
 
 
 def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], points: list[float],
@@ -139,16 +159,24 @@ def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], p
             ways = len({f.code for f in ds.findings}) - 1
             more = min(1.0, ways / max(1, settings["failing_rules"] - 1))
             index = _indices(ds.findings, findings)
-            overflow = max(0.0, sum(costs[i] - family_share[i] for i in index))
+            overflow = max(0.0, sum([costs[i] - family_share[i] for i in index]))
             options.append((settings["failing_points"] * (1 + more) + min(settings["failing_points"], overflow),
                             ds.findings))
         if ds.blind and ds.blinding:
             options.append((float(settings["not_read_points"]), ds.blinding))
         for amount, carriers in options:
             _share_out(amount, carriers, findings, costs, points)
+        if not options and ds.state is State.OK:  # costs nothing: made once
+            out.append(_OK_SCORES[ds.dimension] if not ds.why and not ds.blind
+                       else DimensionScore(ds.dimension, ds.state, ds.why or ds.blind, 0))
+            continue
         lost = sum(amount for amount, _ in options) if options else 0
         out.append(DimensionScore(ds.dimension, ds.state, ds.why or ds.blind, lost))
     return out
+
+
+#: The score of each dimension in good state (shared: frozen).
+_OK_SCORES = {d: DimensionScore(d, State.OK, "", 0) for d in Dimension}
 
 
 def _indices(some: tuple[Finding, ...], findings: list[Finding]) -> list[int]:
@@ -158,7 +186,7 @@ def _indices(some: tuple[Finding, ...], findings: list[Finding]) -> list[int]:
 
 def _share_out(amount: float, carriers, findings: list[Finding], costs: list[float], points: list[float]) -> None:
     index = _indices(tuple(carriers), findings)
-    total = sum(costs[i] for i in index)
+    total = sum([costs[i] for i in index])
     for i in index:
         points[i] += amount * (costs[i] / total if total else 1 / len(index))
 

@@ -177,7 +177,15 @@ def _step_rows_understood(plan: Plan) -> tuple[int, int]:
     for key in STEP_TABLES:
         records = plan.tables[key].records if key in plan.tables else ()
         read += len(records)
-        for r in records:
+        if not records:
+            continue
+        # A tab's rows share its header's columns and mostly hold nothing unreadable: those rows are counted
+        # together, the others (``odd``) one by one.
+        header = records[0].columns
+        odd = [r for r in records if r.raw or r.columns is not header]
+        if "due" in header and "status" in header:
+            understood += len(records) - len(odd)
+        for r in odd:
             columns, raw = r.columns, r.raw
             if "due" in columns and "status" in columns and "due" not in raw and "status" not in raw:
                 understood += 1
@@ -199,14 +207,20 @@ def not_checkable(plan: Plan, settings: dict[str, Any]) -> str:
 
 # -- the states ------------------------------------------------------------------------------------------------
 
-def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any]) -> Verdict:
-    """Each core dimension's state from the findings and (when known) the plan's facts."""
+def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any], *,
+           rows: dict[tuple[str, int], Record] | None = None) -> Verdict:
+    """Each core dimension's state from the findings and (when known) the plan's facts. ``rows``: the plan's
+    records at the rows the findings point at (``records_at``), when the caller has them (more rows do no
+    harm: only the findings' rows are looked up)."""
     by_dimension: dict[Dimension, list[Finding]] = {d: [] for d in _DIMENSIONS}
     for f in findings:
         d = dimension_of(f.code, f.family)
         if d is not None:
             by_dimension[d].append(f)
-    rows = records_at(plan, findings) if plan is not None else None
+    if plan is None:
+        rows = None
+    elif rows is None:
+        rows = records_at(plan, findings)
     states = []
     for d in _DIMENSIONS:
         counting = [f for f in by_dimension[d] if f.severity in _COUNTING]
@@ -221,11 +235,13 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any])
         elif counting:
             states.append(DimensionState(d, State.WEAK, _plain(counting[0]), tuple(counting)))
         else:
-            states.append(DimensionState(d, State.OK, ""))
+            states.append(_OK[d])
     return Verdict(tuple(states), not_checkable(plan, settings) if plan is not None else "")
 
 
 _DIMENSIONS = tuple(Dimension)  # iterating an Enum class is slow; every plan of a sync is assessed
+#: The state of each dimension when nothing is wrong with it (shared: frozen).
+_OK = {d: DimensionState(d, State.OK, "") for d in _DIMENSIONS}
 #: The severities a dimension's state counts: a warning or worse.
 _COUNTING = frozenset(s for s in Severity if s.rank >= Severity.WARNING.rank)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+from functools import cached_property
 import operator
 import re
 from dataclasses import dataclass, field
@@ -114,13 +115,26 @@ class Context:
     def __getitem__(self, key: str) -> Any:
         return self.settings[key]
 
-    # -- views rules share --------------------------------------------------------------------------
-    def items(self) -> tuple[Record, ...]:
+    # -- views rules share (worked out on first use, then plain attributes) -------------------------------
+    @cached_property
+    def steps(self) -> tuple[Record, ...]:
         """Milestones and actions: everything with a due date and a status."""
-        return _items(self)
+        return (*self.plan.milestones, *self.plan.actions)
 
+    @cached_property
+    def open_milestones(self) -> tuple[Record, ...]:
+        """The milestones not closed (``Record.is_closed``), in plan order."""
+        return tuple([m for m in self.plan.milestones if not m.is_closed])
+
+    @cached_property
     def open_actions(self) -> tuple[Record, ...]:
-        return _open_actions(self)
+        """The actions not closed, in plan order."""
+        return tuple([a for a in self.plan.actions if not a.is_closed])
+
+    @cached_property
+    def open_steps(self) -> tuple[Record, ...]:
+        """The steps not closed, in the order of ``steps``."""
+        return (*self.open_milestones, *self.open_actions)
 
     def party(self, record: Record) -> str | None:
         """Vendor / Customer / Joint for an action or a milestone."""
@@ -223,16 +237,6 @@ def per_value(view: Callable[[Context, Any], V]) -> Callable[[Context], dict[Any
             return answers
 
     return table
-
-
-@per_check
-def _items(ctx: Context) -> tuple[Record, ...]:
-    return (*ctx.plan.milestones, *ctx.plan.actions)
-
-
-@per_check
-def _open_actions(ctx: Context) -> tuple[Record, ...]:
-    return tuple(a for a in ctx.plan.actions if not is_closed(a))
 
 
 POST_SIGNATURE = re.compile(r"kick.?off|implement|onboard|go.?live|launch|roll.?out|deploy|adoption|training",

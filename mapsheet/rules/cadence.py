@@ -24,8 +24,8 @@ _WHY_REVIEW = ("\"Review and adjust regularly: Build in regular check-ins and ad
 def _work_finished(ctx: Context) -> bool:
     """Every milestone and action is finished: there is no process left to meet about ("check-ins ... to
     ensure the process progresses according to the plan"), so cadence is not judged."""
-    steps = ctx.items()
-    return bool(steps) and all("status" in r.columns and is_closed(r) for r in steps)
+    steps = ctx.steps
+    return bool(steps) and not ctx.open_steps and all("status" in r.columns for r in steps)
 
 
 @per_check

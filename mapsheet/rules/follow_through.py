@@ -7,7 +7,7 @@ item 1 to 6 days overdue, Stalled (here Off track) at 7 or more (``stalled_days`
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from ..model import Record
 from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
@@ -32,9 +32,9 @@ def _late(ctx: Context, table: str) -> tuple[tuple[Record, int], ...]:
     """(record, days overdue) of the overdue records of ``table``, in plan order (only those due before
     today can be: the others are not asked)."""
     today = ctx.today
-    return tuple((rec, days) for rec in ctx.plan.tables[table].records
-                 if (due := rec.values.get("due")) is not None and due < today
-                 and (days := ctx.days_overdue(rec)) > 0)
+    return tuple([(rec, days) for rec in ctx.plan.tables[table].records
+                  if (due := rec.values.get("due")) is not None and due < today
+                  and (days := ctx.days_overdue(rec)) > 0])
 
 
 def _late_actions_of(ctx: Context, party: str) -> list[tuple[Record, int]]:
@@ -101,7 +101,7 @@ def overdue_milestone(ctx: Context) -> Iterator[Hit]:
           "check-in.")
 def blocked_item(ctx: Context) -> Iterator[Hit]:
     """An action or milestone is blocked."""
-    for rec in ctx.items():
+    for rec in ctx.steps:
         if rec.values.get("status") != "Blocked":
             continue
         if rec.table == "actions":
@@ -117,23 +117,35 @@ def _tracked_actions_by_milestone(ctx: Context) -> dict[str, list[Record]] | Non
     """The tracked actions of each milestone id, in plan order; None when an action names its milestones
     otherwise than as a list of texts (then each milestone looks through the actions)."""
     index: dict[str, list[Record]] = {}
-    for a in _tracked(ctx.plan.actions):
+    for a in ctx.plan.actions:
+        if "status" not in a.columns:  # _tracked
+            continue
         ids = a.values.get("milestone") or []
         if type(ids) is not list:
             return None
+        if len(ids) == 1:  # most actions belong to one milestone
+            ident = ids[0]
+            if type(ident) is not str:
+                return None
+            group = index.get(ident)
+            if group is None:
+                index[ident] = [a]
+            else:
+                group.append(a)
+            continue
         for ident in ids:
             if type(ident) is not str:
                 return None
-        for ident in ids if len(ids) == 1 else dict.fromkeys(ids):  # each action once per milestone
+        for ident in dict.fromkeys(ids):  # each action once per milestone
             index.setdefault(ident, []).append(a)
     return index
 
 
-def _actions_of_milestone(ctx: Context, ident: object) -> list[Record]:
-    """The tracked actions that name milestone ``ident``."""
+def _actions_of_milestone(ctx: Context, ident: object) -> Sequence[Record]:
+    """The tracked actions that name milestone ``ident`` (shared: not to be changed)."""
     index = _tracked_actions_by_milestone(ctx)
     if index is not None and type(ident) is str:
-        return list(index.get(ident, ())) if ident else []
+        return index.get(ident, ()) if ident else ()
     return [a for a in _tracked(ctx.plan.actions) if ident and ident in (a.values.get("milestone") or [])]
 
 
@@ -147,7 +159,7 @@ def _what(rec: Record) -> str:
       fix="Write the day it was finished in 'Completed on', so on-time rates can be measured.")
 def done_without_date(ctx: Context) -> Iterator[Hit]:
     """An item is Done but has no completion date."""
-    for rec in ctx.items():
+    for rec in ctx.steps:
         if (rec.values.get("status") == "Done" and "completed" in rec.columns
                 and rec.values.get("completed") is None and "completed" not in rec.raw):
             yield Hit(rec.loc("completed"), f"{_what(rec)} {label(rec)} is done but has no completion date; write the "
@@ -160,10 +172,11 @@ def done_without_date(ctx: Context) -> Iterator[Hit]:
       fix="Mark it Done if it is finished; otherwise clear 'Completed on'.")
 def dated_but_not_done(ctx: Context) -> Iterator[Hit]:
     """An item has a completion date but is not Done."""
-    for rec in _tracked(ctx.items()):
-        completed, status = rec.values.get("completed"), rec.values.get("status")
-        if completed is None or is_closed(rec) or "status" in rec.raw:
+    for rec in ctx.open_steps:  # the steps of a tab with a Status column (MAP002), not closed
+        completed = rec.values.get("completed")
+        if completed is None or "status" not in rec.columns or "status" in rec.raw:
             continue
+        status = rec.values.get("status")
         now = f"is '{status}'" if status else "has no status"
         yield Hit(rec.loc("status"), f"{_what(rec)} {label(rec)} was completed on {completed} but {now}; mark it Done "
                                      "if it is finished, or clear the completion date")
@@ -203,9 +216,14 @@ def on_time_rate_low(ctx: Context) -> Iterator[Hit]:
           "actions are finished and its exit criteria met.")
 def milestone_status_mismatch(ctx: Context) -> Iterator[Hit]:
     """A milestone's status disagrees with its actions' (warning when Done with open actions, info otherwise)."""
+    opened = None  # the ids of the open actions, once a milestone has actions
     for m in _tracked(ctx.plan.milestones):
         actions = _actions_of_milestone(ctx, m.values.get("id"))
-        still_open = [a for a in actions if not is_closed(a)]
+        if not actions:
+            continue
+        if opened is None:
+            opened = {id(a) for a in ctx.open_actions}
+        still_open = [a for a in actions if id(a) in opened]
         if m.values.get("status") == "Done" and still_open:
             n = len(still_open)
             names = ", ".join(label(a) for a in still_open[:3]) + (" ..." if n > 3 else "")

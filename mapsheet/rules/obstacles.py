@@ -11,7 +11,7 @@ import re
 from typing import Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, label
+from .base import Band, Context, Family, Hit, Severity, label, per_check
 from .registry import rule
 
 _WHY_ANTICIPATE = ("\"Anticipate potential obstacles: Proactively identify potential challenges or risks ... Then, "
@@ -21,8 +21,9 @@ _WHY_OVERLOOKED = ("\"Overlooking potential obstacles: Not anticipating obstacle
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 
 
-def _open_risks(ctx: Context) -> Iterator[Record]:
-    return (r for r in ctx.plan.risks if not is_closed(r))
+@per_check
+def _open_risks(ctx: Context) -> tuple[Record, ...]:
+    return tuple([r for r in ctx.plan.risks if not r.is_closed])
 
 
 def _placeholder(text: object, ctx: Context) -> bool:

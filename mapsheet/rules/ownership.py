@@ -24,7 +24,19 @@ _WHY_JOINT = ("The guide: \"Joint ownership: With a MAP, the customer feels invo
 
 @per_check
 def _live_actions(ctx: Context) -> tuple[Record, ...]:
-    return tuple(a for a in ctx.plan.actions if a.values.get("status") != "Cancelled")
+    return tuple([a for a in ctx.plan.actions if a.values.get("status") != "Cancelled"])
+
+
+@per_check
+def _customer_live(ctx: Context) -> list[Record]:
+    """The customer's live actions (shared: not to be changed)."""
+    return _customer_actions(_live_actions(ctx))
+
+
+@per_check
+def _customer_open(ctx: Context) -> list[Record]:
+    """The customer's open actions (shared: not to be changed)."""
+    return _customer_actions(ctx.open_actions)
 
 
 def _has_column(ctx: Context, table: str, key: str) -> bool:
@@ -48,12 +60,12 @@ def _percent(share: float) -> str:
           "customer owner, or move steps the customer really does to the Customer party.")
 def customer_share_low(ctx: Context) -> Iterator[Hit]:
     """The customer owns too small a share of the open actions."""
-    actions = list(ctx.open_actions())  # open actions are live ones (a cancelled action is closed)
+    actions = ctx.open_actions  # open actions are live ones (a cancelled action is closed)
     # No customer action at all is MAP302's (an error), not a low share.
     if (not _has_column(ctx, "actions", "party") or len(actions) < ctx["min_items_for_rates"]
-            or not _customer_actions(_live_actions(ctx))):
+            or not _customer_live(ctx)):
         return
-    customer = _customer_actions(actions)
+    customer = _customer_open(ctx)
     share = len(customer) / len(actions)
     if share < ctx["min_customer_share"]:
         yield Hit(ctx.plan.tables["actions"].header_loc("party"),
@@ -75,8 +87,8 @@ def no_named_customer_owner(ctx: Context) -> Iterator[Hit]:
     if not actions or not _has_column(ctx, "actions", "party"):
         return
     table = ctx.plan.tables["actions"]
-    customer = _customer_actions(actions)
-    still_open = _customer_actions(ctx.open_actions())  # the open ones of ``customer``
+    customer = _customer_live(ctx)
+    still_open = _customer_open(ctx)  # the open ones of ``customer``
     if not customer:
         # No customer commitment at all: a vendor's to-do list, not a mutual plan.
         yield Hit(table.header_loc("party"), f"none of the {len(actions)} actions is on the customer's side; add "
@@ -156,11 +168,19 @@ def owner_not_a_stakeholder(ctx: Context) -> Iterator[Hit]:
     stakeholders = ctx.plan.tables["stakeholders"]
     if stakeholders.sheet is None or "name" not in stakeholders.columns:
         return
-    known = {norm_name(s.name) for s in stakeholders.records if s.name not in (None, "")}
-    kinds = owners(ctx)
-    for action in _customer_actions(_live_actions(ctx)):
+    known = set()
+    for s in stakeholders.records:
+        name = s.name
+        if name not in (None, ""):
+            known.add(norm_name(name))
+    kinds, asked = owners(ctx), set()
+    for action in _customer_live(ctx):
         owner = action.values.get("owner")
-        if kinds[owner].person and norm_name(owner) not in known:
-            known.add(norm_name(owner))  # once per person
+        if type(owner) is str:  # an owner already asked about is known by now, or not a person
+            if owner in asked:
+                continue
+            asked.add(owner)
+        if kinds[owner].person and (name := norm_name(owner)) not in known:
+            known.add(name)  # once per person
             yield Hit(action.loc("owner"), f"{owner}, owner of customer action {label(action)}, is not on the "
                                            "Stakeholders tab; add them with their title, role and email")

@@ -59,7 +59,7 @@ def too_many_milestones(ctx: Context) -> Iterator[Hit]:
 def owner_overloaded(ctx: Context) -> Iterator[Hit]:
     """One person owns too many open actions."""
     by_owner: dict[str, list[Record]] = {}
-    for a in ctx.open_actions():
+    for a in ctx.open_actions:
         if "status" not in a.columns:  # MAP002: nothing can be called open
             return
         owner = str(a.values.get("owner") or "").strip()

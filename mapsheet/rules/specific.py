@@ -61,10 +61,6 @@ _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _BRACKETED = re.compile(r"^[\[<{(].*[\]>})]$")
 
 
-def _is_customer_company(owner: Any, company: Any) -> bool:
-    return company is not None and norm_name(owner) == norm_name(company)
-
-
 def _words(settings: dict[str, Any], key: str, with_sides: bool) -> frozenset[str]:
     """The words of setting ``key`` as compared (and the template's sides), worked out again only when the
     setting holds other words: every owner of every plan is looked up in them."""
@@ -97,7 +93,10 @@ def _is_stand_in(settings: dict[str, Any], owner: Any) -> bool:
 
 def _is_customer_owner(owner: Any, company: Any) -> bool:
     """The owner cell names the customer's company (a placeholder for whoever there does it)."""
-    return owner is not None and bool(norm_name(owner)) and _is_customer_company(owner, company)
+    if owner is None or company is None:
+        return False
+    text = norm_name(owner)
+    return bool(text) and text == norm_name(company)
 
 
 def is_team_name(settings: dict[str, Any], owner: Any) -> bool:
@@ -127,15 +126,28 @@ class Owner(NamedTuple):
 def owners(ctx: Context, owner: Any) -> Owner:
     """``owners(ctx)[owner]``: what ``owner`` is, for this plan's settings and customer (a plan repeats its
     few owners, and several rules ask about each)."""
-    stand_in, team = _judged(ctx).get(owner) or _judge(ctx, owner)
-    placeholder = stand_in or _is_customer_owner(owner, ctx.plan.field("customer"))  # is_placeholder_owner
-    return Owner(placeholder, team, _filled(owner) and not placeholder and not team)  # is_named_person_in
+    judged, company = _judged(ctx), ctx.plan.field("customer")
+    texts = type(owner) is str and (company is None or type(company) is str)  # as keys, 1, 1.0 and True are one
+    if texts:
+        known = judged.get((owner, company))
+        if known is not None:
+            return known
+    stand_in, team = judged.get(owner) or _judge(ctx, owner)
+    placeholder = stand_in or _is_customer_owner(owner, company)  # is_placeholder_owner
+    kind = _OWNERS[placeholder, team, _filled(owner) and not placeholder and not team]  # is_named_person_in
+    if texts:
+        judged[owner, company] = kind
+    return kind
+
+
+#: Every ``Owner`` there can be, made once (a check judges a few owners of every plan).
+_OWNERS = {(p, t, n): Owner(p, t, n) for p in (False, True) for t in (False, True) for n in (False, True)}
 
 
 @per_check
-def _judged(ctx: Context) -> dict[Any, tuple[bool, bool]]:
-    """Owner text -> (a stand-in whoever the customer is, a team) under this check's settings: kept from plan
-    to plan, since the plans of one team share their owners."""
+def _judged(ctx: Context) -> dict[Any, Any]:
+    """Owner text -> (a stand-in whoever the customer is, a team), and (owner text, customer) -> its ``Owner``,
+    under this check's settings: kept from plan to plan, since the plans of one team share their owners."""
     key = (_words(ctx.settings, "placeholder_owner_words", True), _words(ctx.settings, "team_owner_words", False))
     judged = _JUDGED.get(key)
     if judged is None or len(judged) > _REMEMBERED:
@@ -152,8 +164,8 @@ def _judge(ctx: Context, owner: Any) -> tuple[bool, bool]:
     return facts
 
 
-#: (placeholder words, team words) -> owner text -> (a stand-in, a team)
-_JUDGED: dict[tuple[frozenset[str], frozenset[str]], dict[Any, tuple[bool, bool]]] = {}
+#: (placeholder words, team words) -> owner text -> (a stand-in, a team), and (owner, customer) -> Owner
+_JUDGED: dict[tuple[frozenset[str], frozenset[str]], dict[Any, Any]] = {}
 
 
 def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hit]:
@@ -177,9 +189,10 @@ def describe(rec: Record) -> str:
 
 def _empty_cells(records: Iterable[Record], key: str, missing: str, todo: str, *,
                  open_only: bool = False) -> Iterator[Hit]:
-    """A hit on each record whose ``key`` cell is empty (open records only, if asked)."""
+    """A hit on each record whose ``key`` cell is empty (``open_only``: the records given are the open ones,
+    and the message says so)."""
     for rec in records:
-        if rec.values.get(key) in _EMPTY and _blank(rec, key) and not (open_only and is_closed(rec)):
+        if rec.values.get(key) in _EMPTY and _blank(rec, key):
             yield Hit(rec.loc(key), f"{'open ' if open_only else ''}{describe(rec)} has no {missing}; {todo}")
 
 
@@ -205,7 +218,7 @@ def action_owner_missing(ctx: Context) -> Iterator[Hit]:
 def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
     """The owner of an action or milestone is a team or a department, not a person."""
     kinds = owners(ctx)
-    for rec in ctx.items():
+    for rec in ctx.steps:
         owner = rec.values.get("owner")
         if owner in (None, "") or not kinds[owner].team:
             continue
@@ -219,7 +232,7 @@ def owner_is_a_team(ctx: Context) -> Iterator[Hit]:
       fix="Agree a date with the owner and type it in the Due cell.")
 def due_date_missing(ctx: Context) -> Iterator[Hit]:
     """An open action or milestone has no due date."""
-    yield from _empty_cells(ctx.items(), "due", "due date", "agree one with its owner", open_only=True)
+    yield from _empty_cells(ctx.open_steps, "due", "due date", "agree one with its owner", open_only=True)
 
 
 @lru_cache(maxsize=8)
@@ -262,6 +275,21 @@ def _wording(pattern: re.Pattern[str] | None, text: str) -> tuple[tuple[str, ...
 _WORDING: dict[int, tuple[re.Pattern[str] | None, dict[str, tuple[tuple[str, ...], int]]]] = {}
 
 
+def _fine(pattern: re.Pattern[str] | None, minimum: Any) -> set[str]:
+    """The texts seen so far that are neither vague under ``pattern`` nor shorter than ``minimum`` words: most
+    actions of most plans, passed over at the cost of a look-up."""
+    known = _FINE.get((id(pattern), minimum))
+    if known is None or known[0] is not pattern or len(known[1]) > _REMEMBERED:
+        if len(_FINE) > 8:
+            _FINE.clear()
+        known = _FINE[(id(pattern), minimum)] = (pattern, set())
+    return known[1]
+
+
+#: (id of a pattern, least words) -> (the pattern, the texts that need no hit under both)
+_FINE: dict[tuple[int, Any], tuple[re.Pattern[str] | None, set[str]]] = {}
+
+
 @rule("MAP204", "vague-wording", Family.SPECIFIC, Severity.WARNING, settings=("vague_words", "min_action_words"),
       why=_WHY_VAGUE + " \"Follow up\", \"discuss\" or \"TBD\" say neither what is delivered nor when it is done.",
       bad="Action A11 reads 'Follow up on pricing'.",
@@ -271,12 +299,18 @@ def vague_wording(ctx: Context) -> Iterator[Hit]:
     """An action's wording is vague or too short to act on (a verb and its object is enough)."""
     pattern = _vague_pattern(tuple(ctx["vague_words"]))
     minimum, known = ctx["min_action_words"], _wordings(pattern)
+    fine = _fine(pattern, minimum)
     for rec in ctx.plan.actions:
+        text = rec.values.get("action")
+        if type(text) is str and text in fine:
+            continue
         if "action" not in rec.columns or "action" in rec.raw:
             continue
-        text = str(rec.values.get("action") or "")
+        text = str(text or "")
         found, words = known.get(text) or _wording(pattern, text)
-        if found:
+        if not found and words >= minimum:
+            fine.add(text)
+        elif found:
             quoted = ", ".join(f"'{w}'" for w in found)
             yield Hit(rec.loc("action"), f"action {label(rec)} uses vague wording ({quoted}); say what will be "
                                          "delivered, e.g. 'Send the revised quote'")
@@ -305,7 +339,7 @@ def party_missing(ctx: Context) -> Iterator[Hit]:
       fix="Write what must be true for both sides to call the milestone done.")
 def exit_criteria_missing(ctx: Context) -> Iterator[Hit]:
     """An open milestone does not say when it is done."""
-    yield from _empty_cells(ctx.plan.milestones, "exit_criteria", "exit criteria",
+    yield from _empty_cells(ctx.open_milestones, "exit_criteria", "exit criteria",
                             "write what must be true for both sides to call it done", open_only=True)
 
 

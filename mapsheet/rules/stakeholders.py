@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
+from .base import Band, Context, Family, Hit, Severity, label, per_check, plural
 from .registry import rule
 
 _WHY_EARLY = ("\"Involve key stakeholders early: Identify and involve all relevant decision-makers and influencers "
@@ -53,12 +53,17 @@ def _roles_readable(ctx: Context) -> bool:
 
 @per_check
 def _customer_side(ctx: Context) -> tuple[Record, ...]:
-    return tuple(s for s in ctx.plan.stakeholders if s.values.get("side") == "Customer")
+    return tuple([s for s in ctx.plan.stakeholders if s.values.get("side") == "Customer"])
 
 
 @per_check
+def _customer_roles(ctx: Context) -> list[Any]:
+    """The role of each Customer stakeholder (shared: not to be changed)."""
+    return [s.values.get("role") for s in _customer_side(ctx)]
+
+
 def _has_customer_role(ctx: Context, role: str) -> bool:
-    return any(s.values.get("role") == role for s in _customer_side(ctx))
+    return role in _customer_roles(ctx)
 
 
 def _due_phrase(due: dt.date, ctx: Context) -> str:
@@ -129,9 +134,9 @@ def reviewer_missing(ctx: Context) -> Iterator[Hit]:
                 if not _has_customer_role(ctx, role)]
     if not unlisted:  # the customer's legal, security and procurement people are all listed
         return
-    for m in ctx.plan.milestones:
+    for m in ctx.open_milestones:
         due = m.values.get("due")
-        if is_closed(m) or due is None or (due - ctx.today).days > lead:
+        if due is None or (due - ctx.today).days > lead:
             continue
         name = str(m.values.get("name") or "")
         missing = [role for role, words in unlisted if words.search(name)]

@@ -37,7 +37,7 @@ _first = operator.itemgetter(0)
 @per_check
 def _open_with_due(ctx: Context) -> tuple[tuple[dt.date, Record], ...]:
     """(due date, step) of the open steps that have one, milestones then actions."""
-    return tuple((due, r) for r in ctx.items() if (due := r.values.get("due")) is not None and not r.is_closed)
+    return tuple([(due, r) for r in ctx.open_steps if (due := r.values.get("due")) is not None])
 
 
 @per_value
@@ -47,12 +47,6 @@ def _dated(ctx: Context, ident: str) -> Record | None:
     if m is not None and m.values.get("status") != "Cancelled" and m.values.get("due") is not None:
         return m
     return None
-
-
-def _dated_milestones(ctx: Context, ids: list[str]) -> list[Record]:
-    """The milestones named by ``ids`` that are not cancelled and have a due date."""
-    dated = _dated(ctx)
-    return [m for ident in ids or () if (m := dated[ident]) is not None]
 
 
 def _with_dues(milestones: list[Record]) -> str:
@@ -87,11 +81,16 @@ def due_after_close(ctx: Context) -> Iterator[Hit]:
       fix="Move the milestone's due date after its dependencies' (or bring the dependency forward).")
 def milestone_before_dependency(ctx: Context) -> Iterator[Hit]:
     """A milestone is due before a milestone it depends on."""
-    for rec in ctx.plan.milestones:
+    dated = _dated(ctx)
+    for rec in ctx.open_milestones:
         due = rec.values.get("due")
-        if due is None or is_closed(rec):
+        if due is None:
             continue
-        later = [m for m in _dated_milestones(ctx, rec.values.get("depends_on")) if m.values["due"] > due]
+        later = []  # the dated milestones it depends on, due later
+        for ident in rec.values.get("depends_on") or ():
+            m = dated[ident]
+            if m is not None and m.values["due"] > due:
+                later.append(m)
         if later:
             yield Hit(rec.loc("due"), f"milestone {label(rec)} is due {_day(due)}, before {_with_dues(later)} it "
                                       "depends on; move it after its dependencies or bring them forward")
@@ -185,7 +184,7 @@ def start_after_due(ctx: Context) -> Iterator[Hit]:
       fix="Enter the date the item was really completed, or clear it and set the status back if it is not done.")
 def completed_in_future(ctx: Context) -> Iterator[Hit]:
     """A completion date is in the future."""
-    for rec in ctx.items():
+    for rec in ctx.steps:
         completed = rec.values.get("completed")
         if completed is not None and completed > ctx.today:
             yield Hit(rec.loc("completed"), f"{describe(rec)} is marked completed on {_day(completed)}, which is "
@@ -206,7 +205,7 @@ def action_after_its_milestone(ctx: Context) -> Iterator[Hit]:
     for due, rec in _open_with_due(ctx):
         if rec.table != "actions":
             continue
-        earlier = []  # _dated_milestones, due earlier: a loop, not two calls, for each open action of each plan
+        earlier = []  # the dated milestones it belongs to, due earlier
         for ident in rec.values.get("milestone") or ():
             m = dated[ident]
             if m is not None and m.values["due"] < due:
