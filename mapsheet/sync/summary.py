@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zlib
+from json.encoder import c_make_encoder, encode_basestring_ascii
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
@@ -213,8 +214,65 @@ def _decode(obj: dict) -> Any:
     return dt.date.fromisoformat(obj["$d"]) if len(obj) == 1 and "$d" in obj else obj
 
 
+class _Encoded(dict):
+    """What ``_encode`` made of each date met (the same few come back plan after plan), looked up by the JSON
+    encoder itself (its ``default`` is this dict's ``__getitem__``), without a Python call."""
+
+    def __missing__(self, obj: Any) -> Any:
+        if type(obj) is not dt.date:  # only plain dates: values equal to another may be written otherwise
+            return _encode(obj)
+        if len(self) >= 4096:
+            self.clear()
+        made = self[obj] = _encode(obj)
+        return made
+
+
+# One encoder, made once (``json.dumps`` makes one a call), as ``json.dumps(obj, default=_encode,
+# separators=(",", ":"))`` encodes; None where Python has no C encoder.
+_ENCODER = c_make_encoder and c_make_encoder(None, _Encoded().__getitem__, encode_basestring_ascii, None, ":", ",",
+                                             False, False, True)
+
+
+def _json(obj: Any) -> str:
+    if _ENCODER is not None:
+        try:
+            return "".join(_ENCODER(obj, 0))
+        except TypeError:  # a value that cannot be remembered (unhashable): the general path encodes it
+            pass
+    return json.dumps(obj, default=_encode, separators=(",", ":"))
+
+
+def _stored(text: str) -> bytes:
+    return zlib.compress(text.encode(), 1)
+
+
 def dumps(summary: dict[str, Any]) -> bytes:
-    return zlib.compress(json.dumps(summary, default=_encode, separators=(",", ":")).encode(), 1)
+    return _stored(_json(summary))
+
+
+def dumps_pair(first: dict[str, Any], second: dict[str, Any]) -> tuple[bytes, bytes]:
+    """``dumps`` of two summaries with the same keys in the same order that share most of their values (a
+    summary and its light form): each run of keys whose values are the same objects encoded once."""
+    if list(first) != list(second):
+        return dumps(first), dumps(second)
+    one, two, run = [], [], {}
+    for key, value in first.items():
+        other = second[key]
+        if value is other:
+            run[key] = value
+            continue
+        if run:
+            shared = _json(run)[1:-1]
+            one.append(shared)
+            two.append(shared)
+            run = {}
+        one.append(_json({key: value})[1:-1])
+        two.append(_json({key: other})[1:-1])
+    if run:
+        shared = _json(run)[1:-1]
+        one.append(shared)
+        two.append(shared)
+    return _stored("{" + ",".join(one) + "}"), _stored("{" + ",".join(two) + "}")
 
 
 _DECODER = json.JSONDecoder(object_hook=_decode)  # made once: ``json.loads`` with a hook makes one a call
