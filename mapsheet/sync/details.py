@@ -31,16 +31,19 @@ class Read(NamedTuple):
 
 def read(s: dict, render: bool) -> Read:
     """A plan's summary as the main process takes it: serialised here, and with its rows rendered."""
-    blob = summary.dumps(s)
     if not render:
-        return Read(s, blob)
+        return Read(s, summary.dumps(s))
     from .xlsx_rows import plan_rows  # where plans are read: a re-sync with nothing changed renders none
 
-    rows = {} if s["error"] else plan_rows(s)
+    if s["error"]:
+        blob = summary.dumps(s)
+        return Read(s, blob, blob, b"", _index({}))
+    rows = plan_rows(s)
     light = summary.light(s)
     texts = b"".join([r.xml for rs in rows.values() for r in rs])  # one bytes pickles far faster than Rows
     # Stored without milestones: a plan taken from the history keeps the state the last sync recorded.
-    return Read(light, blob, summary.dumps(light | {"milestones": []} if not s["error"] else light), texts, _index(rows))
+    blob, stored = summary.dumps_pair(s, light | {"milestones": []})
+    return Read(light, blob, stored, texts, _index(rows))
 
 
 _INDEX = b"rows 2\n"  # what a stored index starts with (the first kind was JSON): another is read as none

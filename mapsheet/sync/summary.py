@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zlib
+from json.encoder import c_make_encoder, encode_basestring_ascii
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
@@ -153,31 +155,45 @@ def deal_name(plan: Plan, path: str) -> str:
     return plan.deal or _text(plan.field("customer")) or Path(path).stem
 
 
-def _overdue(record: Record, today: dt.date) -> int:
-    due = record.values.get("due")
-    return max(0, (today - due).days) if due and not record.is_closed else 0
+def _overdue(due: Any, closed: bool, today: dt.date) -> int:
+    """Days a record due on ``due`` is overdue ``today``: 0 when it is closed or has no due date."""
+    return max(0, (today - due).days) if due and not closed else 0
 
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _texts(values: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
+    """``_text`` of each of ``keys``' values, in one call."""
+    return ["" if v is None else str(v) for v in map(values.get, keys)]
+
+
+_ACTION_TEXTS = ("id", "action", "party", "owner", "status")
+_MILESTONE_TEXTS = ("id", "name", "side", "owner", "status")
+# A row made without the Python call in namedtuple's __new__
+_action_row, _milestone_row, _risk_row = (partial(tuple.__new__, t) for t in (ActionRow, MilestoneRow, RiskRow))
+
+
 def _action(a: Record, names: dict[str, Any], today: dt.date) -> ActionRow:
+    """The row of an open action (not closed)."""
     v = a.values
-    milestone = ", ".join(str(names.get(i) or i) for i in v.get("milestone") or [])
-    return ActionRow(_text(v.get("id")), _text(v.get("action")), milestone, _text(v.get("party")),
-                     _text(v.get("owner")), v.get("due"), _text(v.get("status")), _overdue(a, today))
+    id_, action, party, owner, status = _texts(v, _ACTION_TEXTS)
+    ids, due = v.get("milestone"), v.get("due")
+    milestone = ", ".join([str(names.get(i) or i) for i in ids]) if ids else ""
+    return _action_row((id_, action, milestone, party, owner, due, status, _overdue(due, False, today)))
 
 
 def _milestone(m: Record, today: dt.date) -> MilestoneRow:
     v = m.values
-    return MilestoneRow(_text(v.get("id")), _text(v.get("name")), _text(v.get("side")), _text(v.get("owner")),
-                        v.get("start"), v.get("due"), _text(v.get("status")), v.get("completed"), _overdue(m, today))
+    id_, name, side, owner, status = _texts(v, _MILESTONE_TEXTS)
+    due = v.get("due")
+    return _milestone_row((id_, name, side, owner, v.get("start"), due, status, v.get("completed"),
+                           _overdue(due, m.is_closed, today)))
 
 
 def _risk(r: Record) -> RiskRow:
-    v = r.values
-    return RiskRow(*(_text(v.get(k)) for k in RiskRow._fields))
+    return _risk_row(_texts(r.values, RiskRow._fields))
 
 
 def _drift_text(problem) -> str:
@@ -213,8 +229,65 @@ def _decode(obj: dict) -> Any:
     return dt.date.fromisoformat(obj["$d"]) if len(obj) == 1 and "$d" in obj else obj
 
 
+class _Encoded(dict):
+    """What ``_encode`` made of each date met (the same few come back plan after plan), looked up by the JSON
+    encoder itself (its ``default`` is this dict's ``__getitem__``), without a Python call."""
+
+    def __missing__(self, obj: Any) -> Any:
+        if type(obj) is not dt.date:  # only plain dates: values equal to another may be written otherwise
+            return _encode(obj)
+        if len(self) >= 4096:
+            self.clear()
+        made = self[obj] = _encode(obj)
+        return made
+
+
+# One encoder, made once (``json.dumps`` makes one a call), as ``json.dumps(obj, default=_encode,
+# separators=(",", ":"))`` encodes; None where Python has no C encoder.
+_ENCODER = c_make_encoder and c_make_encoder(None, _Encoded().__getitem__, encode_basestring_ascii, None, ":", ",",
+                                             False, False, True)
+
+
+def _json(obj: Any) -> str:
+    if _ENCODER is not None:
+        try:
+            return "".join(_ENCODER(obj, 0))
+        except TypeError:  # a value that cannot be remembered (unhashable): the general path encodes it
+            pass
+    return json.dumps(obj, default=_encode, separators=(",", ":"))
+
+
+def _stored(text: str) -> bytes:
+    return zlib.compress(text.encode(), 1)
+
+
 def dumps(summary: dict[str, Any]) -> bytes:
-    return zlib.compress(json.dumps(summary, default=_encode, separators=(",", ":")).encode(), 1)
+    return _stored(_json(summary))
+
+
+def dumps_pair(first: dict[str, Any], second: dict[str, Any]) -> tuple[bytes, bytes]:
+    """``dumps`` of two summaries with the same keys in the same order that share most of their values (a
+    summary and its light form): each run of keys whose values are the same objects encoded once."""
+    if list(first) != list(second):
+        return dumps(first), dumps(second)
+    one, two, run = [], [], {}
+    for key, value in first.items():
+        other = second[key]
+        if value is other:
+            run[key] = value
+            continue
+        if run:
+            shared = _json(run)[1:-1]
+            one.append(shared)
+            two.append(shared)
+            run = {}
+        one.append(_json({key: value})[1:-1])
+        two.append(_json({key: other})[1:-1])
+    if run:
+        shared = _json(run)[1:-1]
+        one.append(shared)
+        two.append(shared)
+    return _stored("{" + ",".join(one) + "}"), _stored("{" + ",".join(two) + "}")
 
 
 _DECODER = json.JSONDecoder(object_hook=_decode)  # made once: ``json.loads`` with a hook makes one a call
