@@ -446,8 +446,9 @@ def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], toda
                   progress: Progress | None = None, render: bool = False,
                   arrived: Callable[[str, Read], Read] | None = None) -> "_Reading":
     """``read_plans``, started: its ``wait()`` gives what ``read_plans`` gives. A few plans (fewer than
-    ``IN_PROCESS``) are read meanwhile in one forked process, so the caller's work until ``wait`` (a re-sync
-    loading its cached summaries and the writer) overlaps their reading; ``arrived`` is called in ``wait``."""
+    ``IN_PROCESS``) are read meanwhile in one forked process, more by a pool of processes started here, so the
+    caller's work until ``wait`` (loading the writer; a re-sync its cached summaries) overlaps their reading;
+    ``arrived`` is called in ``wait``."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     reading = _Reading(items, configs, today, jobs, progress, render, arrived)
     initargs = (today, configs, render)
