@@ -26,7 +26,6 @@ import os
 import re
 import struct
 import zlib
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple, Protocol
 from zipfile import ZipFile
@@ -336,14 +335,10 @@ class _Zip:
 
 
 def _combine(crc: int, next_crc: int, length: int) -> int:
-    """The CRC-32 of two texts one after the other, from their CRCs (the second's length): CRC-32 is affine
-    in its start value, so the start's effect is what running it over ``length`` zero bytes gives."""
-    return next_crc ^ zlib.crc32(_zeros(length), crc) ^ _zero_crc(length)
-
-
-@lru_cache(maxsize=4096)
-def _zero_crc(length: int) -> int:
-    return zlib.crc32(_zeros(length))
+    """The CRC-32 of two texts one after the other, from their CRCs (the second's length): the first's CRC
+    carried over ``length`` zero bytes, then the second's added. With the register's complement undone, carrying
+    a CRC over zeros is linear: ``~crc32(zeros, ~crc)``, one pass over the zeros (each block's length differs)."""
+    return next_crc ^ (~zlib.crc32(_zeros(length), crc ^ 0xFFFFFFFF) & 0xFFFFFFFF)
 
 
 _ZEROS = memoryview(bytes(1 << 20))
