@@ -9,6 +9,7 @@ import os
 import struct
 import tempfile
 import zlib
+from itertools import accumulate
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -123,13 +124,19 @@ class Spilled:
         self.end = 0
 
     def add(self, digest: bytes, xml: bytes) -> None:
-        if digest not in self.at:
-            self.at[digest] = (self.end + len(self.held)) << 32 | len(xml)
-            self.held += xml
-            if len(self.held) > self.MEMORY:
-                self.file.write(self.held)  # unbuffered: all of it, or an error
-                self.end += len(self.held)
-                self.held.clear()
+        self.add_rows([digest], xml, [len(xml)])
+
+    def add_rows(self, digests: list[bytes], text: bytes, lengths: list[int]) -> None:
+        """Rows one after another in ``text``, ``lengths`` bytes each, by digest: kept at once, not row by row
+        (the main process receives a plan's rows so while the others are read). A row kept before is kept
+        again: the same digest, the same text."""
+        at = self.end + len(self.held)
+        self.at.update(zip(digests, [start << 32 | n for start, n in zip(accumulate(lengths, initial=at), lengths)]))
+        self.held += text
+        if len(self.held) > self.MEMORY:
+            self.file.write(self.held)  # unbuffered: all of it, or an error
+            self.end += len(self.held)
+            self.held.clear()
 
     def get(self, digest: bytes) -> bytes | None:
         where = self.at.get(digest)
@@ -166,8 +173,8 @@ class Details:
 
         self.add_index(key, index)
         digests = [e[-8:] for entries in self.rows[key].values() for e in entries]
-        for digest, piece in zip(digests, cut_rows(texts, len(digests))):
-            self.xml.add(digest, piece + ROW_END)
+        end = len(ROW_END)
+        self.xml.add_rows(digests, texts, [len(piece) + end for piece in cut_rows(texts, len(digests))])
 
     def add_index(self, key: str, index: bytes) -> None:
         """A plan's rows as a stored index gives them (their text in kept blocks); ValueError or zlib.error

@@ -94,9 +94,7 @@ def parts(table: Table) -> list[Table]:
     """The sheets ``table`` takes in Excel: one, or more past Excel's row limit (never a row dropped), with
     every value one Excel can hold (``cell_value``; a plan file's path is made safe by the writer, once it
     has decided whether it can be a link)."""
-    columns = [column if c.kind is Kind.FILE else
-               [v if v is None or (type(v) is str and v.isprintable() and len(v) <= MAX_TEXT) else cell_value(v, c.kind)
-                for v in column]  # plain text as it is (what cell_value gives it), found quickly
+    columns = [column if c.kind is Kind.FILE else _cell_values(column, c.kind)
                for column, c in zip(zip(*table.rows), table.columns)]
     rows = list(zip(*columns)) if columns else [tuple(row) for row in table.rows]
     return split(replace(table, rows=rows, caption=safe_text(table.caption)), EXCEL_MAX_ROWS - HEADER_ROWS)
@@ -118,6 +116,7 @@ def linkable(target: str) -> bool:
 
 MAX_TEXT = 32_767  # characters in one cell
 MAX_NUMBER = 9.99e307
+_EXACT = 2 ** 53  # whole numbers past this are not exact as Excel's numbers
 EXCEL_FIRST_DATE, EXCEL_LAST_DATE = dt.date(1900, 3, 1), dt.date(9999, 12, 31)
 
 
@@ -138,7 +137,7 @@ def cell_value(value: Any, kind: Kind) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
-        return value if abs(value) <= 2 ** 53 else (float(value) if abs(value) < MAX_NUMBER else str(value))
+        return value if abs(value) <= _EXACT else (float(value) if abs(value) < MAX_NUMBER else str(value))
     if isinstance(value, float):
         return value if math.isfinite(value) and abs(value) <= MAX_NUMBER else str(value)
     if isinstance(value, dt.datetime):
@@ -146,6 +145,21 @@ def cell_value(value: Any, kind: Kind) -> Any:
     if isinstance(value, dt.date):
         return value if EXCEL_FIRST_DATE <= value <= EXCEL_LAST_DATE else value.isoformat()
     return safe_text(str(value))
+
+
+def _cell_values(column: tuple, kind: Kind) -> list:
+    """``cell_value`` of every value of a column; those it gives back as they are (plain text, whole numbers,
+    finite numbers and dates Excel holds: most of them) found without calling it."""
+    out = []
+    for v in column:
+        t = type(v)
+        if v is None or (t is str and v.isprintable() and len(v) <= MAX_TEXT) \
+                or (t is int and -_EXACT <= v <= _EXACT) or (t is dt.date and EXCEL_FIRST_DATE <= v <= EXCEL_LAST_DATE) \
+                or (t is float and -MAX_NUMBER <= v <= MAX_NUMBER):
+            out.append(v)
+        else:
+            out.append(cell_value(v, kind))
+    return out
 
 
 def safe_dashboard(board: Dashboard) -> Dashboard:

@@ -142,6 +142,30 @@ def test_a_rollup_too_big_for_a_plain_zip_is_written_by_the_rust_writer(plans_di
         assert db.execute("SELECT count(*) FROM rollup_blocks").fetchone()[0] == 0  # none kept from it
 
 
+def test_blocks_made_half_by_a_forked_copy_are_those_made_in_one_process(plans_dir, tmp_path, monkeypatch):
+    from mapsheet.sync import forked
+
+    started = []
+    real_start = forked.start
+    monkeypatch.setattr(forked, "start", lambda work: started.append(1) or real_start(work))
+    monkeypatch.setattr(xlsx_blocks, "SHARED", 2)  # a full sync of many plans makes hundreds; these few plans fewer
+    sync([plans_dir], tmp_path / "shared" / "rollup.xlsx", today=TODAY)
+    assert started or not forked.can_fork()
+    monkeypatch.setattr(xlsx_blocks, "SHARED", 10 ** 9)
+    sync([plans_dir], tmp_path / "alone" / "rollup.xlsx", today=TODAY)
+    shared, alone = (zipfile.ZipFile(tmp_path / name / "rollup.xlsx") for name in ("shared", "alone"))
+    assert shared.testzip() is None  # every part's CRC-32 (combined from its blocks') is right
+    assert shared.namelist() == alone.namelist()
+    for name in shared.namelist():
+        if name != "docProps/core.xml":  # the time it was written
+            assert shared.read(name) == alone.read(name), name
+
+    def blocks(folder: str) -> list:
+        with sqlite3.connect(tmp_path / folder / "rollup.history.sqlite") as db:
+            return db.execute("SELECT * FROM rollup_blocks ORDER BY key").fetchall()
+
+    assert blocks("shared") == blocks("alone")
+
 
 def test_rows_kept_by_an_older_mapsheet_are_rendered_again_not_trusted(plans_dir, tmp_path):
     out = tmp_path / "rollup.xlsx"
