@@ -57,9 +57,9 @@ def new(customer: str, close: str, owner: str, deal: str | None, value: float | 
     start_date = parse_date(start, "--start") or today_or(None)
     if close_date <= start_date:
         raise _usage(f"--close {close_date} must be after the plan start {start_date}")
-    for option, text, choices in (("--currency", currency, CURRENCY), ("--stage", stage, STAGE)):
+    for flag, text, choices in (("--currency", currency, CURRENCY), ("--stage", stage, STAGE)):
         if text is not None and match_choice(text, choices) is None:
-            raise _usage(f"{option}: '{text}' is not one of {', '.join(choices)}")
+            raise _usage(f"{flag}: '{text}' is not one of {', '.join(choices)}")
     deal_name = deal or customer
     target = out or Path(_safe_filename(f"{customer} - {deal_name} MAP.xlsx" if deal else f"{customer} MAP.xlsx"))
     if (folder or template_id) and not google:

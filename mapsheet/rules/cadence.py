@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, per_check, plural
+from .base import Band, Context, Family, Hit, Severity, per_check, plural
 from .registry import rule
 
 _WHY_CHECKINS = ("\"Build in regular check-ins and updates: Set up regular check-ins and status updates to ensure the "

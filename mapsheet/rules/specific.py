@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..model import Record
 from ..template.spec import SIDE
-from .base import Context, Family, Hit, Severity, is_closed, label, per_check, per_value, plural
+from .base import Context, Family, Hit, Severity, label, per_check, per_value, plural
 from .registry import rule
 
 _WHY_SPECIFIC = ("The guide: \"Be specific and actionable: Clearly define each action item and milestone with "
