@@ -11,7 +11,9 @@ any reason, the reader reads the file itself, so every refusal is worded as befo
 python-calamine (0.9) also reads every sheet a second time, token by token to its end, looking for merged
 cells, which mapsheet never uses: half of what reading a sheet costs, and no option turns it off. That search
 ends at the first ``mergeCells`` element, so a sheet with no merged cells is given an empty one just before its
-cells (``_cells_first``): calamine's reading of the values ignores it, and the search ends there. Only where the
+cells (``_cells_first``): calamine's reading of the values ignores it, and the search ends there. Its attribute
+is chosen so that the sheet's CRC stays the one the quick pass checked (``_no_merges``): the image is not read
+once more to work out a new one. Only where the
 search would have found nothing to refuse in what it no longer reads: a sheet with merged cells, or with a
 tail after its cells (page set-up, validations) that is not plainly well-formed, is left as it is (``_clean``).
 What is not looked at is the balance of the cells' own tags: a sheet whose cells close more elements than they
@@ -67,8 +69,7 @@ def image(unpacked: Unpacked) -> bytes:
             if body is None:
                 body = (xml,)
             else:
-                size = sum(map(len, body))
-                crc = zlib.crc32(body[2], zlib.crc32(body[1], zlib.crc32(body[0])))
+                size = sum(map(len, body))  # the CRC is the sheet's own (``_no_merges``)
         stored = sum(map(len, body))
         out += (_LOCAL.pack(b"PK\x03\x04", 20, flags, method, 0, _DOS_DATE, crc, stored, size, len(name), 0), name,
                 *body)
@@ -80,8 +81,71 @@ def image(unpacked: Unpacked) -> bytes:
     return b"".join(out)
 
 
-_NO_MERGES = b"<mergeCells></mergeCells>"  # what python-calamine's search for merged cells stops at, finding none
 _CELLS, _CELLS_END = b"<sheetData>", b"</sheetData>"
+#: What python-calamine's search for merged cells stops at, finding none: an empty ``mergeCells`` element, whose
+#: attribute, nine letters from ` to o that no reader looks at, ``_no_merges`` fills in.
+_MARK_START, _MARK_END, _FREE = b'<mergeCells x="', b'"></mergeCells>', 9
+_LETTERS = bytes.maketrans(b"0123456789abcdef", b"`abcdefghijklmno")  # a hex digit -> the letter with its 4 low bits
+
+
+def _no_merges(before: bytes) -> bytes:
+    """The empty ``mergeCells`` element put after ``before`` (the start of a sheet), its attribute chosen so that the
+    CRC-32 of ``before`` and the element is that of ``before`` alone: the CRC of the whole sheet, whose cells follow
+    unchanged, is then the one the quick pass checked, and the sheet is not read once more to work it out. CRC-32
+    is linear: each free bit of the attribute flips a known set of the CRC's bits, so the bits to flip are looked
+    up (``_FLIPS``), not searched for."""
+    crc = zlib.crc32(before)
+    wrong, bits = zlib.crc32(_MARK_START + b"`" * _FREE + _MARK_END, crc) ^ crc, 0
+    for shift, flips in _FLIPS:
+        bits ^= flips[wrong >> shift & 15]
+    return _MARK_START + (b"%0*x" % (_FREE, bits)).translate(_LETTERS) + _MARK_END
+
+
+def _solve() -> list[int]:
+    """For each bit of a CRC-32, the free bits of the attribute (the low 4 bits of each of its letters, the last
+    letter's first) that flip it alone, by Gaussian elimination over GF(2)."""
+    length = len(_MARK_START) + _FREE + len(_MARK_END)
+    zeros, pivots = zlib.crc32(bytes(length)), {}
+    for free in range(4 * _FREE):
+        flipped = bytearray(length)
+        flipped[len(_MARK_START) + _FREE - 1 - free // 4] = 1 << free % 4
+        effect, bits = zlib.crc32(flipped) ^ zeros, 1 << free  # the same change flips the same bits, whatever precedes
+        for pivot, (e, b) in pivots.items():
+            if effect >> pivot & 1:
+                effect, bits = effect ^ e, bits ^ b
+        if effect:
+            pivot = effect.bit_length() - 1
+            for other, (e, b) in pivots.items():
+                if e >> pivot & 1:
+                    pivots[other] = e ^ effect, b ^ bits
+            pivots[pivot] = effect, bits
+    assert len(pivots) == 32 and all(e == 1 << p for p, (e, _) in pivots.items())
+    return [pivots[p][1] for p in range(32)]
+
+
+#: ``_solve()``, written out (0.5 ms of Python at each start otherwise); tests/backends/test_xlsx_image.py checks it.
+_SOLVED = (
+    0x2642d331a, 0x609819663, 0x205b658ee, 0x2031f9b70, 0x62ea26ac2, 0x02b77c3c5, 0x66670ded5,
+    0x424740e92, 0x44dda51a2, 0x228bd1699, 0x4405fba62, 0x02031f9b7, 0x220e59107, 0x003019917,
+    0x067d1e8c6, 0x20048f742, 0x206d212b1, 0x601365c05, 0x2060a4c0d, 0x241ba4d1b, 0x261b70b90,
+    0x243894b11, 0x24feef458, 0x2620b38df, 0x02a47997f, 0x061a580eb, 0x6084174d3, 0x445a99e16,
+    0x0261b70b9, 0x02e122ce5, 0x60d69da7d, 0x44c0ed435,
+)
+
+
+def _flips(solved) -> tuple:
+    """For each 4 bits of a CRC-32 (by their shift), the free bits that flip each of their 16 values."""
+    tables = []
+    for shift in range(0, 32, 4):
+        table = [0] * 16
+        for value in range(1, 16):
+            low = value & -value
+            table[value] = table[value ^ low] ^ solved[shift + low.bit_length() - 1]
+        tables.append((shift, table))
+    return tuple(tables)
+
+
+_FLIPS = _flips(_SOLVED)
 
 
 def _cells_first(xml: bytes) -> tuple | None:
@@ -90,18 +154,19 @@ def _cells_first(xml: bytes) -> tuple | None:
     whose tail after the cells ``_clean`` does not vouch for (what calamine's search read there, it now skips)."""
     start = xml.find(_CELLS)
     end = xml.rfind(_CELLS_END)
-    if start < 0 or end < start or xml.find(b"sheetData", start + len(_CELLS)) != end + 2 or b"mergeCell" in xml:
+    if (start < 0 or end < start or xml.find(b"sheetData", start + len(_CELLS)) != end + 2
+            or xml.find(b"mergeCell", 0, end) >= 0):
         return None
     tail = xml[end + len(_CELLS_END):]
     clean = _CLEAN_TAILS.get(tail)
     if clean is None:
         if len(_CLEAN_TAILS) >= _REMEMBERED:
             _CLEAN_TAILS.clear()
-        clean = _CLEAN_TAILS[tail] = _clean(tail)
+        clean = _CLEAN_TAILS[tail] = b"mergeCell" not in tail and _clean(tail)
     if not clean:
         return None
     view = memoryview(xml)
-    return view[:start], _NO_MERGES, view[start:]
+    return view[:start], _no_merges(view[:start]), view[start:]
 
 
 #: Tails judged, by their bytes: plans made from one template end their sheets alike.

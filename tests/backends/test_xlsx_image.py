@@ -4,8 +4,10 @@ values are what calamine reads from the file itself, a package it cannot read th
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,34 @@ def test_the_image_reads_the_values_of_a_clean_sheet_without_its_merged_cell_sea
         if name not in UNREAD_SHEETS:
             assert book.get_sheet_by_name(name).merged_cell_ranges == []
     assert _read(sample_plans[4][1]) == _from_file(sample_plans[4][1])
+
+
+def test_every_part_of_the_image_passes_its_checksum(sample_plans):
+    """The sheets gain an element before their cells but keep their CRC (``_no_merges``): zipfile, which checks
+    every part's CRC, reads each one back as the quick pass inflated it, the element aside."""
+    import io
+
+    from mapsheet.backends.xlsx_image import image
+
+    for _, path in sample_plans[:3]:
+        package = _quick(path)
+        with zipfile.ZipFile(io.BytesIO(image(package.unpacked))) as z:
+            assert z.testzip() is None
+            for part, xml in package.unpacked.inflated.items():
+                stored = z.read(part)
+                assert stored != xml and re.sub(rb'<mergeCells x="[`a-o]{9}"></mergeCells>', b"", stored) == xml
+                assert z.getinfo(part).CRC == zipfile.ZipFile(path).getinfo(part).CRC
+
+
+def test_the_element_before_the_cells_leaves_any_crc_as_it_was():
+    import random
+
+    from mapsheet.backends.xlsx_image import _SOLVED, _no_merges, _solve
+
+    assert tuple(_solve()) == _SOLVED  # the table written out is the one worked out
+    rng = random.Random(16)
+    for size in list(range(40)) + [rng.randrange(40, 5000) for _ in range(200)]:
+        before = rng.randbytes(size)
+        marker = _no_merges(before)
+        assert zlib.crc32(before + marker) == zlib.crc32(before)
+        assert re.fullmatch(rb'<mergeCells x="[`a-o]{9}"></mergeCells>', marker)

@@ -90,3 +90,20 @@ def test_a_sheet_that_fails_its_checksum_is_called_damaged(sample_plans, tmp_pat
     with pytest.raises(UnreadableWorkbook, match="the file is damaged") as caught:
         read_workbook(bad)
     assert caught.value.path == str(bad) and part in caught.value.reason  # the file, and the part that is bad
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_an_error_or_far_cell_outside_the_cells_is_found_as_the_full_guard_finds_it(sample_plans, tmp_path, where):
+    """The quick pass searches a sheet's cells, and judges what comes before and after them once by its bytes: a
+    cell written there (no writer does) is still found, after a clean plan with the same sheet was vouched for."""
+    source = sample_plans[0][1]
+    actions = sheet_parts(source, zipfile.ZipFile(source))["Actions"]
+    assert _quick(source) == inspect(source, LIMITS, UNREAD_SHEETS)  # its sheet's ends judged clean, and remembered
+    mark = b"<sheetData>" if where == "before" else b"</sheetData>"
+    for cell, name in ((b'<c r="C7" t="e"><v>#N/A</v></c>', "error"), (b'<c r="AB7"><v>1</v></c>', "far")):
+        def put(xml, cell=cell):
+            return xml.replace(mark, cell + mark if where == "before" else mark + cell)
+        changed = _rewrite(source, tmp_path / f"{name}-{where}.xlsx", lambda n, d: put(d) if n == actions else d)
+        assert _quick(changed) == inspect(changed, LIMITS, UNREAD_SHEETS)
+        if name == "error":
+            assert _quick(changed).errors["Actions"] == {(6, 2): "#N/A"}
