@@ -42,28 +42,31 @@ _OTHER_FORMATS = frozenset({"xl/workbook.bin", "content.xml", "mimetype"})
 @dataclass
 class Unpacked:
     """What the quick pass read: the package's entries in the order of its central directory
-    (``xlsx_quick.Entry``: each one's name, sizes, CRC and stored bytes) and the sheets it inflated, by part."""
+    (``xlsx_quick.Entry``: each one's name, sizes, CRC and stored bytes), the sheets it inflated, and other parts
+    it holds inflated (``opened``: the styles, the workbook and their relationships), by part."""
 
     entries: list
     inflated: dict[str, bytes]
+    opened: dict[str, bytes]
 
 
-def unpacked(entries: list, inflated: dict[str, bytes]) -> Unpacked | None:
+def unpacked(entries: list, inflated: dict[str, bytes], opened: dict[str, bytes]) -> Unpacked | None:
     """What the image is made of, or None when calamine should read the file itself."""
     if sum(map(len, inflated.values())) > IMAGE_MAX or any(e.filename in _OTHER_FORMATS for e in entries):
         return None
-    return Unpacked(entries, inflated)
+    return Unpacked(entries, inflated, opened)
 
 
 def image(unpacked: Unpacked) -> bytes:
-    """The package as a zip in memory: the inflated sheets stored (their cells first, ``_cells_first``), every
-    other part as it was."""
+    """The package as a zip in memory: the inflated sheets stored (their cells first, ``_cells_first``), the other
+    parts held inflated stored as they are, every other part as it was."""
     out, central, offset = [], [], 0
     for info in unpacked.entries:
         name, flags, size, crc = info.name, info.flag_bits & 0x800, info.file_size, info.CRC
         xml = unpacked.inflated.get(info.filename)
         if xml is None:
-            method, body = info.compress_type, (info.raw,)
+            whole = unpacked.opened.get(info.filename)
+            method, body = (info.compress_type, (info.raw,)) if whole is None else (0, (whole,))
         else:
             method, body = 0, _cells_first(xml)
             if body is None:

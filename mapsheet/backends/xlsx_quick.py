@@ -72,6 +72,7 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
     if not read <= names.keys():
         raise _NotProven
     inflated = {part: _inflate(names[part].raw, names[part], None) for part in read}
+    opened = {}
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
             whole = inflated.get(info.filename)
@@ -79,19 +80,31 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
                 _clean_head(whole)
                 continue
             seen = (info.raw, info.compress_type, info.file_size, info.CRC)
-            if seen not in _CLEAN_HEADS:  # a part met before (a theme, the styles) was inflated and looked at then
+            if info.filename in _OPENED and info.file_size <= _OPENED_MAX:
+                whole = _OPENED_PARTS.get(seen)
+                if whole is None:
+                    whole = _inflate(info.raw, info, None)
+                    _clean_head(whole)
+                    _remember(_OPENED_PARTS, seen, whole, 256)
+                opened[info.filename] = whole
+            elif seen not in _CLEAN_HEADS:  # a part met before (a theme) was inflated and looked at then
                 _clean_head(_inflate(info.raw, info, _HEAD))
                 _remember(_CLEAN_HEADS, seen, True)
     errors = {}
     for name, part in parts.items():
         if name not in skip:
             errors[name] = _errors(path, name, inflated[part], limits)
-    return Package(parts, errors, unpacked=unpacked(infos, inflated))
+    return Package(parts, errors, unpacked=unpacked(infos, inflated, opened))
 
 
 #: What was proven of parts met before, by their exact bytes: plans made from one template share their theme,
 #: styles, relationships and tab list, and a sync meets them a thousand times.
 _CLEAN_HEADS: dict[tuple, bool] = {}
+#: The parts calamine reads whenever it opens a workbook (its styles above all): kept inflated, by their exact
+#: stored bytes, so that the image hands them over stored and calamine does not inflate them at each plan.
+_OPENED = frozenset({"_rels/.rels", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "xl/styles.xml"})
+_OPENED_MAX = 64 << 10
+_OPENED_PARTS: dict[tuple, bytes] = {}
 _SHEET_PARTS: dict[tuple[bytes, bytes], dict[str, str]] = {}
 _REMEMBERED = 4096
 

@@ -178,3 +178,25 @@ def test_the_element_before_the_cells_leaves_any_crc_as_it_was():
         marker = _no_merges(before)
         assert zlib.crc32(before + marker) == zlib.crc32(before)
         assert re.fullmatch(rb'<mergeCells x="[`a-o]{9}"></mergeCells>', marker)
+
+
+def test_the_styles_met_before_are_handed_over_stored_and_other_styles_are_read_as_their_own(sample_plans, tmp_path):
+    """The parts calamine reads at each opening (the styles above all) are kept inflated by their stored bytes and
+    stored in the image: the same bytes, so the same values; a workbook with other styles gets its own."""
+    import io
+
+    from mapsheet.backends.xlsx_image import image
+
+    source = sample_plans[0][1]
+    package = _quick(source)
+    with zipfile.ZipFile(io.BytesIO(image(package.unpacked))) as z, zipfile.ZipFile(source) as original:
+        assert z.getinfo("xl/styles.xml").compress_type == zipfile.ZIP_STORED
+        assert z.read("xl/styles.xml") == original.read("xl/styles.xml")
+    plain = tmp_path / "plain-dates.xlsx"  # its dates formatted as plain numbers: read as numbers, not dates
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(plain, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, data.replace(b'formatCode="d mmm yyyy"', b'formatCode="0.0"')
+                          if info.filename == "xl/styles.xml" else data)
+    assert _quick(plain).unpacked.opened["xl/styles.xml"] != package.unpacked.opened["xl/styles.xml"]
+    assert _read(plain) == _from_file(plain) != _read(source)
