@@ -27,6 +27,8 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from .xlsx_styles import short_styles
+
 _LOCAL = struct.Struct("<4s5H3L2H")  # signature, version, flags, method, time, date, CRC, sizes, name and extra lengths
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
@@ -59,13 +61,16 @@ def unpacked(entries: list, inflated: dict[str, bytes], opened: dict[str, bytes]
 
 def image(unpacked: Unpacked) -> bytes:
     """The package as a zip in memory: the inflated sheets stored (their cells first, ``_cells_first``), the other
-    parts held inflated stored as they are, every other part as it was."""
+    parts held inflated stored as they are (the styles short, ``xlsx_styles``), every other part as it was."""
     out, central, offset = [], [], 0
     for info in unpacked.entries:
         name, flags, size, crc = info.name, info.flag_bits & 0x800, info.file_size, info.CRC
         xml = unpacked.inflated.get(info.filename)
         if xml is None:
             whole = unpacked.opened.get(info.filename)
+            short = short_styles(whole) if whole is not None and info.filename == "xl/styles.xml" else None
+            if short is not None:
+                (whole, crc), size = short, len(short[0])
             method, body = (info.compress_type, (info.raw,)) if whole is None else (0, (whole,))
         else:
             method, body = 0, _cells_first(xml)

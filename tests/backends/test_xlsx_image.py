@@ -1,6 +1,7 @@
-"""The package calamine reads from memory (backends/xlsx_image.py) after the quick pass: on real plan files, the
-values are what calamine reads from the file itself, a package it cannot read there is read from the file
-(whose failure is the one reported), and a zip the quick pass cannot read plainly is still read the same."""
+"""The package calamine reads from memory (backends/xlsx_image.py, its styles from xlsx_styles.py) after the quick
+pass: on real plan files, the values are what calamine reads from the file itself, a package it cannot read there
+is read from the file (whose failure is the one reported), and a zip the quick pass cannot read plainly is still
+read the same."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 import python_calamine
 
+from mapsheet.backends import xlsx_styles
 from mapsheet.backends.xlsx_guard import Limits, sheet_parts
 from mapsheet.backends.xlsx_quick import quick_package
 from mapsheet.backends.xlsx_read import SUPPORTED_SUFFIXES, UNREAD_SHEETS, read_workbook
@@ -180,9 +182,9 @@ def test_the_element_before_the_cells_leaves_any_crc_as_it_was():
         assert re.fullmatch(rb'<mergeCells x="[`a-o]{9}"></mergeCells>', marker)
 
 
-def test_the_styles_met_before_are_handed_over_stored_and_other_styles_are_read_as_their_own(sample_plans, tmp_path):
+def test_the_parts_met_before_are_handed_over_stored_and_other_styles_are_read_as_their_own(sample_plans, tmp_path):
     """The parts calamine reads at each opening (the styles above all) are kept inflated by their stored bytes and
-    stored in the image: the same bytes, so the same values; a workbook with other styles gets its own."""
+    stored in the image; a workbook with other styles gets its own."""
     import io
 
     from mapsheet.backends.xlsx_image import image
@@ -190,8 +192,9 @@ def test_the_styles_met_before_are_handed_over_stored_and_other_styles_are_read_
     source = sample_plans[0][1]
     package = _quick(source)
     with zipfile.ZipFile(io.BytesIO(image(package.unpacked))) as z, zipfile.ZipFile(source) as original:
-        assert z.getinfo("xl/styles.xml").compress_type == zipfile.ZIP_STORED
-        assert z.read("xl/styles.xml") == original.read("xl/styles.xml")
+        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
+            assert z.getinfo(part).compress_type == zipfile.ZIP_STORED
+        assert z.read("xl/workbook.xml") == original.read("xl/workbook.xml")
     plain = tmp_path / "plain-dates.xlsx"  # its dates formatted as plain numbers: read as numbers, not dates
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(plain, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -200,3 +203,37 @@ def test_the_styles_met_before_are_handed_over_stored_and_other_styles_are_read_
                           if info.filename == "xl/styles.xml" else data)
     assert _quick(plain).unpacked.opened["xl/styles.xml"] != package.unpacked.opened["xl/styles.xml"]
     assert _read(plain) == _from_file(plain) != _read(source)
+
+
+def _with_styles(source: Path, target: Path, change) -> Path:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, change(data) if info.filename == "xl/styles.xml" else data)
+    return target
+
+
+def test_styles_met_again_are_shortened_and_read_the_same(sample_plans):
+    styles = zipfile.ZipFile(sample_plans[0][1]).read("xl/styles.xml")
+    xlsx_styles._MET.clear()
+    xlsx_styles._SHORT.clear()
+    assert xlsx_styles.short_styles(styles) is None  # met once: handed over whole
+    short, _ = xlsx_styles.short_styles(styles)
+    assert len(short) < len(styles) // 5 and b"<font" not in short
+    for _, path in sample_plans[:4]:  # the same styles: the short ones from the second plan on
+        assert _read(path) == _from_file(path)
+
+
+def test_styles_calamine_would_read_otherwise_when_short_are_handed_over_whole(sample_plans, tmp_path):
+    """A cell format nested in another (no writer makes one) counts for calamine, not for the short version: the
+    probe finds them different, and the workbook is read with its own styles."""
+    source = sample_plans[0][1]
+    nested = _with_styles(source, tmp_path / "nested.xlsx", lambda xml: xml.replace(
+        b'<cellXfs count="28"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" pivotButton="0" quotePrefix="0" '
+        b'xfId="0" />', b'<cellXfs count="28"><xf numFmtId="0"><xf numFmtId="164"/></xf>', 1))
+    styles = zipfile.ZipFile(nested).read("xl/styles.xml")
+    assert b'<xf numFmtId="164"/></xf>' in styles
+    xlsx_styles.short_styles(styles)
+    assert xlsx_styles.short_styles(styles) is None
+    for _ in range(2):
+        assert _read(nested) == _from_file(nested) != _read(source)  # its dates moved one format on
