@@ -37,8 +37,9 @@ def short_styles(styles: bytes) -> tuple[bytes, int] | None:
     if styles not in _MET:
         _MET.add(styles)
         return None
-    short, count = _short(styles), styles.count(b"xf") + 2  # at least as many as its cell formats, and two more
-    same = short is not None and count <= _MOST_FORMATS and _probe(short, count) == _probe(styles, count)
+    count = styles.count(b"<xf") + styles.count(b":xf") + 2  # at least as many as its cell formats, and two more
+    short = _short(styles) if count <= _MOST_FORMATS else None
+    same = short is not None and _probe(short, count) == _probe(styles, count)
     known = _SHORT[styles] = (short, zlib.crc32(short)) if same else None
     return known
 
