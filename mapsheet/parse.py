@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, Callable, Sequence
 
 from .edits import CHECK_SHEET, STATE_SHEET
@@ -31,6 +31,9 @@ HEADER_SCAN_ROWS = 20  # how far down a tab the header row may start
 EXCEL_ERRORS = {"#REF!", "#VALUE!", "#N/A", "#NAME?", "#DIV/0!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#ERROR!"}
 _ID_SPLIT = re.compile(r"[,;\s]+")
 _NUMBER_JUNK = re.compile(r"[\s,$€£¥]|USD|EUR|GBP", re.IGNORECASE)
+#: The kinds of field, read once: a member read from its Enum class goes through EnumType's ``__getattr__`` hook,
+#: about a thousand instructions a time in Python 3.11, and parsing a plan compares kinds hundreds of times.
+_TEXT, _DATE, _NUMBER, _CHOICE, _ID, _IDS = Kind.TEXT, Kind.DATE, Kind.NUMBER, Kind.CHOICE, Kind.ID, Kind.IDS
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d-%b-%Y",
                  "%d-%b-%y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
@@ -271,9 +274,9 @@ def _look_alike(sheet: Sheet, header_row: int, f: Field, extra: dict[int, str]) 
         cells = [c for c in cells if not _blank(c)]
         if len(cells) < 2:
             continue
-        if f.kind is Kind.CHOICE:
+        if f.kind is _CHOICE:
             fits = sum(1 for c in cells if match_choice(c, f.choices) is not None)
-        elif f.kind is Kind.DATE:
+        elif f.kind is _DATE:
             fits = sum(1 for c in cells if to_date(c) is not None)
         else:
             continue
@@ -295,11 +298,15 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
     fields = [table.fields_by_key[key] for key in keys]
     column = _columns(rows)
     raws = [column(col) for col in data.columns.values()]
-    typed = [_type_column(raw, f) for raw, f in zip(raws, fields)]
-    ids = [key for key, f in zip(keys, fields) if f.kind is Kind.IDS]
-    missing = [(f.key, f.kind is Kind.IDS) for f in table.fields if f.key not in data.columns]
+    typed, slow = [], []  # the columns typed; those with a cell convert must judge
+    for j, (raw, f) in enumerate(zip(raws, fields)):
+        cells, judged = _type_column(raw, f)
+        typed.append(cells)
+        if judged:
+            slow.append(j)
+    ids = [key for key, f in zip(keys, fields) if f.kind is _IDS]
+    missing = [(f.key, f.kind is _IDS) for f in table.fields if f.key not in data.columns]
     extras = [(header, column(col)) for col, header in data.extra_columns.items()]
-    slow = [j for j, cells in enumerate(typed) if _SLOW in cells]  # the columns with a cell convert must judge
     blank = (None,) * len(keys)  # every cell of the row blank (fast typing gives None only for blank)
     name, key_of, columns, new, fast = sheet.name, table.key, data.columns, object.__new__, _FAST_RECORDS
     records = []
@@ -307,10 +314,11 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
         if cells == blank:
             continue
         values = dict(zip(keys, cells))
-        if fast:
+        if fast:  # Record's __init__ worked out inline: its slots set, its last three each a dict of its own
             record = new(Record)
-            record.__dict__ = {"table": key_of, "sheet": name, "row": numbers[i], "values": values, "columns": columns,
-                               "extra": {}, "raw": {}, "inferred": {}}
+            record.table, record.sheet, record.row, record.values, record.columns = (key_of, name, numbers[i],
+                                                                                     values, columns)
+            record.extra, record.raw, record.inferred = {}, {}, {}
         else:
             record = Record(key_of, name, numbers[i], values, columns)
         if ids:
@@ -359,44 +367,55 @@ def _columns(rows: list[list[Any]]) -> Callable[[int], Sequence[Any]]:
 _TRANSPOSED_MAX = 64
 
 
-_SLOW = object()
-#: Closed-list and id-list texts already typed, by field: a plan repeats a handful of statuses and ids in
-#: every row, and a sync reads thousands of plans with the same lists.
-_TYPED: dict[tuple[Kind, tuple[str, ...]], dict[str, Any]] = {}
+_SLOW = object()  # a cell convert must judge
+_MISS = object()  # a text not typed before
+#: Closed-list and id-list texts already typed, by field (blank: None): a plan repeats a handful of statuses and
+#: ids in every row, and a sync reads thousands of plans with the same lists.
+_TYPED: dict[tuple[Kind, tuple[str, ...]], dict[Any, Any]] = {}
 _TYPED_MAX = 20_000
 
 
-def _type_column(raw: list[Any], f: Field) -> list[Any]:
-    """A whole column typed for field ``f``: None for a blank cell (IDS too), the typed value of a cell
-    whose type is plain, and _SLOW for anything ``convert`` must judge (and perhaps report): a formula
-    error, a value not in the list, a date in words, a text in a number column... A non-blank cell is
-    never None here."""
-    # The commonest cell of each kind is typed inline (a call per cell costs more than the typing), and a column
-    # of plain texts at C speed.
+def _type_column(raw: Sequence[Any], f: Field) -> tuple[list[Any], bool]:
+    """A whole column typed for field ``f``: None for a blank cell (IDS too), the typed value of a cell whose type
+    is plain, and _SLOW for anything ``convert`` must judge (and perhaps report): a formula error, a value not in
+    the list, a date in words, a text in a number column... A non-blank cell is never None here. With it, whether
+    any cell is _SLOW."""
+    # The commonest cell of each kind is typed inline (a call per cell costs more than the typing), a column of plain
+    # texts or of texts met before at C speed.
     kind, text = f.kind, str
-    if kind is Kind.TEXT:
+    if kind is _TEXT:
         try:
             plain = "#" not in "".join(raw)  # texts alone, none a formula error (TypeError: not all texts)
         except TypeError:
             plain = False
         if plain:
-            return [v or None for v in map(text.strip, raw)]
-        return [(v.strip() or None) if type(v) is text and v[:1] != "#" else None if v is None else _text(v)
-                for v in raw]
-    if kind is Kind.DATE:
+            return [v or None for v in map(text.strip, raw)], False
+        typed = [(v.strip() or None) if type(v) is text and v[:1] != "#" else None if v is None else _text(v)
+                 for v in raw]
+    elif kind is _DATE:
         day, moment = dt.date, dt.datetime
-        return [v if type(v) is day else v.date() if type(v) is moment else None if v is None or v == "" else _date(v)
-                for v in raw]
-    if kind is Kind.NUMBER:
-        return [None if v is None or v == "" else _number(v) for v in raw]
-    cache = _TYPED.setdefault((kind, f.choices), {})
-    if len(cache) > _TYPED_MAX:
-        cache.clear()
-    if kind is Kind.IDS:  # a text met before: a copy of its ids (none: _ids says it is _SLOW)
-        known = cache.get
-        return [list(hit) if type(v) is text and (hit := known(v)) else None if v is None or v == "" else _ids(v, cache)
-                for v in raw]
-    return [(type(v) is text and cache.get(v)) or (None if v is None or v == "" else _cached(v, f, cache)) for v in raw]
+        typed = [v if type(v) is day else v.date() if type(v) is moment else None if v is None or v == "" else _date(v)
+                 for v in raw]
+    elif kind is _NUMBER:
+        typed = [None if v is None or v == "" else _number(v) for v in raw]
+    else:
+        cache = _TYPED.get((kind, f.choices))
+        if cache is None or len(cache) > _TYPED_MAX:
+            cache = _TYPED[(kind, f.choices)] = {None: None, "": None}
+        if kind is _IDS:  # a text met before: a copy of its ids (none: _ids says it is _SLOW)
+            known = cache.get
+            typed = [list(hit) if type(v) is text and (hit := known(v)) else None if v is None or v == "" else _ids(v, cache)
+                     for v in raw]
+        else:  # a closed list or an id: each text met before typed by a look-up in C, the others judged after
+            try:
+                typed = list(map(cache.get, raw, repeat(_MISS)))
+                new = _MISS in typed
+            except TypeError:  # a value that cannot be a key (from a reader of another kind): each cell judged
+                typed, new = [_MISS] * len(raw), True
+            if not new:
+                return typed, False
+            typed = [_cached(v, f, cache) if t is _MISS else t for t, v in zip(typed, raw)]
+    return typed, _SLOW in typed
 
 
 def _text(v: Any) -> Any:
@@ -427,37 +446,33 @@ def _number(v: Any) -> Any:
     return None if isinstance(v, str) and not v.strip() else _SLOW
 
 
-def _cached(v: Any, f: Field, cache: dict[str, Any]) -> Any:
-    """A CHOICE or an ID cell: its typed text, remembered for the next cell that reads the same."""
+def _cached(v: Any, f: Field, cache: dict[Any, Any]) -> Any:
+    """A CHOICE or an ID cell not met before: its typed text, remembered for the next cell that reads the same."""
     if not isinstance(v, str):
-        return _SLOW
-    hit = cache.get(v)
-    if hit is not None:
-        return hit
+        return None if v is None else _SLOW
     text = v.strip()
     if not text:
         return None
     if text[0] == "#":  # a formula error, or a text convert must look at
         return _SLOW
-    typed = text if f.kind is Kind.ID else match_choice(v, f.choices)
+    typed = text if f.kind is _ID else match_choice(v, f.choices)
     if typed is None:
         return _SLOW
     cache[v] = typed
     return typed
 
 
-def _ids(v: Any, cache: dict[str, Any]) -> Any:
+def _ids(v: Any, cache: dict[Any, Any]) -> Any:
+    """An IDS cell not met before: its ids, remembered (blank: None)."""
     if not isinstance(v, str):
         return _SLOW
-    hit = cache.get(v)
-    if hit is None:
-        text = v.strip()
-        if not text:
-            return None
-        if text[0] == "#":
-            return _SLOW
-        hit = cache[v] = tuple(i for i in (to_id(p) for p in _ID_SPLIT.split(text)) if i)
-    return list(hit) if hit else _SLOW
+    text = v.strip()
+    if not text:
+        return None
+    if text[0] == "#":
+        return _SLOW
+    ids = cache[v] = tuple(i for i in (to_id(p) for p in _ID_SPLIT.split(text)) if i)
+    return list(ids) if ids else _SLOW
 
 
 def _blank(v: Any) -> bool:
@@ -469,29 +484,29 @@ def _blank(v: Any) -> bool:
 def convert(raw: Any, f: Field, loc: Location, problems: list[Problem]) -> Any:
     """Type one cell value for field ``f``; a value that does not fit adds a Problem and gives None."""
     if _blank(raw):
-        return [] if f.kind is Kind.IDS else None
+        return [] if f.kind is _IDS else None
     if isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS:
         problems.append(Problem(ProblemKind.ERROR_VALUE, loc, "a value, not a formula error", raw, f.key))
         return None
-    if f.kind is Kind.DATE:
+    if f.kind is _DATE:
         d = to_date(raw)
         if d is None:
             problems.append(Problem(ProblemKind.BAD_DATE, loc, f"a date in '{f.header}' (e.g. 2026-03-31)", raw, f.key))
         return d
-    if f.kind is Kind.NUMBER:
+    if f.kind is _NUMBER:
         n = to_number(raw)
         if n is None:
             problems.append(Problem(ProblemKind.BAD_NUMBER, loc, f"a number in '{f.header}'", raw, f.key))
         return n
-    if f.kind is Kind.CHOICE:
+    if f.kind is _CHOICE:
         c = match_choice(raw, f.choices)
         if c is None:
             problems.append(Problem(ProblemKind.NOT_IN_LIST, loc,
                                     f"one of {', '.join(f.choices)} in '{f.header}'", raw, f.key))
         return c
-    if f.kind is Kind.ID:
+    if f.kind is _ID:
         return to_id(raw)
-    if f.kind is Kind.IDS:
+    if f.kind is _IDS:
         return [i for i in (to_id(p) for p in _ID_SPLIT.split(str(to_id(raw)))) if i]
     if isinstance(raw, str):
         return raw.strip()
@@ -654,7 +669,7 @@ def _id_fields(spec: TemplateSpec) -> tuple[tuple[tuple[str, str], ...], tuple[t
     known = _ID_FIELDS.get(id(spec))
     if known is None or known[0] is not spec:  # kept with its spec, so the id names it
         keyed = tuple((t.key, t.id_field.key) for t in spec.tables if t.id_field is not None)
-        refs = tuple((t.key, f) for t in spec.tables for f in t.fields if f.kind is Kind.IDS and f.refers_to)
+        refs = tuple((t.key, f) for t in spec.tables for f in t.fields if f.kind is _IDS and f.refers_to)
         known = _ID_FIELDS[id(spec)] = (spec, keyed, refs)
     return known[1], known[2]
 
