@@ -570,7 +570,8 @@ def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed:
     # Plans that do not follow the template keep their deal fields above the table of steps.
     candidates = [sheet] if sheet is not None else [s for s in workbook.sheets]
     table_tops = {d.sheet: d.header_row for d in plan.tables.values() if d.sheet and d.header_row is not None}
-    index, normal = ov.header_index, _NORMAL.get
+    index = ov.header_index
+    labels = _labels(index)
     found: dict[str, tuple[Sheet, int, int]] = {}
     for s in candidates:
         # On a sheet that also holds a table, deal fields sit above its header row.
@@ -579,32 +580,48 @@ def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed:
             for c, v in enumerate(row):
                 if not isinstance(v, str) or not v:
                     continue
-                label = v.rstrip(":")
-                key = index.get(normal(label) or _normal(label))
-                if key is not None and key not in found:
+                key = labels.get(v)
+                if key is None:
+                    key = labels[v] = index.get(_normal(v.rstrip(":")), "")
+                if key and key not in found:
                     found[key] = (s, r, c)
     plan.overview_sheet = sheet.name if sheet is not None else None
     if sheet is None and not found:
         plan.problems.append(Problem(ProblemKind.MISSING_SHEET, Location(ov.sheet),
                                      "an 'Overview' tab with the deal's fields (deal name, customer, close date...)"))
+    overview, cells, problems = plan.overview, plan.overview_cells, plan.problems
     for f in ov.fields:
-        if f.key not in found:
-            plan.overview[f.key] = None
+        at = found.get(f.key)
+        if at is None:
+            overview[f.key] = None
             if f.required and sheet is not None:
-                plan.problems.append(Problem(ProblemKind.MISSING_FIELD, Location(sheet.name),
-                                             f"{article(f.header)} '{f.header}' label with its value beside it",
-                                             field=f.key))
+                problems.append(Problem(ProblemKind.MISSING_FIELD, Location(sheet.name),
+                                        f"{article(f.header)} '{f.header}' label with its value beside it",
+                                        field=f.key))
             continue
-        s, r, c = found[f.key]
-        vc = _value_column(s, r, c)
-        loc = _cell(s.name, r, vc)
-        plan.overview_cells[f.key] = loc
-        plan.overview[f.key] = convert(s.value(r, vc), f, loc, plan.problems)
-    version = plan.overview.get("template_version")
+        s, r, c = at
+        row = s.rows[r]
+        vc = _value_column(row, c)
+        loc = cells[f.key] = _cell(s.name, r, vc)
+        overview[f.key] = convert(row[vc] if vc < len(row) else None, f, loc, problems)
+    version = overview.get("template_version")
     if version is not None and str(version) not in KNOWN_TEMPLATE_VERSIONS:
-        plan.problems.append(Problem(ProblemKind.UNKNOWN_VERSION, plan.field_loc("template_version"),
-                                     f"template version {' or '.join(KNOWN_TEMPLATE_VERSIONS)}", version,
-                                     "template_version"))
+        problems.append(Problem(ProblemKind.UNKNOWN_VERSION, plan.field_loc("template_version"),
+                                f"template version {' or '.join(KNOWN_TEMPLATE_VERSIONS)}", version,
+                                "template_version"))
+
+
+def _labels(index: dict[str, str]) -> dict[str, str]:
+    """The texts met before in Overview cells, each with the field it labels ("" for none; a trailing ':' ignored),
+    for the index they were read against (kept with it, so its id names it): a sync meets the template's labels in
+    every plan."""
+    known = _LABELS.get(id(index))
+    if known is None or known[0] is not index or len(known[1]) > _TYPED_MAX:
+        known = _LABELS[id(index)] = (index, {})
+    return known[1]
+
+
+_LABELS: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
 
 
 def _cell(sheet: str, row: int, col: int) -> Location:
@@ -622,10 +639,10 @@ def _cell(sheet: str, row: int, col: int) -> Location:
 _CELLS: dict[tuple[str, int, int], Location] = {}
 
 
-def _value_column(sheet: Sheet, row: int, label_col: int) -> int:
+def _value_column(row: list[Any], label_col: int) -> int:
     """The value of a label is the first filled cell to its right (or the cell just right of it)."""
-    for c in range(label_col + 1, label_col + 4):
-        if not _blank(sheet.value(row, c)):
+    for c in range(label_col + 1, min(label_col + 4, len(row))):
+        if not _blank(row[c]):
             return c
     return label_col + 1
 
