@@ -294,8 +294,7 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
     if not all(rows):  # rows with no cells at all (above a value far below the plan): blank, left out at once
         numbers = [r for r, row in zip(numbers, rows) if row]
         rows = [row for row in rows if row]
-    keys = list(data.columns)
-    fields = [table.fields_by_key[key] for key in keys]
+    keys, fields, make = _layout(table, data.columns)
     column = _columns(rows)
     raws = [column(col) for col in data.columns.values()]
     typed, slow = [], []  # the columns typed; those with a cell convert must judge
@@ -304,8 +303,6 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
         typed.append(cells)
         if judged:
             slow.append(j)
-    ids = [key for key, f in zip(keys, fields) if f.kind is _IDS]
-    missing = [(f.key, f.kind is _IDS) for f in table.fields if f.key not in data.columns]
     extras = [(header, column(col)) for col, header in data.extra_columns.items()]
     blank = (None,) * len(keys)  # every cell of the row blank (fast typing gives None only for blank)
     name, key_of, columns, new, fast = sheet.name, table.key, data.columns, object.__new__, _FAST_RECORDS
@@ -313,7 +310,7 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
     for i, cells in enumerate(zip(*typed)):
         if cells == blank:
             continue
-        values = dict(zip(keys, cells))
+        values = make(*cells)
         if fast:  # Record's __init__ worked out inline: its slots set, its last three each a dict of its own
             record = new(Record)
             record.table, record.sheet, record.row, record.values, record.columns = (key_of, name, numbers[i],
@@ -321,10 +318,6 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
             record.extra, record.raw, record.inferred = {}, {}, {}
         else:
             record = Record(key_of, name, numbers[i], values, columns)
-        if ids:
-            for key in ids:
-                if values[key] is None:
-                    values[key] = []
         if slow:
             for j in slow:
                 if cells[j] is _SLOW:
@@ -333,9 +326,6 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
                     if value in (None, []):
                         record.raw[key] = raw
                     values[key] = value
-        if missing:
-            for key, is_ids in missing:
-                values[key] = [] if is_ids else None
         if extras:
             for header, column in extras:
                 v = column[i]
@@ -343,6 +333,41 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
                     record.extra[header] = v
         records.append(record)
     return records
+
+
+def _layout(table: Table, columns: dict[str, int]) -> tuple[list[str], list[Field], Callable[..., dict[str, Any]]]:
+    """The field keys of a table's columns (``columns``' order), their fields, and the function that makes a row's
+    values from its typed cells (``_values``), worked out once per table and columns: a sync meets the template's
+    layout in every plan."""
+    key = (id(table), tuple(columns.items()))
+    known = _LAYOUTS.get(key)
+    if known is None or known[0] is not table:
+        if len(_LAYOUTS) >= _LAYOUTS_MAX:
+            _LAYOUTS.clear()
+        keys = list(columns)
+        fields = [table.fields_by_key[k] for k in keys]
+        missing = [f for f in table.fields if f.key not in columns]
+        known = _LAYOUTS[key] = (table, keys, fields, _values(fields, missing))
+    return known[1], known[2], known[3]
+
+
+#: Layouts worked out (``_layout``), each with its table, kept alive so its id names it.
+_LAYOUTS: dict[tuple, tuple] = {}
+_LAYOUTS_MAX = 256  # each holds a function: fewer than the texts remembered
+
+
+def _values(fields: list[Field], missing: list[Field]) -> Callable[..., dict[str, Any]]:
+    """A function of a row's typed cells (one argument a field of ``fields``) that gives the record's values: a blank
+    IDS cell an empty list, and each field of ``missing`` (no column on the tab) None, or [] for IDS. Written as one
+    dict display of constant keys, which Python builds presized at once: about half what ``dict(zip(keys, cells))``
+    and the fixes after it cost, a row at a time."""
+    names = [f"v{j}" for j in range(len(fields))]
+    items = [f"{f.key!r}: [] if {v} is None else {v}" if f.kind is _IDS else f"{f.key!r}: {v}"
+             for f, v in zip(fields, names)]
+    items += [f"{f.key!r}: {'[]' if f.kind is _IDS else 'None'}" for f in missing]
+    namespace: dict[str, Any] = {}
+    exec(f"def values({', '.join(names)}):\n    return {{{', '.join(items)}}}", namespace)  # noqa: S102
+    return namespace["values"]
 
 
 #: Record's fields, in order: a record is made here without the dataclass's ``__init__`` (a table of 300 rows
