@@ -1,0 +1,21 @@
+"""The rule machinery's shared helpers give what they stand in for."""
+
+from __future__ import annotations
+
+import re
+
+from mapsheet.rules.base import POST_SIGNATURE, found_in
+from mapsheet.rules.timelines import SIGNATURE
+
+NAMES = ["Implementation kickoff", "IMPLEMENTATION KICK-OFF", "Contract signature", "Security and legal review",
+         "Go live", "golive", "Sign-off of the design", "", "Training for admins", "Procurement and approval",
+         "Roll out to EMEA", "Signed order form"]
+
+
+def test_found_in_answers_as_the_search_does_for_each_pattern_and_text():
+    # Remembered per pattern and text: asked again, and after another pattern was asked about the same
+    # texts, each answer is still that pattern's own.
+    for _ in range(2):
+        for pattern in (POST_SIGNATURE, SIGNATURE, re.compile("review")):
+            assert [found_in(pattern, n) for n in NAMES] == [pattern.search(n) is not None for n in NAMES]
+    assert found_in(POST_SIGNATURE, "Implementation kickoff") and not found_in(SIGNATURE, "Implementation kickoff")
