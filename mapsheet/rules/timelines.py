@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from ..model import Record
@@ -27,7 +28,9 @@ _WHY_UNREALISTIC = ("The guide lists \"Unrealistic timelines\" among the common 
 SIGNATURE = re.compile(r"\bcontract|\bsign(?:ature|ing|ed)?\b(?![- ]?off\b)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
 def _day(date: dt.date) -> str:
+    """'4 Dec 2026' (remembered: formatting a date is slow, and a sync's plans share their dates)."""
     return f"{date.day} {date:%b %Y}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from mapsheet.rules.base import POST_SIGNATURE, found_in
@@ -19,3 +20,11 @@ def test_found_in_answers_as_the_search_does_for_each_pattern_and_text():
         for pattern in (POST_SIGNATURE, SIGNATURE, re.compile("review")):
             assert [found_in(pattern, n) for n in NAMES] == [pattern.search(n) is not None for n in NAMES]
     assert found_in(POST_SIGNATURE, "Implementation kickoff") and not found_in(SIGNATURE, "Implementation kickoff")
+
+
+def test_dates_in_messages_read_the_same_when_remembered():
+    from mapsheet.rules.timelines import _day
+
+    days = [dt.date(2026, 12, 4), dt.date(2027, 1, 29), dt.datetime(2026, 12, 4, 15, 30), dt.date(2026, 12, 4)]
+    for _ in range(2):
+        assert [_day(d) for d in days] == ["4 Dec 2026", "29 Jan 2027", "4 Dec 2026", "4 Dec 2026"]
