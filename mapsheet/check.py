@@ -112,9 +112,11 @@ def _failed(rule: Rule, ctx: Context, exc: Exception) -> Finding:
                    Location(ctx.plan.overview_sheet or "Overview"))
 
 
-def _order(f: Finding) -> tuple[int, str, Location]:
-    """Most severe first, then by code and cell."""
-    return -_RANKS[f.severity], f.code, f.location
+def _order(f: Finding) -> tuple[int, str, str, int | None, int | None]:
+    """Most severe first, then by code and cell (the cell's fields, in the order ``Location`` compares them: a
+    comparison of two Locations is a Python call)."""
+    where = f.location
+    return -_RANKS[f.severity], f.code, where.sheet, where.row, where.col
 
 
 _RANKS = {s: s.rank for s in Severity}

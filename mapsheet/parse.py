@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, Callable, Sequence
 
 from .edits import CHECK_SHEET, STATE_SHEET
@@ -31,6 +31,9 @@ HEADER_SCAN_ROWS = 20  # how far down a tab the header row may start
 EXCEL_ERRORS = {"#REF!", "#VALUE!", "#N/A", "#NAME?", "#DIV/0!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#ERROR!"}
 _ID_SPLIT = re.compile(r"[,;\s]+")
 _NUMBER_JUNK = re.compile(r"[\s,$€£¥]|USD|EUR|GBP", re.IGNORECASE)
+#: The kinds of field, read once: a member read from its Enum class goes through EnumType's ``__getattr__`` hook,
+#: about a thousand instructions a time in Python 3.11, and parsing a plan compares kinds hundreds of times.
+_TEXT, _DATE, _NUMBER, _CHOICE, _ID, _IDS = Kind.TEXT, Kind.DATE, Kind.NUMBER, Kind.CHOICE, Kind.ID, Kind.IDS
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d-%b-%Y",
                  "%d-%b-%y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
@@ -271,9 +274,9 @@ def _look_alike(sheet: Sheet, header_row: int, f: Field, extra: dict[int, str]) 
         cells = [c for c in cells if not _blank(c)]
         if len(cells) < 2:
             continue
-        if f.kind is Kind.CHOICE:
+        if f.kind is _CHOICE:
             fits = sum(1 for c in cells if match_choice(c, f.choices) is not None)
-        elif f.kind is Kind.DATE:
+        elif f.kind is _DATE:
             fits = sum(1 for c in cells if to_date(c) is not None)
         else:
             continue
@@ -291,32 +294,30 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
     if not all(rows):  # rows with no cells at all (above a value far below the plan): blank, left out at once
         numbers = [r for r, row in zip(numbers, rows) if row]
         rows = [row for row in rows if row]
-    keys = list(data.columns)
-    fields = [table.fields_by_key[key] for key in keys]
+    keys, fields, make = _layout(table, data.columns)
     column = _columns(rows)
     raws = [column(col) for col in data.columns.values()]
-    typed = [_type_column(raw, f) for raw, f in zip(raws, fields)]
-    ids = [key for key, f in zip(keys, fields) if f.kind is Kind.IDS]
-    missing = [(f.key, f.kind is Kind.IDS) for f in table.fields if f.key not in data.columns]
+    typed, slow = [], []  # the columns typed; those with a cell convert must judge
+    for j, (raw, f) in enumerate(zip(raws, fields)):
+        cells, judged = _type_column(raw, f)
+        typed.append(cells)
+        if judged:
+            slow.append(j)
     extras = [(header, column(col)) for col, header in data.extra_columns.items()]
-    slow = [j for j, cells in enumerate(typed) if _SLOW in cells]  # the columns with a cell convert must judge
     blank = (None,) * len(keys)  # every cell of the row blank (fast typing gives None only for blank)
     name, key_of, columns, new, fast = sheet.name, table.key, data.columns, object.__new__, _FAST_RECORDS
     records = []
     for i, cells in enumerate(zip(*typed)):
         if cells == blank:
             continue
-        values = dict(zip(keys, cells))
-        if fast:
+        values = make(*cells)
+        if fast:  # Record's __init__ worked out inline: its slots set, its last three each a dict of its own
             record = new(Record)
-            record.__dict__ = {"table": key_of, "sheet": name, "row": numbers[i], "values": values, "columns": columns,
-                               "extra": {}, "raw": {}, "inferred": {}}
+            record.table, record.sheet, record.row, record.values, record.columns = (key_of, name, numbers[i],
+                                                                                     values, columns)
+            record.extra, record.raw, record.inferred = {}, {}, {}
         else:
             record = Record(key_of, name, numbers[i], values, columns)
-        if ids:
-            for key in ids:
-                if values[key] is None:
-                    values[key] = []
         if slow:
             for j in slow:
                 if cells[j] is _SLOW:
@@ -325,9 +326,6 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
                     if value in (None, []):
                         record.raw[key] = raw
                     values[key] = value
-        if missing:
-            for key, is_ids in missing:
-                values[key] = [] if is_ids else None
         if extras:
             for header, column in extras:
                 v = column[i]
@@ -335,6 +333,41 @@ def _read_records(sheet: Sheet, header_row: int, table: Table, data: TableData,
                     record.extra[header] = v
         records.append(record)
     return records
+
+
+def _layout(table: Table, columns: dict[str, int]) -> tuple[list[str], list[Field], Callable[..., dict[str, Any]]]:
+    """The field keys of a table's columns (``columns``' order), their fields, and the function that makes a row's
+    values from its typed cells (``_values``), worked out once per table and columns: a sync meets the template's
+    layout in every plan."""
+    key = (id(table), tuple(columns.items()))
+    known = _LAYOUTS.get(key)
+    if known is None or known[0] is not table:
+        if len(_LAYOUTS) >= _LAYOUTS_MAX:
+            _LAYOUTS.clear()
+        keys = list(columns)
+        fields = [table.fields_by_key[k] for k in keys]
+        missing = [f for f in table.fields if f.key not in columns]
+        known = _LAYOUTS[key] = (table, keys, fields, _values(fields, missing))
+    return known[1], known[2], known[3]
+
+
+#: Layouts worked out (``_layout``), each with its table, kept alive so its id names it.
+_LAYOUTS: dict[tuple, tuple] = {}
+_LAYOUTS_MAX = 256  # each holds a function: fewer than the texts remembered
+
+
+def _values(fields: list[Field], missing: list[Field]) -> Callable[..., dict[str, Any]]:
+    """A function of a row's typed cells (one argument a field of ``fields``) that gives the record's values: a blank
+    IDS cell an empty list, and each field of ``missing`` (no column on the tab) None, or [] for IDS. Written as one
+    dict display of constant keys, which Python builds presized at once: about half what ``dict(zip(keys, cells))``
+    and the fixes after it cost, a row at a time."""
+    names = [f"v{j}" for j in range(len(fields))]
+    items = [f"{f.key!r}: [] if {v} is None else {v}" if f.kind is _IDS else f"{f.key!r}: {v}"
+             for f, v in zip(fields, names)]
+    items += [f"{f.key!r}: {'[]' if f.kind is _IDS else 'None'}" for f in missing]
+    namespace: dict[str, Any] = {}
+    exec(f"def values({', '.join(names)}):\n    return {{{', '.join(items)}}}", namespace)  # noqa: S102
+    return namespace["values"]
 
 
 #: Record's fields, in order: a record is made here without the dataclass's ``__init__`` (a table of 300 rows
@@ -359,44 +392,55 @@ def _columns(rows: list[list[Any]]) -> Callable[[int], Sequence[Any]]:
 _TRANSPOSED_MAX = 64
 
 
-_SLOW = object()
-#: Closed-list and id-list texts already typed, by field: a plan repeats a handful of statuses and ids in
-#: every row, and a sync reads thousands of plans with the same lists.
-_TYPED: dict[tuple[Kind, tuple[str, ...]], dict[str, Any]] = {}
+_SLOW = object()  # a cell convert must judge
+_MISS = object()  # a text not typed before
+#: Closed-list and id-list texts already typed, by field (blank: None): a plan repeats a handful of statuses and
+#: ids in every row, and a sync reads thousands of plans with the same lists.
+_TYPED: dict[tuple[Kind, tuple[str, ...]], dict[Any, Any]] = {}
 _TYPED_MAX = 20_000
 
 
-def _type_column(raw: list[Any], f: Field) -> list[Any]:
-    """A whole column typed for field ``f``: None for a blank cell (IDS too), the typed value of a cell
-    whose type is plain, and _SLOW for anything ``convert`` must judge (and perhaps report): a formula
-    error, a value not in the list, a date in words, a text in a number column... A non-blank cell is
-    never None here."""
-    # The commonest cell of each kind is typed inline (a call per cell costs more than the typing), and a column
-    # of plain texts at C speed.
+def _type_column(raw: Sequence[Any], f: Field) -> tuple[list[Any], bool]:
+    """A whole column typed for field ``f``: None for a blank cell (IDS too), the typed value of a cell whose type
+    is plain, and _SLOW for anything ``convert`` must judge (and perhaps report): a formula error, a value not in
+    the list, a date in words, a text in a number column... A non-blank cell is never None here. With it, whether
+    any cell is _SLOW."""
+    # The commonest cell of each kind is typed inline (a call per cell costs more than the typing), a column of plain
+    # texts or of texts met before at C speed.
     kind, text = f.kind, str
-    if kind is Kind.TEXT:
+    if kind is _TEXT:
         try:
             plain = "#" not in "".join(raw)  # texts alone, none a formula error (TypeError: not all texts)
         except TypeError:
             plain = False
         if plain:
-            return [v or None for v in map(text.strip, raw)]
-        return [(v.strip() or None) if type(v) is text and v[:1] != "#" else None if v is None else _text(v)
-                for v in raw]
-    if kind is Kind.DATE:
+            return [v or None for v in map(text.strip, raw)], False
+        typed = [(v.strip() or None) if type(v) is text and v[:1] != "#" else None if v is None else _text(v)
+                 for v in raw]
+    elif kind is _DATE:
         day, moment = dt.date, dt.datetime
-        return [v if type(v) is day else v.date() if type(v) is moment else None if v is None or v == "" else _date(v)
-                for v in raw]
-    if kind is Kind.NUMBER:
-        return [None if v is None or v == "" else _number(v) for v in raw]
-    cache = _TYPED.setdefault((kind, f.choices), {})
-    if len(cache) > _TYPED_MAX:
-        cache.clear()
-    if kind is Kind.IDS:  # a text met before: a copy of its ids (none: _ids says it is _SLOW)
-        known = cache.get
-        return [list(hit) if type(v) is text and (hit := known(v)) else None if v is None or v == "" else _ids(v, cache)
-                for v in raw]
-    return [(type(v) is text and cache.get(v)) or (None if v is None or v == "" else _cached(v, f, cache)) for v in raw]
+        typed = [v if type(v) is day else v.date() if type(v) is moment else None if v is None or v == "" else _date(v)
+                 for v in raw]
+    elif kind is _NUMBER:
+        typed = [None if v is None or v == "" else _number(v) for v in raw]
+    else:
+        cache = _TYPED.get((kind, f.choices))
+        if cache is None or len(cache) > _TYPED_MAX:
+            cache = _TYPED[(kind, f.choices)] = {None: None, "": None}
+        if kind is _IDS:  # a text met before: a copy of its ids (none: _ids says it is _SLOW)
+            known = cache.get
+            typed = [list(hit) if type(v) is text and (hit := known(v)) else None if v is None or v == "" else _ids(v, cache)
+                     for v in raw]
+        else:  # a closed list or an id: each text met before typed by a look-up in C, the others judged after
+            try:
+                typed = list(map(cache.get, raw, repeat(_MISS)))
+                new = _MISS in typed
+            except TypeError:  # a value that cannot be a key (from a reader of another kind): each cell judged
+                typed, new = [_MISS] * len(raw), True
+            if not new:
+                return typed, False
+            typed = [_cached(v, f, cache) if t is _MISS else t for t, v in zip(typed, raw)]
+    return typed, _SLOW in typed
 
 
 def _text(v: Any) -> Any:
@@ -427,37 +471,33 @@ def _number(v: Any) -> Any:
     return None if isinstance(v, str) and not v.strip() else _SLOW
 
 
-def _cached(v: Any, f: Field, cache: dict[str, Any]) -> Any:
-    """A CHOICE or an ID cell: its typed text, remembered for the next cell that reads the same."""
+def _cached(v: Any, f: Field, cache: dict[Any, Any]) -> Any:
+    """A CHOICE or an ID cell not met before: its typed text, remembered for the next cell that reads the same."""
     if not isinstance(v, str):
-        return _SLOW
-    hit = cache.get(v)
-    if hit is not None:
-        return hit
+        return None if v is None else _SLOW
     text = v.strip()
     if not text:
         return None
     if text[0] == "#":  # a formula error, or a text convert must look at
         return _SLOW
-    typed = text if f.kind is Kind.ID else match_choice(v, f.choices)
+    typed = text if f.kind is _ID else match_choice(v, f.choices)
     if typed is None:
         return _SLOW
     cache[v] = typed
     return typed
 
 
-def _ids(v: Any, cache: dict[str, Any]) -> Any:
+def _ids(v: Any, cache: dict[Any, Any]) -> Any:
+    """An IDS cell not met before: its ids, remembered (blank: None)."""
     if not isinstance(v, str):
         return _SLOW
-    hit = cache.get(v)
-    if hit is None:
-        text = v.strip()
-        if not text:
-            return None
-        if text[0] == "#":
-            return _SLOW
-        hit = cache[v] = tuple(i for i in (to_id(p) for p in _ID_SPLIT.split(text)) if i)
-    return list(hit) if hit else _SLOW
+    text = v.strip()
+    if not text:
+        return None
+    if text[0] == "#":
+        return _SLOW
+    ids = cache[v] = tuple(i for i in (to_id(p) for p in _ID_SPLIT.split(text)) if i)
+    return list(ids) if ids else _SLOW
 
 
 def _blank(v: Any) -> bool:
@@ -469,29 +509,29 @@ def _blank(v: Any) -> bool:
 def convert(raw: Any, f: Field, loc: Location, problems: list[Problem]) -> Any:
     """Type one cell value for field ``f``; a value that does not fit adds a Problem and gives None."""
     if _blank(raw):
-        return [] if f.kind is Kind.IDS else None
+        return [] if f.kind is _IDS else None
     if isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS:
         problems.append(Problem(ProblemKind.ERROR_VALUE, loc, "a value, not a formula error", raw, f.key))
         return None
-    if f.kind is Kind.DATE:
+    if f.kind is _DATE:
         d = to_date(raw)
         if d is None:
             problems.append(Problem(ProblemKind.BAD_DATE, loc, f"a date in '{f.header}' (e.g. 2026-03-31)", raw, f.key))
         return d
-    if f.kind is Kind.NUMBER:
+    if f.kind is _NUMBER:
         n = to_number(raw)
         if n is None:
             problems.append(Problem(ProblemKind.BAD_NUMBER, loc, f"a number in '{f.header}'", raw, f.key))
         return n
-    if f.kind is Kind.CHOICE:
+    if f.kind is _CHOICE:
         c = match_choice(raw, f.choices)
         if c is None:
             problems.append(Problem(ProblemKind.NOT_IN_LIST, loc,
                                     f"one of {', '.join(f.choices)} in '{f.header}'", raw, f.key))
         return c
-    if f.kind is Kind.ID:
+    if f.kind is _ID:
         return to_id(raw)
-    if f.kind is Kind.IDS:
+    if f.kind is _IDS:
         return [i for i in (to_id(p) for p in _ID_SPLIT.split(str(to_id(raw)))) if i]
     if isinstance(raw, str):
         return raw.strip()
@@ -555,7 +595,8 @@ def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed:
     # Plans that do not follow the template keep their deal fields above the table of steps.
     candidates = [sheet] if sheet is not None else [s for s in workbook.sheets]
     table_tops = {d.sheet: d.header_row for d in plan.tables.values() if d.sheet and d.header_row is not None}
-    index, normal = ov.header_index, _NORMAL.get
+    index = ov.header_index
+    labels = _labels(index)
     found: dict[str, tuple[Sheet, int, int]] = {}
     for s in candidates:
         # On a sheet that also holds a table, deal fields sit above its header row.
@@ -564,32 +605,48 @@ def _parse_overview(workbook: Workbook, spec: TemplateSpec, plan: Plan, claimed:
             for c, v in enumerate(row):
                 if not isinstance(v, str) or not v:
                     continue
-                label = v.rstrip(":")
-                key = index.get(normal(label) or _normal(label))
-                if key is not None and key not in found:
+                key = labels.get(v)
+                if key is None:
+                    key = labels[v] = index.get(_normal(v.rstrip(":")), "")
+                if key and key not in found:
                     found[key] = (s, r, c)
     plan.overview_sheet = sheet.name if sheet is not None else None
     if sheet is None and not found:
         plan.problems.append(Problem(ProblemKind.MISSING_SHEET, Location(ov.sheet),
                                      "an 'Overview' tab with the deal's fields (deal name, customer, close date...)"))
+    overview, cells, problems = plan.overview, plan.overview_cells, plan.problems
     for f in ov.fields:
-        if f.key not in found:
-            plan.overview[f.key] = None
+        at = found.get(f.key)
+        if at is None:
+            overview[f.key] = None
             if f.required and sheet is not None:
-                plan.problems.append(Problem(ProblemKind.MISSING_FIELD, Location(sheet.name),
-                                             f"{article(f.header)} '{f.header}' label with its value beside it",
-                                             field=f.key))
+                problems.append(Problem(ProblemKind.MISSING_FIELD, Location(sheet.name),
+                                        f"{article(f.header)} '{f.header}' label with its value beside it",
+                                        field=f.key))
             continue
-        s, r, c = found[f.key]
-        vc = _value_column(s, r, c)
-        loc = _cell(s.name, r, vc)
-        plan.overview_cells[f.key] = loc
-        plan.overview[f.key] = convert(s.value(r, vc), f, loc, plan.problems)
-    version = plan.overview.get("template_version")
+        s, r, c = at
+        row = s.rows[r]
+        vc = _value_column(row, c)
+        loc = cells[f.key] = _cell(s.name, r, vc)
+        overview[f.key] = convert(row[vc] if vc < len(row) else None, f, loc, problems)
+    version = overview.get("template_version")
     if version is not None and str(version) not in KNOWN_TEMPLATE_VERSIONS:
-        plan.problems.append(Problem(ProblemKind.UNKNOWN_VERSION, plan.field_loc("template_version"),
-                                     f"template version {' or '.join(KNOWN_TEMPLATE_VERSIONS)}", version,
-                                     "template_version"))
+        problems.append(Problem(ProblemKind.UNKNOWN_VERSION, plan.field_loc("template_version"),
+                                f"template version {' or '.join(KNOWN_TEMPLATE_VERSIONS)}", version,
+                                "template_version"))
+
+
+def _labels(index: dict[str, str]) -> dict[str, str]:
+    """The texts met before in Overview cells, each with the field it labels ("" for none; a trailing ':' ignored),
+    for the index they were read against (kept with it, so its id names it): a sync meets the template's labels in
+    every plan."""
+    known = _LABELS.get(id(index))
+    if known is None or known[0] is not index or len(known[1]) > _TYPED_MAX:
+        known = _LABELS[id(index)] = (index, {})
+    return known[1]
+
+
+_LABELS: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
 
 
 def _cell(sheet: str, row: int, col: int) -> Location:
@@ -607,10 +664,10 @@ def _cell(sheet: str, row: int, col: int) -> Location:
 _CELLS: dict[tuple[str, int, int], Location] = {}
 
 
-def _value_column(sheet: Sheet, row: int, label_col: int) -> int:
+def _value_column(row: list[Any], label_col: int) -> int:
     """The value of a label is the first filled cell to its right (or the cell just right of it)."""
-    for c in range(label_col + 1, label_col + 4):
-        if not _blank(sheet.value(row, c)):
+    for c in range(label_col + 1, min(label_col + 4, len(row))):
+        if not _blank(row[c]):
             return c
     return label_col + 1
 
@@ -654,7 +711,7 @@ def _id_fields(spec: TemplateSpec) -> tuple[tuple[tuple[str, str], ...], tuple[t
     known = _ID_FIELDS.get(id(spec))
     if known is None or known[0] is not spec:  # kept with its spec, so the id names it
         keyed = tuple((t.key, t.id_field.key) for t in spec.tables if t.id_field is not None)
-        refs = tuple((t.key, f) for t in spec.tables for f in t.fields if f.kind is Kind.IDS and f.refers_to)
+        refs = tuple((t.key, f) for t in spec.tables for f in t.fields if f.kind is _IDS and f.refers_to)
         known = _ID_FIELDS[id(spec)] = (spec, keyed, refs)
     return known[1], known[2]
 

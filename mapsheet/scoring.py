@@ -106,28 +106,29 @@ def score_findings(findings: list[Finding], config: Config, plan: Plan | None = 
 
 
 def _families(findings: list[Finding], costs: list[float], points: list[float], config: Config) -> list[FamilyScore]:
-    by_family: dict[Family, float] = {}
-    counts: dict[Family, int] = {}
-    for f, cost in zip(findings, costs):
-        by_family[f.family] = by_family.get(f.family, 0.0) + cost
-        counts[f.family] = counts.get(f.family, 0) + 1
-    families = []
+    members: dict[Family, list[int]] = {}  # family -> the indices of its findings
+    for i, f in enumerate(findings):
+        group = members.get(f.family)
+        if group is None:
+            members[f.family] = [i]
+        else:
+            group.append(i)
     weights = config.family_weights
-    for family in _FAMILIES:
+    families = list(_untouched_scores(weights))  # most families of most plans find nothing
+    for family, index in members.items():
         weight = weights.get(family, 0.0)
-        if family not in counts:  # most families of most plans find nothing: their score is made once
-            families.append(_untouched(family, weight))
-            continue
-        total_cost = by_family[family]
-        families.append(FamilyScore(family, weight, min(weight, total_cost), counts[family]))
-    lost = {fs.family: fs.lost for fs in families}
-    for i, (f, cost) in enumerate(zip(findings, costs)):
-        family_cost = by_family[f.family]
-        points[i] += cost / family_cost * lost[f.family] if family_cost else 0.0
+        total_cost = 0.0
+        for i in index:  # added up in plan order, as always: a float's last digit shows in the score
+            total_cost += costs[i]
+        lost = min(weight, total_cost)
+        families[_POSITION[family]] = FamilyScore(family, weight, lost, len(index))
+        for i in index:
+            points[i] += costs[i] / total_cost * lost if total_cost else 0.0
     return families
 
 
 _FAMILIES = tuple(Family)  # iterating an Enum class is slow; the check scores every plan of a sync
+_POSITION = {family: i for i, family in enumerate(_FAMILIES)}
 
 
 def _untouched(family: Family, weight: float) -> FamilyScore:
@@ -142,6 +143,23 @@ def _untouched(family: Family, weight: float) -> FamilyScore:
 
 
 _UNTOUCHED: dict[tuple[Family, float], FamilyScore] = {}
+
+
+def _untouched_scores(weights: dict[Family, float]) -> tuple[FamilyScore, ...]:
+    """``_untouched`` of every family, in family order: made once per set of weights, not per plan."""
+    key = tuple(weights.items())
+    known = _UNTOUCHED_ALL.get(key)
+    if known is None:
+        known = tuple([_untouched(family, weights.get(family, 0.0)) for family in _FAMILIES])
+        # Kept only for positive floats: as keys, 1, 1.0 and True (or 0.0 and -0.0) would be one weight.
+        if len(weights) == len(_FAMILIES) and all([type(w) is float and w > 0 for w in weights.values()]):
+            if len(_UNTOUCHED_ALL) > 8:
+                _UNTOUCHED_ALL.clear()
+            _UNTOUCHED_ALL[key] = known
+    return known
+
+
+_UNTOUCHED_ALL: dict[tuple[tuple[Family, float], ...], tuple[FamilyScore, ...]] = {}
 
 
 def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], points: list[float],

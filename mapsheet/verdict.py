@@ -18,6 +18,7 @@ checkable*. ``scoring`` turns all this into the band, its reasons and the score.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -75,7 +76,10 @@ _NEEDS: dict[Dimension, tuple[tuple[str | None, tuple[str, ...]], ...]] = {
     Dimension.FOLLOW_THROUGH: (("actions", ("due", "status")), ("milestones", ("due", "status"))),
     Dimension.CADENCE: (("checkins", ("date",)),),
 }
+#: ``_NEEDS`` with each table's columns also as a set.
+_NEEDED = {d: tuple([(key, columns, frozenset(columns)) for key, columns in needs]) for d, needs in _NEEDS.items()}
 STEP_TABLES = ("milestones", "actions")
+_IS_CLOSED = operator.attrgetter("is_closed")
 
 
 class State(str, Enum):
@@ -212,19 +216,25 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any],
     """Each core dimension's state from the findings and (when known) the plan's facts. ``rows``: the plan's
     records at the rows the findings point at (``records_at``), when the caller has them (more rows do no
     harm: only the findings' rows are looked up)."""
-    by_dimension: dict[Dimension, list[Finding]] = {d: [] for d in _DIMENSIONS}
+    counted: dict[Dimension, list[Finding]] = {}  # dimension -> its findings of a warning or worse
     for f in findings:
-        d = dimension_of(f.code, f.family)
-        if d is not None:
-            by_dimension[d].append(f)
+        if f.severity in _COUNTING:
+            d = RULE_DIMENSION.get(f.code) or FAMILY_DIMENSION.get(f.family)  # dimension_of
+            if d is not None:
+                some = counted.get(d)
+                if some is None:
+                    counted[d] = [f]
+                else:
+                    some.append(f)
     if plan is None:
         rows = None
     elif rows is None:
         rows = records_at(plan, findings)
     states = []
+    considered: dict[str, int] = {}  # table -> its rows (open rows, for steps): _flagged_share asks per dimension
     for d in _DIMENSIONS:
-        counting = [f for f in by_dimension[d] if f.severity in _COUNTING]
-        failing = _failing(counting, plan, rows, settings) if counting else None
+        counting = counted.get(d, _NONE)
+        failing = _failing(counting, plan, rows, settings, considered) if counting else None
         blind = _blind(d, plan, rows, findings) if plan is not None and rows is not None else None
         unread = blind or ("", ())
         if failing is not None:
@@ -244,6 +254,7 @@ _DIMENSIONS = tuple(Dimension)  # iterating an Enum class is slow; every plan of
 _OK = {d: DimensionState(d, State.OK, "") for d in _DIMENSIONS}
 #: The severities a dimension's state counts: a warning or worse.
 _COUNTING = frozenset(s for s in Severity if s.rank >= Severity.WARNING.rank)
+_NONE: list[Finding] = []  # a dimension with no finding that counts (never changed)
 
 
 def _plain(f: Finding) -> str:
@@ -251,15 +262,17 @@ def _plain(f: Finding) -> str:
 
 
 def _failing(counting: list[Finding], plan: Plan | None, rows: dict[tuple[str, int], Record] | None,
-             settings: dict[str, Any]) -> tuple[str, tuple[Finding, ...]] | None:
+             settings: dict[str, Any], considered: dict[str, int] | None = None
+             ) -> tuple[str, tuple[Finding, ...]] | None:
     """Why a dimension is failing, from its ``counting`` findings (a warning or worse), and the findings
-    behind it; None when it is not."""
+    behind it; None when it is not. ``considered``: ``_flagged_share``'s counts of rows, kept across the
+    dimensions of one plan."""
     grave = [f for f in counting if f.band is Band.OFF_TRACK
              or (f.severity is Severity.ERROR and not _on_a_record(f, rows))]
     if grave:
         return _plain(grave[0]), tuple(counting)
     if plan is not None and rows is not None:
-        share = _flagged_share(counting, plan, rows, settings)
+        share = _flagged_share(counting, plan, rows, settings, {} if considered is None else considered)
         if share is not None:
             return share, tuple(counting)
     rules = sorted({f.code for f in counting})
@@ -289,9 +302,10 @@ def _on_a_record(f: Finding, rows: dict[tuple[str, int], Record] | None) -> bool
 
 
 def _flagged_share(findings: list[Finding], plan: Plan, rows: dict[tuple[str, int], Record],
-                   settings: dict[str, Any]) -> str | None:
+                   settings: dict[str, Any], considered: dict[str, int]) -> str | None:
     """'5 of 7 open actions ...' when a table has at least ``failing_share`` of its rows (open rows, for
-    steps) flagged by these findings, and at least ``failing_min_rows`` of them."""
+    steps) flagged by these findings, and at least ``failing_min_rows`` of them. ``considered``: table ->
+    how many of its rows count, filled in here as tables are asked."""
     flagged: dict[str, set[int]] = {}
     example: dict[str, Finding] = {}
     for f in findings:
@@ -302,10 +316,14 @@ def _flagged_share(findings: list[Finding], plan: Plan, rows: dict[tuple[str, in
     for key, hit in flagged.items():
         if len(hit) < settings["failing_min_rows"]:
             continue
-        considered = [r for r in plan.tables[key].records if not (key in STEP_TABLES and r.is_closed)]
-        if len(hit) / len(considered) >= settings["failing_share"]:
+        among = considered.get(key)
+        if among is None:
+            records = plan.tables[key].records
+            among = considered[key] = (len(records) - sum(map(_IS_CLOSED, records)) if key in STEP_TABLES
+                                       else len(records))
+        if len(hit) / among >= settings["failing_share"]:
             what = f"open {key}" if key in STEP_TABLES else key
-            return f"{len(hit)} of {len(considered)} {what} have a problem here, e.g. {_plain(example[key])}"
+            return f"{len(hit)} of {among} {what} have a problem here, e.g. {_plain(example[key])}"
     return None
 
 
@@ -321,7 +339,7 @@ def _blind(d: Dimension, plan: Plan, rows: dict[tuple[str, int], Record],
            findings: list[Finding]) -> tuple[str, tuple[Finding, ...]] | None:
     """Why ``d`` could not be judged, and the findings that say so; None when something of it was read."""
     reasons, sheets = [], []
-    for key, columns in _NEEDS[d]:
+    for key, columns, wanted in _NEEDED[d]:
         if key is None:
             if plan.overview_sheet is not None:
                 return None
@@ -332,13 +350,13 @@ def _blind(d: Dimension, plan: Plan, rows: dict[tuple[str, int], Record],
         if table is None or table.sheet is None:
             reasons.append(f"no {key} tab was found")
             continue
-        missing = [c for c in columns if c not in table.columns]
         if not table.records:
             reasons.append(f"the {table.sheet} tab is empty")
-        elif missing:
-            reasons.append(f"the {table.sheet} tab has no {' or '.join(missing)} column")
-        else:
+        elif table.columns.keys() >= wanted:  # read: the usual case, asked of every plan
             return None
+        else:
+            missing = [c for c in columns if c not in table.columns]
+            reasons.append(f"the {table.sheet} tab has no {' or '.join(missing)} column")
         sheets.append(table.sheet)
     blinding = tuple(f for f in findings if f.location.sheet in sheets and not _on_a_record(f, rows))
     return " and ".join(reasons), blinding

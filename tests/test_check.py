@@ -278,3 +278,35 @@ def test_fixing_a_problem_in_a_real_plan_never_lowers_its_score():
         assert scores[-1] <= scores[-2], "a new problem raised the score"
         draft = worse
     assert scores[0] == 100 and scores[-1] < 70
+
+
+def test_families_no_finding_touches_score_under_each_configurations_weights():
+    # The untouched families' scores are made once per set of weights: a second configuration must not get
+    # the first one's.
+    findings = [_finding("MAP201", Severity.ERROR, Family.SPECIFIC, 3)]
+    even = build_config({}, "test")
+    tilted = build_config({"family_weights": {"specific": 6, "timelines": 17}}, "test")
+    for config in (even, tilted, even):
+        score, _ = score_findings(findings, config)
+        for fs in score.families:
+            assert fs.weight == config.family_weights.get(fs.family, 0.0)
+            if fs.family is not Family.SPECIFIC:
+                assert (fs.lost, fs.findings) == (0.0, 0)
+        specific = next(fs for fs in score.families if fs.family is Family.SPECIFIC)
+        assert specific.lost == min(8.0, config.family_weights[Family.SPECIFIC]) and specific.findings == 1
+
+
+def test_a_failing_share_counts_the_open_rows_of_its_table_for_each_dimension():
+    # Two dimensions flag rows of the same table: each says how many of its open rows have a problem, out of
+    # the open rows (counted once per check, closed rows left out).
+    draft = base_plan()
+    still_open = [row for row in draft.tables["actions"] if row["status"] not in ("Done", "Cancelled")]
+    for row in still_open[:3]:
+        row.update(owner=None)
+    for row in still_open[:4]:
+        row.update(due=TODAY.replace(year=2027, month=2, day=20))  # after the close date
+    plan = parse_plan(draft_workbook(draft))
+    assert len(still_open) == 6 and len(plan.actions) == 12
+    why = {d.dimension.value: d.why for d in check_plan(plan, today=TODAY).score.dimensions}
+    assert why["clarity"].startswith("3 of 6 open actions have a problem here")
+    assert why["timeline"].startswith("4 of 6 open actions have a problem here")

@@ -8,6 +8,8 @@ import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mapsheet import ProblemKind, UnreadableWorkbook, read_plan
 from mapsheet.fill import PlanDraft, load_template, write_plan
@@ -313,3 +315,43 @@ def test_each_record_is_the_one_its_dataclass_makes_with_dicts_of_its_own(tmp_pa
     first.raw["due"] = "x"
     first.inferred["party"] = "x"
     assert second.extra == second.raw == second.inferred == {}
+
+
+_CELLS = st.sampled_from([
+    None, "", "  ", "Done", " done ", "completed", "Waiting on legal", "#REF!", "#N/A ", "#hashtag", "A1", " A2 ",
+    "M1, M2", "M1;M1", ",;", "Vendor", "customer", "Lee Park", 3.0, 2.5, 7, True, 46000, dt.date(2027, 1, 8),
+    dt.datetime(2027, 1, 8, 10, 30), "2027-01-08", "next week", "1,200"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_CELLS, min_size=9, max_size=9), min_size=1, max_size=6),
+       st.sampled_from([None, "milestone", "notes"]))
+def test_columns_typed_at_once_read_as_each_cell_typed_alone(rows, left_out):
+    # The reader types a column at once (closed lists and ids by look-ups remembered from earlier plans) and makes a
+    # row's values by a function written once per layout; each value (a column left out: None, or [] for ids), each
+    # value kept as written and each problem must be what typing the cells one by one gives, caches cold or warm.
+    from mapsheet.grid import Location, Sheet, Workbook
+    from mapsheet.parse import convert, parse_plan
+    from mapsheet.template.spec import SPEC
+
+    table = SPEC.table("actions")
+    fields = [f for f in table.fields if f.key != left_out]
+    rows = [[v for f, v in zip(table.fields, row) if f.key != left_out] for row in rows]
+    header = [f.header for f in fields]
+    expected, problems = [], []
+    for r, row in enumerate(rows, start=1):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue  # a blank row is no record
+        values = {f.key: convert(v, f, Location("Actions", r, c), problems) for c, (f, v) in enumerate(zip(fields, row))}
+        raw = {f.key: v for f, v in zip(fields, row) if values[f.key] in (None, []) and v is not None
+               and not (isinstance(v, str) and not v.strip())}
+        if left_out:
+            values[left_out] = [] if left_out == "milestone" else None
+        expected.append((r, values, raw))
+    value_kinds = {ProblemKind.ERROR_VALUE, ProblemKind.BAD_DATE, ProblemKind.BAD_NUMBER, ProblemKind.NOT_IN_LIST}
+    for _ in range(2):
+        plan = parse_plan(Workbook("p.xlsx", [Sheet("Actions", [header, *map(list, rows)])]))
+        assert [(a.row, a.values, a.raw) for a in plan.actions] == expected
+        order = [f.key for f in fields] + ([left_out] if left_out else [])  # the tab's columns, then those it lacks
+        assert all(list(a.values) == order for a in plan.actions)
+        assert [p for p in plan.problems if p.kind in value_kinds] == problems

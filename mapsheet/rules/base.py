@@ -176,7 +176,7 @@ class Context:
                         after = True
                         break
             else:
-                after = bool(POST_SIGNATURE.search(str(record.values.get("name") or "")))
+                after = found_in(POST_SIGNATURE, str(record.values.get("name") or ""))
             self._after[id(record)] = after
         return after
 
@@ -241,6 +241,28 @@ def per_value(view: Callable[[Context, Any], V]) -> Callable[[Context], dict[Any
 
 POST_SIGNATURE = re.compile(r"kick.?off|implement|onboard|go.?live|launch|roll.?out|deploy|adoption|training",
                             re.IGNORECASE)
+
+
+def found_in(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` is found in ``text``, remembered per text: the plans of a playbook share their
+    milestone names, and a search through many alternatives, ignoring case, costs microseconds a name."""
+    known = _FOUND.get(id(pattern))
+    if known is None or known[0] is not pattern:
+        if len(_FOUND) > 32:
+            _FOUND.clear()
+        known = _FOUND[id(pattern)] = (pattern, {})
+    answers = known[1]
+    found = answers.get(text)
+    if found is None:
+        if len(answers) > _REMEMBERED:
+            answers.clear()
+        found = answers[text] = pattern.search(text) is not None
+    return found
+
+
+#: id of a pattern -> (the pattern, held so that its id is not reused; text -> whether it is found there)
+_FOUND: dict[int, tuple[re.Pattern[str], dict[str, bool]]] = {}
+_REMEMBERED = 20_000
 
 
 #: is_closed(record): finished, Done or Cancelled (a risk: Mitigated or Closed); ``Record.is_closed`` read

@@ -115,14 +115,22 @@ def customer_not_completing(ctx: Context) -> Iterator[Hit]:
     if not _has_column(ctx, "actions", "status"):
         return
     # Due before today: an action due today is not late yet, so it says nothing about follow-through.
-    due_by_today = [a for a in _live_actions(ctx) if a.values.get("due") is not None and a.values["due"] < ctx.today]
+    today, tally = ctx.today, {"Customer": [0, 0], "Vendor": [0, 0]}  # side -> [due before today, done]
+    for a in _live_actions(ctx):  # one pass for both sides
+        values = a.values
+        due = values.get("due")
+        if due is None or not due < today:
+            continue
+        party = values.get("party")
+        side = tally["Customer"] if party == "Customer" else tally["Vendor"] if party == "Vendor" else None
+        if side is not None:
+            side[0] += 1
+            side[1] += values.get("status") == "Done"
     rates = {}
-    for side in ("Customer", "Vendor"):
-        due = [a for a in due_by_today if a.values.get("party") == side]
-        if len(due) < ctx["min_items_for_rates"]:
+    for side, (due, done) in tally.items():
+        if due < ctx["min_items_for_rates"]:
             return
-        done = sum(1 for a in due if a.values.get("status") == "Done")
-        rates[side] = (done, len(due), done / len(due))
+        rates[side] = (done, due, done / due)
     (c_done, c_due, c_rate), (v_done, v_due, v_rate) = rates["Customer"], rates["Vendor"]
     # Rounded so that a gap equal to the threshold (0.4 = 1.0 - 0.6) is not over it by a float's error.
     if round(v_rate - c_rate, 9) > ctx["engagement_gap"]:

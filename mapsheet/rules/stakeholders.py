@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, label, per_check, plural
+from .base import Band, Context, Family, Hit, Severity, found_in, label, per_check, plural
 from .registry import rule
 
 _WHY_EARLY = ("\"Involve key stakeholders early: Identify and involve all relevant decision-makers and influencers "
@@ -139,7 +139,7 @@ def reviewer_missing(ctx: Context) -> Iterator[Hit]:
         if due is None or (due - ctx.today).days > lead:
             continue
         name = str(m.values.get("name") or "")
-        missing = [role for role, words in unlisted if words.search(name)]
+        missing = [role for role, words in unlisted if found_in(words, name)]
         if not missing:
             continue
         yield Hit(m.loc("name"), f"milestone {label(m)} {_due_phrase(due, ctx)} but no Customer stakeholder has "

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from ..model import Record
 from ..template.spec import CLOSED_STAGES
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, per_value, plural
+from .base import Band, Context, Family, Hit, Severity, found_in, is_closed, label, per_check, per_value, plural
 from .registry import rule
 from .specific import describe
 
@@ -27,7 +28,9 @@ _WHY_UNREALISTIC = ("The guide lists \"Unrealistic timelines\" among the common 
 SIGNATURE = re.compile(r"\bcontract|\bsign(?:ature|ing|ed)?\b(?![- ]?off\b)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
 def _day(date: dt.date) -> str:
+    """'4 Dec 2026' (remembered: formatting a date is slow, and a sync's plans share their dates)."""
     return f"{date.day} {date:%b %Y}"
 
 
@@ -133,7 +136,7 @@ def no_buffer_before_close(ctx: Context) -> Iterator[Hit]:
         due = rec.values.get("due")
         days = (close - due).days if due is not None else -1  # the dates first: most milestones end sooner
         if (not 0 <= days < buffer or is_closed(rec) or ctx.is_after_signature(rec)
-                or SIGNATURE.search(str(rec.values.get("name") or ""))):
+                or found_in(SIGNATURE, str(rec.values.get("name") or ""))):
             continue
         when = f"{plural(days, 'day')} before" if days else "on"
         yield Hit(rec.loc("due"), f"milestone {label(rec)} is due {_day(due)}, {when} the close date "

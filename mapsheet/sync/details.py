@@ -9,15 +9,12 @@ import os
 import struct
 import tempfile
 import zlib
-from itertools import accumulate
+from itertools import accumulate, chain
 from operator import itemgetter
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from . import summary
 from .tables import DETAILS
-
-if TYPE_CHECKING:
-    from .xlsx_rows import Row
 
 
 class Read(NamedTuple):
@@ -28,23 +25,26 @@ class Read(NamedTuple):
     light: bytes | None = None  # the light summary, stored
     texts: bytes | None = None  # its detail rows, rendered: their text one after another, in index order
     index: bytes | None = None  # their order and digests, stored
+    #: the index as ``Details`` keeps it ({sheet: [packed key + digest, ...]}) and each row's length in ``texts``:
+    #: made here with the index, so the main process need not take the index and the texts apart again
+    kept: tuple[dict[str, list[bytes]], list[int]] | None = None
 
 
 def read(s: dict, render: bool) -> Read:
     """A plan's summary as the main process takes it: serialised here, and with its rows rendered."""
     if not render:
         return Read(s, summary.dumps(s))
-    from .xlsx_rows import plan_rows  # where plans are read: a re-sync with nothing changed renders none
+    from .xlsx_rows import rendered  # where plans are read: a re-sync with nothing changed renders none
 
     if s["error"]:
         blob = summary.dumps(s)
-        return Read(s, blob, blob, b"", _index({}))
-    rows = plan_rows(s)
+        return Read(s, blob, blob, b"", *_index({}))
+    rows = rendered(s)
     light = summary.light(s)
-    texts = b"".join([r.xml for rs in rows.values() for r in rs])  # one bytes pickles far faster than Rows
+    texts = b"".join(chain.from_iterable(xml for _, _, xml in rows.values()))  # one bytes pickles far faster
     # Stored without milestones: a plan taken from the history keeps the state the last sync recorded.
     blob, stored = summary.dumps_pair(s, light | {"milestones": []})
-    return Read(light, blob, stored, texts, _index(rows))
+    return Read(light, blob, stored, texts, *_index(rows))
 
 
 _INDEX = b"rows 2\n"  # what a stored index starts with (the first kind was JSON): another is read as none
@@ -52,17 +52,34 @@ _COUNT = struct.Struct(">BI")  # a sheet: its name's length, its rows
 _KEY = struct.Struct(">H")  # a row: its packed sort key's length, then the key and the digest
 
 
-def _index(rows: dict[str, list[Row]]) -> bytes:
-    """The rows' sort keys (``packed``) and digests, stored: for each sheet its name and row count, then each
-    row's key length, key and digest."""
-    out = bytearray(_INDEX)
-    for sheet, rs in rows.items():
+def _index(rows: dict[str, tuple[list[tuple], list[bytes], list[bytes]]]) -> tuple[bytes, tuple]:
+    """The rows' sort keys (``packed``) and digests (``xlsx_rows.rendered``), stored: for each sheet its name
+    and row count, then each row's key length, key and digest; and ``Read.kept``."""
+    out, entries = [_INDEX], {}
+    for sheet, (orders, digests, _) in rows.items():
         name = sheet.encode()
-        out += _COUNT.pack(len(name), len(rs)) + name
-        for r in rs:
-            key = packed(r.order)
-            out += _KEY.pack(len(key)) + key + r.digest
-    return zlib.compress(bytes(out), 1)
+        # Keys of tuples of exact ints and texts (as packed takes them) are looked up: none of them equals a key
+        # of other types (as True equals 1). The same keys come back row after row, plan after plan.
+        plain = set(map(type, orders)) <= {tuple} and set(map(type, chain.from_iterable(orders))) <= {int, str}
+        keys = list(map(_PACKED.__getitem__ if plain else packed, orders))
+        kept = entries[sheet] = list(map(bytes.__add__, keys, digests))
+        out += _COUNT.pack(len(name), len(kept)), name
+        out += chain.from_iterable(zip(map(_KEY.pack, map(len, keys)), kept))
+    lengths = [len(x) for _, _, xml in rows.values() for x in xml]
+    return zlib.compress(b"".join(out), 1), (entries, lengths)
+
+
+class _Packed(dict):
+    """``packed`` of the sort keys met, by key (each made when first asked for; all forgotten past 4,096)."""
+
+    def __missing__(self, order: tuple) -> bytes:
+        if len(self) >= 4096:
+            self.clear()
+        made = self[order] = packed(order)
+        return made
+
+
+_PACKED = _Packed()
 
 
 def _entries(index: bytes) -> dict[str, list[bytes]]:
@@ -167,14 +184,23 @@ class Details:
         self.xml = Spilled()
         self.rerendered: dict[str, Read] = {}  # plans whose rows were rendered again from their whole summary
 
-    def add(self, key: str, texts: bytes, index: bytes) -> None:
-        """A plan's rows rendered in this sync: their ``texts`` and ``index`` (``read``)."""
-        from .xlsx_rows import ROW_END, cut_rows  # loaded with the rows (not by a re-sync that reads nothing)
+    def add(self, key: str, texts: bytes, index: bytes, kept: tuple | None = None) -> None:
+        """A plan's rows rendered in this sync: their ``texts`` and ``index`` (``read``), and what ``read`` made of
+        them (``Read.kept``: else they are taken apart here)."""
+        if kept is None:
+            from .xlsx_rows import ROW_END, cut_rows  # loaded with the rows (not by a re-sync that reads nothing)
 
-        self.add_index(key, index)
-        digests = [e[-8:] for entries in self.rows[key].values() for e in entries]
-        end = len(ROW_END)
-        self.xml.add_rows(digests, texts, [len(piece) + end for piece in cut_rows(texts, len(digests))])
+            self.add_index(key, index)
+            digests = [e[-8:] for entries in self.rows[key].values() for e in entries]
+            end = len(ROW_END)
+            self.xml.add_rows(digests, texts, [len(piece) + end for piece in cut_rows(texts, len(digests))])
+            return
+        entries, lengths = kept
+        if len(lengths) != sum(map(len, entries.values())) or sum(lengths) != len(texts):
+            raise ValueError(f"{len(lengths)} rows in {len(texts)} bytes of rendered rows where the index has "
+                             f"{sum(map(len, entries.values()))}")
+        self.rows[key] = entries
+        self.xml.add_rows([e[-8:] for es in entries.values() for e in es], texts, lengths)
 
     def add_index(self, key: str, index: bytes) -> None:
         """A plan's rows as a stored index gives them (their text in kept blocks); ValueError or zlib.error
@@ -198,5 +224,5 @@ class Details:
         stale = [s["path"] for s in plans if s["path"] not in fresh]
         for key, blob in store.cached_summaries(stale).items():
             r = read(summary.loads(blob), render=True)
-            self.add(key, r.texts, r.index)
-            self.rerendered[key] = r._replace(texts=None)
+            self.add(key, r.texts, r.index, r.kept)
+            self.rerendered[key] = r._replace(texts=None, kept=None)

@@ -128,15 +128,15 @@ def plan_summary(plan: Plan, path: str, today: dt.date) -> dict[str, Any]:
                       key=lambda m: m.due)
     checkins = [c.values.get("date") for c in plan.checkins if c.values.get("date")]
     close = plan.close_date
+    late = [a.party for a in open_actions if a.days_overdue]  # the party of each overdue action
     return {
         "path": path, "error": None,
         "deal": deal_name(plan, path), "customer": _text(plan.field("customer")), "owner": _text(plan.field("seller_owner")),
         "stage": _text(plan.field("stage")), "value": plan.field("value"), "currency": _text(plan.field("currency")),
         "close_date": close, "days_to_close": (close - today).days if close else None,
         "pct_done": done / len(actions) if actions else None,
-        "overdue_vendor": sum(1 for a in open_actions if a.days_overdue and a.party == "Vendor"),
-        "overdue_customer": sum(1 for a in open_actions if a.days_overdue and a.party == "Customer"),
-        "overdue_no_party": sum(1 for a in open_actions if a.days_overdue and not a.party),
+        "overdue_vendor": late.count("Vendor"), "overdue_customer": late.count("Customer"),
+        "overdue_no_party": late.count(""),
         "next_milestone": upcoming[0].name if upcoming else "",
         "next_milestone_due": upcoming[0].due if upcoming else None,
         "last_checkin": max((d for d in checkins if d <= today), default=None),

@@ -17,7 +17,8 @@ import datetime as dt
 import hashlib
 import re
 from functools import lru_cache, partial
-from typing import Any, Iterable, NamedTuple
+from itertools import chain, repeat
+from typing import Any, NamedTuple
 
 from ..grid import EXCEL_EPOCH
 from . import excel
@@ -73,34 +74,42 @@ def plain(kind: Kind):
 
 def plan_rows(summary: dict) -> dict[str, list[Row]]:
     """Every detail sheet's rows of one read plan, rendered."""
+    return {sheet: list(map(_row, zip(*made))) for sheet, made in rendered(summary).items()}
+
+
+def rendered(summary: dict) -> dict[str, tuple[list[tuple], list[bytes], list[bytes]]]:
+    """``plan_rows`` as columns: each detail sheet's rows' sort keys, digests and texts (lists in row order)."""
     return {sheet: _render(cells, detail.rows(summary), detail.order) for sheet, (detail, cells) in _SHEETS.items()}
 
 
 _TEXT_END = b"</t></is></c>"
 _KNOWN = 512  # values a column remembers (at most about 5 MB in all), all forgotten at once past that
+#: The types of the values a column remembers the cells of: no value of one of them equals one of another (as
+#: True equals 1), so a cell looked up by value is that value's.
+_PLAIN = {str, int, dt.date, type(None)}
 
 
 class _Cells:
     """How one column's cells are written. A cell's bytes, and the lines its text takes when the column wraps,
-    depend on its value alone: a column remembers them for the values of the type it holds (text, an int, a
-    date; the same few statuses, owners, IDs and dates come back row after row, plan after plan). Text that
-    needs neither escaping nor making safe is written directly; any other value as the other writers take it
+    depend on its value alone: a column remembers them for values of plain types (``_PLAIN``: the same few
+    statuses, owners, IDs and dates come back row after row, plan after plan). Text that needs neither
+    escaping nor making safe is written directly; any other value as the other writers take it
     (``excel.cell_value``, ``plain``, ``_cell``). benchmarks/same_rows.py shows the bytes are those the
     general path alone gives, on the sample plans and on hostile values."""
 
-    __slots__ = ("kind", "convert", "types", "mark", "empty", "text", "spaced", "width", "chars", "known")
+    __slots__ = ("kind", "convert", "mark", "empty", "text", "spaced", "width", "chars", "known", "tall")
 
     def __init__(self, index: int, column: Column, width: float):
         self.kind = column.kind
         self.convert = plain(column.kind)
-        self.types = {{text: str, number: int, date: dt.date}[self.convert], type(None)}  # the types remembered
         self.mark = f' s="{PLACEHOLDER.decode()}{chr(65 + index)}"'
         self.empty = f"<c{self.mark}/>".encode()
         self.text = f'<c{self.mark} t="inlineStr"><is><t>'.encode()
         self.spaced = f'<c{self.mark} t="inlineStr"><is><t xml:space="preserve">'.encode()
         self.width = width  # characters a line holds when the column wraps, else 0
         self.chars = max(int(width), 1)  # the same, as styles.text_lines counts
-        self.known: dict[Any, tuple[bytes, int]] = {}
+        self.known = _Known(self)  # value -> its cell
+        self.tall: dict[Any, int] = {}  # value -> the lines its text takes, of those known that take more than one
 
     def cell(self, v: Any) -> tuple[bytes, int]:
         """The cell of value ``v`` (``empty`` when it has none) and the lines its text takes."""
@@ -116,11 +125,34 @@ class _Cells:
             return self.empty, 1
         return _cell(value, self.mark).encode(), excel.value_lines(value, self.width) if self.width else 1
 
-    def remember(self, v: Any) -> tuple[bytes, int]:
-        if len(self.known) >= _KNOWN:
+    def cells(self, values: tuple, plain: bool) -> tuple[list[bytes], list[int] | None]:
+        """``cell`` of each of a column's ``values``, and the lines each takes when the column wraps (else None);
+        ``plain``: all of the values are of ``_PLAIN`` types, and are looked up (else each is made afresh)."""
+        if not plain:
+            made, lines = map(list, zip(*map(self.cell, values)))
+            return made, lines if self.width else None
+        if len(self.known) >= _KNOWN:  # forgotten between columns, never within one
             self.known.clear()
-        made = self.known[v] = self.cell(v)
-        return made
+            self.tall.clear()
+        made = list(map(self.known.__getitem__, values))
+        return made, list(map(self.tall.get, values, repeat(1))) if self.width else None
+
+
+class _Known(dict):
+    """A column's cells by value, each made (``_Cells.cell``) when first asked for."""
+
+    __slots__ = ("column",)
+
+    def __init__(self, column: _Cells):
+        super().__init__()
+        self.column = column
+
+    def __missing__(self, v: Any) -> bytes:
+        cell, lines = self.column.cell(v)
+        self[v] = cell
+        if lines > 1:
+            self.column.tall[v] = lines
+        return cell
 
 
 def _columns(columns: list[Column]) -> list[_Cells]:
@@ -131,25 +163,28 @@ def _columns(columns: list[Column]) -> list[_Cells]:
 _SHEETS = {sheet: (detail, _columns(detail.columns)) for sheet, detail in DETAILS.items()}
 
 
-def _render(columns: list[_Cells], rows: Iterable[tuple], order) -> list[Row]:
-    out = []
-    for row in rows:
-        parts = [b""]
-        lines = 1
-        for v, c in zip(row, columns):
-            cell, n = (c.known.get(v) or c.remember(v)) if type(v) in c.types else c.cell(v)
-            if n > lines:
-                lines = n
-            parts.append(cell)
-        end = len(parts)  # empty cells at the end are left out
-        while end > 1 and parts[end - 1] is columns[end - 2].empty:
-            end -= 1
-        del parts[end:]
-        parts.append(ROW_END)
-        parts[0] = _row_start(lines)
-        xml = b"".join(parts)
-        out.append(_row((order(row), _blake2b(xml, digest_size=8).digest(), xml)))
-    return out
+def _render(columns: list[_Cells], rows: list[tuple], order) -> tuple[list[tuple], list[bytes], list[bytes]]:
+    """(sort keys, digests, texts) of ``rows``: a column's cells made at once, then the rows joined from them
+    (Python's calls per cell and per row, not per row and per cell, are what rendering costs)."""
+    if not rows:
+        return [], [], []
+    cells, lines = [], []
+    plain = set(map(type, chain.from_iterable(rows))) <= _PLAIN
+    for c, values in zip(columns, zip(*rows)):
+        made, heights = c.cells(values, plain)
+        cells.append(made)
+        if heights is not None:
+            lines.append(heights)
+    starts = list(map(_row_start, map(max, *lines) if len(lines) > 1 else lines[0] if lines else [1] * len(rows)))
+    xml = list(map(b"".join, zip(starts, *cells, repeat(ROW_END))))
+    if columns[len(cells) - 1].empty in cells[-1]:  # rows ending in empty cells, which are left out
+        for i, start in enumerate(starts):
+            end = len(cells)
+            while end and cells[end - 1][i] is columns[end - 1].empty:
+                end -= 1
+            if end < len(cells):
+                xml[i] = b"".join([start, *[c[i] for c in cells[:end]], ROW_END])
+    return list(map(order, rows)), [_blake2b(x, digest_size=8).digest() for x in xml], xml
 
 
 @lru_cache(maxsize=64)

@@ -46,3 +46,51 @@ def test_rows_text_comes_back_the_same_from_memory_and_from_the_spill_file():
     assert all(spilled.get(d) == t for d, t in reversed(texts.items()))
     assert spilled.get(b"\0" * 8) is None
     spilled.close()
+
+
+def _summary(deal: str = "Contoso – ERP") -> dict:
+    import datetime as dt
+
+    from mapsheet.sync.summary import ActionRow, MilestoneRow, RiskRow
+
+    due = dt.date(2026, 11, 20)
+    return {"path": f"{deal}.xlsx", "error": None, "deal": deal, "owner": "Ann", "close_date": due,
+            "actions": [ActionRow("A1", "Send terms", "M1", "Vendor", "Ann", due, "Open", 7),
+                        ActionRow("A2", "Call", "", "Customer", "", None, "Open", 0)],
+            "milestones": [MilestoneRow("M1", "Kickoff", "Joint", "Ann", due, due, "Open", None, 7)],
+            "risks": [RiskRow("R1", "Budget", "", "High", "High", "", "", "Open")], "drift": []}
+
+
+def test_what_a_reading_process_hands_over_is_what_its_index_and_rows_give():
+    """The main process takes a plan's rows as the reading process laid them out (``Read.kept``): the same
+    entries and row texts as taking the stored index and the rows' text apart."""
+    from mapsheet.sync.details import Details, read
+    from mapsheet.sync.xlsx_rows import plan_rows
+
+    fast, slow = Details(), Details()
+    for deal in ("Contoso – ERP", "Fabrikam"):
+        key = f"{deal}.xlsx"
+        r = read(_summary(deal), render=True)
+        fast.add(key, r.texts, r.index, r.kept)
+        slow.add(key, r.texts, r.index)
+        assert fast.rows[key] == slow.rows[key]
+        rows = [row for rs in plan_rows(_summary(deal)).values() for row in rs]
+        assert [fast.xml.get(row.digest) for row in rows] == [row.xml for row in rows]
+        assert [slow.xml.get(row.digest) for row in rows] == [row.xml for row in rows]
+    plans = [_summary("Fabrikam"), _summary()]
+    assert fast.order(plans) == slow.order(plans)
+    r = read(_summary(), render=True)
+    with pytest.raises(ValueError):
+        fast.add("short", r.texts[:-1], r.index, r.kept)
+
+
+def test_a_sort_key_equal_to_one_packed_before_but_of_other_types_is_still_refused():
+    """Packed keys are remembered by key: (1, "x") packed first must not let (True, "x") or (1.0, "x"), equal to
+    it, through as if they were it."""
+    from mapsheet.sync.details import _index
+
+    index, _ = _index({"Actions": ([(1, "x")], [b"d" * 8], [b"<row></row>"])})
+    assert index
+    for odd in ((True, "x"), (1.0, "x")):
+        with pytest.raises(TypeError):
+            _index({"Actions": ([odd], [b"d" * 8], [b"<row></row>"])})

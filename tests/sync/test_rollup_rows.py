@@ -69,3 +69,15 @@ def test_empty_cells_at_the_end_of_a_row_are_left_out():
         '<c s="@G" t="inlineStr"><is><t>Low</t></is></c>',
         '<c s="@H" t="inlineStr"><is><t>Weekly check</t></is></c>', '<c s="@I" t="inlineStr"><is><t>Ann</t></is></c>',
         "</row>")]  # no Status, no Attention: their cells are not written
+
+
+def test_a_value_equal_to_one_met_before_but_of_another_type_is_not_taken_for_it():
+    """Cells are remembered by value: 1 met first must not give a later True (equal to it) the cell of 1, nor
+    a date the cell of the same day met as a datetime."""
+    due = dt.date(2026, 11, 20)
+    plain = ActionRow("A1", "Call", "", "Vendor", "Bo", due, "Open", 1)
+    odd = plain._replace(days_overdue=True)
+    assert actions_xml(plain)[0].endswith(cells('<c s="@J"><v>1.0</v></c>') + b"</row>")
+    assert actions_xml(odd)[0].endswith(cells('<c s="@J" t="inlineStr"><is><t>True</t></is></c>') + b"</row>")
+    assert actions_xml(plain, odd) == actions_xml(plain) + actions_xml(odd)  # in one sheet too
+    assert actions_xml(plain._replace(days_overdue=1.0)) == actions_xml(plain)  # a float is written as a number

@@ -1,0 +1,57 @@
+"""The rule machinery's shared helpers give what they stand in for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from mapsheet.rules.base import POST_SIGNATURE, found_in
+from mapsheet.rules.timelines import SIGNATURE
+
+NAMES = ["Implementation kickoff", "IMPLEMENTATION KICK-OFF", "Contract signature", "Security and legal review",
+         "Go live", "golive", "Sign-off of the design", "", "Training for admins", "Procurement and approval",
+         "Roll out to EMEA", "Signed order form"]
+
+
+def test_found_in_answers_as_the_search_does_for_each_pattern_and_text():
+    # Remembered per pattern and text: asked again, and after another pattern was asked about the same
+    # texts, each answer is still that pattern's own.
+    for _ in range(2):
+        for pattern in (POST_SIGNATURE, SIGNATURE, re.compile("review")):
+            assert [found_in(pattern, n) for n in NAMES] == [pattern.search(n) is not None for n in NAMES]
+    assert found_in(POST_SIGNATURE, "Implementation kickoff") and not found_in(SIGNATURE, "Implementation kickoff")
+
+
+def test_dates_in_messages_read_the_same_when_remembered():
+    from mapsheet.rules.timelines import _day
+
+    days = [dt.date(2026, 12, 4), dt.date(2027, 1, 29), dt.datetime(2026, 12, 4, 15, 30), dt.date(2026, 12, 4)]
+    for _ in range(2):
+        assert [_day(d) for d in days] == ["4 Dec 2026", "29 Jan 2027", "4 Dec 2026", "4 Dec 2026"]
+
+
+def test_owner_table_judges_as_the_owner_tests_do_for_each_customer():
+    # The table is kept per check, its judgements across checks: a second plan with another customer must
+    # not get the first one's answers (the customer's own name is a placeholder owner).
+    from mapsheet.backends.memory import draft_workbook
+    from mapsheet.config import Config
+    from mapsheet.parse import parse_plan
+    from mapsheet.rules.base import Context
+    from mapsheet.rules.specific import is_named_person_in, is_placeholder_owner, is_team_name, owners
+
+    from .base_plan import TODAY, base_plan
+
+    settings = Config.default().thresholds
+    asked = ["Lee Park", "Northwind Traders", "Contoso", "TBD", "?", "[Name]", "Customer", "Legal", "the sales team",
+             "", None, 1, 1.0, True, "Lee Park", "Contoso"]
+    for customer in ("Northwind Traders", "Contoso", "Northwind Traders"):
+        draft = base_plan()
+        draft.overview["customer"] = customer
+        ctx = Context(parse_plan(draft_workbook(draft)), TODAY, settings)
+        kinds = owners(ctx)
+        for _ in range(2):
+            for owner in asked:
+                kind = kinds[owner]
+                assert kind.placeholder == is_placeholder_owner(settings, owner, customer), (customer, owner)
+                assert kind.team == is_team_name(settings, owner), (customer, owner)
+                assert kind.person == is_named_person_in(settings, owner, customer), (customer, owner)
