@@ -283,18 +283,23 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
         from . import xlsx_blocks
     except ImportError:  # installed, yet it does not load: the writer chosen lays out every sheet afresh
         xlsx_blocks = None
-    plans = deal_order(ordered)
-    order = rows.order(plans)
-    if xlsx_blocks and max(map(len, order.values())) <= excel.EXCEL_MAX_ROWS - excel.HEADER_ROWS:
-        kept, styles = store.blocks()
-        kept = {k: xlsx_blocks.Block(*v) for k, v in kept.items()}
-        try:
-            written = xlsx_blocks.write_rollup(rollup, out, order, rows.xml, kept, styles)
-        except xlsx_blocks.Missing:  # a row in no kept block (the last roll-up was not written by blocks)
-            rows.rerender(plans, store, read)
-            written = xlsx_blocks.write_rollup(rollup, out, order, rows.xml, {}, "")
-        if written is not None:
-            return rollup, (written.blocks, written.styles), {sheet: len(o) for sheet, o in order.items()}
+    skeleton = xlsx_blocks.Skeleton(rollup) if xlsx_blocks else None  # made apart while the rows are ordered
+    try:
+        plans = deal_order(ordered)
+        order = rows.order(plans)
+        if skeleton and max(map(len, order.values())) <= excel.EXCEL_MAX_ROWS - excel.HEADER_ROWS:
+            kept, styles = store.blocks()
+            kept = {k: xlsx_blocks.Block(*v) for k, v in kept.items()}
+            try:
+                written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, kept, styles)
+            except xlsx_blocks.Missing:  # a row in no kept block (the last roll-up was not written by blocks)
+                rows.rerender(plans, store, read)
+                written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, {}, "")
+            if written is not None:
+                return rollup, (written.blocks, written.styles), {sheet: len(o) for sheet, o in order.items()}
+    finally:
+        if skeleton:
+            skeleton.close()
     whole = {p: summary.loads(b) for p, b in store.staged_summaries(read).items()}  # read in this sync
     cached = store.cached_summaries([s["path"] for s in ordered if s["path"] not in whole])  # the others
     whole |= {p: summary.loads(b) for p, b in cached.items()}
