@@ -201,7 +201,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             report.google = out.write(rollup)
         elif rows is not None:
             try:
-                rollup, blocks, report.rows = _write_by_blocks(rollup, out, rows, ordered, store, read, layout, writer)
+                rollup, blocks, report.rows = _write_by_blocks(rollup, out, rows, ordered, store, read, layout, writer,
+                                                               meanwhile=lambda: store.prepare(states.values()))
             finally:
                 rows.xml.close()
             upgraded.update(rows.rerendered)
@@ -271,11 +272,12 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
 
 
 def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], store: History, read: dict[str, Read],
-                     layout: dict, writer: str | None):
+                     layout: dict, writer: str | None, meanwhile: Callable[[], None] | None = None):
     """Write the roll-up by blocks; (the roll-up, its blocks to keep, rows per detail sheet). A roll-up the
     blocks cannot make (a detail sheet past Excel's rows, a part past 4 GB, the Rust writer's package not as
     expected; a writer that does not load) is laid out afresh from every plan's whole summary and written by
-    ``excel.write_rollup`` (with the ``writer`` asked for when the Rust writer does not load)."""
+    ``excel.write_rollup`` (with the ``writer`` asked for when the Rust writer does not load). ``meanwhile``:
+    what to do while the roll-up's skeleton is made apart."""
     from . import excel, summary
     from .tables import build_rollup, deal_order
 
@@ -291,7 +293,7 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
             kept, styles = store.blocks()
             kept = {k: xlsx_blocks.Block(*v) for k, v in kept.items()}
             try:
-                written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, kept, styles)
+                written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, kept, styles, meanwhile)
             except xlsx_blocks.Missing:  # a row in no kept block (the last roll-up was not written by blocks)
                 rows.rerender(plans, store, read)
                 written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, {}, "")

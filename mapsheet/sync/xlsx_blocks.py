@@ -27,7 +27,7 @@ import re
 import struct
 import zlib
 from pathlib import Path
-from typing import Iterable, NamedTuple, Protocol
+from typing import Callable, Iterable, NamedTuple, Protocol
 from zipfile import ZipFile
 
 from ..safeio import atomic_write
@@ -68,12 +68,12 @@ class Written(NamedTuple):
 
 
 def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[bytes]], xml: Texts,
-                 kept: dict[bytes, Block], kept_styles: str) -> Written | None:
+                 kept: dict[bytes, Block], kept_styles: str, meanwhile: Callable[[], None] | None = None) -> Written | None:
     """Write the roll-up to ``path`` atomically with its detail sheets' rows ``order`` ({sheet: row digests,
     in order}); a row's text is in ``xml`` (rows read in this sync) or in a ``kept`` block (written with
-    ``kept_styles``). ``rollup`` may be its ``Skeleton`` being made meanwhile. None (nothing written) when the
-    Rust writer's package is not as expected or the workbook would need Zip64; raises Missing when a row is
-    nowhere."""
+    ``kept_styles``). ``rollup`` may be its ``Skeleton`` being made meanwhile, and ``meanwhile`` is called
+    before this process waits for it. None (nothing written) when the Rust writer's package is not as expected
+    or the workbook would need Zip64; raises Missing when a row is nowhere."""
     skeleton = rollup if isinstance(rollup, Skeleton) else Skeleton(rollup, apart=False)
     # While the skeleton is made apart: the blocks, with the formats the kept ones were made with (the same
     # unless the roll-up's layout changed; checked below, and made again if not).
@@ -82,6 +82,8 @@ def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[
         early = _blocks(order, guess, xml, kept, kept_styles) if guess is not None else None
     except Missing:  # raised again below if the skeleton's formats do not find the row either
         early = None
+    if meanwhile is not None:
+        meanwhile()
     package = skeleton.package()
     if package is None:
         return None
