@@ -73,6 +73,11 @@ class Forked:
 
 
 def _run(work: Callable[[Put], None], fd: int) -> None:
+    import gc
+
+    # What the copy inherited is never its garbage, and a collection that walks it writes to every object it
+    # visits, so each page the two processes shared is copied: the copy, short-lived, collects nothing.
+    gc.disable()
     code = 1
     try:
         with open(os.dup(fd), "wb") as out:
