@@ -201,8 +201,9 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             report.google = out.write(rollup)
         elif rows is not None:
             try:
-                rollup, blocks, report.rows = _write_by_blocks(rollup, out, rows, ordered, store, read, layout, writer,
-                                                               indexes, meanwhile=lambda: store.prepare(states.values()))
+                rollup, blocks, report.rows = _write_by_blocks(
+                    rollup, out, rows, ordered, store, read, layout, writer, indexes,
+                    meanwhile=lambda: store.prepare(states.values()))
             finally:
                 rows.xml.close()
             upgraded.update(rows.rerendered)

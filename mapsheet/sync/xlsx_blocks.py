@@ -68,7 +68,8 @@ class Written(NamedTuple):
 
 
 def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[bytes]], xml: Texts,
-                 kept: dict[bytes, Block], kept_styles: str, meanwhile: Callable[[], None] | None = None) -> Written | None:
+                 kept: dict[bytes, Block], kept_styles: str,
+                 meanwhile: Callable[[], None] | None = None) -> Written | None:
     """Write the roll-up to ``path`` atomically with its detail sheets' rows ``order`` ({sheet: row digests,
     in order}); a row's text is in ``xml`` (rows read in this sync) or in a ``kept`` block (written with
     ``kept_styles``). ``rollup`` may be its ``Skeleton`` being made meanwhile, and ``meanwhile`` is called

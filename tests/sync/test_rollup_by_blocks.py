@@ -202,8 +202,8 @@ def test_blocks_made_while_the_skeleton_is_made_apart_are_those_made_after_it(pl
                         real_blocks(order, styles, *rest))
     sync([plans_dir], tmp_path / "guessed" / "rollup.xlsx", today=TODAY)
     assert len(made) == 1 or not forked_here()  # the blocks made while the skeleton was made were used
-    monkeypatch.setattr(xlsx_blocks, "_kept_formats",
-                        lambda kept: {sheet: [s + 1 for s in styles] for sheet, styles in (real_formats(kept) or {}).items()})
+    monkeypatch.setattr(xlsx_blocks, "_kept_formats", lambda kept: {
+        sheet: [s + 1 for s in styles] for sheet, styles in (real_formats(kept) or {}).items()})
     made.clear()
     sync([plans_dir], tmp_path / "wrong" / "rollup.xlsx", today=TODAY)
     assert len(made) == 2 or not forked_here()  # made again with the skeleton's formats
