@@ -73,7 +73,7 @@ def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[
     """Write the roll-up to ``path`` atomically with its detail sheets' rows ``order`` ({sheet: row digests,
     in order}); a row's text is in ``xml`` (rows read in this sync) or in a ``kept`` block (written with
     ``kept_styles``). ``rollup`` may be its ``Skeleton`` being made meanwhile, and ``meanwhile`` is called
-    before this process waits for it. None (nothing written) when the Rust writer's package is not as expected
+    before this process waits for it (not when it is made here). None (nothing written) when the Rust writer's package is not as expected
     or the workbook would need Zip64; raises Missing when a row is nowhere."""
     skeleton = rollup if isinstance(rollup, Skeleton) else Skeleton(rollup, apart=False)
     # While the skeleton is made apart: the blocks, with the formats the kept ones were made with (the same
@@ -83,7 +83,7 @@ def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[
         early = _blocks(order, guess, xml, kept, kept_styles) if guess is not None else None
     except Missing:  # raised again below if the skeleton's formats do not find the row either
         early = None
-    if meanwhile is not None:
+    if meanwhile is not None and skeleton.child is not None:
         meanwhile()
     package = skeleton.package()
     if package is None:
