@@ -1,5 +1,7 @@
 """Work done meanwhile in a forked copy of this process: a re-sync's main process hands it the reading of the
-few changed plans and goes on with its own work (loading the writer and the cached summaries) meanwhile.
+few changed plans and goes on with its own work (loading the writer and the cached summaries) meanwhile; a
+sync hands it the roll-up's skeleton while it orders the rows (``xlsx_blocks.Skeleton``), and half of the new
+blocks of rows.
 
 A plain ``os.fork`` (about 2 ms), not a process pool (whose imports alone cost the main process about 40 ms):
 the copy writes each result, pickled after its length, to a private temporary file (a file, not a pipe: it
@@ -48,18 +50,19 @@ class Forked:
             if self.pid is not None:
                 os.waitpid(self.pid, 0)
                 self.pid = None
-            self.file.seek(0)
-            data = self.file.read()
+            # Each value loaded from the file itself: a roll-up's skeleton of 10,000 plans is 20 MB, which a read of
+            # the whole file and a slice of it would hold twice more.
+            out, at, size = [], 0, os.fstat(self.file.fileno()).st_size
+            while at + 8 <= size:
+                self.file.seek(at)
+                length = int.from_bytes(self.file.read(8), "big")
+                if not length or at + 8 + length > size:
+                    break
+                out.append(pickle.load(self.file))
+                at += 8 + length
+            return out
         finally:
             self.close()
-        out, at = [], 0
-        while at + 8 <= len(data):
-            end = at + 8 + int.from_bytes(data[at:at + 8], "big")
-            if end > len(data):
-                break
-            out.append(pickle.loads(data[at + 8:end]))
-            at = end
-        return out
 
     def close(self) -> None:
         """Stop the work, if it still runs (the caller failed before taking its results)."""
@@ -73,12 +76,24 @@ class Forked:
 
 
 def _run(work: Callable[[Put], None], fd: int) -> None:
+    import gc
+
+    # What the copy inherited is never its garbage, and a collection that walks it writes to every object it
+    # visits, so each page the two processes shared is copied: the copy, short-lived, collects nothing.
+    gc.disable()
     code = 1
     try:
         with open(os.dup(fd), "wb") as out:
             def put(value: Any) -> None:
-                data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-                out.write(len(data).to_bytes(8, "big") + data)
+                """The value pickled into the file after its length, written once the value is whole (a value
+                pickled straight into the file, not into bytes held first)."""
+                start = out.tell()
+                out.write(bytes(8))
+                pickle.dump(value, out, pickle.HIGHEST_PROTOCOL)
+                end = out.tell()
+                out.seek(start)
+                out.write((end - start - 8).to_bytes(8, "big"))
+                out.seek(end)
                 out.flush()
 
             work(put)

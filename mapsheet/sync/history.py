@@ -88,9 +88,10 @@ class History:
     def __init__(self, path: Path):
         self.path = path
         self._staged = False  # whether the temporary table of staged summaries exists
+        self._recorded = False  # whether what it holds was recorded (then it is emptied before staging more)
         self._pending: list[CacheEntry] = []  # staged, not yet written to it
-        # The states ``states`` gave, with their rows as stored (by id: a state recorded again unchanged is
-        # written from its row, not serialised again; the state is kept so its id is not reused).
+        # The states ``states`` gave, with their rows as stored, and those ``prepare`` made rows of (by id: a
+        # state recorded is written from its row, not serialised again; the state is kept so its id is not reused).
         self._loaded: dict[int, tuple[PlanState, tuple]] = {}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,6 +174,9 @@ class History:
         if not self._staged:
             self.db.execute("CREATE TEMP TABLE staged AS SELECT * FROM plan_cache WHERE 0")
             self._staged = True
+        elif self._recorded:
+            self.db.execute("DELETE FROM temp.staged")
+            self._recorded = False
         with self.db:
             self._put("INSERT INTO temp.staged", self._pending)
         self._pending = []
@@ -212,12 +216,19 @@ class History:
                                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(sync_id, *self._row(s)) for s in states])
             self.db.execute(f"INSERT OR REPLACE INTO plan_cache ({_CACHE_COLUMNS}) "
                             f"SELECT {_CACHE_COLUMNS} FROM temp.staged")
-            self.db.execute("DELETE FROM temp.staged")
+            self._recorded = True  # its rows are cached now (emptied only if more are staged: 0.02 s for 1,000)
             self._put("INSERT OR REPLACE INTO plan_cache", cache)
             self.db.executemany("DELETE FROM plan_cache WHERE path = ?", [(_stored(p),) for p in forget])
             if blocks is not None:
                 self._keep_blocks(*blocks)
         return sync_id
+
+    def prepare(self, states: Iterable[PlanState]) -> None:
+        """Make now the rows ``record`` will write for ``states`` (about 0.04 s for 1,000 plans read afresh), while
+        this process would otherwise wait (the roll-up's skeleton made apart: ``xlsx_blocks.write_rollup``)."""
+        for s in states:
+            if id(s) not in self._loaded:
+                self._loaded[id(s)] = (s, self._row(s))
 
     def _row(self, s: PlanState) -> tuple:
         """A state as ``plan_state`` holds it (but its sync): as it was read, when it is one ``states`` gave."""

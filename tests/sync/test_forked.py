@@ -43,3 +43,15 @@ def test_a_copy_no_longer_wanted_is_stopped():
     assert time.monotonic() - started < 5
     with pytest.raises(ChildProcessError):  # ended and reaped: no process left behind
         os.waitpid(pid, 0)
+
+
+def test_a_value_the_copy_died_while_putting_is_not_given_back():
+    class DiesWhilePickled:
+        def __reduce__(self):
+            os._exit(70)  # part of the value is in the file, its length is not
+
+    def work(put):
+        put(b"whole" * 100_000)  # large: pickled straight into the file
+        put(["half", b"x" * 100_000, DiesWhilePickled()])
+
+    assert forked.start(work).results() == [b"whole" * 100_000]

@@ -184,3 +184,74 @@ def test_rows_kept_by_an_older_mapsheet_are_rendered_again_not_trusted(plans_dir
         assert dump(out)[sheet]["cells"] == dump(tmp_path / "scratch" / "rollup.xlsx")[sheet]["cells"]
     with sqlite3.connect(history) as db:
         assert all(zlib.decompress(rows).startswith(b"rows 2\n") for rows, in db.execute("SELECT rows FROM plan_cache"))
+
+
+def test_blocks_made_while_the_skeleton_is_made_apart_are_those_made_after_it(plans_dir, tmp_path, monkeypatch):
+    """A re-sync makes its new blocks with the kept blocks' column formats while a forked copy writes the
+    skeleton; the roll-up and the blocks kept are those made with the skeleton's own formats, also when the
+    guess is wrong (then the blocks are made again)."""
+    sync([plans_dir], tmp_path / "first" / "rollup.xlsx", today=TODAY)
+    first = sorted(plans_dir.glob("*.xlsx"))[0]
+    action = next(a for a in read_plan(first).actions if a.values["status"] not in ("Done", "Cancelled"))
+    edit(first, action.loc("status"), "Done")
+    for name in ("guessed", "wrong", "alone"):  # siblings of "first": the same links to the plans
+        shutil.copytree(tmp_path / "first", tmp_path / name)
+    made = []
+    real_blocks, real_formats = xlsx_blocks._blocks, xlsx_blocks._kept_formats
+    monkeypatch.setattr(xlsx_blocks, "_blocks", lambda order, styles, *rest: made.append(styles) or
+                        real_blocks(order, styles, *rest))
+    sync([plans_dir], tmp_path / "guessed" / "rollup.xlsx", today=TODAY)
+    assert len(made) == 1 or not forked_here()  # the blocks made while the skeleton was made were used
+    monkeypatch.setattr(xlsx_blocks, "_kept_formats", lambda kept: {
+        sheet: [s + 1 for s in styles] for sheet, styles in (real_formats(kept) or {}).items()})
+    made.clear()
+    sync([plans_dir], tmp_path / "wrong" / "rollup.xlsx", today=TODAY)
+    assert len(made) == 2 or not forked_here()  # made again with the skeleton's formats
+    monkeypatch.setattr(xlsx_blocks.Skeleton, "__init__",
+                        lambda self, rollup, apart=True: real_init(self, rollup, apart=False))
+    sync([plans_dir], tmp_path / "alone" / "rollup.xlsx", today=TODAY)
+    books = {name: zipfile.ZipFile(tmp_path / name / "rollup.xlsx") for name in ("guessed", "wrong", "alone")}
+    for book in books.values():
+        assert book.testzip() is None and book.namelist() == books["alone"].namelist()
+        for part in book.namelist():
+            if part != "docProps/core.xml":  # the time it was written
+                assert book.read(part) == books["alone"].read(part), part
+
+    def blocks(folder: str) -> list:
+        with sqlite3.connect(tmp_path / folder / "rollup.history.sqlite") as db:
+            return db.execute("SELECT * FROM rollup_blocks ORDER BY key").fetchall()
+
+    assert blocks("guessed") == blocks("wrong") == blocks("alone")
+
+
+real_init = xlsx_blocks.Skeleton.__init__
+
+
+def forked_here() -> bool:
+    import os
+
+    from mapsheet.sync import forked
+
+    return forked.can_fork() and (os.cpu_count() or 1) > 1
+
+
+def test_rows_are_cut_into_blocks_after_a_marked_digest_or_at_most_rows():
+    """A block ends after a row whose digest's first byte is a multiple of AVERAGE_ROWS, or after MAX_ROWS rows."""
+    import random
+
+    def one_by_one(digests):
+        block = []
+        for d in digests:
+            block.append(d)
+            if d[0] % xlsx_blocks.AVERAGE_ROWS == 0 or len(block) >= xlsx_blocks.MAX_ROWS:
+                yield block
+                block = []
+        if block:
+            yield block
+
+    rng = random.Random(5)
+    for n in (0, 1, 2, 255, 256, 257, 513, 5000):
+        for marked in (0.0, 0.002, 0.05, 1.0):
+            digests = [bytes([rng.choice((0, 64, 128, 192)) if rng.random() < marked else rng.choice((1, 63, 65, 255))])
+                       + rng.randbytes(7) for _ in range(n)]
+            assert list(xlsx_blocks._cut(digests)) == list(one_by_one(digests)), (n, marked)

@@ -1,0 +1,49 @@
+"""The history's writing: states whose rows were made early (``prepare``) are recorded as those made at the
+end, and what was staged is cached by the record that follows it only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from mapsheet.sync.history import CacheEntry, History, PlanState
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def states() -> list[PlanState]:
+    return [PlanState(f"/plans/{n}.xlsx", f"Deal {n}", "Ann", TODAY + dt.timedelta(days=n), 70 + n, "On track",
+                      0.5, n % 2, {"M1": ("Kick-off", TODAY), "M2": ("Sign", None)}) for n in range(5)]
+
+
+def record(store: History, states: list[PlanState]) -> int:
+    return store.record(today=TODAY, version="1", fingerprint="f", rollup=None, states=states, cache=[], forget=[],
+                        unreadable=0, drifted=0)
+
+
+def rows(path, sync_id: int) -> list[tuple]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT * FROM plan_state WHERE sync_id = ? ORDER BY path", (sync_id,)).fetchall()
+
+
+def test_rows_prepared_early_are_those_recorded_at_the_end(tmp_path):
+    with History(tmp_path / "a.sqlite") as store:
+        a = record(store, states())
+    with History(tmp_path / "b.sqlite") as store:
+        prepared = states()
+        store.prepare(prepared)
+        b = record(store, prepared)
+    assert rows(tmp_path / "a.sqlite", a) == rows(tmp_path / "b.sqlite", b) != []
+
+
+def test_what_was_staged_is_cached_by_the_next_record_only(tmp_path):
+    path = tmp_path / "h.sqlite"
+    with History(path) as store:
+        store.stage([CacheEntry("/plans/1.xlsx", 1, 1, "c", b"first")])
+        record(store, [])
+        with sqlite3.connect(path) as db:  # the plan is removed from the cache by another sync meanwhile
+            db.execute("DELETE FROM plan_cache")
+        store.stage([CacheEntry("/plans/2.xlsx", 2, 2, "c", b"second")])
+        record(store, [])
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT path, summary FROM plan_cache").fetchall() == [("/plans/2.xlsx", b"second")]
