@@ -18,13 +18,12 @@ checkable*. ``scoring`` turns all this into the band, its reasons and the score.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from .model import Plan, Record
-from .rules.base import Band, Family, Finding, Severity, quick
+from .rules.base import Band, Family, Finding, Severity, is_closed, quick
 from .rules.specific import is_named_person_in
 from .template.spec import PARTY, SIDE
 
@@ -79,7 +78,6 @@ _NEEDS: dict[Dimension, tuple[tuple[str | None, tuple[str, ...]], ...]] = {
 #: ``_NEEDS`` with each table's columns also as a set.
 _NEEDED = {d: tuple([(key, columns, frozenset(columns)) for key, columns in needs]) for d, needs in _NEEDS.items()}
 STEP_TABLES = ("milestones", "actions")
-_IS_CLOSED = operator.attrgetter("is_closed")
 
 
 class State(str, Enum):
@@ -219,7 +217,7 @@ def assess(findings: list[Finding], plan: Plan | None, settings: dict[str, Any],
     counted: dict[Dimension, list[Finding]] = {}  # dimension -> its findings of a warning or worse
     for f in findings:
         if f.severity in _COUNTING:
-            d = RULE_DIMENSION.get(f.code) or FAMILY_DIMENSION.get(f.family)  # dimension_of
+            d = dimension_of(f.code, f.family)
             if d is not None:
                 some = counted.get(d)
                 if some is None:
@@ -319,7 +317,7 @@ def _flagged_share(findings: list[Finding], plan: Plan, rows: dict[tuple[str, in
         among = considered.get(key)
         if among is None:
             records = plan.tables[key].records
-            among = considered[key] = (len(records) - sum(map(_IS_CLOSED, records)) if key in STEP_TABLES
+            among = considered[key] = (len(records) - sum(map(is_closed, records)) if key in STEP_TABLES
                                        else len(records))
         if len(hit) / among >= settings["failing_share"]:
             what = f"open {key}" if key in STEP_TABLES else key

@@ -22,7 +22,7 @@ from typing import Iterable
 
 from ..errors import UnreadableWorkbook
 from .xlsx_guard import _DOCTYPE, Limits, Package, _check_directory, _scan_sheet, sheet_parts
-from .xlsx_image import unpacked
+from .xlsx_image import _CELLS, _CELLS_END, unpacked
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
@@ -32,7 +32,6 @@ _HEAD = 4096  # how much of each XML part the guard looks at for a document type
 #: first letter is matched once: a third cheaper than trying each branch at every ``r="``.)
 _FAR_CELL = re.compile(rb'r="[A-Z](?:[A-Z]|[0-9]{4})')
 _ERROR_CELL = b't="e"'
-_CELLS, _CELLS_END = b"<sheetData>", b"</sheetData>"
 _NEAR_ROWS, _NEAR_CELLS = 999, 999 * 26
 _UTF16 = re.compile(rb'<\?xml[^>]*encoding="UTF-16', re.IGNORECASE)
 _PLAIN_FLAGS = 0x2 | 0x4 | 0x8 | 0x800  # compression level hints, a data descriptor, UTF-8 names

@@ -217,13 +217,8 @@ def on_time_rate_low(ctx: Context) -> Iterator[Hit]:
 def milestone_status_mismatch(ctx: Context) -> Iterator[Hit]:
     """A milestone's status disagrees with its actions' (warning when Done with open actions, info otherwise)."""
     opened = None  # the ids of the open actions, once a milestone has actions
-    index = _tracked_actions_by_milestone(ctx)
     for m in _tracked(ctx.plan.milestones):
-        ident = m.values.get("id")
-        if index is not None and type(ident) is str:  # as _actions_of_milestone, without two calls a milestone
-            actions = index.get(ident, ()) if ident else ()
-        else:
-            actions = _actions_of_milestone(ctx, ident)
+        actions = _actions_of_milestone(ctx, m.values.get("id"))
         if not actions:
             continue
         if opened is None:
