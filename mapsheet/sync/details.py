@@ -184,17 +184,9 @@ class Details:
         self.xml = Spilled()
         self.rerendered: dict[str, Read] = {}  # plans whose rows were rendered again from their whole summary
 
-    def add(self, key: str, texts: bytes, index: bytes, kept: tuple | None = None) -> None:
-        """A plan's rows rendered in this sync: their ``texts`` and ``index`` (``read``), and what ``read`` made of
-        them (``Read.kept``: else they are taken apart here)."""
-        if kept is None:
-            from .xlsx_rows import ROW_END, cut_rows  # loaded with the rows (not by a re-sync that reads nothing)
-
-            self.add_index(key, index)
-            digests = [e[-8:] for entries in self.rows[key].values() for e in entries]
-            end = len(ROW_END)
-            self.xml.add_rows(digests, texts, [len(piece) + end for piece in cut_rows(texts, len(digests))])
-            return
+    def add(self, key: str, texts: bytes, kept: tuple) -> None:
+        """A plan's rows rendered in this sync: their ``texts`` and what ``read`` made of them (``Read.kept``: the
+        index's entries and each row's length in ``texts``)."""
         entries, lengths = kept
         if len(lengths) != sum(map(len, entries.values())) or sum(lengths) != len(texts):
             raise ValueError(f"{len(lengths)} rows in {len(texts)} bytes of rendered rows where the index has "
@@ -224,5 +216,5 @@ class Details:
         stale = [s["path"] for s in plans if s["path"] not in fresh]
         for key, blob in store.cached_summaries(stale).items():
             r = read(summary.loads(blob), render=True)
-            self.add(key, r.texts, r.index, r.kept)
+            self.add(key, r.texts, r.kept)
             self.rerendered[key] = r._replace(texts=None, kept=None)

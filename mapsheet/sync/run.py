@@ -155,7 +155,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             history (a plan whose file could not be stat'ed, or a Drive plan that could not be read, is
             not cached): the main process keeps only the summary the roll-up needs."""
             if rows is not None and r.texts is not None:
-                rows.add(p, r.texts, r.index, r.kept)
+                rows.add(p, r.texts, r.kept)
             if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"]):
                 store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
             return Read(r.summary, b"")
@@ -265,7 +265,7 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
     for p, blob in store.cached_summaries(missing).items():
         r = details.read(summary.loads(blob), render=True)
         summaries[p] = r.summary
-        rows.add(p, r.texts, r.index)
+        rows.add(p, r.texts, r.kept)
         upgraded[p] = r._replace(texts=None)
     return summaries, upgraded, indexes
 
@@ -285,7 +285,7 @@ def _add_indexes(rows: Details, indexes: dict[str, bytes], store: History) -> No
             stale.append(p)
     for p, blob in store.cached_summaries(stale).items():
         r = details.read(summary.loads(blob), render=True)
-        rows.add(p, r.texts, r.index)
+        rows.add(p, r.texts, r.kept)
         rows.rerendered[p] = r._replace(texts=None)
 
 
