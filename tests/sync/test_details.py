@@ -93,3 +93,61 @@ def test_a_sort_key_equal_to_one_packed_before_but_of_other_types_is_still_refus
     for odd in ((True, "x"), (1.0, "x")):
         with pytest.raises(TypeError):
             _index({"Actions": ([odd], [b"d" * 8], [b"<row></row>"])})
+
+
+def _rows_2(entries: dict[str, list[bytes]]) -> bytes:
+    """A stored index of the kind before (``rows 2``: compressed, each entry after its key's length)."""
+    import struct
+    import zlib
+
+    out = [b"rows 2\n"]
+    for sheet, kept in entries.items():
+        out += struct.pack(">BI", len(sheet.encode()), len(kept)), sheet.encode()
+        out += [struct.pack(">H", len(e) - 8) + e for e in kept]
+    return zlib.compress(b"".join(out), 1)
+
+
+def test_a_stored_index_gives_back_what_the_reading_process_laid_out_and_refuses_anything_else():
+    """The index a re-sync reads (``rows 3``, stored as it is) gives each sheet's entries as the reading process
+    handed them over (``Read.kept``); one of the kind before (compressed), or one cut short or garbled, is
+    refused as another kind (ValueError: the plan's rows are then rendered again from its whole summary)."""
+    import struct
+
+    from mapsheet.sync.details import _entries, read
+
+    for s in (_summary(), _summary("Fabrikam") | {"risks": []}, {"path": "x.xlsx", "error": "locked"}):
+        r = read(s, render=True)
+        assert _entries(r.index) == r.kept[0]
+        if not r.kept[0]:
+            continue
+        with pytest.raises(ValueError):
+            _entries(_rows_2(r.kept[0]))
+        for end in range(len(r.index)):  # cut short anywhere
+            with pytest.raises(ValueError):
+                _entries(r.index[:end])
+        with pytest.raises(ValueError):
+            _entries(r.index + b"\0")
+        sizes = r.index.index(b"Actions") + len(b"Actions")  # the first entry's length, one more than it is
+        garbled = r.index[:sizes] + struct.pack(">H", struct.unpack_from(">H", r.index, sizes)[0] + 1) \
+            + r.index[sizes + 2:]
+        with pytest.raises(ValueError):
+            _entries(garbled)
+
+
+def test_a_plan_whose_stored_index_is_of_the_kind_before_has_its_rows_rendered_again():
+    """A re-sync meeting an index stored by a development build (``rows 2``) renders the plan's rows again from
+    its whole summary, and keeps them to store (``Details.rerendered``)."""
+    from mapsheet.sync import summary
+    from mapsheet.sync.details import Details, read
+    from mapsheet.sync.run import _add_indexes
+
+    class Store:
+        def cached_summaries(self, paths):
+            return {p: summary.dumps(_summary()) for p in paths}
+
+    r = read(_summary(), render=True)
+    rows = Details()
+    _add_indexes(rows, {"old.xlsx": _rows_2(r.kept[0]), "new.xlsx": r.index}, Store())
+    assert rows.rows["old.xlsx"] == rows.rows["new.xlsx"] == r.kept[0]
+    assert list(rows.rerendered) == ["old.xlsx"] and rows.rerendered["old.xlsx"].index == r.index
+    assert all(rows.xml.get(e[-8:]) is not None for es in r.kept[0].values() for e in es)
