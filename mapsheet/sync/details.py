@@ -41,8 +41,8 @@ def read(s: dict, render: bool) -> Read:
     light = summary.light(s)
     texts = b"".join(chain.from_iterable(xml for _, _, xml in rows.values()))  # one bytes pickles far faster
     # Stored without milestones: a plan taken from the history keeps the state the last sync recorded.
-    blob, stored = summary.dumps_pair(s, light | {"milestones": []})
-    return Read(light, blob, stored, texts, *_index(rows))
+    stored = summary.dumps_light(light | {"milestones": []})
+    return Read(light, summary.dumps(s), stored, texts, *_index(rows))
 
 
 _INDEX = b"rows 3\n"  # what a stored index starts with (the first kind was JSON, the second compressed): another

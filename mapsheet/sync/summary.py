@@ -272,31 +272,6 @@ def dumps_light(summary: dict[str, Any]) -> bytes:
     return _json(summary).encode()
 
 
-def dumps_pair(first: dict[str, Any], second: dict[str, Any]) -> tuple[bytes, bytes]:
-    """``dumps`` of a summary and ``dumps_light`` of its light form (with the same keys in the same order, sharing
-    most of their values): each run of keys whose values are the same objects encoded once."""
-    if list(first) != list(second):
-        return dumps(first), dumps_light(second)
-    one, two, run = [], [], {}
-    for key, value in first.items():
-        other = second[key]
-        if value is other:
-            run[key] = value
-            continue
-        if run:
-            shared = _json(run)[1:-1]
-            one.append(shared)
-            two.append(shared)
-            run = {}
-        one.append(_json({key: value})[1:-1])
-        two.append(_json({key: other})[1:-1])
-    if run:
-        shared = _json(run)[1:-1]
-        one.append(shared)
-        two.append(shared)
-    return _stored("{" + ",".join(one) + "}"), ("{" + ",".join(two) + "}").encode()
-
-
 _DECODER = json.JSONDecoder(object_hook=_decode)  # made once: ``json.loads`` with a hook makes one a call
 
 

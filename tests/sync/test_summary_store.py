@@ -1,4 +1,4 @@
-"""A plan's summaries as the history stores them (``summary.dumps``, ``summary.dumps_pair``): the same JSON as the
+"""A plan's summaries as the history stores them (``summary.dumps``, ``summary.dumps_light``): the same JSON as the
 standard encoder writes, whichever values they hold, so a history written by one sync is read by the next."""
 
 from __future__ import annotations
@@ -33,11 +33,9 @@ def test_a_summary_is_stored_as_the_standard_encoder_writes_it_dates_and_odd_val
     assert summary.loads(summary.dumps(s))["close_date"] == dt.date(2026, 11, 20)
 
 
-def test_a_summary_and_its_light_form_stored_together_are_each_as_stored_alone():
-    s = _summary()
-    light = summary.light(s) | {"milestones": []}
-    whole, stored = summary.dumps_pair(s, light)
-    assert zlib.decompress(whole).decode() == _standard(s)
+def test_a_light_summary_is_stored_as_the_standard_encoder_writes_it_not_compressed():
+    light = summary.light(_summary()) | {"milestones": []}
+    stored = summary.dumps_light(light)
     assert stored.decode() == _standard(light)  # not compressed: a re-sync reads one of every plan
     assert [a.id for a in summary.loads(stored)["actions"]] == ["A1"]  # only the overdue action
 
@@ -57,7 +55,7 @@ def test_a_stored_summary_loads_as_the_general_decoder_gives_it_compressed_or_no
     a light summary stored as it is and from one compressed (as a development build stored it)."""
     s = _summary() | {"drift": [summary.DriftRow("missing_column", "Actions!A2", "missing: Owner")],
                       "risks": [summary.RiskRow("R1", "Budget", "", "High", "High", "", "", "Open")]}
-    for stored in (summary.dumps_light(s), summary.dumps(s), *summary.dumps_pair(s, summary.light(s))):
+    for stored in (summary.dumps_light(s), summary.dumps(s), summary.dumps_light(summary.light(s))):
         text = stored.decode() if stored[:1] == b"{" else zlib.decompress(stored).decode()
         general = json.loads(text, object_hook=summary._decode)
         for key, row_type in summary.ROW_TYPES.items():
