@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-import traceback
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -105,6 +104,8 @@ def _findings(rule: Rule, hits: list[Hit], config: Config) -> list[Finding]:
 
 
 def _failed(rule: Rule, ctx: Context, exc: Exception) -> Finding:
+    import traceback  # only for a rule that crashed (it brings textwrap)
+
     where = traceback.extract_tb(exc.__traceback__)[-1]
     return Finding("MAP000", "internal-error", Severity.INFO, Family.STRUCTURE,
                    f"rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc} "

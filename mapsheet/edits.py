@@ -34,10 +34,8 @@ STATE_SHEET = "mapsheet_state"
 #: fill it had before (RRGGBB, "" for none). A backend may add columns after these.
 STATE_HEADER = ("sheet", "cell", "fill")
 
-#: Fill colours by severity (RGB hex), chosen to read as Excel's own "bad / neutral / note" styles.
-SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-
-#: Named styles a ReplaceSheet cell may ask for; every backend maps each name to its own formatting.
+#: Named styles a ReplaceSheet cell may ask for; every backend maps each name to its own formatting
+#: (``styles.FORMATS``, tested to name the same styles).
 STYLES = frozenset({
     "title", "subtitle", "muted", "note", "label", "header", "section",
     "score", "grade", "band-on-track", "band-at-risk", "band-off-track", "band-not-checkable",
