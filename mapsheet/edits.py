@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from .grid import Location
+from .template.spec import CHECK_SHEET, STATE_SHEET
+
+__all__ = ["CHECK_SHEET", "NOTE_AUTHOR", "NOTE_MARKER", "STATE_HEADER", "STATE_SHEET", "STYLES", "Cell", "ClearOwnMarks",
+           "Edit", "EditWriter", "ReplaceSheet", "SetFill", "SetNote", "merge_note", "own_note_part", "strip_own_note"]
 
 #: Separates a user's own note text from what mapsheet added (and marks a note as mapsheet's).
 NOTE_MARKER = "— mapsheet —"
 #: Author name on notes mapsheet writes (Excel shows it).
 NOTE_AUTHOR = "mapsheet"
-#: The sheet mapsheet writes its results to, and the hidden sheet where it remembers what it changed.
-CHECK_SHEET = "Plan check"
-STATE_SHEET = "mapsheet_state"
 
 #: Header row of STATE_SHEET, shared by every backend: one row per cell mapsheet coloured, with the
 #: fill it had before (RRGGBB, "" for none). A backend may add columns after these.

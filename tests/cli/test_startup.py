@@ -33,10 +33,11 @@ RICH = ("rich",)
 #: Imported only on a rare path: close matches for a misspelt setting (difflib), the place a rule crashed
 #: (traceback), and Drive for a sync argument that is no file.
 RARE = ("difflib", "traceback", "mapsheet.google.drive")
-#: Not needed to check a plan made from the template, each a real share of start-up.
+#: Not needed to check a plan made from the template, each a real share of start-up: the edits (and their
+#: formats) are for writing a plan.
 NOT_FOR_CHECK = ("mapsheet.sync", "mapsheet.foreign.reader", "mapsheet.backends.xlsx_write", "openpyxl", "pandas",
                  "xlwings", "xlsxwriter", "gspread", "google.auth", "concurrent.futures.process", "rich.progress",
-                 "mapsheet.styles", *RARE, *NOT_FOR_ANY_COMMAND)
+                 "mapsheet.edits", "mapsheet.styles", *RARE, *NOT_FOR_ANY_COMMAND)
 
 
 def run(tmp_path: Path, *args: str) -> dict:
