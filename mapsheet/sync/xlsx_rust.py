@@ -165,13 +165,15 @@ _PRINT = {"landscape": True, "paper_size": excel.PAPER_A4, "fit_to_pages": (1, 0
 
 
 def _records(table: Table) -> Iterator[dict]:
-    """The rows as records, each value as Rust should write it; an empty table still gets its header row."""
+    """The rows as records, each value as Rust should write it; an empty table still gets its header row. Made
+    when Rust comes to the sheet (a generator), so that one sheet's columns are held at a time."""
     headers = [c.header for c in table.columns]
     if not table.rows:
-        return iter([dict.fromkeys(headers)])
+        yield dict.fromkeys(headers)
+        return
     links = [0]  # links written on this sheet
     columns = [_column(values, c.kind, links) for values, c in zip(zip(*table.rows), table.columns)]
-    return map(dict, map(zip, repeat(headers), zip(*columns)))
+    yield from map(dict, map(zip, repeat(headers), zip(*columns)))
 
 
 def _column(values: tuple, kind: Kind, links: list[int]) -> Iterable:
