@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .check import CheckResult
-from .edits import CHECK_SHEET, SEVERITY_FILLS, Cell, ClearOwnMarks, Edit, ReplaceSheet, SetFill, SetNote
+from .edits import CHECK_SHEET, Cell, ClearOwnMarks, Edit, ReplaceSheet, SetFill, SetNote
 from .grid import Location
+from .levels import SEVERITY_FILLS
 from .rules.base import Band, Family, Finding, Severity
 from .verdict import State, understood_line
 

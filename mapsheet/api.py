@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from .backends.xlsx_guard import Limits
 from .check import CheckResult, check_plan
 from .config import Config, load_config
 from .grid import Workbook
-from .edits import ClearOwnMarks, Edit
 from .errors import NotAPlan
 from .model import Plan
 from .parse import parse_plan
 from .sources import FileSource, PlanSource, read_file
+
+if TYPE_CHECKING:
+    from .edits import Edit
 
 Source = Union[str, os.PathLike, Plan, Workbook, PlanSource]
 
@@ -99,6 +101,7 @@ def google_check_body(response: dict, *, today: dt.date | None = None,
 
 def google_clear_body(response: dict) -> dict:
     """The ``batchUpdate`` body that removes every mark mapsheet wrote (``{"requests": []}`` if none)."""
+    from .edits import ClearOwnMarks  # the edits only where a plan is written: checking and syncing need none
     from .google.body import build_body
 
     return build_body(response, [ClearOwnMarks()])
@@ -117,6 +120,8 @@ def annotate(source: PlanSource, result: CheckResult | None = None, *, output: s
 
 def clean(source: PlanSource, *, output: str | os.PathLike | None = None) -> tuple[str, bool]:
     """Remove every mark mapsheet wrote from ``source``; (where, whether anything was removed)."""
+    from .edits import ClearOwnMarks
+
     return source.apply([ClearOwnMarks()], output)
 
 

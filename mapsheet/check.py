@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-import traceback
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -23,8 +22,9 @@ from .rules.registry import all_rules, registered
 from .scoring import Score, score_findings
 from .verdict import records_at, understood
 
-_IGNORE_IN_CELL = re.compile(r"mapsheet:\s*ignore\s+([A-Za-z0-9_,\s-]+)", re.IGNORECASE)
-_CODES = re.compile(r"MAP\d{3}|[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
+# Compiled by re when first used (and kept there): most plans silence no check.
+_IGNORE_IN_CELL = r"mapsheet:\s*ignore\s+([A-Za-z0-9_,\s-]+)"
+_CODES = r"MAP\d{3}|[a-z]+(?:-[a-z]+)+"
 
 
 @dataclass
@@ -105,6 +105,8 @@ def _findings(rule: Rule, hits: list[Hit], config: Config) -> list[Finding]:
 
 
 def _failed(rule: Rule, ctx: Context, exc: Exception) -> Finding:
+    import traceback  # only for a rule that crashed (it brings textwrap)
+
     where = traceback.extract_tb(exc.__traceback__)[-1]
     return Finding("MAP000", "internal-error", Severity.INFO, Family.STRUCTURE,
                    f"rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc} "
@@ -134,7 +136,10 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def ignored_codes(text: object) -> set[str]:
-    return {c.upper() if c.upper().startswith("MAP") else c.lower() for c in _CODES.findall(str(text or ""))}
+    if not text:
+        return set()
+    codes = re.findall(_CODES, str(text), re.IGNORECASE)
+    return {c.upper() if c.upper().startswith("MAP") else c.lower() for c in codes}
 
 
 def _suppress(findings: list[Finding], plan: Plan, rows: dict[tuple[str, int], Record]
@@ -163,7 +168,8 @@ def _ignored_in_rows(records: Iterable[Record]) -> dict[tuple[str, int], set[str
     for rec in records:
         for texts in (rec.values.values(), rec.extra.values()):
             for text in texts:
-                m = _IGNORE_IN_CELL.search(text) if isinstance(text, str) and "mapsheet" in text else None
+                m = re.search(_IGNORE_IN_CELL, text, re.IGNORECASE) if isinstance(text, str) and "mapsheet" in text \
+                    else None
                 if m:
                     per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
     return per_row

@@ -9,7 +9,6 @@ names the file, the key and, where it can, what was probably meant.
 from __future__ import annotations
 
 import copy
-import difflib
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -116,7 +115,9 @@ def _check_keys(data: dict, reference: dict, source: str, prefix: str) -> None:
         if prefix.rstrip(".") in _OPEN_TABLES:
             continue
         if key not in reference:
-            hint = difflib.get_close_matches(key, list(reference), n=1)
+            from difflib import get_close_matches  # only for this error
+
+            hint = get_close_matches(key, list(reference), n=1)
             also = f"; did you mean '{prefix}{hint[0]}'?" if hint else f"; known keys: {', '.join(sorted(reference))}"
             raise ConfigError(f"{source}: unknown setting '{where}'{also}")
         expected = reference[key]
@@ -165,7 +166,9 @@ def _validate(data: dict[str, Any], source: str) -> Config:
             return key.upper()
         if key in names:
             return names[key]
-        hint = difflib.get_close_matches(key, [*rules, *names], n=1)
+        from difflib import get_close_matches  # only for this error
+
+        hint = get_close_matches(key, [*rules, *names], n=1)
         raise ConfigError(f"{source}: '{setting}' names no rule '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
 
     for setting in ("select", "ignore"):

@@ -21,23 +21,22 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from .grid import Location
+from .template.spec import CHECK_SHEET, STATE_SHEET
+
+__all__ = ["CHECK_SHEET", "NOTE_AUTHOR", "NOTE_MARKER", "STATE_HEADER", "STATE_SHEET", "STYLES", "Cell", "ClearOwnMarks",
+           "Edit", "EditWriter", "ReplaceSheet", "SetFill", "SetNote", "merge_note", "own_note_part", "strip_own_note"]
 
 #: Separates a user's own note text from what mapsheet added (and marks a note as mapsheet's).
 NOTE_MARKER = "— mapsheet —"
 #: Author name on notes mapsheet writes (Excel shows it).
 NOTE_AUTHOR = "mapsheet"
-#: The sheet mapsheet writes its results to, and the hidden sheet where it remembers what it changed.
-CHECK_SHEET = "Plan check"
-STATE_SHEET = "mapsheet_state"
 
 #: Header row of STATE_SHEET, shared by every backend: one row per cell mapsheet coloured, with the
 #: fill it had before (RRGGBB, "" for none). A backend may add columns after these.
 STATE_HEADER = ("sheet", "cell", "fill")
 
-#: Fill colours by severity (RGB hex), chosen to read as Excel's own "bad / neutral / note" styles.
-SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-
-#: Named styles a ReplaceSheet cell may ask for; every backend maps each name to its own formatting.
+#: Named styles a ReplaceSheet cell may ask for; every backend maps each name to its own formatting
+#: (``styles.FORMATS``, tested to name the same styles).
 STYLES = frozenset({
     "title", "subtitle", "muted", "note", "label", "header", "section",
     "score", "grade", "band-on-track", "band-at-risk", "band-off-track", "band-not-checkable",

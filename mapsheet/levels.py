@@ -23,6 +23,9 @@ class Severity(str, Enum):
 
 
 _SEVERITY_RANKS = {"error": 3, "warning": 2, "info": 1}
+#: Fill colours by severity (RGB hex), chosen to read as Excel's own "bad / neutral / note" styles: what
+#: ``edits.SetFill`` paints and what ``styles`` formats with (here, so the roll-up's formats need no edits).
+SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 
 
 class Family(str, Enum):

@@ -13,12 +13,13 @@ import re
 from itertools import chain, repeat
 from typing import Any, Callable, Sequence
 
-from .edits import CHECK_SHEET, STATE_SHEET
 from .grid import EXCEL_EPOCH, Location, Sheet, Workbook
 from .model import Plan, Problem, ProblemKind, Record, TableData
 from .template.spec import (
+    CHECK_SHEET,
     KNOWN_TEMPLATE_VERSIONS,
     SPEC,
+    STATE_SHEET,
     Field,
     Kind,
     Table,

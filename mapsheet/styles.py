@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .edits import SEVERITY_FILLS, STYLES
+from .levels import SEVERITY_FILLS
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,6 @@ FORMATS: dict[str, Format] = {
     "date": Format(number_format="d mmm yyyy"),
     "wrap": Format(wrap=True),
 }
-
-assert set(FORMATS) == STYLES, "every named style needs a format"
 
 #: Points a line of 11-pt text needs. Excel and LibreOffice do not grow the rows of a file written by a
 #: program until someone edits them, so writers set the height of rows with wrapped text themselves.

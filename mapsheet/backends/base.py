@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..edits import CHECK_SHEET, NOTE_MARKER, SEVERITY_FILLS, STATE_SHEET, EditWriter, ReplaceSheet, SetFill, SetNote, \
-    merge_note, strip_own_note
+from ..edits import CHECK_SHEET, NOTE_MARKER, STATE_SHEET, EditWriter, ReplaceSheet, SetFill, SetNote, merge_note, \
+    strip_own_note
 from ..errors import MapsheetError
 from ..grid import a1, parse_a1
+from ..levels import SEVERITY_FILLS
 
 #: The colours mapsheet paints cells with (RRGGBB): a remembered fill goes back only where one still shows.
 OWN_FILLS = frozenset(c.upper() for c in SEVERITY_FILLS.values())

@@ -80,10 +80,12 @@ class Package:
 
 
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_CELL = re.compile(rb"<c\b([^>]*?)(/?)>")
-_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ERROR = re.compile(rb'\bt="e"')
-_VALUE = re.compile(rb"<v>([^<]{1,20})</v>")
+# A sheet's cells, scanned for error values and reach (``_scan_sheet``); compiled by re when first used (and kept
+# there): the quick pass (``xlsx_quick``) proves most sheets clean without a scan.
+_CELL = rb"<c\b([^>]*?)(/?)>"
+_REF = rb'\br="([A-Z]{1,3})([0-9]{1,7})"'
+_ERROR = rb'\bt="e"'
+_VALUE = rb"<v>([^<]{1,20})</v>"
 _HINT = "; if it is a real plan, open it in Excel and save it again"
 
 
@@ -187,10 +189,11 @@ def _scan_sheet(path: Path, name: str, xml: bytes, limits: Limits) -> tuple[dict
     last_row = last_col = -1
     widest = None
     errors = {}
-    for m in _CELL.finditer(xml):
+    ref_in, error_in, value_at = re.compile(_REF).search, re.compile(_ERROR).search, re.compile(_VALUE).search
+    for m in re.finditer(_CELL, xml):
         if m.group(2):  # <c r="I1048576" s="3"/>: a format, no value
             continue
-        ref = _REF.search(m.group(1))
+        ref = ref_in(m.group(1))
         if ref is None:
             continue
         row, col = int(ref.group(2)) - 1, column_index(ref.group(1).decode())
@@ -198,8 +201,8 @@ def _scan_sheet(path: Path, name: str, xml: bytes, limits: Limits) -> tuple[dict
             last_row = row
         if col > last_col:
             last_col, widest = col, ref
-        if _ERROR.search(m.group(1)):
-            value = _VALUE.search(xml, m.end(), m.end() + 300)
+        if error_in(m.group(1)):
+            value = value_at(xml, m.end(), m.end() + 300)
             if value:
                 errors[(row, col)] = value.group(1).decode("utf-8", "replace")
     rows, cols = last_row + 1, last_col + 1
@@ -209,14 +212,14 @@ def _scan_sheet(path: Path, name: str, xml: bytes, limits: Limits) -> tuple[dict
     return errors, _far_rows(path, name, xml, limits, cols, widest_cell)
 
 
-_VALUE_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,7})"[^>]*?(?<!/)>')
+_VALUE_ROW = rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,7})"[^>]*?(?<!/)>'
 
 
 def _far_rows(path: Path, name: str, xml: bytes, limits: Limits, cols: int, widest: str) -> tuple[int, int, int]:
     """(height, cells, last row) of a sheet too big to read as one range whose content ends ``height`` rows
     down, with ``cells`` values further below (after ``FAR_GAP`` empty rows); raises when even its content
     and those cells break a ceiling. A second pass, for the rare sheet the first one finds too big."""
-    rows = sorted(map(int, _VALUE_ROW.findall(xml)))  # 1-based, one per value cell
+    rows = sorted(map(int, re.findall(_VALUE_ROW, xml)))  # 1-based, one per value cell
     if rows and rows[-1] > EXCEL_ROWS:
         raise UnreadableWorkbook(path, f"sheet '{name}' has a cell in row {rows[-1]:,}, past Excel's last row; "
                                        f"the workbook is damaged{_HINT}")

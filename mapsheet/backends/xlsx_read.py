@@ -14,9 +14,9 @@ from pathlib import Path
 
 import python_calamine
 
-from ..edits import CHECK_SHEET, STATE_SHEET
 from ..errors import MapsheetError, UnreadableWorkbook, display_path
 from ..grid import Sheet, Workbook
+from ..template.spec import CHECK_SHEET, STATE_SHEET
 from .xlsx_guard import Limits, Package, inspect
 from .xlsx_image import image
 from .xlsx_quick import quick_package

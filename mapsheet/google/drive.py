@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..sources import GOOGLE, PlanRef, _candidate_name
+from . import DEFAULT_STRATEGY
 from .ids import spreadsheet_id
 
 if TYPE_CHECKING:
@@ -29,8 +30,6 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSM_MIME = "application/vnd.ms-excel.sheet.macroEnabled.12"
 FILE_FIELDS = "id,name,mimeType,modifiedTime,version,webViewLink,parents,trashed"
 LIST_FIELDS = f"nextPageToken,incompleteSearch,files({FILE_FIELDS})"
-STRATEGIES = ("export", "sheets")
-DEFAULT_STRATEGY = "export"
 
 _FOLDER_URL = re.compile(r"^https?://drive\.google\.com/(?:drive/(?:u/\d+/)?(?:folders|shared-drives)/|"
                          r"open\?id=)([A-Za-z0-9_-]{10,})")

@@ -14,11 +14,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from ..google.drive import DEFAULT_STRATEGY, STRATEGIES, DriveFile, drive_id, list_plans, read_plan
+from ..google import DEFAULT_STRATEGY, STRATEGIES
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..google.client import GoogleClient
+    from ..google.drive import DriveFile
 
 #: Plans read at once from Drive. Reads wait on Google, not on the CPU; the Sheets strategy is paced by
 #: its 60-a-minute quota whatever this is.
@@ -31,7 +32,12 @@ def split_sources(sources: Iterable[str | os.PathLike]) -> tuple[list, list[str]
     """(local paths, folders and globs; Drive ids) in their order. An argument that exists on disk is local."""
     local, drive = [], []
     for source in sources:
-        found = None if Path(source).exists() else drive_id(str(source))
+        if Path(source).exists():
+            local.append(source)
+            continue
+        from ..google.drive import drive_id  # only for an argument that is no file: a sync of files needs no Drive
+
+        found = drive_id(str(source))
         (drive.append(found) if found else local.append(source))
     return local, drive
 
@@ -65,6 +71,8 @@ def check_strategy(strategy: str | None) -> str:
 
 
 def list_files(client: "GoogleClient", ids: list[str], exclude: Iterable[str] = ()) -> list[DriveFile]:
+    from ..google.drive import list_plans
+
     return list_plans(client, ids, exclude=frozenset(exclude))
 
 
@@ -79,6 +87,7 @@ def read_files(client: "GoogleClient", files: list[DriveFile], *, strategy: str,
     its own deadline) the plans not started are not read: they come back with the reason."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
+    from ..google.drive import read_plan
     from . import summary
 
     report = progress or (lambda done, total: None)

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import os
 from dataclasses import replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -55,26 +56,24 @@ HEADER_HEIGHT = 32  # points: two lines of a wrapped header
 def row_heights(table: Table, first_row: int = HEADER_ROWS) -> dict[int, float]:
     """{sheet row (0-based): points} for the rows whose wrapped text needs more than one line. Neither Excel
     nor LibreOffice grows a row written without a height, so the height is set here, from an estimate."""
-    wrapped = wrapped_columns(table.columns)
-    if not wrapped:
-        return {}
-    heights = {}
-    for r, row in enumerate(table.rows, start=first_row):
-        height = row_height(row, wrapped)
-        if height:
-            heights[r] = height
-    return heights
+    lines: dict[int, int] = {}  # row -> the lines of its tallest wrapped value, of rows with more than one
+    for i, width in wrapped_columns(table.columns):
+        # value_lines of each value, a column at a time without a call per cell: text_lines of a text of one
+        # line is its length in lines of ``chars`` (as text_lines counts them), rounded up.
+        chars = max(int(width), 1)
+        texts = [v if type(v) is str else getattr(v, "text", None) if v is not None else None
+                 for v in map(itemgetter(i), table.rows)]
+        for r, text in enumerate(texts):
+            if text and len(text) > width:
+                n = text_lines(text, width) if "\n" in text else -(-len(text) // chars)
+                if n > lines.get(r, 1):
+                    lines[r] = n
+    return {first_row + r: LINE_HEIGHT * lines[r] for r in sorted(lines)}
 
 
 def wrapped_columns(columns: list) -> list[tuple[int, float]]:
     """(column index, characters a line holds) of the columns whose long text wraps."""
     return [(i, c.width * PROSE_CHARS) for i, c in enumerate(columns) if c.wrap]
-
-
-def row_height(row: tuple, wrapped: list[tuple[int, float]]) -> float | None:
-    """The height (points) of a row whose wrapped text needs more than one line; None for one line."""
-    lines = max([value_lines(row[i], width) for i, width in wrapped], default=1)
-    return LINE_HEIGHT * lines if lines > 1 else None
 
 
 def value_lines(value: Any, width: float) -> int:
@@ -150,6 +149,8 @@ def cell_value(value: Any, kind: Kind) -> Any:
 def _cell_values(column: tuple, kind: Kind) -> list:
     """``cell_value`` of every value of a column; those it gives back as they are (plain text, whole numbers,
     finite numbers and dates Excel holds: most of them) found without calling it."""
+    if _unchanged(column):
+        return list(column)
     out = []
     for v in column:
         t = type(v)
@@ -160,6 +161,45 @@ def _cell_values(column: tuple, kind: Kind) -> list:
         else:
             out.append(cell_value(v, kind))
     return out
+
+
+def _unchanged(column) -> bool:
+    """Whether ``cell_value`` gives back every value of ``column`` as it is (``_cell_values``' test of each value),
+    found a type at a time by functions written in C: text joined is printable when each text is, the smallest
+    and largest number or date are within Excel's range, a sum of floats is finite when none is NaN or infinite."""
+    types = set(map(type, column))
+    mixed = len(types) > 1
+    types.discard(type(None))
+    for t in types:
+        values = [v for v in column if type(v) is t] if mixed else column
+        if t is str:
+            joined = "".join(values)
+            if not _printable(joined) or (len(joined) > MAX_TEXT and max(map(len, values)) > MAX_TEXT):
+                return False
+        elif t is int:
+            if min(values) < -_EXACT or max(values) > _EXACT:
+                return False
+        elif t is float:
+            if not math.isfinite(sum(values)) or min(values) < -MAX_NUMBER or max(values) > MAX_NUMBER:
+                return False
+        elif t is dt.date:
+            if min(values) < EXCEL_FIRST_DATE or max(values) > EXCEL_LAST_DATE:
+                return False
+        elif t is Link:  # a deal's name: the same Link again when its text is
+            texts = [v.text for v in values]
+            if not (set(map(type, texts)) <= {str} and _unchanged(texts)):
+                return False
+        else:
+            return False
+    return True
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def _printable(text: str) -> bool:
+    """``text.isprintable()``, for ASCII text by deleting its printable bytes (about three times faster)."""
+    return not text.encode("ascii").translate(None, _PRINTABLE_ASCII) if text.isascii() else text.isprintable()
 
 
 def safe_dashboard(board: Dashboard) -> Dashboard:

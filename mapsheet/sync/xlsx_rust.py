@@ -27,21 +27,23 @@ paths this writer made into ``file:///`` links become links there.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import shutil
 import warnings
 import zipfile
 from collections import defaultdict
+from itertools import repeat
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import xlsxwriter
 from rustpy_xlsxwriter import Format, write_worksheets
 
 from ..safeio import atomic_write
 from . import excel, xlsx
-from .xlsx_rows import plain, text as _text
+from .xlsx_rows import date, number, plain, text as _text
 from .excel import BAND_FILL, CENTRED, HEADER_ROWS, NUM_FORMAT
 from .tables import Chart, Dashboard, Kind, Rollup, Table
 
@@ -163,21 +165,36 @@ _PRINT = {"landscape": True, "paper_size": excel.PAPER_A4, "fit_to_pages": (1, 0
 
 
 def _records(table: Table) -> Iterator[dict]:
-    """The rows as records, each value as Rust should write it; an empty table still gets its header row."""
+    """The rows as records, each value as Rust should write it; an empty table still gets its header row. Made
+    when Rust comes to the sheet (a generator), so that one sheet's columns are held at a time."""
     headers = [c.header for c in table.columns]
-    links = [0]  # links written on this sheet
-    convert = [(i, f) for i, f in enumerate(_converter(c.kind, links) for c in table.columns) if f is not None]
     if not table.rows:
         yield dict.fromkeys(headers)
         return
-    columns = list(zip(*table.rows))
-    for i, f in convert:  # column by column, each in row order (links are counted as they are written)
-        columns[i] = map(f, columns[i])
-    for values in zip(*columns):
-        yield dict(zip(headers, values))
+    links = [0]  # links written on this sheet
+    columns = [_column(values, c.kind, links) for values, c in zip(zip(*table.rows), table.columns)]
+    yield from map(dict, map(zip, repeat(headers), zip(*columns)))
 
 
-def _converter(kind: Kind, links: list[int]) -> Callable[[Any], Any] | None:
+def _column(values: tuple, kind: Kind, links: list[int]) -> Iterable:
+    """A column's values as Rust should write them: ``plain``'s of each, found a column at a time where
+    most columns need none (text without empty strings, numbers, dates: given back as they are)."""
+    if kind is Kind.FILE:  # lazily: links are counted as they are written
+        return map(_file_links(links), values)
+    if kind is Kind.LINK:
+        values, kind = [None if v is None else v.text for v in values], Kind.TEXT
+    convert = plain(kind)
+    types = set(map(type, values))
+    types.discard(type(None))
+    if convert is _text and types <= {str}:
+        return [v or None for v in values] if "" in values else values
+    if (convert is number and types <= {int, float}) or (convert is date and all(issubclass(t, dt.date) for t in types)):
+        return values
+    return map(convert, values)
+
+
+def _file_links(links: list[int]) -> Callable[[Any], str | None]:
+    """How a plan file's path is handed to Rust: a link (counted in ``links``) where Excel can open it, else text."""
     def file(v: Any) -> str | None:
         v = _text(v)
         if v is None or not excel.linkable(v) or links[0] >= excel.MAX_LINKS:
@@ -190,11 +207,7 @@ def _converter(kind: Kind, links: list[int]) -> Callable[[Any], Any] | None:
         url = v.replace("\\", "/")
         return ("file://" if url.startswith("/") else "file:///") + url
 
-    if kind is Kind.LINK:
-        return lambda v: None if v is None else _text(v.text)
-    if kind is Kind.FILE:
-        return file
-    return plain(kind)
+    return file
 
 
 # -- the dashboard -------------------------------------------------------------------------------------------

@@ -20,6 +20,10 @@ from enum import Enum
 TEMPLATE_VERSION = "1.0"
 #: Versions of the template whose plans this mapsheet reads without loss.
 KNOWN_TEMPLATE_VERSIONS = ("1.0",)
+#: The sheet mapsheet writes its results to, and the hidden sheet where it remembers what it changed
+#: (``edits``): sheets a reader skips. Here, so that reading a plan does not import the edits.
+CHECK_SHEET = "Plan check"
+STATE_SHEET = "mapsheet_state"
 
 
 class Kind(str, Enum):

@@ -30,10 +30,14 @@ with open(out, "w") as f:
 NOT_FOR_ANY_COMMAND = ("typer", "click", "rich_argparse")
 #: Rich is for drawing (a table, a progress bar, colour on a terminal), not for lines of text to a pipe.
 RICH = ("rich",)
-#: Not needed to check a plan made from the template, each a real share of start-up.
+#: Imported only on a rare path: close matches for a misspelt setting (difflib), the place a rule crashed
+#: (traceback), and Drive for a sync argument that is no file.
+RARE = ("difflib", "traceback", "mapsheet.google.drive")
+#: Not needed to check a plan made from the template, each a real share of start-up: the edits (and their
+#: formats) are for writing a plan.
 NOT_FOR_CHECK = ("mapsheet.sync", "mapsheet.foreign.reader", "mapsheet.backends.xlsx_write", "openpyxl", "pandas",
                  "xlwings", "xlsxwriter", "gspread", "google.auth", "concurrent.futures.process", "rich.progress",
-                 *NOT_FOR_ANY_COMMAND)
+                 "mapsheet.edits", "mapsheet.styles", *RARE, *NOT_FOR_ANY_COMMAND)
 
 
 def run(tmp_path: Path, *args: str) -> dict:
@@ -68,7 +72,7 @@ NOT_FOR_A_RESYNC = ("mapsheet.check", "mapsheet.parse", "mapsheet.api", "mapshee
                     "mapsheet.google.formats", "mapsheet.cli.plans", "mapsheet.cli.check",
                     "mapsheet.sync.xlsx", "concurrent.futures.process", "rich.progress", "rich.table",
                     "rustpy_xlsxwriter", "xlsxwriter", "openpyxl", "pandas", "tempfile", "shutil",
-                    *NOT_FOR_ANY_COMMAND, *RICH)
+                    *RARE, *NOT_FOR_ANY_COMMAND, *RICH)
 
 
 def test_a_resync_with_nothing_changed_imports_only_what_it_uses(sample_plans, tmp_path):
@@ -86,6 +90,29 @@ def test_a_resync_with_nothing_changed_imports_only_what_it_uses(sample_plans, t
         assert again["code"] == first["code"]
         assert "mapsheet.sync.history" in again["modules"]  # it did look the plans up in the history
         assert _loaded(again, NOT_FOR_A_RESYNC) == [], extra
+
+
+#: Not needed by the main process of a re-sync that reads a few changed plans (a forked process reads and checks
+#: them): the edits that annotate a plan (the roll-up's formats are ``styles``), the checker and its rules, and
+#: the rare paths.
+NOT_FOR_A_RESYNC_MAIN = ("mapsheet.edits", "mapsheet.check", "mapsheet.rules", "mapsheet.parse", "mapsheet.api",
+                         "python_calamine", "mapsheet.cli.plans", "mapsheet.cli.check", *RARE, *NOT_FOR_ANY_COMMAND)
+
+
+def test_a_resync_that_reads_a_changed_plan_imports_in_its_main_process_only_what_it_uses(sample_plans, tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for _, path in sample_plans[:3]:
+        shutil.copy2(path, plans / path.name)
+    args = ("sync", plans, "--out", tmp_path / "rollup.xlsx", "--today", TODAY.isoformat(), "--jobs", "2")
+    first = run(tmp_path, *args)
+    shutil.copy(sample_plans[3][1], plans / sample_plans[0][1].name)  # another plan's content: a changed plan
+    again = run(tmp_path, *args)
+    assert again["code"] == first["code"]
+    # It wrote the roll-up again, with the changed plan read beside the main process.
+    assert "mapsheet.sync.xlsx_blocks" in again["modules"] and "mapsheet.sync.forked" in again["modules"]
+    assert "mapsheet.styles" in again["modules"]
+    assert _loaded(again, NOT_FOR_A_RESYNC_MAIN) == []
 
 
 def test_help_lists_every_command_from_a_fresh_start():

@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from fake_xlwings import Formula, book_with, snapshot
 
-from mapsheet.edits import (CHECK_SHEET, NOTE_MARKER, SEVERITY_FILLS, STATE_SHEET, STYLES, Cell, ClearOwnMarks,
-                            ReplaceSheet, SetFill, SetNote)
+from mapsheet.edits import (CHECK_SHEET, NOTE_MARKER, STATE_SHEET, STYLES, Cell, ClearOwnMarks, ReplaceSheet, SetFill,
+                            SetNote)
 from mapsheet.excel.backend import apply_edits, read_state, read_workbook
 from mapsheet.excel.styles import FORMATS
 from mapsheet.grid import Location
+from mapsheet.levels import SEVERITY_FILLS
 
 USER_FILL = (0, 176, 80)  # the seller's own green on Milestones!B4
 

@@ -1,0 +1,102 @@
+"""The roll-up's values and row heights found a column at a time (``excel._cell_values``, ``excel.row_heights``,
+``xlsx_rust._records``) are exactly what the same work a value at a time gives: on clean columns (the fast
+path) and on columns with one hostile value anywhere (the slow path)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from mapsheet.styles import LINE_HEIGHT
+from mapsheet.sync import excel
+from mapsheet.sync.tables import Column, Kind, Link, Table
+from mapsheet.sync.xlsx_rows import plain, text as _text
+
+CLEAN = {
+    Kind.TEXT: ["Dana Reyes", "", None, "café ☕ – Ünïcode", "word " * 30],
+    Kind.INT: [0, 1, -7, 2 ** 53, -(2 ** 53), None],
+    Kind.MONEY: [0.5, 337000.0, -0.0, 1e300, None, 12],
+    Kind.DATE: [dt.date(2026, 11, 27), dt.date(1900, 3, 1), dt.date(9999, 12, 31), None],
+    Kind.LINK: [Link("Adventure Works – Retail analytics", "plans/a.xlsx"), Link("", "b.xlsx"), None],
+}
+HOSTILE = [
+    "bell\x07", "line\nbreak", "\x1b[31m", "surrogate\udcff", "y" * 40_000, "\u00a0nbsp", "tab\t",
+    2 ** 53 + 1, -(2 ** 53) - 1, 10 ** 400, math.nan, math.inf, -math.inf, 1e308 * 10, 9.999e307, True, False,
+    dt.date(1, 1, 1), dt.date(1900, 2, 28), dt.datetime(2026, 1, 2, 3, 4), Link("line\nbreak", "x.xlsx"),
+    Link(42, "y.xlsx"), ("a", "tuple"), 3 + 4j,
+]
+
+
+def columns():
+    """(kind, values): each clean column, then each with one hostile value put first, in the middle, last."""
+    for kind, clean in CLEAN.items():
+        yield kind, tuple(clean)
+        for bad in HOSTILE:
+            for at in (0, len(clean) // 2, len(clean)):
+                yield kind, tuple(clean[:at] + [bad] + clean[at:])
+    yield Kind.MONEY, (1e308, 1e308)  # each within Excel's numbers, their sum not
+    yield Kind.TEXT, ("x" * 20_000, "y" * 20_000)  # each short enough, together not
+
+
+@pytest.mark.parametrize("kind,values", list(columns()))
+def test_cell_values_of_a_column_are_cell_value_of_each(kind, values):
+    expected = [excel.cell_value(v, kind) for v in values]
+    got = excel._cell_values(values, kind)
+    assert got == expected or _same_with_nan(got, expected)
+    assert [type(v) for v in got] == [type(v) for v in expected]
+
+
+def test_a_clean_column_is_found_unchanged_and_a_hostile_one_is_not():
+    for values in CLEAN.values():
+        assert excel._unchanged(tuple(values))
+    for bad in HOSTILE:
+        assert not excel._unchanged(("fine", bad, None)), bad
+
+
+def _same_with_nan(a, b):
+    return len(a) == len(b) and all(x == y or (x != x and y != y) for x, y in zip(a, b))
+
+
+def _table(rows, kinds, wraps):
+    cols = [Column(f"c{i}", kind, 12, wrap=wrap) for i, (kind, wrap) in enumerate(zip(kinds, wraps))]
+    return Table("Sheet", "Caption", cols, [tuple(r) for r in rows])
+
+
+def test_row_heights_are_the_lines_of_each_rows_tallest_wrapped_value():
+    texts = [None, "", "short", "x" * 14, "x" * 15, "word " * 30, "a\n" * 9, "\n", "long line\n" + "y" * 40,
+             Link("z" * 50, "p.xlsx"), Link("a\nb\nc", "q.xlsx"), 12345678901234567890, dt.date(2026, 1, 1)]
+    rows = [(a, b, c) for a in texts for b in texts[::3] for c in ("q" * 100, None)]
+    table = _table(rows, [Kind.TEXT, Kind.LINK, Kind.TEXT], [True, True, False])
+    wrapped = excel.wrapped_columns(table.columns)
+    expected = {}
+    for r, row in enumerate(table.rows, start=excel.HEADER_ROWS):
+        lines = max(excel.value_lines(row[i], width) for i, width in wrapped)
+        if lines > 1:
+            expected[r] = LINE_HEIGHT * lines
+    got = excel.row_heights(table)
+    assert got == expected and list(got) == sorted(got)
+    assert len(got) > len(rows) // 3  # many rows are taller than a line
+
+
+def test_records_are_each_value_as_rust_takes_it():
+    xlsx_rust = pytest.importorskip("mapsheet.sync.xlsx_rust")
+    kinds = [Kind.LINK, Kind.TEXT, Kind.BAND, Kind.INT, Kind.MONEY, Kind.DATE, Kind.FILE]
+    rows = [(Link("Deal", "a.xlsx"), "", "On track", 3, 1.5, dt.date(2026, 1, 2), "plans/a b.xlsx"),
+            (Link("", "b.xlsx"), None, None, None, None, None, None),
+            (Link("Deal 3", "c.xlsx"), "text", "Off track", 7, 200, dt.datetime(2026, 1, 2, 3), "mailto:x"),
+            (None, "x", "At risk", -1, 0.0, dt.date(2026, 3, 4), "https://drive.example/file")]
+    odd = (Link(7, "d.xlsx"), 12, True, "n/a", "n/a", "someday", 42)
+    for table_rows in (rows, rows + [odd], [odd] + rows, []):
+        table = _table(table_rows, kinds, [False] * len(kinds))
+        headers = [c.header for c in table.columns]
+        links = [0]
+        file = xlsx_rust._file_links(links)
+        convert = [file if k is Kind.FILE else (lambda v: None if v is None else _text(v.text)) if k is Kind.LINK
+                   else plain(k) for k in kinds]
+        expected = [dict(zip(headers, (f(v) for f, v in zip(convert, row)))) for row in table.rows] \
+            or [dict.fromkeys(headers)]
+        got = list(xlsx_rust._records(table))
+        assert got == expected
+        assert [[type(v) for v in r.values()] for r in got] == [[type(v) for v in r.values()] for r in expected]
