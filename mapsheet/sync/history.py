@@ -124,6 +124,8 @@ class History:
 
     def cached_summaries(self, paths: Iterable[str]) -> dict[str, bytes]:
         wanted = set(paths)
+        if not wanted:  # a re-sync asks for none (every plan cached light): no pass over every stored summary
+            return {}
         return {_path(p): blob for p, blob in self.db.execute("SELECT path, summary FROM plan_cache")
                 if _path(p) in wanted}
 

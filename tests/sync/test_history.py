@@ -47,3 +47,10 @@ def test_what_was_staged_is_cached_by_the_next_record_only(tmp_path):
         record(store, [])
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT path, summary FROM plan_cache").fetchall() == [("/plans/2.xlsx", b"second")]
+
+
+def test_cached_summaries_are_those_asked_for_and_none_when_none_are(tmp_path):
+    with History(tmp_path / "h.sqlite") as store:
+        store.cache([CacheEntry(f"/plans/{n}.xlsx", n, n, "c", b"summary %d" % n) for n in range(3)])
+        assert store.cached_summaries(["/plans/1.xlsx", "/plans/9.xlsx"]) == {"/plans/1.xlsx": b"summary 1"}
+        assert store.cached_summaries([]) == {}
