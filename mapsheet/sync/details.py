@@ -214,11 +214,10 @@ class Details:
             out[sheet] = list(map(_DIGEST_OF, entries))
         return out
 
-    def rerender(self, plans: list[dict], store, fresh: dict[str, Read]) -> None:
-        """Render again the rows of the plans in ``plans`` not read in this sync, from their whole summaries
-        in ``store`` (the history)."""
-        stale = [s["path"] for s in plans if s["path"] not in fresh]
-        for key, blob in store.cached_summaries(stale).items():
+    def rerender(self, keys: list[str], store) -> None:
+        """Render again the rows of the plans ``keys`` (not read in this sync) from their whole summaries in
+        ``store`` (the history)."""
+        for key, blob in store.cached_summaries(keys).items():
             r = read(summary.loads(blob), render=True)
             self.add(key, r.texts, r.kept)
             self.rerendered[key] = r._replace(texts=None, kept=None)

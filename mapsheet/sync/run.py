@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import sys
-import zlib
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
@@ -275,18 +274,13 @@ def _add_indexes(rows: Details, indexes: dict[str, bytes], store: History) -> No
     while the roll-up's skeleton is made apart (``_write_by_blocks``; about 0.03 s for 1,000 plans). A plan whose
     index is of another kind (kept by a development version) has its rows rendered again from its whole
     summary (``rows.rerendered``, to store)."""
-    from . import details, summary
-
     stale = []
     for p, index in indexes.items():
         try:
             rows.add_index(p, index)
-        except (ValueError, zlib.error):
+        except ValueError:
             stale.append(p)
-    for p, blob in store.cached_summaries(stale).items():
-        r = details.read(summary.loads(blob), render=True)
-        rows.add(p, r.texts, r.kept)
-        rows.rerendered[p] = r._replace(texts=None)
+    rows.rerender(stale, store)
 
 
 def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], store: History, read: dict[str, Read],
@@ -319,7 +313,7 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
             try:
                 written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, kept, styles, meanwhile)
             except xlsx_blocks.Missing:  # a row in no kept block (the last roll-up was not written by blocks)
-                rows.rerender(plans, store, read)
+                rows.rerender([s["path"] for s in plans if s["path"] not in read], store)
                 written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, {}, "")
             if written is not None:
                 return rollup, (written.blocks, written.styles), {sheet: len(o) for sheet, o in order.items()}
