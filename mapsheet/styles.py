@@ -62,4 +62,6 @@ def text_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes, wrapped in a column ``width`` characters wide (about one 11-pt
     character a unit of Excel's column width; each newline starts a line)."""
     chars = max(int(width), 1)
+    if "\n" not in text:  # one line, as most are: its length in lines, rounded up
+        return -(-max(len(text), 1) // chars)
     return sum(-(-max(len(part), 1) // chars) for part in text.split("\n"))

@@ -58,14 +58,12 @@ def row_heights(table: Table, first_row: int = HEADER_ROWS) -> dict[int, float]:
     nor LibreOffice grows a row written without a height, so the height is set here, from an estimate."""
     lines: dict[int, int] = {}  # row -> the lines of its tallest wrapped value, of rows with more than one
     for i, width in wrapped_columns(table.columns):
-        # value_lines of each value, a column at a time without a call per cell: text_lines of a text of one
-        # line is its length in lines of ``chars`` (as text_lines counts them), rounded up.
-        chars = max(int(width), 1)
+        # value_lines of each value, a column at a time: a call only for a text longer than a line
         texts = [v if type(v) is str else getattr(v, "text", None) if v is not None else None
                  for v in map(itemgetter(i), table.rows)]
         for r, text in enumerate(texts):
             if text and len(text) > width:
-                n = text_lines(text, width) if "\n" in text else -(-len(text) // chars)
+                n = text_lines(text, width)
                 if n > lines.get(r, 1):
                     lines[r] = n
     return {first_row + r: LINE_HEIGHT * lines[r] for r in sorted(lines)}
