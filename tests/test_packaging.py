@@ -26,4 +26,4 @@ def test_the_wheel_carries_every_data_file(tmp_path):
         assert needed in names, f"{needed} is missing from {wheel.name}"
     assert not any(n.startswith("tests/") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "mapsheet = mapsheet.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    assert "mapsheet = mapsheet.cli:run" in zipfile.ZipFile(wheel).read(entry).decode()

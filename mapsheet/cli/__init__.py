@@ -8,4 +8,6 @@ command runs: ``_app.COMMANDS`` says which. Exit codes, for every command: 0 don
 
 from __future__ import annotations
 
-from ._app import main  # noqa: F401  (the console script entry point)
+from ._app import main, run
+
+__all__ = ["main", "run"]  # run: the console script and ``python -m mapsheet``; main: for programs

@@ -115,6 +115,20 @@ def test_a_resync_that_reads_a_changed_plan_imports_in_its_main_process_only_wha
     assert _loaded(again, NOT_FOR_A_RESYNC_MAIN) == []
 
 
+def test_the_program_ends_with_its_commands_exit_code_what_was_alive_frozen_first(tmp_path):
+    """``python -m mapsheet`` (and the console script, ``cli.run``): the command's exit code is the process's, what
+    it printed is all there, and Python's collections at the end no longer walk what the command left alive."""
+    probe = ("import atexit, gc, runpy, sys; sys.argv = ['mapsheet', *sys.argv[1:]]; "
+             "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0)); "
+             "runpy.run_module('mapsheet', run_name='__main__')")
+    proc = subprocess.run([sys.executable, "-c", probe, "check", str(tmp_path / "missing.xlsx")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "missing.xlsx" in proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1] == "frozen True"
+    version = subprocess.run([sys.executable, "-m", "mapsheet", "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.startswith("mapsheet ")
+
+
 def test_help_lists_every_command_from_a_fresh_start():
     out = subprocess.run([sys.executable, "-m", "mapsheet", "--help"], capture_output=True, text=True,
                          env={**os.environ, "COLUMNS": "120"}).stdout
