@@ -412,16 +412,49 @@ class _Zip:
 
 def _combine(crc: int, next_crc: int, length: int) -> int:
     """The CRC-32 of two texts one after the other, from their CRCs (the second's length): the first's CRC
-    carried over ``length`` zero bytes, then the second's added. With the register's complement undone, carrying
-    a CRC over zeros is linear: ``~crc32(zeros, ~crc)``, one pass over the zeros (each block's length differs)."""
-    return next_crc ^ (~zlib.crc32(_zeros(length), crc ^ 0xFFFFFFFF) & 0xFFFFFFFF)
+    carried over ``length`` zero bytes (``_carry``), then the second's added."""
+    return next_crc ^ _carry(crc, length)
 
 
-_ZEROS = memoryview(bytes(1 << 20))
+_MASK = 0xFFFFFFFF
+#: Level k: the CRC register carried over 2**k zero bytes, as four tables (one a byte of the register). With the
+#: register's complement undone, carrying it over zeros is linear in it (``~crc32(zeros, ~crc)``), so a table of
+#: each byte's 256 values gives the whole map. Made as needed: each level from the one below, applied twice.
+_LEVELS: list[tuple[list[int], ...]] = []
 
 
-def _zeros(length: int):
-    global _ZEROS
-    if length > len(_ZEROS):
-        _ZEROS = memoryview(bytes(length))
-    return _ZEROS[:length]
+def _carry(crc: int, length: int) -> int:
+    """``crc`` carried over ``length`` zero bytes: a step of ``_LEVELS`` for each bit of ``length`` set, instead
+    of a pass over the zeros (the detail sheets' megabytes of rows: 59M instructions of a re-sync)."""
+    level = 0
+    while length:
+        if length & 1:
+            crc = _apply(_level(level), crc)
+        length >>= 1
+        level += 1
+    return crc
+
+
+def _level(level: int) -> tuple[list[int], ...]:
+    while len(_LEVELS) <= level:
+        if _LEVELS:  # twice the zeros of the level below: its map applied to itself, at each bit of the register
+            below = _LEVELS[-1]
+            bits = [_apply(below, below[i // 8][1 << i % 8]) for i in range(32)]
+        else:  # one zero byte
+            bits = [~zlib.crc32(b"\0", (1 << i) ^ _MASK) & _MASK for i in range(32)]
+        _LEVELS.append(tuple(_table(bits[at:at + 8]) for at in range(0, 32, 8)))
+    return _LEVELS[level]
+
+
+def _apply(tables: tuple[list[int], ...], crc: int) -> int:
+    t0, t1, t2, t3 = tables
+    return t0[crc & 255] ^ t1[crc >> 8 & 255] ^ t2[crc >> 16 & 255] ^ t3[crc >> 24]
+
+
+def _table(bits: list[int]) -> list[int]:
+    """The map's value at each of a byte's 256 values, from its value at each of the byte's 8 bits (linear: the
+    values of the bits set, xor'ed)."""
+    table = [0]
+    for value in bits:
+        table += [v ^ value for v in table]
+    return table
