@@ -17,13 +17,14 @@ import zlib
 from json.encoder import c_make_encoder, encode_basestring_ascii
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
-from ..config import Config
 from ..errors import MapsheetError
-from ..levels import Band
-from ..model import Plan, ProblemKind, Record
-from ..template.spec import CLOSED_STATUSES
+from ..levels import CLOSED_STATUSES, Band, ProblemKind
+
+if TYPE_CHECKING:  # a sync's main process only stores and loads summaries: not the plan model and the template
+    from ..config import Config
+    from ..model import Plan, Record
 
 #: Problems that mean the workbook no longer follows the template (said loudly on the Problems sheet, and a
 #: sync with any of them exits 1): something the roll-up may be missing.

@@ -15,8 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..levels import Band
-from ..template.spec import CLOSED_STATUSES
+from ..levels import CLOSED_STATUSES, Band
 from .changes import Change
 from .summary import DRIFT_VALUES, has_synonyms, needs_attention
 
