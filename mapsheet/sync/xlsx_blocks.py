@@ -412,38 +412,40 @@ class _Zip:
 
 def _combine(crc: int, next_crc: int, length: int) -> int:
     """The CRC-32 of two texts one after the other, from their CRCs (the second's length): the first's CRC
-    carried over ``length`` zero bytes (``_carry``), then the second's added."""
-    return next_crc ^ _carry(crc, length)
+    carried over ``length`` zero bytes, then the second's added. With the register's complement undone, carrying
+    a CRC over zeros is linear in it (``~crc32(zeros, ~crc)``): zlib carries it over the zeros of the length's low
+    bits (under 1 KB), and a table of the map over 2**k KB of zeros (``_LEVELS``) over those of each high bit set,
+    instead of a pass over all of them (the detail sheets' megabytes of rows: 59M instructions of a re-sync)."""
+    crc = ~zlib.crc32(_ZEROS[:length & (_LOW - 1)], crc ^ _MASK) & _MASK
+    length //= _LOW
+    if length.bit_length() > len(_LEVELS):
+        _add_levels(length.bit_length())
+    for tables in _LEVELS:
+        if not length:
+            break
+        if length & 1:
+            crc = _apply(tables, crc)
+        length >>= 1
+    return next_crc ^ crc
 
 
 _MASK = 0xFFFFFFFF
-#: Level k: the CRC register carried over 2**k zero bytes, as four tables (one a byte of the register). With the
-#: register's complement undone, carrying it over zeros is linear in it (``~crc32(zeros, ~crc)``), so a table of
-#: each byte's 256 values gives the whole map. Made as needed: each level from the one below, applied twice.
+_LOW = 1024  # zeros carried by zlib itself: cheaper than the table steps of these bits
+_ZEROS = memoryview(bytes(_LOW))
+#: Level k: the CRC register carried over 2**k times ``_LOW`` zero bytes, as four tables (one a byte of the
+#: register: the map being linear, its values at a byte's 256 values give it whole). Each level is made from the
+#: one below, applied to itself.
 _LEVELS: list[tuple[list[int], ...]] = []
 
 
-def _carry(crc: int, length: int) -> int:
-    """``crc`` carried over ``length`` zero bytes: a step of ``_LEVELS`` for each bit of ``length`` set, instead
-    of a pass over the zeros (the detail sheets' megabytes of rows: 59M instructions of a re-sync)."""
-    level = 0
-    while length:
-        if length & 1:
-            crc = _apply(_level(level), crc)
-        length >>= 1
-        level += 1
-    return crc
-
-
-def _level(level: int) -> tuple[list[int], ...]:
-    while len(_LEVELS) <= level:
-        if _LEVELS:  # twice the zeros of the level below: its map applied to itself, at each bit of the register
+def _add_levels(count: int) -> None:
+    while len(_LEVELS) < count:
+        if _LEVELS:
             below = _LEVELS[-1]
             bits = [_apply(below, below[i // 8][1 << i % 8]) for i in range(32)]
-        else:  # one zero byte
-            bits = [~zlib.crc32(b"\0", (1 << i) ^ _MASK) & _MASK for i in range(32)]
+        else:
+            bits = [~zlib.crc32(_ZEROS, (1 << i) ^ _MASK) & _MASK for i in range(32)]
         _LEVELS.append(tuple(_table(bits[at:at + 8]) for at in range(0, 32, 8)))
-    return _LEVELS[level]
 
 
 def _apply(tables: tuple[list[int], ...], crc: int) -> int:
@@ -452,7 +454,7 @@ def _apply(tables: tuple[list[int], ...], crc: int) -> int:
 
 
 def _table(bits: list[int]) -> list[int]:
-    """The map's value at each of a byte's 256 values, from its value at each of the byte's 8 bits (linear: the
+    """A linear map's value at each of a byte's 256 values, from its value at each of the byte's 8 bits (the
     values of the bits set, xor'ed)."""
     table = [0]
     for value in bits:
