@@ -105,3 +105,18 @@ def test_a_stored_list_of_values_of_another_length_is_refused():
     values = json.dumps([None] * (len(summary.LIGHT_KEYS) - 1)).encode()
     with pytest.raises(ValueError):
         summary.loads(values)
+
+
+def test_a_plan_drifted_or_named_columns_by_synonyms_as_the_kinds_of_its_drift_say():
+    drift = summary.DriftRow
+    renamed = drift("renamed-column", "Actions!C2", "column 'Who' is read as Owner (an accepted synonym)")
+    missing = drift("missing-column", "Actions!D2", "missing: Due")
+    read = {"path": "a.xlsx", "error": None, "band": "On track"}
+    for rows, drifted, synonyms in (([], False, False), ([renamed], False, True), ([missing], True, False),
+                                    ([renamed, missing], True, True)):
+        s = read | {"drift": rows}
+        assert (summary.is_drifted(s), summary.has_synonyms(s), summary.needs_attention(s)) == \
+            (drifted, synonyms, drifted)
+        assert summary.is_drifted(summary.loads(summary.dumps_light(s))) is drifted  # its drift as stored
+    assert summary.needs_attention(read | {"drift": [], "band": "Not checkable"})
+    assert not summary.is_drifted({"path": "a.xlsx", "error": "locked", "drift": [missing]})
