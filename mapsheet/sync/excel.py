@@ -185,6 +185,12 @@ def _unchanged(column) -> bool:
     """Whether ``cell_value`` gives back every value of ``column`` as it is (``_cell_values``' test of each value),
     found a type at a time by functions written in C: text joined is printable when each text is, the smallest
     and largest number or date are within Excel's range, a sum of floats is finite when none is NaN or infinite."""
+    try:
+        joined = "".join(column)  # a column of text only (about half of them), without a pass over its types
+    except TypeError:
+        pass
+    else:
+        return _printable(joined) and (len(joined) <= MAX_TEXT or max(map(len, column)) <= MAX_TEXT)
     types = set(map(type, column))
     mixed = len(types) > 1
     types.discard(type(None))
