@@ -1,7 +1,9 @@
 """The named scales that configuration, rules, scoring and the roll-up share: a finding's severity, a rule's
-family (and how rule codes start), a plan's health band. Defined here, apart from the rule machinery in ``rules.base`` (which re-exports
-them), so that what needs only these names (loading a configuration, a sync that finds nothing changed) does
-not import the rules, the plan model and the template with them.
+family (and how rule codes start), a plan's health band; and the names the roll-up shares with the reader: the
+kinds of problems it reports (``model``) and the statuses that close an item (``template.spec``). Defined here,
+apart from the rule machinery in ``rules.base``, the plan model and the template (which re-export them), so that
+what needs only these names (loading a configuration, a sync's main process, which lays out the roll-up from
+stored summaries) does not import the rules, the plan model and the template with them.
 """
 
 from __future__ import annotations
@@ -73,3 +75,24 @@ class Band(str, Enum):
 
 
 _BAND_RANKS = {band.value: i for i, band in enumerate(Band)}
+
+
+class ProblemKind(str, Enum):
+    """What the reader could not understand. Each kind has a structure rule that reports it."""
+
+    MISSING_SHEET = "missing-sheet"
+    MISSING_COLUMN = "missing-column"
+    MISSING_FIELD = "missing-field"  # an Overview label that is not there
+    RENAMED_COLUMN = "renamed-column"  # found under a synonym, not the template's header
+    EXTRA_COLUMN = "extra-column"
+    BAD_DATE = "bad-date"
+    BAD_NUMBER = "bad-number"
+    NOT_IN_LIST = "not-in-list"
+    DUPLICATE_ID = "duplicate-id"
+    DANGLING_REFERENCE = "dangling-reference"
+    UNKNOWN_VERSION = "unknown-template-version"
+    ERROR_VALUE = "error-value"  # a cell holding #REF!, #VALUE!...
+
+
+#: Statuses that count as finished: nothing more is expected of the item.
+CLOSED_STATUSES = frozenset({"Done", "Cancelled"})

@@ -9,28 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from .grid import Location
+from .levels import ProblemKind  # defined with the names the roll-up shares (imported from here too)
 from .template.spec import CLOSED_STATUSES, SETTLED_RISK_STATUSES, SPEC
-
-
-class ProblemKind(str, Enum):
-    """What the reader could not understand. Each kind has a structure rule that reports it."""
-
-    MISSING_SHEET = "missing-sheet"
-    MISSING_COLUMN = "missing-column"
-    MISSING_FIELD = "missing-field"  # an Overview label that is not there
-    RENAMED_COLUMN = "renamed-column"  # found under a synonym, not the template's header
-    EXTRA_COLUMN = "extra-column"
-    BAD_DATE = "bad-date"
-    BAD_NUMBER = "bad-number"
-    NOT_IN_LIST = "not-in-list"
-    DUPLICATE_ID = "duplicate-id"
-    DANGLING_REFERENCE = "dangling-reference"
-    UNKNOWN_VERSION = "unknown-template-version"
-    ERROR_VALUE = "error-value"  # a cell holding #REF!, #VALUE!...
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ import datetime as dt
 import math
 import os
 from dataclasses import replace
-from operator import itemgetter
+from itertools import repeat
+from operator import add, floordiv, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -56,17 +57,22 @@ HEADER_HEIGHT = 32  # points: two lines of a wrapped header
 def row_heights(table: Table, first_row: int = HEADER_ROWS) -> dict[int, float]:
     """{sheet row (0-based): points} for the rows whose wrapped text needs more than one line. Neither Excel
     nor LibreOffice grows a row written without a height, so the height is set here, from an estimate."""
-    lines: dict[int, int] = {}  # row -> the lines of its tallest wrapped value, of rows with more than one
-    for i, width in wrapped_columns(table.columns):
-        # value_lines of each value, a column at a time: a call only for a text longer than a line
-        texts = [v if type(v) is str else getattr(v, "text", None) if v is not None else None
-                 for v in map(itemgetter(i), table.rows)]
-        for r, text in enumerate(texts):
-            if text and len(text) > width:
-                n = text_lines(text, width)
-                if n > lines.get(r, 1):
-                    lines[r] = n
-    return {first_row + r: LINE_HEIGHT * lines[r] for r in sorted(lines)}
+    columns = [_column_lines([v if type(v) is str else getattr(v, "text", None) if v is not None else None
+                              for v in map(itemgetter(i), table.rows)], width)
+               for i, width in wrapped_columns(table.columns)]
+    if not columns:
+        return {}
+    tallest = map(max, *columns) if len(columns) > 1 else columns[0]  # a row's lines: its tallest value's
+    return {first_row + r: LINE_HEIGHT * n for r, n in enumerate(tallest) if n > 1}
+
+
+def _column_lines(texts: list, width: float) -> list[int]:
+    """``value_lines`` of each text of a wrapped column (None: no text); for a column of text without line feeds
+    (most), each text's length in lines rounded up, found by functions written in C."""
+    chars = max(int(width), 1)
+    if None in texts or "\n" in "".join(texts):
+        return [text_lines(t, width) if t and len(t) > width else 1 for t in texts]
+    return list(map(floordiv, map(add, map(len, texts), repeat(chars - 1)), repeat(chars)))
 
 
 def wrapped_columns(columns: list) -> list[tuple[int, float]]:
@@ -91,22 +97,36 @@ def parts(table: Table) -> list[Table]:
     """The sheets ``table`` takes in Excel: one, or more past Excel's row limit (never a row dropped), with
     every value one Excel can hold (``cell_value``; a plan file's path is made safe by the writer, once it
     has decided whether it can be a link)."""
-    columns = [column if c.kind is Kind.FILE else _cell_values(column, c.kind)
-               for column, c in zip(zip(*table.rows), table.columns)]
-    rows = list(zip(*columns)) if columns else [tuple(row) for row in table.rows]
+    columns = list(zip(*table.rows))
+    odd = [i for i, (column, c) in enumerate(zip(columns, table.columns))
+           if c.kind is not Kind.FILE and not _unchanged(column)]
+    for i in odd:
+        columns[i] = _cell_values(columns[i], table.columns[i].kind)
+    rows = list(zip(*columns)) if odd else list(map(tuple, table.rows))  # most tables: every value as it was
     return split(replace(table, rows=rows, caption=safe_text(table.caption)), EXCEL_MAX_ROWS - HEADER_ROWS)
 
 
+WEB = "https://"  # how a plan in Google Drive's address starts (a file's path never does: relpath collapses "//")
+
+
 def is_web(target: str) -> bool:
-    """A plan in Google Drive is linked by its web address (a file's path never starts so: relpath
-    collapses the double slash)."""
-    return target.startswith("https://")
+    """A plan in Google Drive is linked by its web address."""
+    return target.startswith(WEB)
 
 
 def linkable(target: str) -> bool:
     """Whether Excel can link to the plan file ``target``: a '#' would be read as a place inside it, and a
     control character or a byte that is not UTF-8 cannot be written into a link at all."""
     return len("external:" + target) <= MAX_URL and "#" not in target and safe_text(target) == target
+
+
+def all_linkable(paths: tuple) -> bool:
+    """Whether every one of ``paths`` is text ``linkable`` takes, found at once: none empty, none too long, no '#' in
+    them, and all printable (``linkable`` also takes some text that is not, which this leaves to it)."""
+    if not paths or set(map(type, paths)) != {str} or "" in paths:
+        return False
+    joined = "".join(paths)
+    return "#" not in joined and max(map(len, paths)) <= MAX_URL - len("external:") and _printable(joined)
 
 
 # -- values Excel can hold -------------------------------------------------------------------------------------
@@ -165,6 +185,12 @@ def _unchanged(column) -> bool:
     """Whether ``cell_value`` gives back every value of ``column`` as it is (``_cell_values``' test of each value),
     found a type at a time by functions written in C: text joined is printable when each text is, the smallest
     and largest number or date are within Excel's range, a sum of floats is finite when none is NaN or infinite."""
+    try:
+        joined = "".join(column)  # a column of text only (about half of them), without a pass over its types
+    except TypeError:
+        pass
+    else:
+        return _printable(joined) and (len(joined) <= MAX_TEXT or max(map(len, column)) <= MAX_TEXT)
     types = set(map(type, column))
     mixed = len(types) > 1
     types.discard(type(None))

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple
 
@@ -61,6 +62,17 @@ class PlanState(NamedTuple):
     pushes: int  # times the close date moved later, over the whole history
     milestones: Mapping[str, tuple[str, dt.date | None]]  # id -> (name, due)
     readable: bool = True
+
+
+_state = partial(tuple.__new__, PlanState)  # a PlanState from a tuple of its fields, without namedtuple's __new__
+
+
+class _Dates(dict):
+    """Stored dates (ISO text, or None) read as dates, each text once (the same few come back plan after plan)."""
+
+    def __missing__(self, text: str | None) -> dt.date | None:
+        made = self[text] = _date(text)
+        return made
 
 
 class LastSync(NamedTuple):
@@ -156,10 +168,11 @@ class History:
 
     def states(self, sync_id: int) -> dict[str, PlanState]:
         rows = self.db.execute(f"SELECT {_STATE_COLUMNS} FROM plan_state WHERE sync_id = ?", (sync_id,))
-        out = {}
-        for r in rows:
-            state = out[_path(r[0])] = PlanState(_path(r[0]), r[1], r[2], _date(r[3]), r[4], r[5], r[6], r[7],
-                                                 _Milestones(r[8]), bool(r[9]))
+        out, dates = {}, _Dates()
+        for r in rows:  # every plan of the last sync (a re-sync's 1,000): its state made without a Python call
+            path = _path(r[0]) if r[0].startswith(_BYTES) else r[0]
+            state = out[path] = _state((path, r[1], r[2], dates[r[3]], r[4], r[5], r[6], r[7], _Milestones(r[8]),
+                                        bool(r[9])))
             self._loaded[id(state)] = (state, r)
         return out
 

@@ -16,14 +16,16 @@ import json
 import zlib
 from json.encoder import c_make_encoder, encode_basestring_ascii
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
-from ..config import Config
 from ..errors import MapsheetError
-from ..levels import Band
-from ..model import Plan, ProblemKind, Record
-from ..template.spec import CLOSED_STATUSES
+from ..levels import CLOSED_STATUSES, Band, ProblemKind
+
+if TYPE_CHECKING:  # a sync's main process only stores and loads summaries: not the plan model and the template
+    from ..config import Config
+    from ..model import Plan, Record
 
 #: Problems that mean the workbook no longer follows the template (said loudly on the Problems sheet, and a
 #: sync with any of them exits 1): something the roll-up may be missing.
@@ -35,11 +37,12 @@ NOTED_KINDS = (ProblemKind.RENAMED_COLUMN,)
 DRIFT_VALUES = {k.value for k in DRIFT_KINDS}
 NOT_CHECKABLE = Band.NOT_CHECKABLE.value
 _NOTED = {k.value for k in NOTED_KINDS}
+_KIND = itemgetter(0)  # a DriftRow's kind (a sync asks of every plan whether it drifted, by one call over its drift)
 
 
 def is_drifted(summary: dict[str, Any]) -> bool:
     """Whether a read plan no longer follows the template (a problem, not just an accepted synonym)."""
-    return not summary["error"] and any(d.kind in DRIFT_VALUES for d in summary["drift"])
+    return not summary["error"] and not DRIFT_VALUES.isdisjoint(map(_KIND, summary["drift"]))
 
 
 def needs_attention(summary: dict[str, Any]) -> bool:
@@ -50,7 +53,8 @@ def needs_attention(summary: dict[str, Any]) -> bool:
 
 def has_synonyms(summary: dict[str, Any]) -> bool:
     """Whether a read plan names some columns by accepted synonyms (information only)."""
-    return not summary["error"] and any(d.kind in _NOTED for d in summary["drift"])
+    return not summary["error"] and not _NOTED.isdisjoint(map(_KIND, summary["drift"]))
+
 
 
 class ActionRow(NamedTuple):
@@ -266,9 +270,21 @@ def dumps(summary: dict[str, Any]) -> bytes:
     return _stored(_json(summary))
 
 
+#: The keys of a read plan's summary, in their order (``plan_summary``'s, then the check's): a light summary with
+#: exactly these is stored as the list of its values (``dumps_light``).
+LIGHT_KEYS = ("path", "error", "deal", "customer", "owner", "stage", "value", "currency", "close_date", "days_to_close",
+              "pct_done", "overdue_vendor", "overdue_customer", "overdue_no_party", "next_milestone",
+              "next_milestone_due", "last_checkin", "last_reviewed", "actions", "milestones", "risks", "drift", "score",
+              "grade", "band", "why")
+
+
 def dumps_light(summary: dict[str, Any]) -> bytes:
-    """A light summary (``light``) stored: its JSON as it is, not compressed. A re-sync reads the light summary
-    of every plan it does not read again: inflating each cost as much as a third of reading it."""
+    """A light summary (``light``) stored: its JSON as it is, not compressed (a re-sync reads the light summary of
+    every plan it does not read again: inflating each cost as much as a third of reading it); a read plan's
+    without its keys, as the list of its values in the order of ``LIGHT_KEYS`` (the keys were a third of its
+    text, and of the time to decode it). Another summary (a plan that could not be read) keeps its keys."""
+    if tuple(summary) == LIGHT_KEYS:
+        return _json(list(summary.values())).encode()
     return _json(summary).encode()
 
 
@@ -276,9 +292,14 @@ _DECODER = json.JSONDecoder(object_hook=_decode)  # made once: ``json.loads`` wi
 
 
 def loads(blob: bytes) -> dict[str, Any]:
-    """A summary from its stored form: ``dumps`` (compressed) or ``dumps_light`` (JSON text, which starts with its
-    brace where compressed data starts with zlib's header)."""
-    summary = _DECODER.decode(blob.decode() if blob[:1] == b"{" else zlib.decompress(blob).decode())
+    """A summary from its stored form, told by its first byte: ``dumps`` (compressed: zlib's header), or
+    ``dumps_light`` (JSON text: the list of a read plan's values, or a summary with its keys, as every light
+    summary was stored before)."""
+    first = blob[:1]
+    if first == b"[":
+        summary = dict(zip(LIGHT_KEYS, _DECODER.decode(blob.decode()), strict=True))
+    else:
+        summary = _DECODER.decode(blob.decode() if first == b"{" else zlib.decompress(blob).decode())
     for key, row_type in ROW_TYPES.items():
         rows = summary.get(key)
         if rows:  # as row_type._make makes each, with one call for all

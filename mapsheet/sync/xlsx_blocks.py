@@ -413,15 +413,50 @@ class _Zip:
 def _combine(crc: int, next_crc: int, length: int) -> int:
     """The CRC-32 of two texts one after the other, from their CRCs (the second's length): the first's CRC
     carried over ``length`` zero bytes, then the second's added. With the register's complement undone, carrying
-    a CRC over zeros is linear: ``~crc32(zeros, ~crc)``, one pass over the zeros (each block's length differs)."""
-    return next_crc ^ (~zlib.crc32(_zeros(length), crc ^ 0xFFFFFFFF) & 0xFFFFFFFF)
+    a CRC over zeros is linear in it (``~crc32(zeros, ~crc)``): zlib carries it over the zeros of the length's low
+    bits (under 1 KB), and a table of the map over 2**k KB of zeros (``_LEVELS``) over those of each high bit set,
+    instead of a pass over all of them (the detail sheets' megabytes of rows: 59M instructions of a re-sync)."""
+    crc = ~zlib.crc32(_ZEROS[:length & (_LOW - 1)], crc ^ _MASK) & _MASK
+    length //= _LOW
+    if length.bit_length() > len(_LEVELS):
+        _add_levels(length.bit_length())
+    for tables in _LEVELS:
+        if not length:
+            break
+        if length & 1:
+            crc = _apply(tables, crc)
+        length >>= 1
+    return next_crc ^ crc
 
 
-_ZEROS = memoryview(bytes(1 << 20))
+_MASK = 0xFFFFFFFF
+_LOW = 1024  # zeros carried by zlib itself: cheaper than the table steps of these bits
+_ZEROS = memoryview(bytes(_LOW))
+#: Level k: the CRC register carried over 2**k times ``_LOW`` zero bytes, as four tables (one a byte of the
+#: register: the map being linear, its values at a byte's 256 values give it whole). Each level is made from the
+#: one below, applied to itself.
+_LEVELS: list[tuple[list[int], ...]] = []
 
 
-def _zeros(length: int):
-    global _ZEROS
-    if length > len(_ZEROS):
-        _ZEROS = memoryview(bytes(length))
-    return _ZEROS[:length]
+def _add_levels(count: int) -> None:
+    while len(_LEVELS) < count:
+        if _LEVELS:
+            below = _LEVELS[-1]
+            bits = [_apply(below, below[i // 8][1 << i % 8]) for i in range(32)]
+        else:
+            bits = [~zlib.crc32(_ZEROS, (1 << i) ^ _MASK) & _MASK for i in range(32)]
+        _LEVELS.append(tuple(_table(bits[at:at + 8]) for at in range(0, 32, 8)))
+
+
+def _apply(tables: tuple[list[int], ...], crc: int) -> int:
+    t0, t1, t2, t3 = tables
+    return t0[crc & 255] ^ t1[crc >> 8 & 255] ^ t2[crc >> 16 & 255] ^ t3[crc >> 24]
+
+
+def _table(bits: list[int]) -> list[int]:
+    """A linear map's value at each of a byte's 256 values, from its value at each of the byte's 8 bits (the
+    values of the bits set, xor'ed)."""
+    table = [0]
+    for value in bits:
+        table += [v ^ value for v in table]
+    return table

@@ -179,8 +179,8 @@ def _records(table: Table) -> Iterator[dict]:
 def _column(values: tuple, kind: Kind, links: list[int]) -> Iterable:
     """A column's values as Rust should write them: ``plain``'s of each, found a column at a time where
     most columns need none (text without empty strings, numbers, dates: given back as they are)."""
-    if kind is Kind.FILE:  # lazily: links are counted as they are written
-        return map(_file_links(links), values)
+    if kind is Kind.FILE:
+        return _file_column(values, links)
     if kind is Kind.LINK:
         values, kind = [None if v is None else v.text for v in values], Kind.TEXT
     convert = plain(kind)
@@ -193,6 +193,16 @@ def _column(values: tuple, kind: Kind, links: list[int]) -> Iterable:
     return map(convert, values)
 
 
+def _file_column(values: tuple, links: list[int]) -> Iterable:
+    """A Plan file column as Rust should write it: ``_file_links``' of each value, all links at once when every
+    path can be one (nearly always), else lazily, a value at a time (links are counted as they are written; a
+    roll-up table has one Plan file column, so counting a whole column at once links the same paths)."""
+    if len(values) <= excel.MAX_LINKS - links[0] and excel.all_linkable(values):
+        links[0] += len(values)
+        return _file_urls(values)
+    return map(_file_links(links), values)
+
+
 def _file_links(links: list[int]) -> Callable[[Any], str | None]:
     """How a plan file's path is handed to Rust: a link (counted in ``links``) where Excel can open it, else text."""
     def file(v: Any) -> str | None:
@@ -202,12 +212,26 @@ def _file_links(links: list[int]) -> Callable[[Any], str | None]:
             v = None if v is None else excel.safe_text(v)
             return "./" + v if v and _URL.match(v) else v
         links[0] += 1
-        if excel.is_web(v):  # a plan in Google Drive: its web address
-            return v
-        url = v.replace("\\", "/")
-        return ("file://" if url.startswith("/") else "file:///") + url
+        return _file_url(v)
 
     return file
+
+
+def _file_urls(paths: tuple[str, ...]) -> list[str]:
+    """``_file_url`` of each of ``paths`` (printable: without line feeds); for the usual column (paths relative to
+    the roll-up, none in Drive, no backslash) by one expression."""
+    lines = "\n" + "\n".join(paths)  # "\n" + the start of each path
+    if "\\" in lines or "\n/" in lines or "\n" + excel.WEB in lines:
+        return list(map(_file_url, paths))
+    return ["file:///" + path for path in paths]
+
+
+def _file_url(path: str) -> str:
+    """The link to a plan file Excel can link to: a plan in Google Drive by its web address, a file by its URL."""
+    if excel.is_web(path):
+        return path
+    url = path.replace("\\", "/")
+    return ("file://" if url.startswith("/") else "file:///") + url
 
 
 # -- the dashboard -------------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .. import levels
+
 TEMPLATE_VERSION = "1.0"
 #: Versions of the template whose plans this mapsheet reads without loss.
 KNOWN_TEMPLATE_VERSIONS = ("1.0",)
@@ -80,8 +82,8 @@ CURRENCY = ("USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK", "INR", "Othe
 
 #: Stages at which a deal is decided: its close date is history, not a target.
 CLOSED_STAGES = frozenset({"Closed won", "Closed lost"})
-#: Statuses that count as finished: nothing more is expected of the item.
-CLOSED_STATUSES = frozenset({"Done", "Cancelled"})
+#: Statuses that count as finished: nothing more is expected of the item (defined with the names the roll-up shares).
+CLOSED_STATUSES = levels.CLOSED_STATUSES
 #: Risk statuses that need no more action.
 SETTLED_RISK_STATUSES = frozenset({"Mitigated", "Closed"})
 

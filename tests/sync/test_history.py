@@ -54,3 +54,21 @@ def test_cached_summaries_are_those_asked_for_and_none_when_none_are(tmp_path):
         store.cache([CacheEntry(f"/plans/{n}.xlsx", n, n, "c", b"summary %d" % n) for n in range(3)])
         assert store.cached_summaries(["/plans/1.xlsx", "/plans/9.xlsx"]) == {"/plans/1.xlsx": b"summary 1"}
         assert store.cached_summaries([]) == {}
+
+
+def test_states_read_back_are_the_states_recorded(tmp_path):
+    """``states`` gives back what ``record`` kept: PlanStates equal to those recorded, field for field and type
+    for type (dates as dates, undated as None, a path whose name is not UTF-8 as it was), read again unchanged."""
+    odd = PlanState("/plans/caf\udce9.xlsx", "Odd", "", None, None, "Not checkable", None, 0, {}, readable=False)
+    kept = [*states(), odd]
+    with History(tmp_path / "h.sqlite") as store:
+        sync_id = record(store, kept)
+    with History(tmp_path / "h.sqlite") as store:
+        back = store.states(sync_id)
+        assert back.keys() == {s.path for s in kept}
+        for s in kept:
+            got = back[s.path]
+            assert type(got) is PlanState and got._replace(milestones=dict(got.milestones)) == s
+            assert [type(v) for v in got[:-2]] == [type(v) for v in s[:-2]]
+        again = record(store, back.values())
+    assert rows(tmp_path / "h.sqlite", again) == [(again, *r[1:]) for r in rows(tmp_path / "h.sqlite", sync_id)]

@@ -255,3 +255,21 @@ def test_rows_are_cut_into_blocks_after_a_marked_digest_or_at_most_rows():
             digests = [bytes([rng.choice((0, 64, 128, 192)) if rng.random() < marked else rng.choice((1, 63, 65, 255))])
                        + rng.randbytes(7) for _ in range(n)]
             assert list(xlsx_blocks._cut(digests)) == list(one_by_one(digests)), (n, marked)
+
+
+def test_a_sheet_crc_combined_from_its_blocks_is_the_crc_of_their_text():
+    """The zip's CRC of a detail sheet, combined from its blocks' CRCs and lengths (``_combine``), is the CRC of the
+    whole text, for texts of every length from none to past a few megabytes (each bit of the length its own step)."""
+    import random
+
+    rng = random.Random(3)
+    lengths = [0, 1, 2, 3, 7, 8, 255, 256, 257, 4095, 40_000, 65_536, 1 << 20, (3 << 21) + 5]
+    texts = [rng.randbytes(n) for n in lengths]
+    whole, crc = b"", 0
+    for text in texts:
+        crc = xlsx_blocks._combine(crc, zlib.crc32(text), len(text))
+        whole += text
+        assert crc == zlib.crc32(whole), len(whole)
+    for n in lengths:
+        first, second = rng.randbytes(rng.randrange(300)), bytes(n)
+        assert xlsx_blocks._combine(zlib.crc32(first), zlib.crc32(second), n) == zlib.crc32(first + second), n

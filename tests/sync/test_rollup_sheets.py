@@ -186,3 +186,18 @@ def test_plan_files_column_is_relative_to_the_rollup(synced):
     for row in book.rows("Deals"):
         assert not Path(row["Plan file"]).is_absolute()
         assert (out.parent / row["Plan file"]).is_file()
+
+
+def test_a_plans_link_is_its_path_relative_to_the_rollups_folder_worked_out_once_a_folder(tmp_path):
+    """``_relative`` gives what ``os.path.relpath`` gives for plans beside the roll-up, below it, above it and
+    beside it (its folder's relative path worked out once, then each file's name put after it)."""
+    import os
+
+    from mapsheet.sync.tables import _relative
+
+    out = tmp_path / "out"
+    paths = [str(out / "a.xlsx"), str(out / "team" / "b.xlsx"), str(out / "team" / "c d.xlsx"), str(tmp_path / "e.xlsx"),
+             str(tmp_path / "other" / "f.xlsx"), str(out / "a b" / "deep" / "g.xlsx")]
+    folders: dict = {}
+    for _ in range(2):  # the second time from the folders worked out
+        assert [_relative(p, out, folders) for p in paths] == [os.path.relpath(p, out) for p in paths]

@@ -69,12 +69,7 @@ def test_row_heights_are_the_lines_of_each_rows_tallest_wrapped_value():
              Link("z" * 50, "p.xlsx"), Link("a\nb\nc", "q.xlsx"), 12345678901234567890, dt.date(2026, 1, 1)]
     rows = [(a, b, c) for a in texts for b in texts[::3] for c in ("q" * 100, None)]
     table = _table(rows, [Kind.TEXT, Kind.LINK, Kind.TEXT], [True, True, False])
-    wrapped = excel.wrapped_columns(table.columns)
-    expected = {}
-    for r, row in enumerate(table.rows, start=excel.HEADER_ROWS):
-        lines = max(excel.value_lines(row[i], width) for i, width in wrapped)
-        if lines > 1:
-            expected[r] = LINE_HEIGHT * lines
+    expected = _heights_a_value_at_a_time(table)
     got = excel.row_heights(table)
     assert got == expected and list(got) == sorted(got)
     assert len(got) > len(rows) // 3  # many rows are taller than a line
@@ -100,3 +95,54 @@ def test_records_are_each_value_as_rust_takes_it():
         got = list(xlsx_rust._records(table))
         assert got == expected
         assert [[type(v) for v in r.values()] for r in got] == [[type(v) for v in r.values()] for r in expected]
+
+
+@pytest.mark.parametrize("texts", [
+    ["short", "x" * 14, "x" * 15, "word " * 30, "é" * 25, "", "y" * 12],  # text only, no line feed: at once
+    ["short", "word " * 30, "a\nb", "x" * 15],  # a line feed: a text at a time
+    ["short", None, "word " * 30],  # no text in a cell
+])
+def test_row_heights_of_clean_and_odd_text_columns_are_the_lines_of_each_value(texts):
+    rows = [(a, b) for a in texts for b in texts[::-1]]
+    table = _table(rows, [Kind.TEXT, Kind.TEXT], [True, True])
+    for width in (0.5, 1, 12, 14.4):
+        table.columns[1] = Column("c1", Kind.TEXT, width / excel.PROSE_CHARS, wrap=True)
+        assert excel.row_heights(table) == _heights_a_value_at_a_time(table)
+
+
+def _heights_a_value_at_a_time(table):
+    wrapped = excel.wrapped_columns(table.columns)
+    expected = {}
+    for r, row in enumerate(table.rows, start=excel.HEADER_ROWS):
+        lines = max(excel.value_lines(row[i], width) for i, width in wrapped)
+        if lines > 1:
+            expected[r] = LINE_HEIGHT * lines
+    return expected
+
+
+@pytest.mark.parametrize("paths", [
+    ("plans/a b.xlsx", "plans/é – ü.xlsx", "deals/c.xlsx"),  # the usual column: links at once
+    ("plans/a.xlsx", "/srv/plans/b.xlsx", r"C:\plans\c.xlsx", r"plans\d.xlsx", "https://drive.example/file/1"),
+    ("plans/a.xlsx", "plans/b#2.xlsx", "x" * 300, "bell\x07.xlsx", "tab\t.xlsx", "mailto:x", ""),  # some not links
+    ("plans/a.xlsx", None, 42),
+])
+def test_a_plan_file_column_is_each_path_as_rust_takes_it(paths):
+    xlsx_rust = pytest.importorskip("mapsheet.sync.xlsx_rust")
+    for linked_before in (0, excel.MAX_LINKS - 2):
+        expected_links, got_links = [linked_before], [linked_before]
+        expected = list(map(xlsx_rust._file_links(expected_links), paths))
+        got = list(xlsx_rust._column(paths, Kind.FILE, got_links))
+        assert got == expected and got_links == expected_links
+    assert excel.all_linkable(paths) == all(type(p) is str and p and excel.linkable(p) for p in paths)
+
+
+def test_parts_of_a_clean_table_keep_its_rows_and_of_an_odd_one_make_its_values_safe():
+    kinds = [Kind.LINK, Kind.TEXT, Kind.INT, Kind.DATE, Kind.FILE]
+    clean = [(Link("Deal", "a.xlsx"), "text", 3, dt.date(2026, 1, 2), "plans/a.xlsx"),
+             (None, None, None, None, "bell\x07.xlsx")]  # a plan file's path is the writer's to make safe
+    odd = [(Link("bell\x07", "b.xlsx"), "bell\x07", 10 ** 400, dt.date(1, 1, 1), None)]
+    for rows in (clean, clean + odd):
+        table = _table(rows, kinds, [False] * len(kinds))
+        expected = [tuple(v if k is Kind.FILE else excel.cell_value(v, k) for v, k in zip(row, kinds)) for row in rows]
+        [part] = excel.parts(table)
+        assert part.rows == expected and all(type(row) is tuple for row in part.rows)

@@ -75,3 +75,48 @@ def test_a_stored_row_of_the_wrong_length_is_refused_as_namedtuple_refuses_it():
     bad = json.dumps({"path": "a.xlsx", "error": None, "actions": [["A1", "Call"]]}).encode()
     with pytest.raises(TypeError):
         summary.loads(bad)
+
+
+def test_a_read_plans_light_summary_is_stored_as_its_values_and_loads_as_one_stored_with_its_keys(sample_plans):
+    """A read plan's light summary (its keys ``LIGHT_KEYS``, as a read plan gives them) is stored as the list of its
+    values; it loads as the same summary, type for type and key for key, as the same summary stored with its
+    keys (how every light summary was stored before: a history kept by an older mapsheet still loads)."""
+    from mapsheet.config import Config
+    from mapsheet.sync import details
+
+    read = [details.read(summary.summarize(str(path), dt.date(2026, 11, 27), Config.default()), render=True)
+            for _, path in sample_plans[:6]]
+    assert all(tuple(summary.loads(r.light)) == summary.LIGHT_KEYS for r in read)  # every read plan's keys
+    assert any(summary.loads(r.light)["actions"] for r in read) and any(summary.loads(r.light)["drift"] for r in read)
+    for r in read:
+        light = summary.loads(r.light)
+        assert r.light[:1] == b"[" and r.light.decode() == json.dumps(list(light.values()), default=summary._encode,
+                                                                         separators=(",", ":"))
+        with_keys = summary.loads(_standard(light).encode())
+        assert _typed(summary.loads(r.light)) == _typed(with_keys) == _typed(summary.loads(summary.dumps(light)))
+    s = _summary()  # other keys: kept with them
+    assert summary.dumps_light(s)[:1] == b"{" and _typed(summary.loads(summary.dumps_light(s))) == \
+        _typed(summary.loads(summary.dumps(s)))
+
+
+def test_a_stored_list_of_values_of_another_length_is_refused():
+    import pytest
+
+    values = json.dumps([None] * (len(summary.LIGHT_KEYS) - 1)).encode()
+    with pytest.raises(ValueError):
+        summary.loads(values)
+
+
+def test_a_plan_drifted_or_named_columns_by_synonyms_as_the_kinds_of_its_drift_say():
+    drift = summary.DriftRow
+    renamed = drift("renamed-column", "Actions!C2", "column 'Who' is read as Owner (an accepted synonym)")
+    missing = drift("missing-column", "Actions!D2", "missing: Due")
+    read = {"path": "a.xlsx", "error": None, "band": "On track"}
+    for rows, drifted, synonyms in (([], False, False), ([renamed], False, True), ([missing], True, False),
+                                    ([renamed, missing], True, True)):
+        s = read | {"drift": rows}
+        assert (summary.is_drifted(s), summary.has_synonyms(s), summary.needs_attention(s)) == \
+            (drifted, synonyms, drifted)
+        assert summary.is_drifted(summary.loads(summary.dumps_light(s))) is drifted  # its drift as stored
+    assert summary.needs_attention(read | {"drift": [], "band": "Not checkable"})
+    assert not summary.is_drifted({"path": "a.xlsx", "error": "locked", "drift": [missing]})
