@@ -12,6 +12,7 @@ limits (sizes, ratios, parts, encryption) are read before any part is inflated.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import struct
@@ -57,7 +58,7 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
     status = path.stat()  # a missing file or a dangling link: OSError, and the diagnosis says which
     if not stat.S_ISREG(status.st_mode) or not status.st_size:
         raise _NotProven
-    data = path.read_bytes()
+    data = _read(path, status.st_size)
     if not data.startswith(_ZIP_MAGIC):
         raise _NotProven
     infos, directory = _directory(data)
@@ -96,6 +97,19 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
             cut = frames[part] = frame(xml)
             errors[name] = _errors(path, name, xml, cut, limits)
     return Package(parts, errors, unpacked=unpacked(infos, inflated, opened, frames))
+
+
+def _read(path: Path, size: int) -> bytes:
+    """The file's bytes in one system call (``Path.read_bytes`` makes a buffered file object and reads twice), when
+    it holds the ``size`` bytes its status gave: one changed since is left to the full diagnosis."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, size + 1)
+    finally:
+        os.close(fd)
+    if len(data) != size:
+        raise _NotProven
+    return data
 
 
 #: What was proven of parts met before, by their exact bytes: plans made from one template share their theme,
