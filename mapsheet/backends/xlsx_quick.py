@@ -102,7 +102,7 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
 def _read(path: Path, size: int) -> bytes:
     """The file's bytes in one system call (``Path.read_bytes`` makes a buffered file object and reads twice), when
     it holds the ``size`` bytes its status gave: one changed since is left to the full diagnosis."""
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # no newline translation on Windows
     try:
         data = os.read(fd, size + 1)
     finally:
