@@ -46,7 +46,21 @@ class Limits:
             from ..config import DEFAULTS
 
             settings = DEFAULTS["limits"]
-        return cls(**{f.name: settings[f.name] for f in fields(cls)})
+        values = tuple(settings[f.name] for f in fields(cls))
+        key = (cls, *values, *map(type, values))  # by type too: 1000 and 1000.0 are shown apart in a refusal
+        try:
+            return _MADE[key]
+        except KeyError:
+            if len(_MADE) >= 64:
+                _MADE.clear()
+            made = _MADE[key] = cls(*values)
+            return made
+        except TypeError:  # a value that cannot be a key
+            return cls(*values)
+
+
+#: The limits made from each set of settings met: one per plan read otherwise (they are frozen, so shared).
+_MADE: dict[tuple, Limits] = {}
 
 
 #: Empty rows below a sheet's content after which a value is "far": a stray value at A1048576 is read at its

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .xlsx_styles import short_styles
 
@@ -50,13 +50,27 @@ class Unpacked:
     entries: list
     inflated: dict[str, bytes]
     opened: dict[str, bytes]
+    #: each inflated sheet's ``frame``, as the quick pass cut it
+    frames: dict[str, tuple | None] = field(default_factory=dict)
 
 
-def unpacked(entries: list, inflated: dict[str, bytes], opened: dict[str, bytes]) -> Unpacked | None:
+def unpacked(entries: list, inflated: dict[str, bytes], opened: dict[str, bytes],
+             frames: dict[str, tuple | None] | None = None) -> Unpacked | None:
     """What the image is made of, or None when calamine should read the file itself."""
     if sum(map(len, inflated.values())) > IMAGE_MAX or any(e.filename in _OTHER_FORMATS for e in entries):
         return None
-    return Unpacked(entries, inflated, opened)
+    return Unpacked(entries, inflated, opened, frames or {})
+
+
+def frame(xml: bytes) -> tuple[int, int, bytes, bytes] | None:
+    """A sheet cut around its cells: where ``<sheetData>`` starts and where ``</sheetData>`` (the last) ends, and
+    what comes before and after (None: no cells so marked). The quick pass and the image each judge the start and
+    the tail, alike in plans made from one template, by their bytes: cut once, they are hashed once."""
+    start, end = xml.find(_CELLS), xml.rfind(_CELLS_END)
+    if start < 0 or end < start:
+        return None
+    end += len(_CELLS_END)
+    return start, end, xml[:start], xml[end:]
 
 
 def image(unpacked: Unpacked) -> bytes:
@@ -73,7 +87,8 @@ def image(unpacked: Unpacked) -> bytes:
                 (whole, crc), size = short, len(short[0])
             method, body = (info.compress_type, (info.raw,)) if whole is None else (0, (whole,))
         else:
-            method, body = 0, _cells_first(xml)
+            cut = unpacked.frames.get(info.filename, False)
+            method, body = 0, _cells_first(xml, frame(xml) if cut is False else cut)
             if body is None:
                 body = (xml,)
             else:
@@ -156,16 +171,23 @@ def _flips(solved) -> tuple:
 _FLIPS = _flips(_SOLVED)
 
 
-def _cells_first(xml: bytes) -> tuple | None:
+def _cells_first(xml: bytes, cut: tuple[int, int, bytes, bytes] | None) -> tuple | None:
     """The sheet's XML in three pieces, an empty ``mergeCells`` element before its cells, or None to leave it as
     it is: a sheet with merged cells (or the word anywhere), with its cells named otherwise or closed twice, or
     whose tail after the cells ``_clean`` does not vouch for (what calamine's search read there, it now skips)."""
-    start = xml.find(_CELLS)
-    end = xml.rfind(_CELLS_END)
-    if (start < 0 or end < start or xml.find(b"sheetData", start + len(_CELLS)) != end + 2
-            or xml.find(b"mergeCell", 0, end) >= 0):
+    if cut is None:
         return None
-    tail = xml[end + len(_CELLS_END):]
+    start, end, head, tail = cut
+    end -= len(_CELLS_END)
+    if xml.find(b"sheetData", start + len(_CELLS)) != end + 2 or xml.find(b"mergeCell", start, end) >= 0:
+        return None
+    mark = _MARKS.get(head)
+    if mark is None:
+        if len(_MARKS) >= _REMEMBERED:
+            _MARKS.clear()
+        mark = _MARKS[head] = b"" if b"mergeCell" in head else _no_merges(head)
+    if not mark:
+        return None
     clean = _CLEAN_TAILS.get(tail)
     if clean is None:
         if len(_CLEAN_TAILS) >= _REMEMBERED:
@@ -173,12 +195,14 @@ def _cells_first(xml: bytes) -> tuple | None:
         clean = _CLEAN_TAILS[tail] = b"mergeCell" not in tail and _clean(tail)
     if not clean:
         return None
-    view = memoryview(xml)
-    return view[:start], _no_merges(view[:start]), view[start:]
+    return head, mark, memoryview(xml)[start:]
 
 
 #: Tails judged, by their bytes: plans made from one template end their sheets alike.
 _CLEAN_TAILS: dict[bytes, bool] = {}
+#: The mark put after each sheet start met (b"": one naming merged cells), by its bytes: plans made from one
+#: template start their sheets alike, but for the extent (``dimension``) of their cells.
+_MARKS: dict[bytes, bytes] = {}
 _REMEMBERED = 1024
 _NAME = rb"[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?"
 _TAG = re.compile(rb"[^<]*<(/?)" + _NAME + rb"""(?:\s+""" + _NAME + rb"""\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*(/?)>""")

@@ -12,6 +12,7 @@ limits (sizes, ratios, parts, encryption) are read before any part is inflated.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import struct
@@ -22,7 +23,7 @@ from typing import Iterable
 
 from ..errors import UnreadableWorkbook
 from .xlsx_guard import _DOCTYPE, Limits, Package, _check_directory, _scan_sheet, sheet_parts
-from .xlsx_image import _CELLS, _CELLS_END, unpacked
+from .xlsx_image import frame, unpacked
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
@@ -57,7 +58,7 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
     status = path.stat()  # a missing file or a dangling link: OSError, and the diagnosis says which
     if not stat.S_ISREG(status.st_mode) or not status.st_size:
         raise _NotProven
-    data = path.read_bytes()
+    data = _read(path, status.st_size)
     if not data.startswith(_ZIP_MAGIC):
         raise _NotProven
     infos, directory = _directory(data)
@@ -89,11 +90,26 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
             elif seen not in _CLEAN_HEADS:  # a part met before (a theme) was inflated and looked at then
                 _clean_head(_inflate(info.raw, info, _HEAD))
                 _remember(_CLEAN_HEADS, seen, True)
-    errors = {}
+    errors, frames = {}, {}
     for name, part in parts.items():
         if name not in skip:
-            errors[name] = _errors(path, name, inflated[part], limits)
-    return Package(parts, errors, unpacked=unpacked(infos, inflated, opened))
+            xml = inflated[part]
+            cut = frames[part] = frame(xml)
+            errors[name] = _errors(path, name, xml, cut, limits)
+    return Package(parts, errors, unpacked=unpacked(infos, inflated, opened, frames))
+
+
+def _read(path: Path, size: int) -> bytes:
+    """The file's bytes in one system call (``Path.read_bytes`` makes a buffered file object and reads twice), when
+    it holds the ``size`` bytes its status gave: one changed since is left to the full diagnosis."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # no newline translation on Windows
+    try:
+        data = os.read(fd, size + 1)
+    finally:
+        os.close(fd)
+    if len(data) != size:
+        raise _NotProven
+    return data
 
 
 #: What was proven of parts met before, by their exact bytes: plans made from one template share their theme,
@@ -115,8 +131,9 @@ def _remember(cache: dict, key, value, most: int = _REMEMBERED) -> None:
 
 
 def _clean_head(xml: bytes) -> None:
-    head = xml[:_HEAD]
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (b"<!" in head and _DOCTYPE.search(head)):
+    """Refuses a part whose first ``_HEAD`` bytes are UTF-16 or declare a document type (looked at in place: a
+    sheet is not copied for it)."""
+    if xml[:2] in (b"\xff\xfe", b"\xfe\xff") or (xml.find(b"<!", 0, _HEAD) >= 0 and _DOCTYPE.search(xml, 0, _HEAD)):
         raise _NotProven
 
 
@@ -143,11 +160,11 @@ class _Parts:
         return _inflate(info.raw, info, None)
 
 
-def _errors(path: Path, name: str, xml: bytes, limits: Limits) -> dict[tuple[int, int], str]:
+def _errors(path: Path, name: str, xml: bytes, cut: tuple | None, limits: Limits) -> dict[tuple[int, int], str]:
     """The sheet's error cells, as the guard's scan finds them; its scan runs only where it may find something."""
     if xml[:2] in (b"\xff\xfe", b"\xfe\xff") or _UTF16.match(xml):
         raise _NotProven
-    if limits.max_rows >= _NEAR_ROWS and limits.max_cells >= _NEAR_CELLS and _plain(xml):
+    if limits.max_rows >= _NEAR_ROWS and limits.max_cells >= _NEAR_CELLS and _plain(xml, cut):
         return {}
     errors, far = _scan_sheet(path, name, xml, limits)  # raises (and the diagnosis repeats it) past a limit
     if far is not None:  # values far below the content: the full inspection plans their trimmed reading
@@ -155,16 +172,15 @@ def _errors(path: Path, name: str, xml: bytes, limits: Limits) -> dict[tuple[int
     return errors
 
 
-def _plain(xml: bytes) -> bool:
+def _plain(xml: bytes, cut: tuple | None) -> bool:
     """Whether no cell reference of the sheet lies outside A1:Z999 and no cell holds an error value. Its cells are
     searched; what comes before and after them (columns, views, validations, page set-up), alike in plans made
     from one template, is judged once by its bytes. Neither pattern holds a ``<`` or ``>``, so none is found
-    across those bounds that a search of the whole sheet would find."""
-    start, end = xml.find(_CELLS), xml.rfind(_CELLS_END)
-    if start < 0 or end < start:
+    across those bounds that a search of the whole sheet would find. ``cut``: the sheet's ``xlsx_image.frame``."""
+    if cut is None:
         return _nothing_in(xml, 0, len(xml))
-    end += len(_CELLS_END)
-    return _nothing_in(xml, start, end) and _plain_end(xml[:start]) and _plain_end(xml[end:])
+    start, end, head, tail = cut
+    return _nothing_in(xml, start, end) and _plain_end(head) and _plain_end(tail)
 
 
 def _nothing_in(xml: bytes, start: int, end: int) -> bool:
@@ -269,8 +285,8 @@ def _inflate(raw: bytes, info: Entry, limit: int | None) -> bytes:
         if len(head) < limit:  # shorter than the directory says: damaged
             raise _NotProven
         return head
-    else:
-        out = zlib.decompress(raw, -15)
+    else:  # into a buffer of the size the directory gives (bounded by ``_check_directory``): no regrowing
+        out = zlib.decompress(raw, -15, info.file_size or 1)
     if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
         raise _NotProven
     return out

@@ -71,3 +71,21 @@ def test_values_far_below_the_plan_count_against_the_row_ceiling(sample_plans, t
     result = run_cli(["check", str(scattered), "--today", "2026-11-27"])
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and "30 values scattered far below its content" in said and "limits.max_rows" in said
+
+
+def test_limits_made_from_settings_are_those_the_settings_give():
+    """The limits of each set of settings met are made once and shared (they are frozen): what a later read gets
+    is what it would get made afresh, down to the type of each number (shown in a refusal)."""
+    from dataclasses import fields
+
+    from mapsheet.backends.xlsx_guard import Limits
+    from mapsheet.config import DEFAULTS
+
+    settings = dict(DEFAULTS["limits"])
+    first, again = Limits.from_settings(settings), Limits.from_settings(dict(settings))
+    assert again is first and again == Limits(**{f.name: settings[f.name] for f in fields(Limits)})
+    other = Limits.from_settings(settings | {"max_rows": 7})
+    assert other.max_rows == 7 and other != first
+    as_float = Limits.from_settings(settings | {"max_parts": float(settings["max_parts"])})
+    assert type(as_float.max_parts) is float and type(Limits.from_settings(settings).max_parts) is int
+    assert Limits.from_settings(settings | {"max_rows": [1]}).max_rows == [1]  # not a key: made afresh

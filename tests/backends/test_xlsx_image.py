@@ -237,3 +237,21 @@ def test_styles_calamine_would_read_otherwise_when_short_are_handed_over_whole(s
     assert xlsx_styles.short_styles(styles) is None
     for _ in range(2):
         assert _read(nested) == _from_file(nested) != _read(source)  # its dates moved one format on
+
+
+def test_the_image_is_the_same_whatever_sheet_starts_were_met_before(sample_plans):
+    """The element put before each sheet's cells is remembered by the sheet's start (``_MARKS``), and the sheets are
+    cut around their cells by the quick pass (``frame``): a plan gets, byte for byte, the image it gets with nothing
+    remembered and with its sheets cut afresh."""
+    from mapsheet.backends import xlsx_image
+
+    path = sample_plans[1][1]
+    xlsx_image._MARKS.clear()
+    xlsx_image._CLEAN_TAILS.clear()
+    fresh = xlsx_image.image(_quick(path).unpacked)
+    for _, other in sample_plans[:5]:
+        xlsx_image.image(_quick(other).unpacked)
+    unpacked = _quick(path).unpacked
+    assert unpacked.frames and xlsx_image.image(unpacked) == fresh
+    unpacked.frames = {}
+    assert xlsx_image.image(unpacked) == fresh
