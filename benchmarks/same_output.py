@@ -1,6 +1,6 @@
 """Proof that a speed-up changed nothing a user sees: every output of this checkout against another's.
 
-    python benchmarks/same_output.py --baseline /path/to/a/checkout/of/main [--work /tmp/same-output]
+    python benchmarks/same_output.py --baseline /path/to/a/checkout/of/main [--work DIR]
 
 On the 1,000 sample plans (benchmarks/.data/plans-1000), the verdict corpus, the foreign layouts and the
 hostile corpus (with its LibreOffice round trips when soffice is installed), both checkouts run
@@ -16,6 +16,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -69,11 +70,14 @@ def outputs(folders: list[Path], out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, required=True)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/mapsheet-same-output"))
+    parser.add_argument("--work", type=Path, help="a folder for its files (default: a new temporary "
+                        "one: two runs at once never share it)")
     parser.add_argument("--outputs", nargs="+", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.outputs:
         return outputs(args.outputs[1:], args.outputs[0])
+    if args.work is None:
+        args.work = Path(tempfile.mkdtemp(prefix="mapsheet-same-output-"))
     shutil.rmtree(args.work, ignore_errors=True)
     folders = build_inputs(args.work)
     results = {}

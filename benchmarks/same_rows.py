@@ -1,7 +1,7 @@
 """Proof that the roll-up's detail rows render to the same bytes as another checkout's, and what rendering
 them costs there and here (issue #16).
 
-    python benchmarks/same_rows.py --baseline /path/to/a/checkout/of/main [--pairs 5] [--work /tmp/same-rows]
+    python benchmarks/same_rows.py --baseline /path/to/a/checkout/of/main [--pairs 5] [--work DIR]
 
 The rows of a plan (``xlsx_rows.plan_rows``: each detail sheet's rows with their order, digest and
 SpreadsheetML) are stored in the history by digest: rows rendered to other bytes would make every re-sync
@@ -25,6 +25,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -110,7 +111,8 @@ def timing(inputs: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, required=True)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/mapsheet-same-rows"))
+    parser.add_argument("--work", type=Path, help="a folder for its files (default: a new temporary "
+                        "one: two runs at once never share it)")
     parser.add_argument("--plans", type=int, default=None, help="the first N sample plans (default: all)")
     parser.add_argument("--pairs", type=int, default=5, help="alternating timing runs of each checkout")
     parser.add_argument("--render", nargs=2, type=Path, help=argparse.SUPPRESS)
@@ -120,6 +122,8 @@ def main() -> None:
         return render(*args.render)
     if args.time:
         return timing(args.time)
+    if args.work is None:
+        args.work = Path(tempfile.mkdtemp(prefix="mapsheet-same-rows-"))
     args.work.mkdir(parents=True, exist_ok=True)
     sample = summaries(args.plans)
     rng = random.Random(16)
