@@ -51,9 +51,8 @@ class Limits:
         try:
             return _MADE[key]
         except KeyError:
-            if len(_MADE) >= 64:
-                _MADE.clear()
-            made = _MADE[key] = cls(*values)
+            made = cls(*values)
+            remember(_MADE, key, made, 64)
             return made
         except TypeError:  # a value that cannot be a key
             return cls(*values)
@@ -61,6 +60,14 @@ class Limits:
 
 #: The limits made from each set of settings met: one per plan read otherwise (they are frozen, so shared).
 _MADE: dict[tuple, Limits] = {}
+
+
+def remember(cache: dict, key, value, most: int) -> None:
+    """``cache[key] = value``, the cache emptied first when it holds ``most``: the reader's caches of what it met in
+    earlier plans (parts, sheet starts and tails, limits) stay bounded whatever a sync reads."""
+    if len(cache) >= most:
+        cache.clear()
+    cache[key] = value
 
 
 #: Empty rows below a sheet's content after which a value is "far": a stray value at A1048576 is read at its

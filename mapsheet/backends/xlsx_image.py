@@ -27,6 +27,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 
+from .xlsx_guard import remember
 from .xlsx_styles import short_styles
 
 _LOCAL = struct.Struct("<4s5H3L2H")  # signature, version, flags, method, time, date, CRC, sizes, name and extra lengths
@@ -183,16 +184,14 @@ def _cells_first(xml: bytes, cut: tuple[int, int, bytes, bytes] | None) -> tuple
         return None
     mark = _MARKS.get(head)
     if mark is None:
-        if len(_MARKS) >= _REMEMBERED:
-            _MARKS.clear()
-        mark = _MARKS[head] = b"" if b"mergeCell" in head else _no_merges(head)
+        mark = b"" if b"mergeCell" in head else _no_merges(head)
+        remember(_MARKS, head, mark, _REMEMBERED)
     if not mark:
         return None
     clean = _CLEAN_TAILS.get(tail)
     if clean is None:
-        if len(_CLEAN_TAILS) >= _REMEMBERED:
-            _CLEAN_TAILS.clear()
-        clean = _CLEAN_TAILS[tail] = b"mergeCell" not in tail and _clean(tail)
+        clean = b"mergeCell" not in tail and _clean(tail)
+        remember(_CLEAN_TAILS, tail, clean, _REMEMBERED)
     if not clean:
         return None
     return head, mark, memoryview(xml)[start:]

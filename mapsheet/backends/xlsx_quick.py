@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import UnreadableWorkbook
-from .xlsx_guard import _DOCTYPE, Limits, Package, _check_directory, _scan_sheet, sheet_parts
+from .xlsx_guard import _DOCTYPE, Limits, Package, _check_directory, _scan_sheet, remember, sheet_parts
 from .xlsx_image import frame, unpacked
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -85,11 +85,11 @@ def _prove(path: Path, suffixes: tuple[str, ...], limits: Limits, skip: frozense
                 if whole is None:
                     whole = _inflate(info.raw, info, None)
                     _clean_head(whole)
-                    _remember(_OPENED_PARTS, seen, whole, 256)
+                    remember(_OPENED_PARTS, seen, whole, 256)
                 opened[info.filename] = whole
             elif seen not in _CLEAN_HEADS:  # a part met before (a theme) was inflated and looked at then
                 _clean_head(_inflate(info.raw, info, _HEAD))
-                _remember(_CLEAN_HEADS, seen, True)
+                remember(_CLEAN_HEADS, seen, True, _REMEMBERED)
     errors, frames = {}, {}
     for name, part in parts.items():
         if name not in skip:
@@ -124,12 +124,6 @@ _SHEET_PARTS: dict[tuple[bytes, bytes], dict[str, str]] = {}
 _REMEMBERED = 4096
 
 
-def _remember(cache: dict, key, value, most: int = _REMEMBERED) -> None:
-    if len(cache) >= most:
-        cache.clear()
-    cache[key] = value
-
-
 def _clean_head(xml: bytes) -> None:
     """Refuses a part whose first ``_HEAD`` bytes are UTF-16 or declare a document type (looked at in place: a
     sheet is not copied for it)."""
@@ -145,7 +139,7 @@ def _sheet_parts(path: Path, names: dict[str, "Entry"]) -> dict[str, str]:
     parts = _SHEET_PARTS.get(key)
     if parts is None:
         parts = sheet_parts(path, _Parts(names))
-        _remember(_SHEET_PARTS, key, parts)
+        remember(_SHEET_PARTS, key, parts, _REMEMBERED)
     return dict(parts)
 
 
@@ -191,7 +185,7 @@ def _plain_end(xml: bytes) -> bool:
     plain = _PLAIN_ENDS.get(xml)
     if plain is None:
         plain = _nothing_in(xml, 0, len(xml))
-        _remember(_PLAIN_ENDS, xml, plain, 1024)  # a few kB each
+        remember(_PLAIN_ENDS, xml, plain, 1024)  # a few kB each
     return plain
 
 
