@@ -56,7 +56,6 @@ def has_synonyms(summary: dict[str, Any]) -> bool:
     return not summary["error"] and not _NOTED.isdisjoint(map(_KIND, summary["drift"]))
 
 
-
 class ActionRow(NamedTuple):
     id: str
     action: str
