@@ -38,18 +38,27 @@ def start(work: Callable[[Put], None]) -> "Forked | None":
 
 class Forked:
     def __init__(self, work: Callable[[Put], None]):
+        _reap()
         self.file = tempfile.TemporaryFile()
+        # Closed by the copy once its work is done, before it ends: ending takes a few milliseconds more (its
+        # memory given back), which this process need not wait for (``results``).
+        done, self.done = os.pipe()
         self.pid: int | None = os.fork()
         if self.pid == 0:
-            _run(work, self.file.fileno())  # never returns
+            os.close(done)
+            _run(work, self.file.fileno(), self.done)  # never returns
+        os.close(self.done)
+        self.done = done
 
     def results(self) -> list:
         """What the work put, in order, once it has ended (up to where it stopped: a value it died before
         putting whole is not there)."""
         try:
             if self.pid is not None:
-                os.waitpid(self.pid, 0)
+                os.read(self.done, 1)  # nothing comes: it returns when the copy has closed its end, or died
+                _ENDING.append(self.pid)
                 self.pid = None
+                _reap()
             # Each value loaded from the file itself: a roll-up's skeleton of 10,000 plans is 20 MB, which a read of
             # the whole file and a slice of it would hold twice more.
             out, at, size = [], 0, os.fstat(self.file.fileno()).st_size
@@ -72,10 +81,28 @@ class Forked:
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
             self.pid = None
+        if self.done >= 0:
+            os.close(self.done)
+            self.done = -1
         self.file.close()
 
 
-def _run(work: Callable[[Put], None], fd: int) -> None:
+#: Copies whose work is done that may not have ended yet: waited for without waiting (``_reap``), so that none is
+#: left a zombie for long in a process that forks many (the tests, the HTTP service).
+_ENDING: list[int] = []
+
+
+def _reap() -> None:
+    for pid in list(_ENDING):
+        try:
+            ended, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # already waited for (by a handler of this process's own)
+            ended = pid
+        if ended:
+            _ENDING.remove(pid)
+
+
+def _run(work: Callable[[Put], None], fd: int, done: int) -> None:
     import gc
 
     # What the copy inherited is never its garbage, and a collection that walks it writes to every object it
@@ -99,4 +126,5 @@ def _run(work: Callable[[Put], None], fd: int) -> None:
             work(put)
         code = 0
     finally:
+        os.close(done)
         os._exit(code)

@@ -55,3 +55,27 @@ def test_a_value_the_copy_died_while_putting_is_not_given_back():
         put(["half", b"x" * 100_000, DiesWhilePickled()])
 
     assert forked.start(work).results() == [b"whole" * 100_000]
+
+
+def test_results_come_back_when_the_work_is_done_not_once_the_copy_has_ended(monkeypatch):
+    """Ending a copy (giving its memory back) takes a few milliseconds that this process need not wait for."""
+    real_exit = os._exit
+    monkeypatch.setattr(os, "_exit", lambda code: (time.sleep(3), real_exit(code)))  # a copy slow to end
+    started = time.monotonic()
+    assert forked.start(lambda put: put("made")).results() == ["made"]
+    assert time.monotonic() - started < 2
+
+
+def test_a_copy_whose_results_were_taken_is_not_left_behind_once_it_has_ended():
+    child = forked.start(lambda put: put(1))
+    pid = child.pid
+    assert child.results() == [1]
+    deadline = time.monotonic() + 10
+    while True:  # waited for by the next copy started once it has ended: not left a zombie
+        forked.start(lambda put: None).results()
+        try:  # asked without waiting for it here (WNOWAIT): only forked may have waited for it
+            os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            break
+        assert time.monotonic() < deadline, "the copy was never waited for"
+        time.sleep(0.05)
