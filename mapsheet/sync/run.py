@@ -15,7 +15,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -168,7 +168,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             # A plan not read again keeps the state the last sync recorded from the same summary (its cached
             # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
             same = {p for p, s in (previous or {}).items() if s.readable and p not in by_key} if rows is not None else set()
-            summaries, upgraded, indexes = _cached(store, fresh, rows, same)
+            summaries, upgraded = _cached(store, fresh, rows, same)
+            kept = store.blocks() if rows is not None else None  # the blocks of rows the last roll-up was made of
         except BaseException:
             reading.close()
             raise
@@ -194,26 +195,26 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             if previous is not None else None
         layout = dict(pushes={p: s.pushes for p, s in states.items()}, changes=changes, today=today,
                       out_dir=Path.cwd() if to_google else out.parent, last_sync_at=last.at if last else None)
-        rollup = build_rollup(ordered, details=not by_blocks, **layout)
         blocks = None
-        if to_google:
-            report.google = out.write(rollup)
-        elif rows is not None:
+        if rows is not None:
             try:
-                rollup, blocks, report.rows = _write_by_blocks(
-                    rollup, out, rows, ordered, store, read, layout, writer, indexes,
-                    meanwhile=lambda: store.prepare(states.values()))
+                blocks, report.rows = _write_by_blocks(out, rows, ordered, store, read, layout, writer, kept,
+                                                       meanwhile=lambda: store.prepare(states.values()))
             finally:
                 rows.xml.close()
             upgraded.update(rows.rerendered)
         else:
-            excel.write_rollup(rollup, out, writer)
-        for fmt, folder in exports.items():
-            report.exports += export.export(rollup, folder, fmt)
+            rollup = build_rollup(ordered, **layout)
+            if to_google:
+                report.google = out.write(rollup)
+            else:
+                excel.write_rollup(rollup, out, writer)
+            for fmt, folder in exports.items():
+                report.exports += export.export(rollup, folder, fmt)
+            report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
         report.unreadable = len(unreadable)
         report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
         report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
-        report.rows = {t.sheet: len(t.rows) for t in rollup.tables} | (report.rows or {})
         cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
         store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out if not to_google else None,
                      rollup_stat=report.google.stat if to_google else None, states=states.values(),
@@ -247,33 +248,33 @@ def _writer_modules() -> None:
 
 
 def _cached(store: History, fresh: list[str], rows: Details | None,
-            same: set[str]) -> tuple[dict[str, dict], dict[str, Read], dict[str, bytes]]:
+            same: set[str]) -> tuple[dict[str, dict], dict[str, Read]]:
     """The summaries of the plans not read again; for a roll-up by blocks, light ones for the plans in ``same``
-    (whose last state stands) with their stored detail rows' indexes (third value: added to ``rows`` by
-    ``_add_indexes``), else whole ones with their rows rendered here (a plan cached by an older mapsheet, or
-    from Drive: second value, to store)."""
+    (whose last state stands), their detail rows added to ``rows`` from their stored indexes (``_add_indexes``),
+    else whole ones with their rows rendered here (a plan cached by an older mapsheet, or from Drive: second
+    value, to store)."""
     from . import details, summary
 
     if rows is None:
-        return {p: summary.loads(b) for p, b in store.cached_summaries(fresh).items()}, {}, {}
+        return {p: summary.loads(b) for p, b in store.cached_summaries(fresh).items()}, {}
     summaries, upgraded, indexes = {}, {}, {}
     for p, (light, index) in store.cached_light(p for p in fresh if p in same).items():
         summaries[p] = summary.loads(light)
         indexes[p] = index
+    _add_indexes(rows, indexes, store)
     missing = [p for p in fresh if p not in summaries]
     for p, blob in store.cached_summaries(missing).items():
         r = details.read(summary.loads(blob), render=True)
         summaries[p] = r.summary
         rows.add(p, r.texts, r.kept)
         upgraded[p] = r._replace(texts=None)
-    return summaries, upgraded, indexes
+    return summaries, upgraded
 
 
 def _add_indexes(rows: Details, indexes: dict[str, bytes], store: History) -> None:
-    """The detail rows of the plans taken light from the history (``_cached``), from their stored indexes: read
-    while the roll-up's skeleton is made apart (``_write_by_blocks``; about 0.03 s for 1,000 plans). A plan whose
-    index is of another kind (kept by a development version) has its rows rendered again from its whole
-    summary (``rows.rerendered``, to store)."""
+    """The detail rows of plans taken light from the history, from their stored indexes (about 0.02 s for 1,000
+    plans, while the changed plans are read). A plan whose index is of another kind (kept by a development
+    version) has its rows rendered again from its whole summary (``rows.rerendered``, to store)."""
     stale = []
     for p, index in indexes.items():
         try:
@@ -283,15 +284,16 @@ def _add_indexes(rows: Details, indexes: dict[str, bytes], store: History) -> No
     rows.rerender(stale, store)
 
 
-def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], store: History, read: dict[str, Read],
-                     layout: dict, writer: str | None, indexes: dict[str, bytes],
+def _write_by_blocks(out: Path, rows: Details, ordered: list[dict], store: History, read: dict[str, Read],
+                     layout: dict, writer: str | None, kept: tuple[dict[bytes, tuple], str],
                      meanwhile: Callable[[], None] | None = None):
-    """Write the roll-up by blocks; (the roll-up, its blocks to keep, rows per detail sheet). A roll-up the
+    """Write the roll-up of the plans ``ordered`` (laid out by ``tables.build_rollup`` with ``layout``) by blocks;
+    (its blocks to keep, or None, and the rows of each sheet). A roll-up the
     blocks cannot make (a detail sheet past Excel's rows, a part past 4 GB, the Rust writer's package not as
     expected; a writer that does not load) is laid out afresh from every plan's whole summary and written by
-    ``excel.write_rollup`` (with the ``writer`` asked for when the Rust writer does not load). ``indexes``: the
-    stored rows of plans taken from the history, not yet added to ``rows`` (``_cached``); ``meanwhile``: what
-    else to do while the roll-up's skeleton is made apart."""
+    ``excel.write_rollup`` (with the ``writer`` asked for when the Rust writer does not load). ``kept``: the
+    blocks of the last roll-up (``History.blocks``); ``meanwhile``: what else to do while the roll-up's skeleton
+    is made apart."""
     from . import excel, summary
     from .tables import build_rollup, deal_order
 
@@ -302,21 +304,20 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
     # The skeleton made apart while the rows are ordered, in a sync that read few plans (a re-sync): one that read
     # thousands holds their summaries and rows, which both processes would touch and so copy (10,000 plans:
     # 290 MB for the two, against 212 MB for the sync made in one).
-    skeleton = xlsx_blocks.Skeleton(rollup, apart=len(read) < IN_PROCESS) if xlsx_blocks else None
+    make = partial(build_rollup, ordered, details=False, **layout)
+    skeleton = xlsx_blocks.Skeleton(make, apart=len(read) < IN_PROCESS) if xlsx_blocks else None
     try:
-        _add_indexes(rows, indexes, store)
         plans = deal_order(ordered)
         order = rows.order(plans)
         if skeleton and max(map(len, order.values())) <= excel.EXCEL_MAX_ROWS - excel.HEADER_ROWS:
-            kept, styles = store.blocks()
-            kept = {k: xlsx_blocks.Block(*v) for k, v in kept.items()}
+            kept, styles = {k: xlsx_blocks.Block(*v) for k, v in kept[0].items()}, kept[1]
             try:
                 written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, kept, styles, meanwhile)
             except xlsx_blocks.Missing:  # a row in no kept block (the last roll-up was not written by blocks)
                 rows.rerender([s["path"] for s in plans if s["path"] not in read], store)
                 written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, {}, "")
             if written is not None:
-                return rollup, (written.blocks, written.styles), {sheet: len(o) for sheet, o in order.items()}
+                return (written.blocks, written.styles), skeleton.rows | {sheet: len(o) for sheet, o in order.items()}
     finally:
         if skeleton:
             skeleton.close()
@@ -325,7 +326,7 @@ def _write_by_blocks(rollup, out: Path, rows: Details, ordered: list[dict], stor
     whole |= {p: summary.loads(b) for p, b in cached.items()}
     full = build_rollup([whole.get(s["path"], s) for s in ordered], **layout)
     excel.write_rollup(full, out, "rust" if xlsx_blocks else writer)
-    return full, None, None
+    return None, {t.sheet: len(t.rows) for t in full.tables}
 
 
 def _fixed_context(today: dt.date, config: str | Path | None, configs: dict[str, Config]) -> tuple[str, str]:

@@ -75,7 +75,7 @@ def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[
     ``kept_styles``). ``rollup`` may be its ``Skeleton`` being made meanwhile, and ``meanwhile`` is called
     before this process waits for it (not when it is made here). None (nothing written) when the Rust writer's package is not as expected
     or the workbook would need Zip64; raises Missing when a row is nowhere."""
-    skeleton = rollup if isinstance(rollup, Skeleton) else Skeleton(rollup, apart=False)
+    skeleton = rollup if isinstance(rollup, Skeleton) else Skeleton(lambda: rollup, apart=False)
     # While the skeleton is made apart: the blocks, with the formats the kept ones were made with (the same
     # unless the roll-up's layout changed; checked below, and made again if not).
     guess = _kept_formats(kept_styles) if skeleton.child is not None else None
@@ -101,31 +101,38 @@ def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[
 
 
 class Skeleton:
-    """The roll-up's package without its detail rows (``xlsx_rust.skeleton``), made by a forked copy of this
-    process (``forked``) while this one orders the rows and makes the blocks (about 0.1 s of a re-sync's
-    0.2 s of writing), or here (``apart`` False, a single core, or where it cannot fork)."""
+    """The roll-up's package without its detail rows (``xlsx_rust.skeleton``), and the rows of each of its sheets
+    (``rows``, once it is made). Laid out (``make``) and made by a forked copy of this process (``forked``) while
+    this one orders the rows and makes the blocks (the copy lays it out too: about 0.015 s of a re-sync that
+    this process then neither spends nor waits for), or here (``apart`` False, a single core, or where it cannot
+    fork)."""
 
-    def __init__(self, rollup: Rollup, apart: bool = True):
+    def __init__(self, make: Callable[[], Rollup], apart: bool = True):
         from . import forked
 
-        self.rollup = rollup
+        self.make = make
         self.made: list = []
-        self.child = forked.start(lambda put: put(xlsx_rust.skeleton(rollup))) \
-            if apart and (os.cpu_count() or 1) > 1 else None
+        self.rows: dict[str, int] = {}
+        self.child = forked.start(lambda put: put(_skeleton(make()))) if apart and (os.cpu_count() or 1) > 1 else None
 
     def package(self) -> tuple[bytes, dict[str, bytes]] | None:
         """The skeleton (``xlsx_rust.skeleton``): the copy's, or made here when the copy did not give it."""
         if self.child is not None:
             self.made, self.child = self.child.results(), None
         if not self.made:
-            self.made = [xlsx_rust.skeleton(self.rollup)]
-        return self.made[0]
+            self.made = [_skeleton(self.make())]
+        package, self.rows = self.made[0]
+        return package
 
     def close(self) -> None:
         """Stop the copy, if it still works (the caller failed before taking the skeleton)."""
         if self.child is not None:
             self.child.close()
             self.child = None
+
+
+def _skeleton(rollup: Rollup) -> tuple[tuple[bytes, dict[str, bytes]] | None, dict[str, int]]:
+    return xlsx_rust.skeleton(rollup), {table.sheet: len(table.rows) for table in rollup.tables}
 
 
 def _kept_formats(kept_styles: str) -> dict[str, list[int]] | None:
