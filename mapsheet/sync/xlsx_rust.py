@@ -39,13 +39,46 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import xlsxwriter
-from rustpy_xlsxwriter import Format, write_worksheets
 
 from ..safeio import atomic_write
 from . import excel, xlsx
 from .xlsx_rows import date, number, plain, text as _text
 from .excel import BAND_FILL, CENTRED, HEADER_ROWS, NUM_FORMAT
 from .tables import Chart, Dashboard, Kind, Rollup, Table
+
+
+
+def _compiled():
+    """rustpy-xlsxwriter's compiled module, loaded by itself where the package holds it as 0.8 does: the package's
+    ``__init__`` re-exports its functions unchanged, and reads its own metadata as it loads (importlib.metadata
+    and an e-mail parser, for ``__version__``: about 20 ms and 64M instructions, a twentieth of a re-sync's
+    main process). Else the package, as usual (an ImportError where it is not installed)."""
+    import importlib.machinery
+    import importlib.util
+    import os
+    import sys
+
+    package = "rustpy_xlsxwriter"
+    name = f"{package}.{package}"
+    if package in sys.modules:  # imported already (or None there: it cannot be, and this raises ImportError)
+        return importlib.import_module(package)
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(package)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, package + suffix)
+            if os.path.isfile(path):
+                loader = importlib.machinery.ExtensionFileLoader(name, path)
+                module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+                loader.exec_module(module)
+                sys.modules[name] = module  # what the package's own __init__ imports, should it be imported
+                return module
+    return importlib.import_module(package)
+
+
+_rust = _compiled()
+Format, write_worksheets = _rust.Format, _rust.write_worksheets
 
 LINK_COLUMNS = (Kind.FILE,)
 _URL = re.compile(r"(?i)(https?|ftps?|file)://|mailto:|internal:")  # what rust_xlsxwriter takes for a link
