@@ -155,11 +155,13 @@ class History:
         return {_path(p): blob for p, blob in self.db.execute("SELECT path, summary FROM temp.staged")
                 if _path(p) in wanted}
 
-    def blocks(self) -> tuple[dict[bytes, tuple], str]:
-        """The blocks of rows of the last roll-up written by blocks (xlsx_blocks), and the formats they hold."""
-        styles = self.db.execute("SELECT value FROM meta WHERE key = 'block_styles'").fetchone()
+    def blocks(self) -> tuple[dict[bytes, tuple], str, bytes]:
+        """The blocks of rows of the last roll-up written by blocks (xlsx_blocks), the formats they hold, and the
+        keys of its Deals rows (``xlsx_blocks.keyed_rows``)."""
+        meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('block_styles', 'block_keyed')"))
+        keyed = meta.get("block_keyed")
         return ({key: rest for key, *rest in self.db.execute("SELECT key, crc, size, rows, data FROM rollup_blocks")},
-                styles[0] if styles else "")
+                meta.get("block_styles") or "", keyed if isinstance(keyed, bytes) else b"")
 
     def last_sync(self) -> LastSync | None:
         row = self.db.execute("SELECT id, at, fingerprint, rollup, rollup_size, rollup_mtime_ns, unreadable, drifted FROM syncs "
@@ -209,10 +211,11 @@ class History:
     def record(self, *, today: dt.date, version: str, fingerprint: str, rollup: Path | None,
                states: Iterable[PlanState], cache: Iterable[CacheEntry], forget: Iterable[str],
                unreadable: int, drifted: int, rollup_stat: tuple[int, int] | None = None,
-               blocks: tuple[dict[bytes, tuple], str] | None = None) -> int:
+               blocks: tuple[dict[bytes, tuple], str, bytes] | None = None) -> int:
         """``cache``: summaries to keep besides those staged (``stage``), which are kept first; ``rollup_stat``:
         a roll-up that is not a file (a Google Sheet) says what marks it unchanged; ``blocks``: the roll-up's
-        blocks of rows and their formats, when it was written by blocks (they replace the blocks kept)."""
+        blocks of rows, their formats and its Deals rows' keys, when it was written by blocks (they replace the
+        blocks kept)."""
         states = list(states)
         if rollup_stat is not None:
             stat = _Stat(*rollup_stat)
@@ -253,12 +256,12 @@ class History:
         return (_stored(s.path), _text(s.deal), _text(s.owner), _iso(s.close_date), s.score, s.band, s.pct_done,
                 s.pushes, json.dumps({k: [n, _iso(d)] for k, (n, d) in s.milestones.items()}), int(s.readable))
 
-    def _keep_blocks(self, blocks: dict[bytes, tuple], styles: str) -> None:
+    def _keep_blocks(self, blocks: dict[bytes, tuple], styles: str, keyed: bytes = b"") -> None:
         kept = {key for key, in self.db.execute("SELECT key FROM rollup_blocks")}
         self.db.executemany("DELETE FROM rollup_blocks WHERE key = ?", [(k,) for k in kept - blocks.keys()])
         self.db.executemany("INSERT INTO rollup_blocks VALUES (?, ?, ?, ?, ?)",
                             [(k, *b) for k, b in blocks.items() if k not in kept])
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('block_styles', ?)", (styles,))
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("block_styles", styles), ("block_keyed", keyed)])
 
 
 class _Stat(NamedTuple):

@@ -148,6 +148,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
         by_blocks = _by_blocks(to_google, exports, writer_used)
         rows = Details() if by_blocks else None
+        ids: dict[str, bytes] = {}  # plan -> its stored light summary's digest (``xlsx_blocks.keyed_rows``)
 
         def arrived(p: str, r: Read) -> Read:
             """A plan read: its rows' text put aside (``rows.xml``) and its stored forms staged in the
@@ -157,6 +158,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                 rows.add(p, r.texts, r.kept)
             if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"]):
                 store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
+            if r.light is not None:
+                ids[p] = _light_id(r.light)
             return Read(r.summary, b"")
 
         reading = start_reading([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
@@ -168,7 +171,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             # A plan not read again keeps the state the last sync recorded from the same summary (its cached
             # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
             same = {p for p, s in (previous or {}).items() if s.readable and p not in by_key} if rows is not None else set()
-            summaries, upgraded = _cached(store, fresh, rows, same)
+            summaries, upgraded = _cached(store, fresh, rows, same, ids)
             kept = store.blocks() if rows is not None else None  # the blocks of rows the last roll-up was made of
         except BaseException:
             reading.close()
@@ -198,7 +201,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         blocks = None
         if rows is not None:
             try:
-                blocks, report.rows = _write_by_blocks(out, rows, ordered, store, read, layout, writer, kept,
+                blocks, report.rows = _write_by_blocks(out, rows, ordered, store, read, layout, writer, kept, ids,
                                                        meanwhile=lambda: store.prepare(states.values()))
             finally:
                 rows.xml.close()
@@ -247,12 +250,12 @@ def _writer_modules() -> None:
         pass
 
 
-def _cached(store: History, fresh: list[str], rows: Details | None,
-            same: set[str]) -> tuple[dict[str, dict], dict[str, Read]]:
+def _cached(store: History, fresh: list[str], rows: Details | None, same: set[str],
+            ids: dict[str, bytes]) -> tuple[dict[str, dict], dict[str, Read]]:
     """The summaries of the plans not read again; for a roll-up by blocks, light ones for the plans in ``same``
     (whose last state stands), their detail rows added to ``rows`` from their stored indexes (``_add_indexes``),
     else whole ones with their rows rendered here (a plan cached by an older mapsheet, or from Drive: second
-    value, to store)."""
+    value, to store); and their stored light summaries' digests into ``ids``."""
     from . import details, summary
 
     if rows is None:
@@ -261,6 +264,7 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
     for p, (light, index) in store.cached_light(p for p in fresh if p in same).items():
         summaries[p] = summary.loads(light)
         indexes[p] = index
+        ids[p] = _light_id(light)
     _add_indexes(rows, indexes, store)
     missing = [p for p in fresh if p not in summaries]
     for p, blob in store.cached_summaries(missing).items():
@@ -268,7 +272,12 @@ def _cached(store: History, fresh: list[str], rows: Details | None,
         summaries[p] = r.summary
         rows.add(p, r.texts, r.kept)
         upgraded[p] = r._replace(texts=None)
+        ids[p] = _light_id(r.light)
     return summaries, upgraded
+
+
+def _light_id(light: bytes) -> bytes:
+    return hashlib.blake2b(light, digest_size=8).digest()
 
 
 def _add_indexes(rows: Details, indexes: dict[str, bytes], store: History) -> None:
@@ -285,17 +294,18 @@ def _add_indexes(rows: Details, indexes: dict[str, bytes], store: History) -> No
 
 
 def _write_by_blocks(out: Path, rows: Details, ordered: list[dict], store: History, read: dict[str, Read],
-                     layout: dict, writer: str | None, kept: tuple[dict[bytes, tuple], str],
-                     meanwhile: Callable[[], None] | None = None):
+                     layout: dict, writer: str | None, kept: tuple[dict[bytes, tuple], str, bytes],
+                     ids: dict[str, bytes], meanwhile: Callable[[], None] | None = None):
     """Write the roll-up of the plans ``ordered`` (laid out by ``tables.build_rollup`` with ``layout``) by blocks;
     (its blocks to keep, or None, and the rows of each sheet). A roll-up the
     blocks cannot make (a detail sheet past Excel's rows, a part past 4 GB, the Rust writer's package not as
     expected; a writer that does not load) is laid out afresh from every plan's whole summary and written by
     ``excel.write_rollup`` (with the ``writer`` asked for when the Rust writer does not load). ``kept``: the
-    blocks of the last roll-up (``History.blocks``); ``meanwhile``: what else to do while the roll-up's skeleton
+    blocks of the last roll-up (``History.blocks``); ``ids``: the plans' stored light summaries' digests (the
+    Deals rows' keys, ``xlsx_blocks.keyed_rows``); ``meanwhile``: what else to do while the roll-up's skeleton
     is made apart."""
     from . import excel, summary
-    from .tables import build_rollup, deal_order
+    from .tables import build_rollup, deal_order, deals
 
     try:
         from . import xlsx_blocks
@@ -310,14 +320,18 @@ def _write_by_blocks(out: Path, rows: Details, ordered: list[dict], store: Histo
         plans = deal_order(ordered)
         order = rows.order(plans)
         if skeleton and max(map(len, order.values())) <= excel.EXCEL_MAX_ROWS - excel.HEADER_ROWS:
-            kept, styles = {k: xlsx_blocks.Block(*v) for k, v in kept[0].items()}, kept[1]
+            table = deals(plans, layout["pushes"], layout["today"], layout["out_dir"])
+            kept, styles, known = {k: xlsx_blocks.Block(*v) for k, v in kept[0].items()}, kept[1], kept[2]
+            order[xlsx_blocks.KEYED] = xlsx_blocks.keyed_rows(table, plans, ids, known, rows.xml)
             try:
                 written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, kept, styles, meanwhile)
             except xlsx_blocks.Missing:  # a row in no kept block (the last roll-up was not written by blocks)
                 rows.rerender([s["path"] for s in plans if s["path"] not in read], store)
+                order[xlsx_blocks.KEYED] = xlsx_blocks.keyed_rows(table, plans, ids, b"", rows.xml)
                 written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, {}, "")
             if written is not None:
-                return (written.blocks, written.styles), skeleton.rows | {sheet: len(o) for sheet, o in order.items()}
+                return ((written.blocks, written.styles, b"".join(order[xlsx_blocks.KEYED])),
+                        skeleton.rows | {sheet: len(o) for sheet, o in order.items()})
     finally:
         if skeleton:
             skeleton.close()

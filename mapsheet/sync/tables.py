@@ -96,11 +96,9 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
     """Every sheet of the roll-up from the plans' summaries (unreadable ones have ``error`` set).
     ``details`` False: the detail sheets (``DETAILS``) come without rows, for a writer that has them already
     (each plan's rows of each ``DETAILS`` sheet, in its ``order``)."""
-    base = out_dir.resolve()  # once: resolving is a system call per folder level
-    folders: dict[str, str | None] = {}
-    links = {s["path"]: _link(s, base, folders) for s in summaries}
+    links = _links(summaries, out_dir)
     read = deal_order(summaries)
-    as_of = f"as of {today:%d %b %Y}"
+    as_of = _as_of(today)
     problems = problems_table(summaries, links, as_of)
     # Only Deals, Changes and Problems link to the plans: Excel holds at most 65,530 links a sheet, and a
     # manager opens a plan from its deal.
@@ -110,6 +108,21 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
               changes_table(changes, links, last_sync_at), problems]
     with_problems = sum(1 for s in summaries if s["error"] or needs_attention(s))
     return Rollup(today, dashboard(read, changes or [], problems, today, with_problems), tables)
+
+
+def deals(read: list[dict], pushes: dict[str, int], today: dt.date, out_dir: Path) -> Table:
+    """The Deals sheet alone, as ``build_rollup`` lays it out: ``read`` are the plans in ``deal_order``."""
+    return deals_table(read, pushes, _links(read, out_dir), _as_of(today))
+
+
+def _links(summaries: list[dict], out_dir: Path) -> dict[str, Link]:
+    base = out_dir.resolve()  # once: resolving is a system call per folder level
+    folders: dict[str, str | None] = {}
+    return {s["path"]: _link(s, base, folders) for s in summaries}
+
+
+def _as_of(today: dt.date) -> str:
+    return f"as of {today:%d %b %Y}"
 
 
 def deal_order(summaries: list[dict]) -> list[dict]:
@@ -178,6 +191,12 @@ def deals_table(read: list[dict], pushes: dict[str, int], links: dict[str, Link]
         rows.append((link, *_DEAL_VALUES(s), pushes.get(s["path"], 0), link.target))
     return Table("Deals", f"Every deal, worst band first, {as_of}. Each row links to its plan.", DEALS, rows,
                  printed=DEALS_PRINTED)
+
+
+def deal_row_rest(row: tuple) -> str:
+    """What a Deals row holds besides its plan's summary's values (``_DEAL_VALUES``): its link and its pushes."""
+    link = row[0]
+    return f"{link.text}\0{link.target}\0{row[-2]}\0{row[-1]}"
 
 
 ACTIONS = [Column("Deal", width=28, wrap=True), Column("Deal owner", width=14), Column("ID", width=5),

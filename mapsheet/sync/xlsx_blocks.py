@@ -26,16 +26,25 @@ import os
 import re
 import struct
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Protocol
 from zipfile import ZipFile
 
 from ..safeio import atomic_write
-from . import xlsx_rust
-from .tables import Rollup
-from .xlsx_rows import ROW_END, cut_rows, styled
+from . import excel, xlsx_rust
+from .tables import Rollup, Table
+from .xlsx_rows import ROW_END, cut_rows, render, styled
 
+#: The sheet laid out afresh at each sync whose rows are written by blocks too (the detail sheets' are rendered where
+#: their plan is read): a row is known by a key made of its plan's stored light summary and the rest of what it is
+#: made of (``keyed_rows``), and rendered only when no kept block holds it. Its links are the Rust writer's: the
+#: skeleton holds its rows with their links alone (``_skeleton``), whose cells the rendered rows replace.
+KEYED = "Deals"
+KEYED_FORMAT = b"deals 1"  # part of every row's key: a change to how such a row is rendered must change it
 AVERAGE_ROWS = 64  # a block ends after a row whose digest's first byte is a multiple of this
+KEYED_ROWS = 16  # the same for the KEYED sheet: a Deals row is several detail rows long, and most of its blocks
+# are made again when a few plans change (each changed row makes its block again): smaller blocks, less made
 MAX_ROWS = 256
 LEVEL = 1  # what the Rust writer's package uses
 FORMAT = "blocks 1"  # how a block and its rows are kept: part of every block's key, so a change leaves old ones unused
@@ -79,6 +88,8 @@ def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[
     # While the skeleton is made apart: the blocks, with the formats the kept ones were made with (the same
     # unless the roll-up's layout changed; checked below, and made again if not).
     guess = _kept_formats(kept_styles) if skeleton.child is not None else None
+    if guess is not None and not order.keys() <= guess.keys():  # kept by a version that wrote other sheets so
+        guess = None
     try:
         early = _blocks(order, guess, xml, kept, kept_styles) if guess is not None else None
     except Missing:  # raised again below if the skeleton's formats do not find the row either
@@ -132,7 +143,45 @@ class Skeleton:
 
 
 def _skeleton(rollup: Rollup) -> tuple[tuple[bytes, dict[str, bytes]] | None, dict[str, int]]:
-    return xlsx_rust.skeleton(rollup), {table.sheet: len(table.rows) for table in rollup.tables}
+    tables = [_links_only(table) if table.sheet == KEYED else table for table in rollup.tables]
+    return xlsx_rust.skeleton(replace(rollup, tables=tables)), {table.sheet: len(table.rows) for table in rollup.tables}
+
+
+def _links_only(table: Table) -> Table:
+    """The table with only the values the Rust writer makes links of (its plan files): the rest of its rows is
+    written by blocks (``keyed_rows``), the links and their relationships as the Rust writer writes them."""
+    files = [i for i, column in enumerate(table.columns) if column.kind in xlsx_rust.LINK_COLUMNS]
+    empty = (None,) * len(table.columns)
+    if not files:
+        return replace(table, rows=[])
+    return replace(table, rows=[tuple(row[i] if i in files else None for i in range(len(row))) if row else empty
+                                for row in table.rows])
+
+
+def keyed_rows(table: Table, plans: list[dict], ids: dict[str, bytes], known: bytes, xml) -> list[bytes]:
+    """The keys of the ``KEYED`` sheet's rows (``table``: the Deals sheet of ``plans``, in its order), each row not
+    ``known`` (keys the last roll-up's blocks hold, 8 bytes each) rendered into ``xml`` (``details.Spilled``). A
+    row's key is made of its plan's stored light summary's (``ids``: a light summary's JSON holds every value of
+    its row but its link and its pushes, ``tables.deal_row_rest``); a plan without one, or every row of a sheet
+    past Excel's links (where a row's link depends on its place), is rendered again."""
+    from .tables import deal_row_rest
+
+    keyable = len(table.rows) <= excel.MAX_LINKS
+    keys: list[bytes | None] = []
+    for s, row in zip(plans, table.rows):
+        ident = ids.get(s["path"]) if keyable else None
+        keys.append(None if ident is None else hashlib.blake2b(
+            KEYED_FORMAT + ident + deal_row_rest(row).encode("utf-8", "surrogatepass"), digest_size=8).digest())
+    have = {known[at:at + 8] for at in range(0, len(known), 8)}
+    new = [i for i, key in enumerate(keys) if key is None or key not in have]
+    if new:
+        columns, shown = xlsx_rust.shown(replace(table, rows=[table.rows[i] for i in new]))
+        digests, texts = render(columns, shown)
+        for i, digest in zip(new, digests):
+            if keys[i] is None:
+                keys[i] = digest
+        xml.add_rows([keys[i] for i in new], b"".join(texts), list(map(len, texts)))
+    return keys
 
 
 def _kept_formats(kept_styles: str) -> dict[str, list[int]] | None:
@@ -161,7 +210,8 @@ def _blocks(order: dict[str, list[bytes]], styles: dict[str, list[int]], xml: Te
     style_key = f"{FORMAT} {sorted(styles.items())!r}"
     kept = kept if style_key == kept_styles else {}
     cut = {sheet: [(hashlib.blake2b(b"".join(digests) + style_key.encode(), digest_size=16).digest(), digests)
-                   for digests in _cut(digests)] for sheet, digests in order.items()}
+                   for digests in _cut(digests, _KEYED_ENDS if sheet == KEYED else _ENDS)]
+           for sheet, digests in order.items()}
     wanted = {key for blocks in cut.values() for key, _ in blocks}
     rows = _Rows(xml, kept, [key for key in kept if key not in wanted])
     made = _new_blocks([(key, digests, styles[sheet]) for sheet, blocks in cut.items() for key, digests in blocks
@@ -277,13 +327,14 @@ def _rows_block(digests: list[bytes], styles: list[int], rows: _Rows) -> Block:
 
 # 1 for a first byte of a digest that ends a block, else 0: a sheet's digests marked so at once (``_cut``).
 _ENDS = bytes(int(b % AVERAGE_ROWS == 0) for b in range(256))
+_KEYED_ENDS = bytes(int(b % KEYED_ROWS == 0) for b in range(256))
 
 
-def _cut(digests: list[bytes]) -> Iterable[list[bytes]]:
+def _cut(digests: list[bytes], marks: bytes = _ENDS) -> Iterable[list[bytes]]:
     """The row digests (8 bytes each) cut into blocks: after a row whose digest's first byte says so, or after
     ``MAX_ROWS`` rows. The ends found by a search over the first bytes, not by a step per row (26,000 rows for
     1,000 plans)."""
-    ends = b"".join(digests)[::8].translate(_ENDS)
+    ends = b"".join(digests)[::8].translate(marks)
     start = 0
     while start < len(digests):
         end = ends.find(1, start, start + MAX_ROWS)

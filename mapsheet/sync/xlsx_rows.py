@@ -82,6 +82,17 @@ def rendered(summary: dict) -> dict[str, tuple[list[tuple], list[bytes], list[by
     return {sheet: _render(cells, detail.rows(summary), detail.order) for sheet, (detail, cells) in _SHEETS.items()}
 
 
+def render(columns: list[Column], rows: list[tuple]) -> tuple[list[bytes], list[bytes]]:
+    """The digests and texts of rows of another sheet (Deals: ``xlsx_blocks.KEYED``), rendered as a detail sheet's
+    are; its values as the Rust writer takes them (no links: ``xlsx_rust.shown``)."""
+    _, digests, xml = _render(_columns(columns), rows, _unordered)
+    return digests, xml
+
+
+def _unordered(row: tuple) -> None:
+    return None
+
+
 _TEXT_END = b"</t></is></c>"
 _KNOWN = 512  # values a column remembers (at most about 5 MB in all), all forgotten at once past that
 #: The types of the values a column remembers the cells of: no value of one of them equals one of another (as

@@ -44,7 +44,7 @@ from ..safeio import atomic_write
 from . import excel, xlsx
 from .xlsx_rows import date, number, plain, text as _text
 from .excel import BAND_FILL, CENTRED, HEADER_ROWS, NUM_FORMAT
-from .tables import Chart, Dashboard, Kind, Rollup, Table
+from .tables import Chart, Column, Dashboard, Kind, Rollup, Table
 
 
 
@@ -224,6 +224,31 @@ def _column(values: tuple, kind: Kind, links: list[int]) -> Iterable:
     if (convert is number and types <= {int, float}) or (convert is date and all(issubclass(t, dt.date) for t in types)):
         return values
     return map(convert, values)
+
+
+def shown(table: Table) -> tuple[list[Column], list[tuple]]:
+    """The table's columns and rows as this writer shows them, for its rows to be written by blocks beside it
+    (``xlsx_blocks.KEYED``): a deal's link as its text, a plan file as the text of the link (or the text) this
+    writer makes of its path (``_shown_url``). The links themselves are this writer's (``xlsx_blocks``)."""
+    columns, values = [], list(zip(*table.rows))
+    for i, column in enumerate(table.columns):
+        if column.kind is Kind.LINK:
+            values[i] = [None if v is None else v.text for v in values[i]]
+        elif column.kind is Kind.FILE:
+            values[i] = [v if v is None or not _URL.match(v) else _shown_url(v)
+                         for v in _file_column(values[i], [0])]
+        columns.append(column._replace(kind=Kind.TEXT) if column.kind in (Kind.LINK, Kind.FILE) else column)
+    return columns, list(zip(*values))
+
+
+def _shown_url(url: str) -> str:
+    """The text rust_xlsxwriter shows in a link's cell (``Url::parse_url``): the URL, a file's without its scheme."""
+    if url.startswith("file://"):
+        return url.replace("file:///", "", 1).replace("file://", "", 1)
+    for scheme in ("mailto:", "internal:"):
+        if url.startswith(scheme):
+            return url[len(scheme):]
+    return url
 
 
 def _file_column(values: tuple, links: list[int]) -> Iterable:

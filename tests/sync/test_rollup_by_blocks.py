@@ -186,6 +186,65 @@ def test_rows_kept_by_an_older_mapsheet_are_rendered_again_not_trusted(plans_dir
         assert all(rows.startswith(b"rows 3\n") for rows, in db.execute("SELECT rows FROM plan_cache"))
 
 
+def test_deals_rows_are_rendered_again_when_the_kept_blocks_cannot_be_used(plans_dir, tmp_path):
+    """A Deals row is rendered only when no kept block holds it: when the kept blocks cannot be used (their formats
+    are not the roll-up's), every row is rendered again, and the roll-up is the one a sync from scratch writes."""
+    out = tmp_path / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    scratch = out.with_name("scratch.xlsx")  # the same history without its blocks: every row rendered
+    shutil.copy(out.with_name("rollup.history.sqlite"), scratch.with_name("scratch.history.sqlite"))
+    with sqlite3.connect(scratch.with_name("scratch.history.sqlite")) as db:
+        db.execute("DELETE FROM rollup_blocks")
+    with sqlite3.connect(out.with_name("rollup.history.sqlite")) as db:
+        db.execute("UPDATE meta SET value = 'blocks 0 []' WHERE key = 'block_styles'")  # written by another version
+    first = sorted(plans_dir.glob("*.xlsx"))[0]
+    plan = read_plan(first)
+    edit(first, plan.field_loc("close_date"), plan.close_date + dt.timedelta(days=30))
+    report = sync([plans_dir], out, today=TODAY)
+    assert report.read == 1
+    sync([plans_dir], scratch, today=TODAY)
+    assert dump(out) == dump(scratch)
+    assert calamine(out) == calamine(scratch)
+
+
+def test_blocks_kept_by_a_version_that_wrote_deals_otherwise_are_used_for_the_other_sheets(plans_dir, tmp_path):
+    """A history kept by mapsheet before Deals rows were written by blocks: its blocks name the detail sheets'
+    formats only, and hold no Deals row. The next sync writes what a sync from scratch writes."""
+    out = tmp_path / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    scratch = out.with_name("scratch.xlsx")  # the same history without its blocks: every row rendered
+    shutil.copy(out.with_name("rollup.history.sqlite"), scratch.with_name("scratch.history.sqlite"))
+    with sqlite3.connect(scratch.with_name("scratch.history.sqlite")) as db:
+        db.execute("DELETE FROM rollup_blocks")
+    with sqlite3.connect(out.with_name("rollup.history.sqlite")) as db:
+        styles = db.execute("SELECT value FROM meta WHERE key = 'block_styles'").fetchone()[0]
+        older = xlsx_blocks.FORMAT + " " + repr([s for s in xlsx_blocks._kept_formats(styles).items() if s[0] != "Deals"])
+        db.execute("UPDATE meta SET value = ? WHERE key = 'block_styles'", (older,))
+        db.execute("DELETE FROM meta WHERE key = 'block_keyed'")
+    first = sorted(plans_dir.glob("*.xlsx"))[0]
+    plan = read_plan(first)
+    edit(first, plan.field_loc("close_date"), plan.close_date + dt.timedelta(days=30))
+    assert sync([plans_dir], out, today=TODAY).read == 1
+    sync([plans_dir], scratch, today=TODAY)
+    assert dump(out) == dump(scratch)
+
+
+def test_a_deals_row_whose_plan_did_not_change_is_rendered_again_when_its_link_changes(plans_dir, tmp_path):
+    """A Deals row's key holds what the row is made of besides its plan's summary: its link (from where the roll-up
+    is) and its close-date pushes. The same history writing a roll-up in another folder links each plan from there."""
+    out = tmp_path / "a" / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    moved = tmp_path / "b" / "deeper" / "rollup.xlsx"
+    moved.parent.mkdir(parents=True)
+    shutil.copy(out.with_name("rollup.history.sqlite"), moved.with_name("rollup.history.sqlite"))
+    report = sync([plans_dir], moved, today=TODAY)
+    assert report.read == 0 and report.written  # every plan taken from the history, and its blocks kept
+    scratch = moved.with_name("scratch.xlsx")
+    sync([plans_dir], scratch, today=TODAY)  # a history of its own: every row rendered
+    assert dump(moved)["Deals"] == dump(scratch)["Deals"] != dump(out)["Deals"]
+    assert calamine(moved)["Deals"] == calamine(scratch)["Deals"]
+
+
 def test_blocks_made_while_the_skeleton_is_made_apart_are_those_made_after_it(plans_dir, tmp_path, monkeypatch):
     """A re-sync makes its new blocks with the kept blocks' column formats while a forked copy writes the
     skeleton; the roll-up and the blocks kept are those made with the skeleton's own formats, also when the
@@ -236,25 +295,28 @@ def forked_here() -> bool:
 
 
 def test_rows_are_cut_into_blocks_after_a_marked_digest_or_at_most_rows():
-    """A block ends after a row whose digest's first byte is a multiple of AVERAGE_ROWS, or after MAX_ROWS rows."""
+    """A block ends after a row whose digest's first byte is a multiple of AVERAGE_ROWS (KEYED_ROWS for the Deals
+    sheet), or after MAX_ROWS rows."""
     import random
 
-    def one_by_one(digests):
+    def one_by_one(digests, average):
         block = []
         for d in digests:
             block.append(d)
-            if d[0] % xlsx_blocks.AVERAGE_ROWS == 0 or len(block) >= xlsx_blocks.MAX_ROWS:
+            if d[0] % average == 0 or len(block) >= xlsx_blocks.MAX_ROWS:
                 yield block
                 block = []
         if block:
             yield block
 
     rng = random.Random(5)
-    for n in (0, 1, 2, 255, 256, 257, 513, 5000):
-        for marked in (0.0, 0.002, 0.05, 1.0):
-            digests = [bytes([rng.choice((0, 64, 128, 192)) if rng.random() < marked else rng.choice((1, 63, 65, 255))])
-                       + rng.randbytes(7) for _ in range(n)]
-            assert list(xlsx_blocks._cut(digests)) == list(one_by_one(digests)), (n, marked)
+    for average, marks in ((xlsx_blocks.AVERAGE_ROWS, xlsx_blocks._ENDS), (xlsx_blocks.KEYED_ROWS, xlsx_blocks._KEYED_ENDS)):
+        for n in (0, 1, 2, 255, 256, 257, 513, 5000):
+            for marked in (0.0, 0.002, 0.05, 1.0):
+                digests = [bytes([rng.choice((0, average, 2 * average)) if rng.random() < marked
+                                  else rng.choice((1, average - 1, average + 1, 255))]) + rng.randbytes(7)
+                           for _ in range(n)]
+                assert list(xlsx_blocks._cut(digests, marks)) == list(one_by_one(digests, average)), (n, marked)
 
 
 def test_a_sheet_crc_combined_from_its_blocks_is_the_crc_of_their_text():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from xml.etree import ElementTree
 
 import pytest
 
@@ -134,6 +135,40 @@ def test_a_plan_file_column_is_each_path_as_rust_takes_it(paths):
         got = list(xlsx_rust._column(paths, Kind.FILE, got_links))
         assert got == expected and got_links == expected_links
     assert excel.all_linkable(paths) == all(type(p) is str and p and excel.linkable(p) for p in paths)
+
+
+@pytest.mark.parametrize("paths", [
+    ("plans/a b.xlsx", "plans/é – ü & <x>.xlsx", "deals/c.xlsx", "plans/x%20y.xlsx"),  # links at once
+    ("plans/a.xlsx", "/srv/plans/b.xlsx", "//srv/share/b.xlsx", r"C:\plans\c.xlsx", r"plans\d.xlsx",
+     "https://docs.google.com/spreadsheets/d/1/edit", "../up/e.xlsx"),
+    ("plans/a.xlsx", "plans/b#2.xlsx", "x" * 300, "bell\x07.xlsx", "tab\t.xlsx", "mailto:x", "internal:y", ""),
+    ("plans/a.xlsx", None, 42),
+])
+def test_a_deals_row_rendered_by_blocks_shows_what_the_rust_writer_writes(paths, tmp_path):
+    """The Deals rows written by blocks (``xlsx_rust.shown``, then ``xlsx_rows.render``) show what the Rust writer
+    writes in their cells: a deal's name, a plan file's link as the text rust_xlsxwriter gives it, or its text."""
+    import openpyxl
+
+    from mapsheet.sync import xlsx_rows, xlsx_rust
+
+    table = Table("Deals", "caption", [Column("Deal", Kind.LINK, 20, wrap=True), Column("Plan file", Kind.FILE, 30)],
+                  [(Link(f"deal {i} \x07" if i % 2 else f"deal {i}", str(p)), p) for i, p in enumerate(paths)])
+    book = xlsx_rust._Book()
+    for part in excel.parts(table):  # as xlsx_rust._package hands a table to Rust
+        xlsx_rust._table(book, part, xlsx_rust._Formats())
+    xlsx_rust._write_book(book, tmp_path / "rust.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "rust.xlsx")["Deals"]
+    written = [tuple(sheet.cell(3 + r, 1 + c).value for c in range(2)) for r in range(len(paths))]
+    columns, shown = xlsx_rust.shown(table)
+    assert [c.kind for c in columns] == [Kind.TEXT, Kind.TEXT]
+    _, texts = xlsx_rows.render(columns, shown)
+    body = b"".join(xlsx_rows.styled(t, [0, 0]) for t in texts).decode()
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rendered = []
+    for row in ElementTree.fromstring(f'<sheetData xmlns="{ns[1:-1]}">{body}</sheetData>'):
+        values = [None if (t := c.find(f"{ns}is/{ns}t")) is None else t.text for c in row]
+        rendered.append(tuple(values + [None] * (2 - len(values))))  # a row's empty last cells are left out
+    assert rendered == written
 
 
 def test_parts_of_a_clean_table_keep_its_rows_and_of_an_odd_one_make_its_values_safe():
