@@ -186,15 +186,21 @@ def test_rows_kept_by_an_older_mapsheet_are_rendered_again_not_trusted(plans_dir
         assert all(rows.startswith(b"rows 3\n") for rows, in db.execute("SELECT rows FROM plan_cache"))
 
 
-def test_deals_rows_are_rendered_again_when_the_kept_blocks_cannot_be_used(plans_dir, tmp_path):
-    """A Deals row is rendered only when no kept block holds it: when the kept blocks cannot be used (their formats
-    are not the roll-up's), every row is rendered again, and the roll-up is the one a sync from scratch writes."""
+def synced_twice(plans_dir: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A roll-up synced once, and another with the same history but no blocks kept (every row rendered anew)."""
     out = tmp_path / "rollup.xlsx"
     sync([plans_dir], out, today=TODAY)
-    scratch = out.with_name("scratch.xlsx")  # the same history without its blocks: every row rendered
+    scratch = out.with_name("scratch.xlsx")
     shutil.copy(out.with_name("rollup.history.sqlite"), scratch.with_name("scratch.history.sqlite"))
     with sqlite3.connect(scratch.with_name("scratch.history.sqlite")) as db:
         db.execute("DELETE FROM rollup_blocks")
+    return out, scratch
+
+
+def test_deals_rows_are_rendered_again_when_the_kept_blocks_cannot_be_used(plans_dir, tmp_path):
+    """A Deals row is rendered only when no kept block holds it: when the kept blocks cannot be used (their formats
+    are not the roll-up's), every row is rendered again, and the roll-up is the one a sync from scratch writes."""
+    out, scratch = synced_twice(plans_dir, tmp_path)
     with sqlite3.connect(out.with_name("rollup.history.sqlite")) as db:
         db.execute("UPDATE meta SET value = 'blocks 0 []' WHERE key = 'block_styles'")  # written by another version
     first = sorted(plans_dir.glob("*.xlsx"))[0]
@@ -210,12 +216,7 @@ def test_deals_rows_are_rendered_again_when_the_kept_blocks_cannot_be_used(plans
 def test_blocks_kept_by_a_version_that_wrote_deals_otherwise_are_used_for_the_other_sheets(plans_dir, tmp_path):
     """A history kept by mapsheet before Deals rows were written by blocks: its blocks name the detail sheets'
     formats only, and hold no Deals row. The next sync writes what a sync from scratch writes."""
-    out = tmp_path / "rollup.xlsx"
-    sync([plans_dir], out, today=TODAY)
-    scratch = out.with_name("scratch.xlsx")  # the same history without its blocks: every row rendered
-    shutil.copy(out.with_name("rollup.history.sqlite"), scratch.with_name("scratch.history.sqlite"))
-    with sqlite3.connect(scratch.with_name("scratch.history.sqlite")) as db:
-        db.execute("DELETE FROM rollup_blocks")
+    out, scratch = synced_twice(plans_dir, tmp_path)
     with sqlite3.connect(out.with_name("rollup.history.sqlite")) as db:
         styles = db.execute("SELECT value FROM meta WHERE key = 'block_styles'").fetchone()[0]
         older = xlsx_blocks.FORMAT + " " + repr([s for s in xlsx_blocks._kept_formats(styles).items() if s[0] != "Deals"])
