@@ -38,8 +38,9 @@ from .xlsx_rows import ROW_END, cut_rows, render, styled
 
 #: The sheet laid out afresh at each sync whose rows are written by blocks too (the detail sheets' are rendered where
 #: their plan is read): a row is known by a key made of its plan's stored light summary and the rest of what it is
-#: made of (``keyed_rows``), and rendered only when no kept block holds it. Its links are the Rust writer's: the
-#: skeleton holds its rows with their links alone (``_skeleton``), whose cells the rendered rows replace.
+#: made of (``keyed_rows``), and rendered only when no kept block holds it. Its links (to the plans) are written
+#: here as rust_xlsxwriter writes them (``xlsx_rust.links``, ``_hyperlinks``): in the Rust writer, a thousand
+#: links cost as much as the rest of the sheet's cells.
 KEYED = "Deals"
 KEYED_FORMAT = b"deals 1"  # part of every row's key: a change to how such a row is rendered must change it
 AVERAGE_ROWS = 64  # a block ends after a row whose digest's first byte is a multiple of this
@@ -59,6 +60,10 @@ class Block(NamedTuple):
 
 class Missing(Exception):
     """A row of an unchanged plan was in no kept block: its rows must be rendered again."""
+
+
+class Unexpected(Exception):
+    """The Rust writer's package is not as this module expects it: left to the Rust writer."""
 
 
 class TooBig(Exception):
@@ -102,18 +107,18 @@ def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[
     written = {}
 
     def write(tmp: Path) -> None:
-        written["done"] = _assemble(package, tmp, order, xml, kept, kept_styles, early)
+        written["done"] = _assemble(package, tmp, order, xml, kept, kept_styles, early, skeleton.links)
 
     try:
         atomic_write(path, write)
-    except TooBig:
+    except (TooBig, Unexpected):
         return None
     return written["done"]
 
 
 class Skeleton:
-    """The roll-up's package without its detail rows (``xlsx_rust.skeleton``), and the rows of each of its sheets
-    (``rows``, once it is made). Laid out (``make``) and made by a forked copy of this process (``forked``) while
+    """The roll-up's package without its detail rows nor the ``KEYED`` sheet's (``xlsx_rust.skeleton``), the rows
+    of each of its sheets (``rows``) and the links of the rows left out (``links``), once made. Laid out (``make``) and made by a forked copy of this process (``forked``) while
     this one orders the rows and makes the blocks (the copy lays it out too: about 0.015 s of a re-sync that
     this process then neither spends nor waits for), or here (``apart`` False, a single core, or where it cannot
     fork)."""
@@ -124,6 +129,7 @@ class Skeleton:
         self.make = make
         self.made: list = []
         self.rows: dict[str, int] = {}
+        self.links: dict[str, list[tuple[int, int, str, str]]] = {}  # the KEYED sheet's (``xlsx_rust.links``)
         self.child = forked.start(lambda put: put(_skeleton(make()))) if apart and (os.cpu_count() or 1) > 1 else None
 
     def package(self) -> tuple[bytes, dict[str, bytes]] | None:
@@ -132,7 +138,7 @@ class Skeleton:
             self.made, self.child = self.child.results(), None
         if not self.made:
             self.made = [_skeleton(self.make())]
-        package, self.rows = self.made[0]
+        package, self.rows, self.links = self.made[0]
         return package
 
     def close(self) -> None:
@@ -142,20 +148,11 @@ class Skeleton:
             self.child = None
 
 
-def _skeleton(rollup: Rollup) -> tuple[tuple[bytes, dict[str, bytes]] | None, dict[str, int]]:
-    tables = [_links_only(table) if table.sheet == KEYED else table for table in rollup.tables]
-    return xlsx_rust.skeleton(replace(rollup, tables=tables)), {table.sheet: len(table.rows) for table in rollup.tables}
-
-
-def _links_only(table: Table) -> Table:
-    """The table with only the values the Rust writer makes links of (its plan files): the rest of its rows is
-    written by blocks (``keyed_rows``), the links and their relationships as the Rust writer writes them."""
-    files = [i for i, column in enumerate(table.columns) if column.kind in xlsx_rust.LINK_COLUMNS]
-    empty = (None,) * len(table.columns)
-    if not files:
-        return replace(table, rows=[])
-    return replace(table, rows=[tuple(row[i] if i in files else None for i in range(len(row))) if row else empty
-                                for row in table.rows])
+def _skeleton(rollup: Rollup) -> tuple[tuple[bytes, dict[str, bytes]] | None, dict[str, int], dict[str, list]]:
+    """The skeleton (the ``KEYED`` sheet without its rows), each sheet's rows, and the links of the rows left out."""
+    tables = [replace(table, rows=[]) if table.sheet == KEYED else table for table in rollup.tables]
+    return (xlsx_rust.skeleton(replace(rollup, tables=tables)), {table.sheet: len(table.rows) for table in rollup.tables},
+            {table.sheet: xlsx_rust.links(table) for table in rollup.tables if table.sheet == KEYED})
 
 
 def keyed_rows(table: Table, plans: list[dict], ids: dict[str, bytes], known: bytes, xml) -> list[bytes]:
@@ -220,9 +217,11 @@ def _blocks(order: dict[str, list[bytes]], styles: dict[str, list[int]], xml: Te
 
 
 def _assemble(package: tuple[bytes, dict[str, bytes]], target: Path, order: dict[str, list[bytes]],
-              xml: Texts, kept: dict[bytes, Block], kept_styles: str, early: _Made | None = None) -> Written:
+              xml: Texts, kept: dict[bytes, Block], kept_styles: str, early: _Made | None = None,
+              links: dict[str, list[tuple[int, int, str, str]]] | None = None) -> Written:
     """The package written to ``target``, its detail sheets' rows put in by blocks (``early``: made before the
-    skeleton was there, used if made with its column formats)."""
+    skeleton was there, used if made with its column formats), with the ``links`` of a sheet's rows
+    (``xlsx_rust.links``)."""
     package, replaced = package
     src = ZipFile(io.BytesIO(package))
     parts = _sheet_parts(src)
@@ -231,12 +230,15 @@ def _assemble(package: tuple[bytes, dict[str, bytes]], target: Path, order: dict
     blocks = early if early is not None and early.styles == styles else _blocks(order, styles, xml, kept, kept_styles)
     kept = kept if blocks.key == kept_styles else {}
     used: dict[bytes, Block] = {}
+    added: dict[str, bytes] = {}  # parts the skeleton has not: the relationships of a sheet's links
     with open(target, "wb") as out:
         zip_out = _Zip(out)
         for info in src.infolist():
             if info.filename in sheets:
                 sheet = sheets[info.filename]
                 head, tail = _split(src.read(info), len(order[sheet]))
+                if (links or {}).get(sheet):
+                    tail, added[_rels_part(info.filename)] = _linked(head, tail, links[sheet])
                 chunks = [_block(head)]
                 for key, _ in blocks.cut[sheet]:
                     used[key] = block = kept.get(key) or blocks.made[key]
@@ -249,8 +251,50 @@ def _assemble(package: tuple[bytes, dict[str, bytes]], target: Path, order: dict
                 zip_out.raw(info.filename, *_compressed(replaced[info.filename]))
             else:
                 zip_out.copy(src, info)
+        if added.keys() & set(src.namelist()):  # the sheet has relationships of its own
+            raise Unexpected(", ".join(added))
+        for name, part in added.items():
+            zip_out.raw(name, *_compressed(part))
         zip_out.close()
     return Written(used, blocks.key)
+
+
+def _rels_part(sheet_part: str) -> str:
+    folder, name = sheet_part.rsplit("/", 1)
+    return f"{folder}/_rels/{name}.rels"
+
+
+_RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+         b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">')
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_PRINT = re.compile(rb"<printOptions|<pageMargins|<pageSetup|<headerFooter|</worksheet>")
+
+
+def _linked(head: bytes, tail: bytes, links: list[tuple[int, int, str, str]]) -> tuple[bytes, bytes]:
+    """A sheet's tail with its links (``<hyperlinks>``, where the Rust writer puts it: before the print setup), and
+    the relationships they name, as rust_xlsxwriter writes them (``Worksheet::write_hyperlink``)."""
+    from ..grid import column_letter
+
+    where = _PRINT.search(tail)
+    if where is None or b'xmlns:r="' not in head:
+        raise Unexpected("a sheet without its print setup, or without the relationships' namespace")
+    refs, rels, letters = [], [], {}
+    for n, (row, column, target, place) in enumerate(links, 1):
+        letter = letters.get(column) or letters.setdefault(column, column_letter(column))
+        location = f' location="{_attribute(place)}"' if place else ""
+        refs.append(f'<hyperlink ref="{letter}{excel.HEADER_ROWS + 1 + row}" r:id="rId{n}"{location}/>')
+        rels.append(f'<Relationship Id="rId{n}" Type="{_HYPERLINK}" Target="{_attribute(target)}" '
+                    'TargetMode="External"/>')
+    section = ("<hyperlinks>" + "".join(refs) + "</hyperlinks>").encode()
+    return tail[:where.start()] + section + tail[where.start():], _RELS + "".join(rels).encode() + b"</Relationships>"
+
+
+def _attribute(text: str) -> str:
+    """Text as rust_xlsxwriter writes it in an attribute (``escape_attributes``)."""
+    if "&" in text or '"' in text or "<" in text or ">" in text or "\n" in text:
+        text = (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\n", "&#xA;"))
+    return text
 
 
 class _Rows:

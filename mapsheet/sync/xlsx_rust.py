@@ -241,6 +241,45 @@ def shown(table: Table) -> tuple[list[Column], list[tuple]]:
     return columns, list(zip(*values))
 
 
+def links(table: Table) -> list[tuple[int, int, str, str]]:
+    """The links this writer makes in ``table`` (its plan files: ``shown``), as rust_xlsxwriter writes them
+    (``Url::parse_url`` and ``Url::escape_strings``): (row, column, the relationship's target, the place
+    within it), for rows written by blocks beside the sheet (``xlsx_blocks.KEYED``)."""
+    out = []
+    for i, column in enumerate(table.columns):
+        if column.kind in LINK_COLUMNS:
+            values = _file_column(tuple(row[i] for row in table.rows), [0])
+            out += [(r, i, *_target(v)) for r, v in enumerate(values) if v is not None and _linked(v)]
+    return sorted(out)
+
+
+def _linked(text: str) -> bool:
+    """Whether rust_xlsxwriter makes a link of a link column's text (``Url::parse_url``): a file's or web address,
+    anything with '://' in it (so "./https://…", which ``_file_links`` made text, still is one)."""
+    return text.startswith(("file://", "mailto:")) or "://" in text
+
+
+def _target(url: str) -> tuple[str, str]:
+    """A link's relationship target and its place (after a '#'), as rust_xlsxwriter makes them of ``url``."""
+    file = url.startswith("file://")
+    if file:
+        path = url.replace("file:///", "", 1).replace("file://", "", 1)
+        absolute = path.startswith("\\\\") or (path.find(":") == 1 and path[0].isascii())
+        url = url if absolute else path
+    target, _, place = url.partition("#")
+    if not _ESCAPED.search(target):
+        for char, escaped in _URL_ESCAPES:  # "%" first
+            if char in target:
+                target = target.replace(char, escaped)
+    return (target.replace("#", "%23") if file else target), place
+
+
+_URL_ESCAPES = [("%", "%25"), ('"', "%22"), (" ", "%20"), ("<", "%3c"), (">", "%3e"), ("[", "%5b"), ("]", "%5d"),
+                ("^", "%5e"), ("`", "%60"), ("{", "%7b"), ("}", "%7d")]
+#: What rust_xlsxwriter takes for a URL escaped already (``Url::is_escaped``): then it escapes nothing in it.
+_ESCAPED = re.compile(r"%(?:20|25|22|60|3[cCeE]|5[bBdDeE]|7[bBdD])")
+
+
 def _shown_url(url: str) -> str:
     """The text rust_xlsxwriter shows in a link's cell (``Url::parse_url``): the URL, a file's without its scheme."""
     if url.startswith("file://"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zipfile
 from xml.etree import ElementTree
 
 import pytest
@@ -143,13 +144,16 @@ def test_a_plan_file_column_is_each_path_as_rust_takes_it(paths):
      "https://docs.google.com/spreadsheets/d/1/edit", "../up/e.xlsx"),
     ("plans/a.xlsx", "plans/b#2.xlsx", "x" * 300, "bell\x07.xlsx", "tab\t.xlsx", "mailto:x", "internal:y", ""),
     ("plans/a.xlsx", None, 42),
+    ("plans/[x] {y} ^z `w`.xlsx", 'plans/"q".xlsx', "plans/100%.xlsx", "plans/a%5Bb.xlsx", r"\\srv\share\e.xlsx",
+     "https://docs.google.com/spreadsheets/d/1/edit#gid=0", "::odd.xlsx"),
 ])
 def test_a_deals_row_rendered_by_blocks_shows_what_the_rust_writer_writes(paths, tmp_path):
     """The Deals rows written by blocks (``xlsx_rust.shown``, then ``xlsx_rows.render``) show what the Rust writer
-    writes in their cells: a deal's name, a plan file's link as the text rust_xlsxwriter gives it, or its text."""
+    writes in their cells: a deal's name, a plan file's link as the text rust_xlsxwriter gives it, or its text; and
+    their links (``xlsx_rust.links``) are those it writes: the same targets, escaped alike, and places."""
     import openpyxl
 
-    from mapsheet.sync import xlsx_rows, xlsx_rust
+    from mapsheet.sync import xlsx_blocks, xlsx_rows, xlsx_rust
 
     table = Table("Deals", "caption", [Column("Deal", Kind.LINK, 20, wrap=True), Column("Plan file", Kind.FILE, 30)],
                   [(Link(f"deal {i} \x07" if i % 2 else f"deal {i}", str(p)), p) for i, p in enumerate(paths)])
@@ -159,6 +163,16 @@ def test_a_deals_row_rendered_by_blocks_shows_what_the_rust_writer_writes(paths,
     xlsx_rust._write_book(book, tmp_path / "rust.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "rust.xlsx")["Deals"]
     written = [tuple(sheet.cell(3 + r, 1 + c).value for c in range(2)) for r in range(len(paths))]
+    with zipfile.ZipFile(tmp_path / "rust.xlsx") as z:
+        rust = _hyperlinks(z.read("xl/worksheets/sheet1.xml"), z.read("xl/worksheets/_rels/sheet1.xml.rels")
+                           if "xl/worksheets/_rels/sheet1.xml.rels" in z.namelist() else None)
+    if xlsx_rust.links(table):  # the links written beside rows rendered by blocks, read alike
+        tail, rels = xlsx_blocks._linked(b'xmlns:r="x"', b"<pageMargins/></worksheet>", xlsx_rust.links(table))
+        assert _hyperlinks(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                           b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                           + tail, rels) == rust
+    else:
+        assert rust == []
     columns, shown = xlsx_rust.shown(table)
     assert [c.kind for c in columns] == [Kind.TEXT, Kind.TEXT]
     _, texts = xlsx_rows.render(columns, shown)
@@ -169,6 +183,15 @@ def test_a_deals_row_rendered_by_blocks_shows_what_the_rust_writer_writes(paths,
         values = [None if (t := c.find(f"{ns}is/{ns}t")) is None else t.text for c in row]
         rendered.append(tuple(values + [None] * (2 - len(values))))  # a row's empty last cells are left out
     assert rendered == written
+
+
+def _hyperlinks(sheet: bytes, rels: bytes | None) -> list[tuple[str, str, str | None]]:
+    """(cell, target, place) of each link of a sheet, from its XML and its relationships' (None: it has none)."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    targets = {} if rels is None else {r.get("Id"): r.get("Target") for r in ElementTree.fromstring(rels)}
+    return [(h.get("ref"), targets[h.get(f"{{{ns['r']}}}id")], h.get("location"))
+            for h in ElementTree.fromstring(sheet).iterfind("m:hyperlinks/m:hyperlink", ns)]
 
 
 def test_parts_of_a_clean_table_keep_its_rows_and_of_an_odd_one_make_its_values_safe():
