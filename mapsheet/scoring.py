@@ -23,7 +23,7 @@ mapsheet can read is Not checkable. The reasons name what decided it, in plain w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .config import Config
 from .model import Plan, Record
@@ -32,8 +32,9 @@ from .verdict import Dimension, DimensionState, State, Verdict, assess
 
 
 @quick
-@dataclass(frozen=True)
 class FamilyScore:
+    """What one family of rules kept of its weight: the breakdown a report shows."""
+
     family: Family
     weight: float
     lost: float
@@ -50,7 +51,6 @@ class FamilyScore:
 
 
 @quick
-@dataclass(frozen=True)
 class DimensionScore:
     """A core dimension's state and the points it costs beyond its families' (failing or not read)."""
 
@@ -61,8 +61,9 @@ class DimensionScore:
 
 
 @quick
-@dataclass(frozen=True)
 class Score:
+    """A plan's score, grade and band, with the breakdown that explains them."""
+
     total: int
     exact: float
     grade: str

@@ -27,9 +27,11 @@ T = TypeVar("T")
 
 
 def quick(cls: type[T]) -> type[T]:
-    """Frozen dataclass ``cls`` with an ``__init__`` that fills the instance's dict directly, instead of the
+    """``cls`` made a frozen dataclass with an ``__init__`` that fills the instance's dict directly, instead of the
     generated one's ``object.__setattr__`` per field (five times slower; a check makes dozens of these
-    objects a plan). Its fields must have no default factory."""
+    objects a plan). The dataclass's own ``__init__`` is not made (each method made is compiled at import). Its
+    fields must have no default factory."""
+    cls = dataclass(frozen=True, init=False)(cls)
     fields = dataclasses.fields(cls)
     if any(f.default_factory is not dataclasses.MISSING or not f.init for f in fields):
         raise TypeError(f"{cls.__name__}: quick() takes fields with plain defaults only")
@@ -46,6 +48,8 @@ def quick(cls: type[T]) -> type[T]:
 
 @dataclass(frozen=True)
 class RuleDoc:
+    """A rule's documentation under the fixed headings (what `mapsheet check --explain` and the docs show)."""
+
     why: str  # the reason, quoting the MAP guide where it speaks
     bad: str  # an example that triggers the rule
     good: str  # the same, fixed
@@ -53,7 +57,6 @@ class RuleDoc:
 
 
 @quick
-@dataclass(frozen=True)
 class Hit:
     """What a rule found: where, and a message that says what is wrong and what to do."""
 
@@ -64,8 +67,9 @@ class Hit:
 
 
 @quick
-@dataclass(frozen=True)
 class Finding:
+    """A rule's hit as reports show it: the rule's code, name and family, the severity in force, the cell."""
+
     code: str
     name: str
     severity: Severity
@@ -90,6 +94,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: what ``@rule`` declared at its top, and the function that checks."""
+
     code: str
     name: str
     family: Family

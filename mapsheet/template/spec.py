@@ -90,6 +90,8 @@ SETTLED_RISK_STATUSES = frozenset({"Mitigated", "Closed"})
 
 @dataclass(frozen=True)
 class Field:
+    """One column of a table (or one Overview label): what the reader matches, types and the rules read."""
+
     key: str  # stable identifier used in code and in the roll-up
     header: str  # what the template shows
     kind: Kind = Kind.TEXT
@@ -141,12 +143,16 @@ class Table:
 
 @dataclass(frozen=True)
 class OverviewSection:
+    """A titled block of the Overview tab's labels, in the order the template shows them."""
+
     title: str
     fields: tuple[Field, ...]
 
 
 @dataclass(frozen=True)
 class Overview:
+    """The Overview tab: the deal's fields as labels with their values beside them, not a table."""
+
     sheet: str
     title: str
     sections: tuple[OverviewSection, ...]
@@ -169,6 +175,8 @@ class Overview:
 
 @dataclass(frozen=True)
 class TemplateSpec:
+    """The whole template described once: the workbook is generated from it and every plan read against it."""
+
     version: str
     overview: Overview
     tables: tuple[Table, ...]
