@@ -29,9 +29,12 @@ T = TypeVar("T")
 def quick(cls: type[T]) -> type[T]:
     """``cls`` made a frozen dataclass with an ``__init__`` that fills the instance's dict directly, instead of the
     generated one's ``object.__setattr__`` per field (five times slower; a check makes dozens of these
-    objects a plan). The dataclass's own ``__init__`` is not made (each method made is compiled at import). Its
+    objects a plan). Python 3.11 compiles each method a dataclass makes, at import: the dataclass's own
+    ``__init__`` is not made, and the two methods that refuse a change (``_refuse_set``, ``_refuse_delete``) are
+    shared by these classes rather than made for each; equality and hashing are the frozen dataclass's. Its
     fields must have no default factory."""
-    cls = dataclass(frozen=True, init=False)(cls)
+    cls = dataclass(init=False, unsafe_hash=True)(cls)
+    cls.__setattr__, cls.__delattr__ = _refuse_set, _refuse_delete  # type: ignore[method-assign, assignment]
     fields = dataclasses.fields(cls)
     if any(f.default_factory is not dataclasses.MISSING or not f.init for f in fields):
         raise TypeError(f"{cls.__name__}: quick() takes fields with plain defaults only")
@@ -46,9 +49,17 @@ def quick(cls: type[T]) -> type[T]:
     return cls
 
 
+def _refuse_set(self: Any, name: str, value: Any) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _refuse_delete(self: Any, name: str) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+
 @dataclass(frozen=True)
 class RuleDoc:
-    """A rule's documentation under the fixed headings (what `mapsheet check --explain` and the docs show)."""
+    """A rule's documentation under the fixed headings (what `mapsheet rules CODE` shows)."""
 
     why: str  # the reason, quoting the MAP guide where it speaks
     bad: str  # an example that triggers the rule
