@@ -26,8 +26,9 @@ from __future__ import annotations
 from dataclasses import field
 
 from .config import Config
+from .frozen import quick
 from .model import Plan, Record
-from .rules.base import Band, Family, Finding, quick
+from .rules.base import Band, Family, Finding
 from .verdict import Dimension, DimensionState, State, Verdict, assess
 
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from .frozen import quick
 from .model import Plan, Record
-from .rules.base import Band, Family, Finding, Severity, is_closed, quick
+from .rules.base import Band, Family, Finding, Severity, is_closed
 from .rules.specific import is_named_person_in
 from .template.spec import PARTY, SIDE
 

@@ -9,7 +9,6 @@ ruff do: code, name, family, default severity, the thresholds it reads, and its 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from functools import cached_property
@@ -18,46 +17,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, TypeVar
 
+from ..frozen import quick
 from ..grid import Location
 from ..levels import FAMILY_TITLES, Band, Family, Severity  # noqa: F401  (re-exported: the rules' names for them)
 from ..model import Plan, Record
 
 
-T = TypeVar("T")
-
-
-def quick(cls: type[T]) -> type[T]:
-    """``cls`` made a frozen dataclass with an ``__init__`` that fills the instance's dict directly, instead of the
-    generated one's ``object.__setattr__`` per field (five times slower; a check makes dozens of these
-    objects a plan). Python 3.11 compiles each method a dataclass makes, at import: the dataclass's own
-    ``__init__`` is not made, and the two methods that refuse a change (``_refuse_set``, ``_refuse_delete``) are
-    shared by these classes rather than made for each; equality and hashing are the frozen dataclass's. Its
-    fields must have no default factory."""
-    cls = dataclass(init=False, unsafe_hash=True)(cls)
-    cls.__setattr__, cls.__delattr__ = _refuse_set, _refuse_delete  # type: ignore[method-assign, assignment]
-    fields = dataclasses.fields(cls)
-    if any(f.default_factory is not dataclasses.MISSING or not f.init for f in fields):
-        raise TypeError(f"{cls.__name__}: quick() takes fields with plain defaults only")
-    defaults = {f"_default_{f.name}": f.default for f in fields if f.default is not dataclasses.MISSING}
-    params = ", ".join(f.name if f.default is dataclasses.MISSING else f"{f.name}=_default_{f.name}" for f in fields)
-    body = "".join(f"    d[{f.name!r}] = {f.name}\n" for f in fields)
-    namespace: dict[str, Any] = {}
-    exec(f"def __init__(self, {params}):\n    d = self.__dict__\n{body}", defaults, namespace)  # noqa: S102
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = init  # type: ignore[misc]
-    return cls
-
-
-def _refuse_set(self: Any, name: str, value: Any) -> None:
-    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-
-
-def _refuse_delete(self: Any, name: str) -> None:
-    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
-
-
-@dataclass(frozen=True)
+@quick
 class RuleDoc:
     """A rule's documentation under the fixed headings (what `mapsheet rules CODE` shows)."""
 
@@ -103,7 +69,7 @@ class Finding:
         return priced
 
 
-@dataclass(frozen=True)
+@quick
 class Rule:
     """A registered rule: what ``@rule`` declared at its top, and the function that checks."""
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from functools import cached_property, lru_cache
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 
 from .. import levels
+from ..frozen import quick
 
 TEMPLATE_VERSION = "1.0"
 #: Versions of the template whose plans this mapsheet reads without loss.
@@ -88,7 +89,7 @@ CLOSED_STATUSES = levels.CLOSED_STATUSES
 SETTLED_RISK_STATUSES = frozenset({"Mitigated", "Closed"})
 
 
-@dataclass(frozen=True)
+@quick
 class Field:
     """One column of a table (or one Overview label): what the reader matches, types and the rules read."""
 
@@ -107,7 +108,7 @@ class Field:
         return (self.header, self.key, *self.synonyms)
 
 
-@dataclass(frozen=True)
+@quick
 class Table:
     """A tab holding one table: a header row, then one record a row."""
 
@@ -141,7 +142,7 @@ class Table:
         return next((f for f in self.fields if f.kind is Kind.ID), None)
 
 
-@dataclass(frozen=True)
+@quick
 class OverviewSection:
     """A titled block of the Overview tab's labels, in the order the template shows them."""
 
@@ -149,7 +150,7 @@ class OverviewSection:
     fields: tuple[Field, ...]
 
 
-@dataclass(frozen=True)
+@quick
 class Overview:
     """The Overview tab: the deal's fields as labels with their values beside them, not a table."""
 
@@ -173,7 +174,7 @@ class Overview:
         return header_index(self.fields)
 
 
-@dataclass(frozen=True)
+@quick
 class TemplateSpec:
     """The whole template described once: the workbook is generated from it and every plan read against it."""
 

@@ -65,7 +65,9 @@ def test_quick_classes_behave_as_the_frozen_dataclasses_they_stand_in_for():
     import pytest
 
     from mapsheet.grid import Location
-    from mapsheet.rules.base import Finding, Severity, quick
+    from mapsheet.frozen import quick
+    from mapsheet.rules.base import Finding, Severity
+    from mapsheet.template.spec import SPEC
     from mapsheet.levels import Family
 
     @dataclasses.dataclass(frozen=True)
@@ -92,3 +94,7 @@ def test_quick_classes_behave_as_the_frozen_dataclasses_they_stand_in_for():
     finding = Finding("MAP201", "action-owner-missing", Severity.ERROR, Family.SPECIFIC, "m", Location("Actions", 3, 4))
     assert finding.points == 0.0 and finding.costing(2.5).points == 2.5 and finding.costing(0.0) == finding
     assert {finding, finding.costing(0.0)} == {finding}
+    field = SPEC.table("actions").field("owner")  # the template described once: its parts frozen alike
+    assert dataclasses.replace(field) == field and hash(dataclasses.replace(field)) == hash(field)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        field.header = "Responsible"
