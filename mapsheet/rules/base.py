@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, TypeVar
 
-from ..frozen import quick
+from ..frozen import frozen, quick
 from ..grid import Location
 from ..levels import FAMILY_TITLES, Band, Family, Severity  # noqa: F401  (re-exported: the rules' names for them)
 from ..model import Plan, Record
 
 
-@quick
+@frozen
 class RuleDoc:
     """A rule's documentation under the fixed headings (what `mapsheet rules CODE` shows)."""
 
@@ -69,7 +69,7 @@ class Finding:
         return priced
 
 
-@quick
+@frozen
 class Rule:
     """A registered rule: what ``@rule`` declared at its top, and the function that checks."""
 

@@ -18,7 +18,7 @@ from dataclasses import field
 from enum import Enum
 
 from .. import levels
-from ..frozen import quick
+from ..frozen import frozen
 
 TEMPLATE_VERSION = "1.0"
 #: Versions of the template whose plans this mapsheet reads without loss.
@@ -89,7 +89,7 @@ CLOSED_STATUSES = levels.CLOSED_STATUSES
 SETTLED_RISK_STATUSES = frozenset({"Mitigated", "Closed"})
 
 
-@quick
+@frozen
 class Field:
     """One column of a table (or one Overview label): what the reader matches, types and the rules read."""
 
@@ -108,7 +108,7 @@ class Field:
         return (self.header, self.key, *self.synonyms)
 
 
-@quick
+@frozen
 class Table:
     """A tab holding one table: a header row, then one record a row."""
 
@@ -142,7 +142,7 @@ class Table:
         return next((f for f in self.fields if f.kind is Kind.ID), None)
 
 
-@quick
+@frozen
 class OverviewSection:
     """A titled block of the Overview tab's labels, in the order the template shows them."""
 
@@ -150,7 +150,7 @@ class OverviewSection:
     fields: tuple[Field, ...]
 
 
-@quick
+@frozen
 class Overview:
     """The Overview tab: the deal's fields as labels with their values beside them, not a table."""
 
@@ -174,7 +174,7 @@ class Overview:
         return header_index(self.fields)
 
 
-@quick
+@frozen
 class TemplateSpec:
     """The whole template described once: the workbook is generated from it and every plan read against it."""
 
