@@ -29,6 +29,8 @@ _CODES = r"MAP\d{3}|[a-z]+(?:-[a-z]+)+"
 
 @dataclass
 class CheckResult:
+    """Everything one check of a plan found: what reports, annotations and sync are made from."""
+
     plan: Plan
     today: dt.date
     findings: list[Finding]

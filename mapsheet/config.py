@@ -37,6 +37,8 @@ DEFAULTS = _defaults()
 
 @dataclass
 class Config:
+    """The settings a check is run with (mapsheet.toml over the defaults): passed in, never read from a global."""
+
     select: list[str]
     ignore: list[str]
     severity: dict[str, Severity]

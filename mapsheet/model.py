@@ -11,12 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .frozen import frozen
 from .grid import Location
 from .levels import ProblemKind  # defined with the names the roll-up shares (imported from here too)
 from .template.spec import CLOSED_STATUSES, SETTLED_RISK_STATUSES, SPEC
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """A value the reader could not take as it is, with where it is and what was expected."""
 

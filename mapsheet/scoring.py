@@ -23,17 +23,19 @@ mapsheet can read is Not checkable. The reasons name what decided it, in plain w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .config import Config
+from .frozen import quick
 from .model import Plan, Record
-from .rules.base import Band, Family, Finding, quick
+from .rules.base import Band, Family, Finding
 from .verdict import Dimension, DimensionState, State, Verdict, assess
 
 
 @quick
-@dataclass(frozen=True)
 class FamilyScore:
+    """What one family of rules kept of its weight: the breakdown a report shows."""
+
     family: Family
     weight: float
     lost: float
@@ -50,7 +52,6 @@ class FamilyScore:
 
 
 @quick
-@dataclass(frozen=True)
 class DimensionScore:
     """A core dimension's state and the points it costs beyond its families' (failing or not read)."""
 
@@ -61,8 +62,9 @@ class DimensionScore:
 
 
 @quick
-@dataclass(frozen=True)
 class Score:
+    """A plan's score, grade and band, with the breakdown that explains them."""
+
     total: int
     exact: float
     grade: str

@@ -18,12 +18,12 @@ checkable*. ``scoring`` turns all this into the band, its reasons and the score.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from .frozen import quick
 from .model import Plan, Record
-from .rules.base import Band, Family, Finding, Severity, is_closed, quick
+from .rules.base import Band, Family, Finding, Severity, is_closed
 from .rules.specific import is_named_person_in
 from .template.spec import PARTY, SIDE
 
@@ -92,8 +92,9 @@ def dimension_of(code: str, family: Family) -> Dimension | None:
 
 
 @quick
-@dataclass(frozen=True)
 class DimensionState:
+    """How one core dimension of the plan stands, with the words that say why."""
+
     dimension: Dimension
     state: State
     why: str  # plain words: what makes it failing / weak / not read ("" when ok)
@@ -119,8 +120,9 @@ class DimensionState:
 
 
 @quick
-@dataclass(frozen=True)
 class Verdict:
+    """What the plan's findings say of each core dimension: what the band and the score are decided from."""
+
     dimensions: tuple[DimensionState, ...]
     not_checkable: str = ""  # why the plan cannot be judged, with what to fix ("" when it can)
 

@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import UnreadableWorkbook
+from ..frozen import frozen
 from ..grid import column_index
 
 MB = 1 << 20
 
 
-@dataclass(frozen=True)
+@frozen
 class Limits:
     """What a plan workbook may hold before mapsheet refuses to read it: the reader's part of ``[limits]``
     in mapsheet.toml (the defaults, and what each means, are in defaults.toml)."""
@@ -77,7 +78,7 @@ FAR_GAP = 1_000
 EXCEL_ROWS = 1_048_576
 
 
-@dataclass(frozen=True)
+@frozen
 class FarRows:
     """A sheet whose values end ``height`` rows down, but for ``cells`` values further below (past ``FAR_GAP``
     empty rows, down to row ``last``, 0-based): read on their own, not as one range (``xlsx_far``)."""

@@ -9,7 +9,6 @@ ruff do: code, name, family, default severity, the thresholds it reads, and its 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from functools import cached_property
@@ -18,34 +17,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, TypeVar
 
+from ..frozen import frozen, quick
 from ..grid import Location
 from ..levels import FAMILY_TITLES, Band, Family, Severity  # noqa: F401  (re-exported: the rules' names for them)
 from ..model import Plan, Record
 
 
-T = TypeVar("T")
-
-
-def quick(cls: type[T]) -> type[T]:
-    """Frozen dataclass ``cls`` with an ``__init__`` that fills the instance's dict directly, instead of the
-    generated one's ``object.__setattr__`` per field (five times slower; a check makes dozens of these
-    objects a plan). Its fields must have no default factory."""
-    fields = dataclasses.fields(cls)
-    if any(f.default_factory is not dataclasses.MISSING or not f.init for f in fields):
-        raise TypeError(f"{cls.__name__}: quick() takes fields with plain defaults only")
-    defaults = {f"_default_{f.name}": f.default for f in fields if f.default is not dataclasses.MISSING}
-    params = ", ".join(f.name if f.default is dataclasses.MISSING else f"{f.name}=_default_{f.name}" for f in fields)
-    body = "".join(f"    d[{f.name!r}] = {f.name}\n" for f in fields)
-    namespace: dict[str, Any] = {}
-    exec(f"def __init__(self, {params}):\n    d = self.__dict__\n{body}", defaults, namespace)  # noqa: S102
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = init  # type: ignore[misc]
-    return cls
-
-
-@dataclass(frozen=True)
+@frozen
 class RuleDoc:
+    """A rule's documentation under the fixed headings (what `mapsheet rules CODE` shows)."""
+
     why: str  # the reason, quoting the MAP guide where it speaks
     bad: str  # an example that triggers the rule
     good: str  # the same, fixed
@@ -53,7 +34,6 @@ class RuleDoc:
 
 
 @quick
-@dataclass(frozen=True)
 class Hit:
     """What a rule found: where, and a message that says what is wrong and what to do."""
 
@@ -64,8 +44,9 @@ class Hit:
 
 
 @quick
-@dataclass(frozen=True)
 class Finding:
+    """A rule's hit as reports show it: the rule's code, name and family, the severity in force, the cell."""
+
     code: str
     name: str
     severity: Severity
@@ -88,8 +69,10 @@ class Finding:
         return priced
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
+    """A registered rule: what ``@rule`` declared at its top, and the function that checks."""
+
     code: str
     name: str
     family: Family

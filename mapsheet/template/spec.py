@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from functools import cached_property, lru_cache
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 
 from .. import levels
+from ..frozen import frozen
 
 TEMPLATE_VERSION = "1.0"
 #: Versions of the template whose plans this mapsheet reads without loss.
@@ -88,8 +89,10 @@ CLOSED_STATUSES = levels.CLOSED_STATUSES
 SETTLED_RISK_STATUSES = frozenset({"Mitigated", "Closed"})
 
 
-@dataclass(frozen=True)
+@frozen
 class Field:
+    """One column of a table (or one Overview label): what the reader matches, types and the rules read."""
+
     key: str  # stable identifier used in code and in the roll-up
     header: str  # what the template shows
     kind: Kind = Kind.TEXT
@@ -105,7 +108,7 @@ class Field:
         return (self.header, self.key, *self.synonyms)
 
 
-@dataclass(frozen=True)
+@frozen
 class Table:
     """A tab holding one table: a header row, then one record a row."""
 
@@ -139,14 +142,18 @@ class Table:
         return next((f for f in self.fields if f.kind is Kind.ID), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class OverviewSection:
+    """A titled block of the Overview tab's labels, in the order the template shows them."""
+
     title: str
     fields: tuple[Field, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Overview:
+    """The Overview tab: the deal's fields as labels with their values beside them, not a table."""
+
     sheet: str
     title: str
     sections: tuple[OverviewSection, ...]
@@ -167,8 +174,10 @@ class Overview:
         return header_index(self.fields)
 
 
-@dataclass(frozen=True)
+@frozen
 class TemplateSpec:
+    """The whole template described once: the workbook is generated from it and every plan read against it."""
+
     version: str
     overview: Overview
     tables: tuple[Table, ...]

@@ -55,3 +55,47 @@ def test_owner_table_judges_as_the_owner_tests_do_for_each_customer():
                 assert kind.placeholder == is_placeholder_owner(settings, owner, customer), (customer, owner)
                 assert kind.team == is_team_name(settings, owner), (customer, owner)
                 assert kind.person == is_named_person_in(settings, owner, customer), (customer, owner)
+
+
+def test_quick_and_frozen_classes_behave_as_the_frozen_dataclasses_they_stand_in_for():
+    # frozen() and quick() make their own __init__ and share the methods that refuse a change: what a user of the
+    # class sees (construction, defaults, equality, hashing, repr, refusing changes) is dataclass(frozen=True)'s.
+    import dataclasses
+
+    import pytest
+
+    from mapsheet.frozen import frozen, quick
+    from mapsheet.grid import Location
+    from mapsheet.levels import Family
+    from mapsheet.rules.base import Finding, Severity
+    from mapsheet.template.spec import SPEC
+
+    @dataclasses.dataclass(frozen=True)
+    class Plain:
+        a: int
+        b: str = "x"
+
+    for make in (quick, frozen):
+        @make
+        class Made:
+            a: int
+            b: str = "x"
+
+        for plain in (Plain(1), Plain(1, "y"), Plain(a=2, b="z")):
+            made = Made(*dataclasses.astuple(plain))
+            assert dataclasses.astuple(made) == dataclasses.astuple(plain) and made.a == plain.a
+            assert repr(made) == repr(plain).replace("Plain", "Made")
+            assert hash(made) == hash(plain) and made == Made(**dataclasses.asdict(plain)) and made != Made(9)
+            for change in (lambda o: setattr(o, "a", 5), lambda o: delattr(o, "b"), lambda o: setattr(o, "new", 1)):
+                with pytest.raises(dataclasses.FrozenInstanceError) as made_error:
+                    change(made)
+                with pytest.raises(dataclasses.FrozenInstanceError) as plain_error:
+                    change(plain)
+                assert str(made_error.value) == str(plain_error.value)
+    finding = Finding("MAP201", "action-owner-missing", Severity.ERROR, Family.SPECIFIC, "m", Location("Actions", 3, 4))
+    assert finding.points == 0.0 and finding.costing(2.5).points == 2.5 and finding.costing(0.0) == finding
+    assert {finding, finding.costing(0.0)} == {finding}
+    field = SPEC.table("actions").field("owner")  # the template described once: its parts frozen alike
+    assert dataclasses.replace(field) == field and hash(dataclasses.replace(field)) == hash(field)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        field.header = "Responsible"
