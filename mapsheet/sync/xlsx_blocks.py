@@ -171,14 +171,18 @@ def keyed_rows(table: Table, plans: list[dict], ids: dict[str, bytes], known: by
             KEYED_FORMAT + ident + deal_row_rest(row).encode("utf-8", "surrogatepass"), digest_size=8).digest())
     have = {known[at:at + 8] for at in range(0, len(known), 8)}
     new = [i for i, key in enumerate(keys) if key is None or key not in have]
-    if new:
-        columns, shown = xlsx_rust.shown(replace(table, rows=[table.rows[i] for i in new]))
+    for at in range(0, len(new), _RENDERED):  # a few thousand rows at a time: 10,000 rows' cells at once are 40 MB
+        some = new[at:at + _RENDERED]
+        columns, shown = xlsx_rust.shown(replace(table, rows=[table.rows[i] for i in some]))
         digests, texts = render(columns, shown)
-        for i, digest in zip(new, digests):
+        for i, digest in zip(some, digests):
             if keys[i] is None:
                 keys[i] = digest
-        xml.add_rows([keys[i] for i in new], b"".join(texts), list(map(len, texts)))
+        xml.add_rows([keys[i] for i in some], b"".join(texts), list(map(len, texts)))
     return keys
+
+
+_RENDERED = 2048
 
 
 def _kept_formats(kept_styles: str) -> dict[str, list[int]] | None:

@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import re
 from functools import lru_cache, partial
-from itertools import chain, repeat
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from ..grid import EXCEL_EPOCH
@@ -180,9 +180,8 @@ def _render(columns: list[_Cells], rows: list[tuple], order) -> tuple[list[tuple
     if not rows:
         return [], [], []
     cells, lines = [], []
-    plain = set(map(type, chain.from_iterable(rows))) <= _PLAIN
-    for c, values in zip(columns, zip(*rows)):
-        made, heights = c.cells(values, plain)
+    for c, values in zip(columns, zip(*rows)):  # a column of plain values looks its cells up (Deals has floats too)
+        made, heights = c.cells(values, set(map(type, values)) <= _PLAIN)
         cells.append(made)
         if heights is not None:
             lines.append(heights)
