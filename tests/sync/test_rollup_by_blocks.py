@@ -142,6 +142,19 @@ def test_a_rollup_too_big_for_a_plain_zip_is_written_by_the_rust_writer(plans_di
         assert db.execute("SELECT count(*) FROM rollup_blocks").fetchone()[0] == 0  # none kept from it
 
 
+def test_a_skeleton_whose_deals_sheet_has_relationships_of_its_own_is_written_by_the_rust_writer(plans_dir, tmp_path,
+                                                                                              monkeypatch):
+    """Should the Rust writer's Deals sheet ever come with relationships of its own, the links written beside its
+    rows would collide with them: the roll-up is then written whole by the Rust writer, and still right."""
+    by_rust = sync([plans_dir], tmp_path / "rust.xlsx", today=TODAY, csv=tmp_path / "csv")  # the same links
+    monkeypatch.setattr(xlsx_blocks, "_rels_part", lambda part: "xl/_rels/workbook.xml.rels")  # one the package has
+    report = sync([plans_dir], tmp_path / "rollup.xlsx", today=TODAY)
+    assert report.rows == by_rust.rows
+    assert dump(tmp_path / "rollup.xlsx") == dump(tmp_path / "rust.xlsx")
+    with sqlite3.connect(tmp_path / "rollup.history.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM rollup_blocks").fetchone()[0] == 0  # none kept from it
+
+
 def test_blocks_made_half_by_a_forked_copy_are_those_made_in_one_process(plans_dir, tmp_path, monkeypatch):
     from mapsheet.sync import forked
 
