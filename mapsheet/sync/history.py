@@ -261,7 +261,8 @@ class History:
         self.db.executemany("DELETE FROM rollup_blocks WHERE key = ?", [(k,) for k in kept - blocks.keys()])
         self.db.executemany("INSERT INTO rollup_blocks VALUES (?, ?, ?, ?, ?)",
                             [(k, *b) for k, b in blocks.items() if k not in kept])
-        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("block_styles", styles), ("block_keyed", keyed)])
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                            [("block_styles", styles), ("block_keyed", keyed)])
 
 
 class _Stat(NamedTuple):

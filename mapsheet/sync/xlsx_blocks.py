@@ -33,7 +33,7 @@ from zipfile import ZipFile
 
 from ..safeio import atomic_write
 from . import excel, xlsx_rust
-from .tables import Rollup, Table
+from .tables import Rollup, Table, deal_row_rest
 from .xlsx_rows import ROW_END, cut_rows, render, styled
 
 #: The sheet laid out afresh at each sync whose rows are written by blocks too (the detail sheets' are rendered where
@@ -118,10 +118,10 @@ def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[
 
 class Skeleton:
     """The roll-up's package without its detail rows nor the ``KEYED`` sheet's (``xlsx_rust.skeleton``), the rows
-    of each of its sheets (``rows``) and the links of the rows left out (``links``), once made. Laid out (``make``) and made by a forked copy of this process (``forked``) while
-    this one orders the rows and makes the blocks (the copy lays it out too: about 0.015 s of a re-sync that
-    this process then neither spends nor waits for), or here (``apart`` False, a single core, or where it cannot
-    fork)."""
+    of each of its sheets (``rows``) and the links of the rows left out (``links``), once made. Laid out
+    (``make``) and made by a forked copy of this process (``forked``) while this one orders the rows and makes the
+    blocks (the copy lays it out too: about 0.015 s of a re-sync that this process then neither spends nor waits
+    for), or here (``apart`` False, a single core, or where it cannot fork)."""
 
     def __init__(self, make: Callable[[], Rollup], apart: bool = True):
         from . import forked
@@ -151,7 +151,8 @@ class Skeleton:
 def _skeleton(rollup: Rollup) -> tuple[tuple[bytes, dict[str, bytes]] | None, dict[str, int], dict[str, list]]:
     """The skeleton (the ``KEYED`` sheet without its rows), each sheet's rows, and the links of the rows left out."""
     tables = [replace(table, rows=[]) if table.sheet == KEYED else table for table in rollup.tables]
-    return (xlsx_rust.skeleton(replace(rollup, tables=tables)), {table.sheet: len(table.rows) for table in rollup.tables},
+    return (xlsx_rust.skeleton(replace(rollup, tables=tables)),
+            {table.sheet: len(table.rows) for table in rollup.tables},
             {table.sheet: xlsx_rust.links(table) for table in rollup.tables if table.sheet == KEYED})
 
 
@@ -161,8 +162,6 @@ def keyed_rows(table: Table, plans: list[dict], ids: dict[str, bytes], known: by
     row's key is made of its plan's stored light summary's (``ids``: a light summary's JSON holds every value of
     its row but its link and its pushes, ``tables.deal_row_rest``); a plan without one, or every row of a sheet
     past Excel's links (where a row's link depends on its place), is rendered again."""
-    from .tables import deal_row_rest
-
     keyable = len(table.rows) <= excel.MAX_LINKS
     keys: list[bytes | None] = []
     for s, row in zip(plans, table.rows):

@@ -47,7 +47,6 @@ from .excel import BAND_FILL, CENTRED, HEADER_ROWS, NUM_FORMAT
 from .tables import Chart, Column, Dashboard, Kind, Rollup, Table
 
 
-
 def _compiled():
     """rustpy-xlsxwriter's compiled module, loaded by itself where the package holds it as 0.8 does: the package's
     ``__init__`` re-exports its functions unchanged, and reads its own metadata as it loads (importlib.metadata
@@ -235,8 +234,7 @@ def shown(table: Table) -> tuple[list[Column], list[tuple]]:
         if column.kind is Kind.LINK:
             values[i] = [None if v is None else v.text for v in values[i]]
         elif column.kind is Kind.FILE:
-            values[i] = [v if v is None or not _URL.match(v) else _shown_url(v)
-                         for v in _file_column(values[i], [0])]
+            values[i] = [_shown_url(v) if v is not None and _linked(v) else v for v in _file_column(values[i], [0])]
         columns.append(column._replace(kind=Kind.TEXT) if column.kind in (Kind.LINK, Kind.FILE) else column)
     return columns, list(zip(*values))
 
@@ -263,7 +261,7 @@ def _target(url: str) -> tuple[str, str]:
     """A link's relationship target and its place (after a '#'), as rust_xlsxwriter makes them of ``url``."""
     file = url.startswith("file://")
     if file:
-        path = url.replace("file:///", "", 1).replace("file://", "", 1)
+        path = _file_path(url)
         absolute = path.startswith("\\\\") or (path.find(":") == 1 and path[0].isascii())
         url = url if absolute else path
     target, _, place = url.partition("#")
@@ -281,13 +279,16 @@ _ESCAPED = re.compile(r"%(?:20|25|22|60|3[cCeE]|5[bBdDeE]|7[bBdD])")
 
 
 def _shown_url(url: str) -> str:
-    """The text rust_xlsxwriter shows in a link's cell (``Url::parse_url``): the URL, a file's without its scheme."""
+    """The text rust_xlsxwriter shows in a link's cell (``Url::parse_url``): the URL, a file's without its scheme,
+    a mail address's without ``mailto:``."""
     if url.startswith("file://"):
-        return url.replace("file:///", "", 1).replace("file://", "", 1)
-    for scheme in ("mailto:", "internal:"):
-        if url.startswith(scheme):
-            return url[len(scheme):]
-    return url
+        return _file_path(url)
+    return url[len("mailto:"):] if url.startswith("mailto:") else url
+
+
+def _file_path(url: str) -> str:
+    """A file link's path, as rust_xlsxwriter takes it out (the first ``file:///``, then the first ``file://``)."""
+    return url.replace("file:///", "", 1).replace("file://", "", 1)
 
 
 def _file_column(values: tuple, links: list[int]) -> Iterable:
