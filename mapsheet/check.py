@@ -90,6 +90,10 @@ def check_plan(plan: Plan, *, today: dt.date | None = None, config: Config | Non
                 findings += _findings(rule, hits, config)
         except Exception as exc:  # a broken rule is reported, never fatal
             findings.append(_failed(rule, ctx, exc))
+    # What the rules worked out together holds the context (``rules.base.per_value``): a cycle, which left the
+    # plan's every record to Python's cyclic collector. Let go here, the plan is freed as the check returns:
+    # a sync's reading processes spent about 5% of their time collecting them (0.3-0.45 ms a plan).
+    ctx.memo.clear()
     findings = _dedupe(findings)
     findings.sort(key=_order)
     rows = records_at(plan, findings)  # the rows findings point at: for the ignore scan and the verdict
