@@ -1,7 +1,8 @@
 """Deflate and CRC-32 where a sync spends on them (every sheet of every plan inflated and checked, the roll-up's
-blocks of rows compressed, each plan's summary stored): ISA-L's (the ``isal`` package) when it imports, about
-3x faster than zlib at each, else zlib's. What is inflated is the same either way; what is compressed may differ
-in its bytes, never in what it inflates to, and both are read by any deflate reader.
+blocks of rows compressed, each plan's summary stored): ISA-L's (the ``isal`` package) when it imports, else
+zlib's. ISA-L inflates a plan's sheets 1.7x faster than zlib (CPU time), takes CRCs 3x and compresses the roll-up's
+rows 3-5x faster. What is inflated is the same either way; what is compressed may differ in its bytes, never in
+what it inflates to, and any deflate reader reads both.
 
 A corrupt or truncated stream raises ``zlib.error`` from either, so callers catch one exception.
 """
