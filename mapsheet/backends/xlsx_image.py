@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import re
 import struct
-import zlib
 from dataclasses import dataclass, field
 
+from .. import deflate
 from .xlsx_guard import remember
 from .xlsx_styles import short_styles
 
@@ -118,8 +118,8 @@ def _no_merges(before: bytes) -> bytes:
     unchanged, is then the one the quick pass checked, and the sheet is not read once more to work it out. CRC-32
     is linear: each free bit of the attribute flips a known set of the CRC's bits, so the bits to flip are looked
     up (``_FLIPS``), not searched for."""
-    crc = zlib.crc32(before)
-    wrong, bits = zlib.crc32(_MARK_START + b"`" * _FREE + _MARK_END, crc) ^ crc, 0
+    crc = deflate.crc32(before)
+    wrong, bits = deflate.crc32(_MARK_START + b"`" * _FREE + _MARK_END, crc) ^ crc, 0
     for shift, flips in _FLIPS:
         bits ^= flips[wrong >> shift & 15]
     return _MARK_START + (b"%0*x" % (_FREE, bits)).translate(_LETTERS) + _MARK_END
@@ -129,11 +129,11 @@ def _solve() -> list[int]:
     """For each bit of a CRC-32, the free bits of the attribute (the low 4 bits of each of its letters, the last
     letter's first) that flip it alone, by Gaussian elimination over GF(2)."""
     length = len(_MARK_START) + _FREE + len(_MARK_END)
-    zeros, pivots = zlib.crc32(bytes(length)), {}
+    zeros, pivots = deflate.crc32(bytes(length)), {}
     for free in range(4 * _FREE):
         flipped = bytearray(length)
         flipped[len(_MARK_START) + _FREE - 1 - free // 4] = 1 << free % 4
-        effect, bits = zlib.crc32(flipped) ^ zeros, 1 << free  # the same change flips the same bits, whatever precedes
+        effect, bits = deflate.crc32(flipped) ^ zeros, 1 << free  # the same change flips the same bits, whatever precedes
         for pivot, (e, b) in pivots.items():
             if effect >> pivot & 1:
                 effect, bits = effect ^ e, bits ^ b

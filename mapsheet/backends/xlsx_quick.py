@@ -21,6 +21,7 @@ import zlib
 from pathlib import Path
 from typing import Iterable
 
+from .. import deflate
 from ..errors import UnreadableWorkbook
 from .xlsx_guard import _DOCTYPE, Limits, Package, _check_directory, _scan_sheet, remember, sheet_parts
 from .xlsx_image import frame, unpacked
@@ -275,12 +276,12 @@ def _inflate(raw: bytes, info: Entry, limit: int | None) -> bytes:
     elif info.compress_type != zipfile.ZIP_DEFLATED:
         raise _NotProven
     elif limit is not None and info.file_size > 2 * limit:
-        head = zlib.decompressobj(-15).decompress(raw, limit)
+        head = deflate.inflate_start(raw, limit)
         if len(head) < limit:  # shorter than the directory says: damaged
             raise _NotProven
         return head
     else:  # into a buffer of the size the directory gives (bounded by ``_check_directory``): no regrowing
-        out = zlib.decompress(raw, -15, info.file_size or 1)
-    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        out = deflate.inflate(raw, info.file_size)
+    if len(out) != info.file_size or deflate.crc32(out) != info.CRC:
         raise _NotProven
     return out

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zlib
 from json.encoder import c_make_encoder, encode_basestring_ascii
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
+from .. import deflate
 from ..errors import MapsheetError
 from ..levels import CLOSED_STATUSES, Band, ProblemKind
 
@@ -262,7 +262,7 @@ def _json(obj: Any) -> str:
 
 
 def _stored(text: str) -> bytes:
-    return zlib.compress(text.encode(), 1)
+    return deflate.compress(text.encode())
 
 
 def dumps(summary: dict[str, Any]) -> bytes:
@@ -298,7 +298,7 @@ def loads(blob: bytes) -> dict[str, Any]:
     if first == b"[":
         summary = dict(zip(LIGHT_KEYS, _DECODER.decode(blob.decode()), strict=True))
     else:
-        summary = _DECODER.decode(blob.decode() if first == b"{" else zlib.decompress(blob).decode())
+        summary = _DECODER.decode(blob.decode() if first == b"{" else deflate.decompress(blob).decode())
     for key, row_type in ROW_TYPES.items():
         rows = summary.get(key)
         if rows:  # as row_type._make makes each, with one call for all

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Protocol
 from zipfile import ZipFile
 
+from .. import deflate
 from ..safeio import atomic_write
 from . import excel, xlsx_rust
 from .tables import Rollup, Table, deal_row_rest
@@ -47,7 +48,6 @@ AVERAGE_ROWS = 64  # a block ends after a row whose digest's first byte is a mul
 KEYED_ROWS = 16  # the same for the KEYED sheet: a Deals row is several detail rows long, and most of its blocks
 # are made again when a few plans change (each changed row makes its block again): smaller blocks, less made
 MAX_ROWS = 256
-LEVEL = 1  # what the Rust writer's package uses
 FORMAT = "blocks 1"  # how a block and its rows are kept: part of every block's key, so a change leaves old ones unused
 
 
@@ -327,7 +327,7 @@ class _Rows:
         if key not in self.inflated:
             if len(self.inflated) >= 256:  # a bounded cache: blocks are about 40 KB of text each
                 self.inflated.clear()
-            self.inflated[key] = zlib.decompressobj(-15).decompress(self.kept[key].data)
+            self.inflated[key] = deflate.inflate_start(self.kept[key].data)
         return self.inflated[key][at:at + length]
 
     def _index(self, keys: list[bytes]) -> None:
@@ -391,16 +391,14 @@ def _cut(digests: list[bytes], marks: bytes = _ENDS) -> Iterable[list[bytes]]:
 
 
 def _block(text: bytes, rows: bytes = b"") -> Block:
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    return Block(zlib.crc32(text), len(text), rows, compressor.compress(text) + compressor.flush(zlib.Z_SYNC_FLUSH))
+    return Block(deflate.crc32(text), len(text), rows, deflate.deflate_block(text))
 
 
 _FINAL = b"\x03\x00"  # an empty last block (fixed Huffman): ends the concatenated stream
 
 
 def _compressed(text: bytes) -> tuple[bytes, int, int]:
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    return compressor.compress(text) + compressor.flush(), zlib.crc32(text), len(text)
+    return deflate.deflate(text), deflate.crc32(text), len(text)
 
 
 # -- the sheet part ----------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,27 @@ def test_a_sheet_that_fails_its_checksum_is_called_damaged(sample_plans, tmp_pat
     with pytest.raises(UnreadableWorkbook, match="the file is damaged") as caught:
         read_workbook(bad)
     assert caught.value.path == str(bad) and part in caught.value.reason  # the file, and the part that is bad
+
+
+def test_a_sheet_whose_compressed_data_is_corrupt_is_called_damaged(sample_plans, tmp_path):
+    """Its deflate stream cannot be inflated (a block of a reserved type): the quick pass's engine (ISA-L's or
+    zlib's) raises, which leaves the file to the full diagnosis, whose sentence is the one it always gave."""
+    from mapsheet import deflate
+
+    source = sample_plans[0][1]
+    part = sheet_parts(source, zipfile.ZipFile(source))["Actions"]
+    data = bytearray(source.read_bytes())
+    info = zipfile.ZipFile(source).getinfo(part)
+    start = info.header_offset + 30 + sum(struct.unpack_from("<2H", data, info.header_offset + 26))  # past the names
+    data[start] = 0xFF  # the first block's type: 3, reserved
+    with pytest.raises(zlib.error):
+        deflate.inflate(bytes(data[start:start + info.compress_size]), info.file_size)
+    bad = tmp_path / "corrupt.xlsx"
+    bad.write_bytes(bytes(data))
+    assert _quick(bad) is None
+    with pytest.raises(UnreadableWorkbook, match="the file is damaged") as caught:
+        read_workbook(bad)
+    assert caught.value.path == str(bad) and "invalid block type" in caught.value.reason
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
