@@ -194,7 +194,12 @@ def _render(columns: list[_Cells], rows: list[tuple], order) -> tuple[list[tuple
                 end -= 1
             if end < len(cells):
                 xml[i] = b"".join([start, *[c[i] for c in cells[:end]], ROW_END])
-    return list(map(order, rows)), [_blake2b(x, digest_size=8).digest() for x in xml], xml
+    digests = []
+    for x in xml:  # a fresh hash copied (``_DIGEST``) costs less than one made from its arguments
+        made = _DIGEST.copy()
+        made.update(x)
+        digests.append(made.digest())
+    return list(map(order, rows)), digests, xml
 
 
 @lru_cache(maxsize=64)
@@ -202,7 +207,7 @@ def _row_start(lines: int) -> bytes:
     return f'<row ht="{_number(excel.LINE_HEIGHT * lines)}" customHeight="1">'.encode() if lines > 1 else b"<row>"
 
 
-_blake2b = hashlib.blake2b
+_DIGEST = hashlib.blake2b(digest_size=8)  # a row's digest: 8 bytes of BLAKE2b of its text (``Row.digest``)
 _row = partial(tuple.__new__, Row)  # Row(...) without the Python call in namedtuple's __new__
 
 

@@ -81,3 +81,16 @@ def test_a_value_equal_to_one_met_before_but_of_another_type_is_not_taken_for_it
     assert actions_xml(odd)[0].endswith(cells('<c s="@J" t="inlineStr"><is><t>True</t></is></c>') + b"</row>")
     assert actions_xml(plain, odd) == actions_xml(plain) + actions_xml(odd)  # in one sheet too
     assert actions_xml(plain._replace(days_overdue=1.0)) == actions_xml(plain)  # a float is written as a number
+
+
+def test_a_rows_digest_is_eight_bytes_of_blake2b_of_its_text():
+    # The history keeps rows by digest: a row's digest must be what every earlier sync stored for its text.
+    import hashlib
+
+    first = ActionRow("A1", "Send the order form", "", "Vendor", "Ann", dt.date(2026, 11, 20), "Open", 7)
+    second = first._replace(id="A2", action="Countersign the contract")
+    rows = plan_rows({"deal": "Acme", "owner": "Bo", "close_date": None, "actions": [first, second],
+                      "milestones": [], "risks": []})["Actions"]
+    assert len(rows) == 2 and rows[0].digest != rows[1].digest
+    for row in rows:
+        assert row.digest == hashlib.blake2b(row.xml, digest_size=8).digest()
