@@ -14,8 +14,6 @@ import pytest
 
 import mapsheet.deflate
 
-pytest.importorskip("isal")  # a dependency (pyproject.toml): without it only the zlib engine is there to test
-
 
 def _load(without_isal: bool):
     """A fresh copy of the module, loaded with isal importable or not."""

@@ -10,15 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import mapsheet
 from mapsheet.sync import sync
 
 from .conftest import TODAY
 from .test_rollup_by_blocks import calamine, change_plans, dump, parts_parse
-
-pytest.importorskip("isal")
 
 _WITHOUT_ISAL = """
 import datetime as dt, sys

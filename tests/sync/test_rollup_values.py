@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 import pytest
 
 from mapsheet.styles import LINE_HEIGHT
-from mapsheet.sync import excel
+from mapsheet.sync import excel, xlsx_rust
 from mapsheet.sync.tables import Column, Kind, Link, Table
 from mapsheet.sync.xlsx_rows import plain, text as _text
 
@@ -78,7 +78,6 @@ def test_row_heights_are_the_lines_of_each_rows_tallest_wrapped_value():
 
 
 def test_records_are_each_value_as_rust_takes_it():
-    xlsx_rust = pytest.importorskip("mapsheet.sync.xlsx_rust")
     kinds = [Kind.LINK, Kind.TEXT, Kind.BAND, Kind.INT, Kind.MONEY, Kind.DATE, Kind.FILE]
     rows = [(Link("Deal", "a.xlsx"), "", "On track", 3, 1.5, dt.date(2026, 1, 2), "plans/a b.xlsx"),
             (Link("", "b.xlsx"), None, None, None, None, None, None),
@@ -129,7 +128,6 @@ def _heights_a_value_at_a_time(table):
     ("plans/a.xlsx", None, 42),
 ])
 def test_a_plan_file_column_is_each_path_as_rust_takes_it(paths):
-    xlsx_rust = pytest.importorskip("mapsheet.sync.xlsx_rust")
     for linked_before in (0, excel.MAX_LINKS - 2):
         expected_links, got_links = [linked_before], [linked_before]
         expected = list(map(xlsx_rust._file_links(expected_links), paths))
