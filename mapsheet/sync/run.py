@@ -121,109 +121,118 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     files = drive.list_files(client, drive_ids, exclude=[out.spreadsheet] if to_google else []) if drive_ids else []
     if not paths and not files:
         raise no_plans(sources)
-    configs, contexts, config_errors = _contexts(paths, today, config)
-    stats = {key: _stat(key) for key in paths}
-    by_key = {f.ref.key: f for f in files}
-    if files:
-        drive_context = _fixed_context(today, config, configs)
-        for key, f in by_key.items():
-            stats[key], contexts[key] = (f.version, f.modified_ns), drive_context
-    order = [*paths, *(f.ref.key for f in files)]
-    report.plans = len(order)
-    fingerprint = _fingerprint(stats, contexts, out.link if to_google else out, exports, writer_used)
-    with History(report.history) as store:
-        last = store.last_sync()
-        keys = store.cache_keys()
-        fresh = [p for p in stats if keys.get(p) == (*stats[p], contexts[p][0])]
-        if len(fresh) == len(stats) and last and _unchanged(last, fingerprint, out, exports):
-            report.cached, report.written = len(fresh), False
-            report.unreadable, report.drifted = last.unreadable, last.drifted
-            return report
-        from . import details, excel, summary
-        from .changes import compare
-        from .details import Details, Read
-        from .tables import build_rollup
-
-        fresh_set = set(fresh)
-        to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
-        by_blocks = _by_blocks(to_google, exports, writer_used)
-        rows = Details() if by_blocks else None
-        ids: dict[str, bytes] = {}  # plan -> its stored light summary's digest (``xlsx_blocks.keyed_rows``)
-
-        def arrived(p: str, r: Read) -> Read:
-            """A plan read: its rows' text put aside (``rows.xml``) and its stored forms staged in the
-            history (a plan whose file could not be stat'ed, or a Drive plan that could not be read, is
-            not cached): the main process keeps only the summary the roll-up needs."""
-            if rows is not None and r.texts is not None:
-                rows.add(p, r.texts, r.kept)
-            if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"]):
-                store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
-            if r.light is not None:
-                ids[p] = _light_id(r.light)
-            return Read(r.summary, b"")
-
-        reading = start_reading([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
-                                progress, render=by_blocks, arrived=arrived)
-        try:  # while a few changed plans are read: what does not need them
-            if by_blocks:
-                _writer_modules()
-            previous = store.states(last.id) if last else None
-            # A plan not read again keeps the state the last sync recorded from the same summary (its cached
-            # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
-            same = {p for p, s in (previous or {}).items() if s.readable and p not in by_key} if rows is not None else set()
-            summaries, upgraded = _cached(store, fresh, rows, same, ids)
-            kept = store.blocks() if rows is not None else None  # the blocks of rows the last roll-up was made of
-        except BaseException:
-            reading.close()
-            raise
-        same = same & summaries.keys() - upgraded.keys()  # taken light from the history
-        summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
-        read = reading.wait()
+    # No history yet: every plan is read. The reading processes start now, and load the checker while this one works
+    # out the plans' settings and opens the history (``_Early``).
+    early = _Early(jobs) if not files and len(paths) >= IN_PROCESS and not report.history.exists() else None
+    try:
+        configs, contexts, config_errors = _contexts(paths, today, config)
+        stats = {key: _stat(key) for key in paths}
+        by_key = {f.ref.key: f for f in files}
         if files:
-            def checkpoint(done):  # cached as they come: an interrupted sync resumes without reading them again
-                store.cache([CacheEntry(f.ref.key, *stats[f.ref.key], contexts[f.ref.key][0], summary.dumps(s))
-                             for f, s in done])
+            drive_context = _fixed_context(today, config, configs)
+            for key, f in by_key.items():
+                stats[key], contexts[key] = (f.version, f.modified_ns), drive_context
+        order = [*paths, *(f.ref.key for f in files)]
+        report.plans = len(order)
+        fingerprint = _fingerprint(stats, contexts, out.link if to_google else out, exports, writer_used)
+        with History(report.history) as store:
+            last = store.last_sync()
+            keys = store.cache_keys()
+            fresh = [p for p in stats if keys.get(p) == (*stats[p], contexts[p][0])]
+            if len(fresh) == len(stats) and last and _unchanged(last, fingerprint, out, exports):
+                report.cached, report.written = len(fresh), False
+                report.unreadable, report.drifted = last.unreadable, last.drifted
+                return report
+            from . import details, excel, summary
+            from .changes import compare
+            from .details import Details, Read
+            from .tables import build_rollup
 
-            found = drive.read_files(client, [by_key[p] for p in to_read if p in by_key], strategy=strategy,
-                                     today=today, config=configs[drive_context[1]], jobs=jobs, progress=progress,
-                                     checkpoint=checkpoint, time_limit=time_limit)
-            read.update((p, arrived(p, details.read(s, by_blocks))) for p, s in found.items())
-        new = {p: r.summary for p, r in read.items()}
-        summaries.update(new)
-        report.read, report.cached = len(new), len(fresh)
-        ordered = [summaries[k] for k in order]
-        states = _states(ordered, previous or {}, same)
-        unreadable = {s["path"] for s in ordered if s["error"]}
-        changes = compare(previous, {p: s for p, s in states.items() if s.readable}, unreadable) \
-            if previous is not None else None
-        layout = dict(pushes={p: s.pushes for p, s in states.items()}, changes=changes, today=today,
-                      out_dir=Path.cwd() if to_google else out.parent, last_sync_at=last.at if last else None)
-        blocks = None
-        if rows is not None:
-            try:
-                blocks, report.rows = _write_by_blocks(out, rows, ordered, store, read, layout, writer, kept, ids,
-                                                       meanwhile=lambda: store.prepare(states.values()))
-            finally:
-                rows.xml.close()
-            upgraded.update(rows.rerendered)
-        else:
-            rollup = build_rollup(ordered, **layout)
-            if to_google:
-                report.google = out.write(rollup)
+            fresh_set = set(fresh)
+            to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
+            by_blocks = _by_blocks(to_google, exports, writer_used)
+            rows = Details() if by_blocks else None
+            ids: dict[str, bytes] = {}  # plan -> its stored light summary's digest (``xlsx_blocks.keyed_rows``)
+
+            def arrived(p: str, r: Read) -> Read:
+                """A plan read: its rows' text put aside (``rows.xml``) and its stored forms staged in the
+                history (a plan whose file could not be stat'ed, or a Drive plan that could not be read, is
+                not cached): the main process keeps only the summary the roll-up needs."""
+                if rows is not None and r.texts is not None:
+                    rows.add(p, r.texts, r.kept)
+                if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"]):
+                    store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
+                if r.light is not None:
+                    ids[p] = _light_id(r.light)
+                return Read(r.summary, b"")
+
+            reading = start_reading([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
+                                    progress, render=by_blocks, arrived=arrived, early=early)
+            try:  # while a few changed plans are read: what does not need them
+                if by_blocks:
+                    _writer_modules()
+                previous = store.states(last.id) if last else None
+                # A plan not read again keeps the state the last sync recorded from the same summary (its cached
+                # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
+                same = ({p for p, s in (previous or {}).items() if s.readable and p not in by_key}
+                        if rows is not None else set())
+                summaries, upgraded = _cached(store, fresh, rows, same, ids)
+                kept = store.blocks() if rows is not None else None  # the blocks of rows the last roll-up was made of
+            except BaseException:
+                reading.close()
+                raise
+            same = same & summaries.keys() - upgraded.keys()  # taken light from the history
+            summaries |= {p: {"path": p, "error": message} for p, message in config_errors.items()}
+            read = reading.wait()
+            if files:
+                def checkpoint(done):  # cached as they come: an interrupted sync resumes without reading them again
+                    store.cache([CacheEntry(f.ref.key, *stats[f.ref.key], contexts[f.ref.key][0], summary.dumps(s))
+                                 for f, s in done])
+
+                found = drive.read_files(client, [by_key[p] for p in to_read if p in by_key], strategy=strategy,
+                                         today=today, config=configs[drive_context[1]], jobs=jobs, progress=progress,
+                                         checkpoint=checkpoint, time_limit=time_limit)
+                read.update((p, arrived(p, details.read(s, by_blocks))) for p, s in found.items())
+            new = {p: r.summary for p, r in read.items()}
+            summaries.update(new)
+            report.read, report.cached = len(new), len(fresh)
+            ordered = [summaries[k] for k in order]
+            states = _states(ordered, previous or {}, same)
+            unreadable = {s["path"] for s in ordered if s["error"]}
+            changes = compare(previous, {p: s for p, s in states.items() if s.readable}, unreadable) \
+                if previous is not None else None
+            layout = dict(pushes={p: s.pushes for p, s in states.items()}, changes=changes, today=today,
+                          out_dir=Path.cwd() if to_google else out.parent, last_sync_at=last.at if last else None)
+            blocks = None
+            if rows is not None:
+                try:
+                    blocks, report.rows = _write_by_blocks(out, rows, ordered, store, read, layout, writer, kept, ids,
+                                                           meanwhile=lambda: store.prepare(states.values()))
+                finally:
+                    rows.xml.close()
+                upgraded.update(rows.rerendered)
             else:
-                excel.write_rollup(rollup, out, writer)
-            for fmt, folder in exports.items():
-                report.exports += export.export(rollup, folder, fmt)
-            report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
-        report.unreadable = len(unreadable)
-        report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
-        report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
-        cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
-        store.record(today=today, version=__version__, fingerprint=fingerprint, rollup=out if not to_google else None,
-                     rollup_stat=report.google.stat if to_google else None, states=states.values(),
-                     cache=cache, forget=[p for p in keys if p not in stats], unreadable=report.unreadable,
-                     drifted=report.drifted, blocks=blocks)
-    return report
+                rollup = build_rollup(ordered, **layout)
+                if to_google:
+                    report.google = out.write(rollup)
+                else:
+                    excel.write_rollup(rollup, out, writer)
+                for fmt, folder in exports.items():
+                    report.exports += export.export(rollup, folder, fmt)
+                report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
+            report.unreadable = len(unreadable)
+            report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
+            report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
+            cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
+            store.record(today=today, version=__version__, fingerprint=fingerprint,
+                         rollup=out if not to_google else None,
+                         rollup_stat=report.google.stat if to_google else None, states=states.values(),
+                         cache=cache, forget=[p for p in keys if p not in stats], unreadable=report.unreadable,
+                         drifted=report.drifted, blocks=blocks)
+        return report
+    finally:
+        if early is not None:
+            early.close()
 
 
 def _by_blocks(to_google: bool, exports: dict, writer: str) -> bool:
@@ -454,6 +463,24 @@ def _init_pool_worker(today: dt.date, configs: dict[str, Config], render: bool) 
     budget.limit_memory(max((c.raw["limits"]["plan_memory_mb"] for c in configs.values()), default=0) or 1 << 20)
 
 
+def _loaded_worker() -> None:
+    """An ``_Early`` reading process's start: the checker loaded, and frozen out of the cyclic collector as a sync's
+    main process freezes what it holds (``_fewer_collections``)."""
+    import gc
+
+    _load_checker()
+    gc.freeze()
+
+
+def _read_setup_chunk(setup: tuple, chunk: list[tuple[str, str]]) -> list[Read]:
+    """``_read_chunk`` in an ``_Early`` process: ``setup`` is a key of its own, then ``_init_pool_worker``'s
+    arguments, which the process applies at the first chunk with that key."""
+    if _WORKER.get("setup") != setup[0]:
+        _init_pool_worker(*setup[1:])
+        _WORKER["setup"] = setup[0]
+    return _read_chunk(chunk)
+
+
 def _read_chunk(chunk: list[tuple[str, str]]) -> list[Read]:
     """Summaries, each with its stored form made here (in the worker), so the main process only writes it."""
     from . import details
@@ -488,25 +515,66 @@ def read_plans(items: list[tuple[str, str]], configs: dict[str, Config], today: 
 
 def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], today: dt.date, jobs: int | None,
                   progress: Progress | None = None, render: bool = False,
-                  arrived: Callable[[str, Read], Read] | None = None) -> "_Reading":
+                  arrived: Callable[[str, Read], Read] | None = None, early: "_Early | None" = None) -> "_Reading":
     """``read_plans``, started: its ``wait()`` gives what ``read_plans`` gives. A few plans (fewer than
-    ``IN_PROCESS``) are read meanwhile in one forked process, more by a pool of processes started here, so the
-    caller's work until ``wait`` (loading the writer; a re-sync its cached summaries) overlaps their reading;
-    ``arrived`` is called in ``wait``."""
+    ``IN_PROCESS``) are read meanwhile in one forked process, more by a pool of processes started here (or
+    ``early``, already started), so the caller's work until ``wait`` (loading the writer; a re-sync its cached
+    summaries) overlaps their reading; ``arrived`` is called in ``wait``."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     reading = _Reading(items, configs, today, jobs, progress, render, arrived)
     initargs = (today, configs, render)
-    if 0 < len(items) < IN_PROCESS and jobs > 1:
+    if early is not None and len(items) >= IN_PROCESS and early.jobs == jobs:
+        reading.pool = early.read(_chunks(items, jobs), initargs)
+    elif 0 < len(items) < IN_PROCESS and jobs > 1:
         from . import forked
 
         reading.child = forked.start(lambda put: _read_forked(items, initargs, put))
     elif len(items) >= IN_PROCESS and jobs > 1:
-        from .. import api  # noqa: F401
-        from ..rules.registry import all_rules
-
-        all_rules()  # the checker and its rules, loaded once here before the reader processes fork, not in each of them
+        _load_checker()  # loaded once here before the reader processes fork, not in each of them
         reading.pool = _start_pool(_chunks(items, jobs), jobs, initargs)
     return reading
+
+
+def _load_checker() -> None:
+    """The checker, its rules and what a reading process makes of a plan, loaded (imported and registered)."""
+    from importlib import import_module
+
+    from ..rules.registry import all_rules
+
+    for module in ("..api", ".details", ".summary", ".xlsx_rows"):
+        import_module(module, __package__)
+    all_rules()
+
+
+class _Early:
+    """Reading processes started before a sync knows what it will read: when it has no history yet, every plan
+    will be, and a pool forked as soon as the plans are listed loads the checker (``_load_checker``) on the core
+    this process leaves free while it works out the plans' settings and opens the history, instead of this
+    process loading it first and forking them after (about 0.05 s of a full sync of 1,000 plans). Each chunk
+    of plans is handed over with what ``_init_pool_worker`` is given, applied once in each process."""
+
+    def __init__(self, jobs: int | None):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_loaded_worker)
+        self.pool.submit(int)  # the processes start at a pool's first task
+        self.taken = False
+
+    def read(self, chunks: list[list], initargs: tuple) -> tuple["ProcessPoolExecutor", dict["Future", list]]:
+        """The pool reading ``chunks`` (as ``_start_pool`` gives it): ``_collect`` takes what it reads."""
+        self.taken = True
+        setup = (os.urandom(8), *initargs)
+        try:
+            return self.pool, {self.pool.submit(_read_setup_chunk, setup, chunk): chunk for chunk in chunks}
+        except BaseException:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    def close(self) -> None:
+        """Stop the processes, unless they were given plans to read (``_collect`` ends them then)."""
+        if not self.taken:
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 class _Reading:

@@ -1,0 +1,67 @@
+"""A sync with no history yet reads every plan: its reading processes start as soon as the plans are listed
+(``run._Early``), loading the checker while the sync works out the plans' settings and opens the history. The
+roll-up must be the one a sync whose processes started later writes, and a sync that fails meanwhile must leave
+no process behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mapsheet.errors import MapsheetError
+from mapsheet.sync import run, sync
+from mapsheet.sync.history import History
+
+from .conftest import TODAY
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from workbook_dump import dump_workbook  # noqa: E402
+
+pytestmark = pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+                                reason="the early processes are a pool's, forked")
+
+
+class _Started(run._Early):
+    """``run._Early``, counting its starts."""
+
+    starts = 0
+
+    def __init__(self, jobs):
+        type(self).starts += 1
+        super().__init__(jobs)
+
+
+def test_a_first_sync_reads_with_processes_started_early_and_writes_the_same_rollup(plans_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "IN_PROCESS", 4)  # 25 plans are many, for the test
+    monkeypatch.setattr(run, "_Early", _Started)
+    early = sync([plans_dir], tmp_path / "early.xlsx", today=TODAY, jobs=2)
+    assert _Started.starts == 1
+    later_history = tmp_path / "later.history.sqlite"
+    History(later_history).close()  # a history, empty: every plan is read, by processes started when it is known
+    later = sync([plans_dir], tmp_path / "later.xlsx", today=TODAY, jobs=2, history=later_history)
+    assert _Started.starts == 1
+    assert (early.read, early.cached, early.unreadable) == (later.read, later.cached, later.unreadable) == (25, 0, 0)
+    assert dump_workbook(tmp_path / "early.xlsx") == dump_workbook(tmp_path / "later.xlsx")
+
+
+def test_a_sync_that_fails_after_its_processes_started_leaves_none_running(plans_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "IN_PROCESS", 4)
+    monkeypatch.setattr(run, "_Early", _Started)
+    before = _Started.starts
+    broken = tmp_path / "mapsheet.toml"
+    broken.write_text("[thresholds\n")  # the configuration given cannot be read: the sync stops
+    with pytest.raises(MapsheetError, match="not valid TOML") as failed:
+        sync([plans_dir], tmp_path / "rollup.xlsx", today=TODAY, jobs=2, config=broken)
+    assert _Started.starts == before + 1
+    # While the error is held (its traceback keeps the sync's frame, and so the pool object, alive), the processes
+    # must have been stopped by the sync itself, not by the pool's collection as garbage.
+    deadline = time.monotonic() + 20
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []
+    assert failed.traceback
+    assert not (tmp_path / "rollup.xlsx").exists()
