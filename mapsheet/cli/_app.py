@@ -99,15 +99,18 @@ def main(argv: list[str] | None = None, *, obj: Any = None) -> int:
 
 def run() -> NoReturn:
     """The ``mapsheet`` program (its console script, and ``python -m mapsheet``): ``main``, its exit code the
-    process's. What is still alive when the command ends is frozen out of Python's cyclic garbage collector
-    first: the process is ending, and the collections Python makes as it ends would walk every object left (the
-    modules, and the caches a sync fills) only to find nothing to free: about 40 ms of a re-sync's 0.6 s
-    (measured; benchmarks/README.md). Not in ``main``, which programs (and the tests) call and go on after."""
+    process's. Once the command has ended and what it printed is flushed, the process ends at once, without
+    Python's shutdown: every file the command wrote is closed, and the shutdown would only take apart what is
+    left (the modules, the caches a sync fills) object by object, with collections that walk them all: 30-60 ms
+    of a full sync (measured; benchmarks/README.md), and of every other command. Not in ``main``, which programs
+    (and the tests) call and go on after."""
     code = main()
-    import gc
-
-    gc.freeze()
-    sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone (``| head``), a stream closed: nothing more can be shown
+            pass
+    os._exit(code)
 
 
 def _quiet_stdout() -> None:
