@@ -121,9 +121,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     files = drive.list_files(client, drive_ids, exclude=[out.spreadsheet] if to_google else []) if drive_ids else []
     if not paths and not files:
         raise no_plans(sources)
-    # No history yet: every plan is read. The reading processes start now, and load the checker while this one works
-    # out the plans' settings and opens the history (``_Early``).
-    early = _Early(jobs) if not files and len(paths) >= IN_PROCESS and not report.history.exists() else None
+    early = _Early.when(len(paths) if not files else 0, report.history, jobs)
     try:
         configs, contexts, config_errors = _contexts(paths, today, config)
         stats = {key: _stat(key) for key in paths}
@@ -553,11 +551,18 @@ class _Early:
     process loading it first and forking them after (about 0.05 s of a full sync of 1,000 plans). Each chunk
     of plans is handed over with what ``_init_pool_worker`` is given, applied once in each process."""
 
-    def __init__(self, jobs: int | None):
+    @classmethod
+    def when(cls, plans: int, history: Path, jobs: int | None) -> "_Early | None":
+        """Processes started for a sync of ``plans`` local plans (0: some are in Drive) on ``jobs`` processes, if it
+        has no ``history`` yet and will read them in a pool (``start_reading``)."""
+        jobs = max(1, jobs or os.cpu_count() or 1)
+        return cls(jobs) if plans >= IN_PROCESS and jobs > 1 and not history.exists() else None
+
+    def __init__(self, jobs: int):
         from concurrent.futures import ProcessPoolExecutor
 
-        self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_loaded_worker)
+        self.jobs = jobs
+        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_loaded_worker)
         self.pool.submit(int)  # the processes start at a pool's first task
         self.taken = False
 

@@ -65,3 +65,13 @@ def test_a_sync_that_fails_after_its_processes_started_leaves_none_running(plans
     assert multiprocessing.active_children() == []
     assert failed.traceback
     assert not (tmp_path / "rollup.xlsx").exists()
+
+
+def test_a_first_sync_on_one_process_reads_in_this_one(plans_dir, tmp_path, monkeypatch):
+    """``jobs=1``: the plans are read in the sync's own process, as before; no process is started for them."""
+    monkeypatch.setattr(run, "IN_PROCESS", 4)
+    monkeypatch.setattr(run, "_Early", _Started)
+    before = _Started.starts
+    report = sync([plans_dir], tmp_path / "rollup.xlsx", today=TODAY, jobs=1)
+    assert report.read == 25 and _Started.starts == before
+    assert multiprocessing.active_children() == []
