@@ -7,7 +7,6 @@ check down, and the other rules still run.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
 import time
 from dataclasses import dataclass, field
@@ -81,7 +80,7 @@ def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, .
 
     current = tuple(registered().values())
     known = _SELECTED.get((select, ignore))
-    if known is None or len(known[0]) != len(current) or not all(map(operator.is_, known[0], current)):
+    if known is None or known[0] != current:  # the same rules (a tuple compares its items by identity first)
         chosen = tuple(r for r in all_rules().values() if matches(r, select) and not matches(r, ignore))
         known = _SELECTED[(select, ignore)] = (current, chosen)
     return known[1]

@@ -363,3 +363,22 @@ def test_checked_at_is_the_local_time_to_the_second(monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_finding_passed_twice_costs_as_two_equal_findings():
+    # Points are shared out by where each finding stands in the list (``scoring._places``): the same finding
+    # object twice must stand in both places, as two equal findings do.
+    draft = base_plan()
+    for action in draft.tables["actions"]:
+        action["owner"] = "TBD"  # errors that fail two dimensions and put the plan Off track
+    plan = parse_plan(draft_workbook(draft))
+    config = Config.default()
+    found = [f.costing(0.0) for f in check_plan(plan, today=TODAY, config=config).findings]
+    assert len(found) >= 12
+    for i in range(len(found)):
+        twice = found[:i + 1] + [found[i]] + found[i + 1:]
+        equal = found[:i + 1] + [copy.copy(found[i])] + found[i + 1:]
+        score, priced = score_findings(twice, config, plan)
+        score_equal, priced_equal = score_findings(equal, config, plan)
+        assert score == score_equal
+        assert [f.points for f in priced] == [f.points for f in priced_equal]
