@@ -7,8 +7,8 @@ check down, and the other rules still run.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -27,6 +27,20 @@ _IGNORE_IN_CELL = r"mapsheet:\s*ignore\s+([A-Za-z0-9_,\s-]+)"
 _CODES = r"MAP\d{3}|[a-z]+(?:-[a-z]+)+"
 
 
+def _now() -> dt.datetime:
+    """The local time to the second, with its zone (what ``datetime.now().astimezone()`` says, without the
+    microseconds): made once a second, as ``astimezone`` looks the local zone up each time and a sync checks
+    many plans a second (a zone changes its offset on the second, never within one)."""
+    global _NOW
+    second = int(time.time() // 1)
+    if _NOW[0] != second:
+        _NOW = (second, dt.datetime.fromtimestamp(second).astimezone())
+    return _NOW[1]
+
+
+_NOW: tuple[int | None, dt.datetime] = (None, dt.datetime.min)
+
+
 @dataclass
 class CheckResult:
     """Everything one check of a plan found: what reports, annotations and sync are made from."""
@@ -38,7 +52,7 @@ class CheckResult:
     suppressed: list[Finding] = field(default_factory=list)
     config_source: str = "defaults"
     understood: dict[str, dict[str, int]] = field(default_factory=dict)  # records read and fields understood
-    checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone().replace(microsecond=0))
+    checked_at: dt.datetime = field(default_factory=_now)
     version: str = __version__
 
     def by_family(self) -> dict[Family, list[Finding]]:
@@ -66,7 +80,7 @@ def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, .
 
     current = tuple(registered().values())
     known = _SELECTED.get((select, ignore))
-    if known is None or len(known[0]) != len(current) or not all(map(operator.is_, known[0], current)):
+    if known is None or known[0] != current:  # the same rules (a tuple compares its items by identity first)
         chosen = tuple(r for r in all_rules().values() if matches(r, select) and not matches(r, ignore))
         known = _SELECTED[(select, ignore)] = (current, chosen)
     return known[1]

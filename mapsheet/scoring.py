@@ -24,6 +24,7 @@ mapsheet can read is Not checkable. The reasons name what decided it, in plain w
 from __future__ import annotations
 
 from dataclasses import field
+from typing import Iterable
 
 from .config import Config
 from .frozen import quick
@@ -84,7 +85,8 @@ def score_findings(findings: list[Finding], config: Config, plan: Plan | None = 
     costs = [config.points[f.severity] * config.rule_weights.get(f.code, 1.0) for f in findings]
     points = [0.0] * len(findings)
     families = _families(findings, costs, points, config)
-    dimensions = _dimensions(verdict, findings, costs, points, families, config)
+    places = _places(findings)
+    dimensions = _dimensions(verdict, places, costs, points, families, config)
     # Totals from the families' and dimensions' losses (not the findings' shares), so that a finding whose
     # family is already at its cap changes nothing, not even a float's last digit.
     lost = sum([fs.lost for fs in families]) + sum([d.lost for d in dimensions])
@@ -96,7 +98,7 @@ def score_findings(findings: list[Finding], config: Config, plan: Plan | None = 
     if raw > 0 and drivers:
         band_lost = raw - _in_band(raw, band, config)
         if band_lost > 0:
-            _share_out(band_lost, drivers, findings, costs, points)
+            _share_out(band_lost, drivers, places, costs, points)
     exact = round(raw - band_lost, 9)
     total = int(exact + 0.5) if exact < 100 else 100
     # A plan that lost anything never shows a perfect 100.
@@ -164,10 +166,10 @@ def _untouched_scores(weights: dict[Family, float]) -> tuple[FamilyScore, ...]:
 _UNTOUCHED_ALL: dict[tuple[tuple[Family, float], ...], tuple[FamilyScore, ...]] = {}
 
 
-def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], points: list[float],
+def _dimensions(verdict: Verdict, places: dict[int, list[int]], costs: list[float], points: list[float],
                 families: list[FamilyScore], config: Config) -> list[DimensionScore]:
     """What each failing or unread dimension costs beyond its families' losses (both, when it is failing and
-    partly unread), shared out over the findings behind it."""
+    partly unread), shared out over the findings behind it. ``places``: ``_places`` of the plan's findings."""
     settings = config.verdict
     family_share = list(points)
     out = []
@@ -178,14 +180,14 @@ def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], p
             # do findings past their families' caps (up to the base again).
             ways = len({f.code for f in ds.findings}) - 1
             more = min(1.0, ways / max(1, settings["failing_rules"] - 1))
-            index = _indices(ds.findings, findings)
+            index = _indices(ds.findings, places)
             overflow = max(0.0, sum([costs[i] - family_share[i] for i in index]))
             options.append((settings["failing_points"] * (1 + more) + min(settings["failing_points"], overflow),
                             ds.findings))
         if ds.blind and ds.blinding:
             options.append((float(settings["not_read_points"]), ds.blinding))
         for amount, carriers in options:
-            _share_out(amount, carriers, findings, costs, points)
+            _share_out(amount, carriers, places, costs, points)
         if not options and ds.state is State.OK:  # costs nothing: made once
             out.append(_OK_SCORES[ds.dimension] if not ds.why and not ds.blind
                        else DimensionScore(ds.dimension, ds.state, ds.why or ds.blind, 0))
@@ -199,13 +201,22 @@ def _dimensions(verdict: Verdict, findings: list[Finding], costs: list[float], p
 _OK_SCORES = {d: DimensionScore(d, State.OK, "", 0) for d in Dimension}
 
 
-def _indices(some: tuple[Finding, ...], findings: list[Finding]) -> list[int]:
-    wanted = {id(f) for f in some}
-    return [i for i, f in enumerate(findings) if id(f) in wanted]
+def _places(findings: list[Finding]) -> dict[int, list[int]]:
+    """id of a finding -> where it stands in ``findings`` (a list: a caller may pass one finding twice)."""
+    places: dict[int, list[int]] = {}
+    for i, f in enumerate(findings):
+        places.setdefault(id(f), []).append(i)
+    return places
 
 
-def _share_out(amount: float, carriers, findings: list[Finding], costs: list[float], points: list[float]) -> None:
-    index = _indices(tuple(carriers), findings)
+def _indices(some: Iterable[Finding], places: dict[int, list[int]]) -> list[int]:
+    """Where the findings ``some`` stand among the plan's findings (``_places``), in plan order, each once."""
+    return sorted({i for f in some for i in places.get(id(f), ())})
+
+
+def _share_out(amount: float, carriers: Iterable[Finding], places: dict[int, list[int]], costs: list[float],
+               points: list[float]) -> None:
+    index = _indices(carriers, places)
     total = sum([costs[i] for i in index])
     for i in index:
         points[i] += amount * (costs[i] / total if total else 1 / len(index))

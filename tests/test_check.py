@@ -331,3 +331,54 @@ def test_a_checked_plan_is_freed_without_the_cyclic_collector(sample_plans):
         assert gc.collect() == 0  # nothing left in a cycle: the check's context, answers and records freed already
     finally:
         gc.enable()
+
+
+def test_checked_at_is_the_local_time_to_the_second(monkeypatch):
+    # Made once a second (``check._now``): what ``datetime.now().astimezone()`` says at that second, never the
+    # time of an earlier second, and in the local zone.
+    import datetime as dt
+    import importlib
+
+    check = importlib.import_module("mapsheet.check")
+    plan = parse_plan(draft_workbook(base_plan()))
+    before = dt.datetime.now().astimezone().replace(microsecond=0)
+    result = check_plan(plan, today=TODAY)
+    after = dt.datetime.now().astimezone().replace(microsecond=0)
+    assert before <= result.checked_at <= after and result.checked_at.microsecond == 0
+    assert result.checked_at.utcoffset() == after.utcoffset()
+
+    import time
+
+    start = 1_800_000_000  # a whole second, in January (winter in Paris)
+    monkeypatch.setenv("TZ", "Europe/Paris")  # a zone whose offset changes: what each second says is its own
+    time.tzset()
+    try:
+        for moment, second in ((start + 0.2, start), (start + 0.9, start), (start + 1.0, start + 1),
+                               (start + 1.5, start + 1), (start + 86_400 * 180 + 0.4, start + 86_400 * 180)):
+            monkeypatch.setattr(check.time, "time", lambda: moment)
+            made = check_plan(plan, today=TODAY).checked_at
+            assert made == dt.datetime.fromtimestamp(second).astimezone()
+            assert made.utcoffset() == dt.datetime.fromtimestamp(second).astimezone().utcoffset()
+        assert made.utcoffset() == dt.timedelta(hours=2)  # summer time, half a year on
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_finding_passed_twice_costs_as_two_equal_findings():
+    # Points are shared out by where each finding stands in the list (``scoring._places``): the same finding
+    # object twice must stand in both places, as two equal findings do.
+    draft = base_plan()
+    for action in draft.tables["actions"]:
+        action["owner"] = "TBD"  # errors that fail two dimensions and put the plan Off track
+    plan = parse_plan(draft_workbook(draft))
+    config = Config.default()
+    found = [f.costing(0.0) for f in check_plan(plan, today=TODAY, config=config).findings]
+    assert len(found) >= 12
+    for i in range(len(found)):
+        twice = found[:i + 1] + [found[i]] + found[i + 1:]
+        equal = found[:i + 1] + [copy.copy(found[i])] + found[i + 1:]
+        score, priced = score_findings(twice, config, plan)
+        score_equal, priced_equal = score_findings(equal, config, plan)
+        assert score == score_equal
+        assert [f.points for f in priced] == [f.points for f in priced_equal]

@@ -171,6 +171,16 @@ def per_check(view: Callable[..., V]) -> Callable[..., V]:
     """A view of the plan (or of one value in it) that several rules ask for, worked out once per check:
     ``view(ctx, *args)`` is kept in ``ctx.memo``. The view must depend only on the plan, the date and the
     settings (never on what another rule did), and what it returns is shared: a tuple, not a list."""
+    if view.__code__.co_argcount == 1:  # a view of the plan alone (most of them): asked dozens of times a check
+        @functools.wraps(view)
+        def of_plan(ctx: Context) -> V:
+            try:
+                return ctx.memo[view]
+            except KeyError:
+                value = ctx.memo[view] = view(ctx)
+                return value
+
+        return of_plan
 
     @functools.wraps(view)
     def once(ctx: Context, *args: Any) -> V:
@@ -187,6 +197,12 @@ def per_check(view: Callable[..., V]) -> Callable[..., V]:
             return value
 
     return once
+
+
+@per_check
+def lowered(ctx: Context, setting: str) -> frozenset[str]:
+    """The words of setting ``setting`` in lower case, as rules compare a cell with them."""
+    return frozenset([word.lower() for word in ctx[setting]])
 
 
 class _Answers(dict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .base import Context, Family, Hit, Severity, label, plural
+from .base import Context, Family, Hit, Severity, label, lowered, plural
 from .registry import rule
 
 _DEAL_FIELDS = {"deal": "deal name", "customer": "customer", "seller_owner": "seller owner"}
@@ -25,7 +25,7 @@ def _has_overview_field(ctx: Context, key: str) -> bool:
 
 def _too_vague(text: object, ctx: Context) -> bool:
     words = str(text or "").split()
-    vague = {w.lower() for w in ctx["vague_words"]}
+    vague = lowered(ctx, "vague_words")
     return len(words) < ctx["min_goal_words"] or " ".join(words).lower().strip(".!") in vague
 
 

@@ -112,7 +112,6 @@ def blocked_item(ctx: Context) -> Iterator[Hit]:
                                          "with the person who will do it and a date")
 
 
-@per_check
 def _tracked_actions_by_milestone(ctx: Context) -> dict[str, list[Record]] | None:
     """The tracked actions of each milestone id, in plan order; None when an action names its milestones
     otherwise than as a list of texts (then each milestone looks through the actions)."""
@@ -141,9 +140,9 @@ def _tracked_actions_by_milestone(ctx: Context) -> dict[str, list[Record]] | Non
     return index
 
 
-def _actions_of_milestone(ctx: Context, ident: object) -> Sequence[Record]:
-    """The tracked actions that name milestone ``ident`` (shared: not to be changed)."""
-    index = _tracked_actions_by_milestone(ctx)
+def _actions_of_milestone(ctx: Context, index: dict[str, list[Record]] | None, ident: object) -> Sequence[Record]:
+    """The tracked actions that name milestone ``ident`` (shared: not to be changed); ``index``: what
+    ``_tracked_actions_by_milestone`` made of the plan."""
     if index is not None and type(ident) is str:
         return index.get(ident, ()) if ident else ()
     return [a for a in _tracked(ctx.plan.actions) if ident and ident in (a.values.get("milestone") or [])]
@@ -216,13 +215,13 @@ def on_time_rate_low(ctx: Context) -> Iterator[Hit]:
           "actions are finished and its exit criteria met.")
 def milestone_status_mismatch(ctx: Context) -> Iterator[Hit]:
     """A milestone's status disagrees with its actions' (warning when Done with open actions, info otherwise)."""
-    opened = None  # the ids of the open actions, once a milestone has actions
+    index = opened = None  # the tracked actions by milestone, and the ids of the open actions: once needed
     for m in _tracked(ctx.plan.milestones):
-        actions = _actions_of_milestone(ctx, m.values.get("id"))
+        if opened is None:
+            index, opened = _tracked_actions_by_milestone(ctx), {id(a) for a in ctx.open_actions}
+        actions = _actions_of_milestone(ctx, index, m.values.get("id"))
         if not actions:
             continue
-        if opened is None:
-            opened = {id(a) for a in ctx.open_actions}
         still_open = [a for a in actions if id(a) in opened]
         if m.values.get("status") == "Done" and still_open:
             n = len(still_open)

@@ -11,7 +11,7 @@ import re
 from typing import Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, label, per_check
+from .base import Band, Context, Family, Hit, Severity, label, lowered, per_check
 from .registry import rule
 
 _WHY_ANTICIPATE = ("\"Anticipate potential obstacles: Proactively identify potential challenges or risks ... Then, "
@@ -29,7 +29,7 @@ def _open_risks(ctx: Context) -> tuple[Record, ...]:
 def _placeholder(text: object, ctx: Context) -> bool:
     """Empty, or a stand-in such as 'TBD', '-' or 'discuss' rather than a plan."""
     words = str(text or "").strip().lower().strip(".!")
-    return _NO_LETTERS.match(words) is not None or words in {w.lower() for w in ctx["vague_words"]}
+    return _NO_LETTERS.match(words) is not None or words in lowered(ctx, "vague_words")
 
 
 @rule("MAP601", "no-risks", Family.OBSTACLES, Severity.WARNING, why=_WHY_OVERLOOKED,

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..model import Record
 from ..template.spec import SIDE
-from .base import Context, Family, Hit, Severity, label, per_check, per_value, plural
+from .base import Context, Family, Hit, Severity, label, per_check, plural
 from .registry import rule
 
 _WHY_SPECIFIC = ("The guide: \"Be specific and actionable: Clearly define each action item and milestone with "
@@ -35,10 +35,16 @@ def _blank(rec: Record, key: str) -> bool:
     not be typed (a date in words, a value not in the list, #REF!) is kept in ``rec.raw`` and reported by
     MAP005/MAP007/MAP011; neither is "empty" here.
     """
-    return key in rec.columns and rec.values.get(key) in _EMPTY and key not in rec.raw
+    return key in rec.columns and _empty(rec.values.get(key)) and key not in rec.raw
 
 
 _EMPTY = (None, "", [])
+
+
+def _empty(value: Any) -> bool:
+    """None, "" or []: the value of an empty cell. (A filled cell's value is true: it is told apart by that alone,
+    without comparing a date with each of the three.)"""
+    return not value and value in _EMPTY
 
 
 def norm_name(value: Any) -> str:
@@ -122,22 +128,32 @@ class Owner(NamedTuple):
     person: bool  # a named person: ``is_named_person_in``
 
 
-@per_value
-def owners(ctx: Context, owner: Any) -> Owner:
+@per_check
+def owners(ctx: Context) -> dict[Any, Owner]:
     """``owners(ctx)[owner]``: what ``owner`` is, for this plan's settings and customer (a plan repeats its
     few owners, and several rules ask about each)."""
-    judged, company = _judged(ctx), ctx.plan.field("customer")
-    texts = type(owner) is str and (company is None or type(company) is str)  # as keys, 1, 1.0 and True are one
-    if texts:
-        known = judged.get((owner, company))
-        if known is not None:
-            return known
-    stand_in, team = judged.get(owner) or _judge(ctx, owner)
-    placeholder = stand_in or _is_customer_owner(owner, company)  # is_placeholder_owner
-    kind = _OWNERS[placeholder, team, _filled(owner) and not placeholder and not team]  # is_named_person_in
-    if texts:
-        judged[owner, company] = kind
-    return kind
+    return _Owners(_judged(ctx), ctx.settings, ctx.plan.field("customer"))
+
+
+class _Owners(dict):
+    """Owner -> its ``Owner`` under one check's settings and customer, worked out when first asked. Only texts
+    (and None) are kept: as keys, 1, 1.0 and True would be one owner."""
+
+    __slots__ = ("judged", "settings", "company")
+
+    def __init__(self, judged: dict[Any, tuple[bool, bool]], settings: dict[str, Any], company: Any) -> None:
+        super().__init__()
+        self.judged, self.settings = judged, settings
+        self.company = (norm_name(company) or None) if company is not None else None  # as ``_is_customer_owner``
+
+    def __missing__(self, owner: Any) -> Owner:
+        stand_in, team = self.judged.get(owner) or _judge(self.settings, self.judged, owner)
+        # is_placeholder_owner: a stand-in, or the customer's own name
+        placeholder = stand_in or (owner is not None and self.company is not None and norm_name(owner) == self.company)
+        kind = _OWNERS[placeholder, team, _filled(owner) and not placeholder and not team]  # is_named_person_in
+        if owner is None or type(owner) is str:
+            self[owner] = kind
+        return kind
 
 
 #: Every ``Owner`` there can be, made once (a check judges a few owners of every plan).
@@ -145,9 +161,9 @@ _OWNERS = {(p, t, n): Owner(p, t, n) for p in (False, True) for t in (False, Tru
 
 
 @per_check
-def _judged(ctx: Context) -> dict[Any, Any]:
-    """Owner text -> (a stand-in whoever the customer is, a team), and (owner text, customer) -> its ``Owner``,
-    under this check's settings: kept from plan to plan, since the plans of one team share their owners."""
+def _judged(ctx: Context) -> dict[Any, tuple[bool, bool]]:
+    """Owner text -> (a stand-in whoever the customer is, a team), under this check's settings: kept from plan to
+    plan, since the plans of one team share their owners."""
     key = (_words(ctx.settings, "placeholder_owner_words", True), _words(ctx.settings, "team_owner_words", False))
     judged = _JUDGED.get(key)
     if judged is None or len(judged) > _REMEMBERED:
@@ -157,15 +173,15 @@ def _judged(ctx: Context) -> dict[Any, Any]:
     return judged
 
 
-def _judge(ctx: Context, owner: Any) -> tuple[bool, bool]:
-    facts = (_is_stand_in(ctx.settings, owner), is_team_name(ctx.settings, owner))
+def _judge(settings: dict[str, Any], judged: dict[Any, tuple[bool, bool]], owner: Any) -> tuple[bool, bool]:
+    facts = (_is_stand_in(settings, owner), is_team_name(settings, owner))
     if type(owner) is str:  # as keys, 1, 1.0 and True would be one value
-        _judged(ctx)[owner] = facts
+        judged[owner] = facts
     return facts
 
 
-#: (placeholder words, team words) -> owner text -> (a stand-in, a team), and (owner, customer) -> Owner
-_JUDGED: dict[tuple[frozenset[str], frozenset[str]], dict[Any, Any]] = {}
+#: (placeholder words, team words) -> owner text -> (a stand-in, a team)
+_JUDGED: dict[tuple[frozenset[str], frozenset[str]], dict[Any, tuple[bool, bool]]] = {}
 
 
 def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hit]:
@@ -175,7 +191,7 @@ def _no_owner(ctx: Context, records: Iterable[Record], todo: str) -> Iterator[Hi
         if "owner" not in rec.columns:
             continue
         owner = rec.values.get("owner")
-        if owner in _EMPTY and "owner" not in rec.raw:  # _blank(rec, "owner")
+        if not owner and owner in _EMPTY and "owner" not in rec.raw:  # _blank(rec, "owner")
             yield Hit(rec.loc("owner"), f"{describe(rec)} has no owner; {todo}")
         elif kinds[owner].placeholder:
             yield Hit(rec.loc("owner"), f"{describe(rec)} is owned by '{owner}', a placeholder rather than a "
@@ -192,7 +208,8 @@ def _empty_cells(records: Iterable[Record], key: str, missing: str, todo: str, *
     """A hit on each record whose ``key`` cell is empty (``open_only``: the records given are the open ones,
     and the message says so)."""
     for rec in records:
-        if rec.values.get(key) in _EMPTY and _blank(rec, key):
+        value = rec.values.get(key)
+        if not value and value in _EMPTY and _blank(rec, key):  # _empty(value), its first test inline
             yield Hit(rec.loc(key), f"{'open ' if open_only else ''}{describe(rec)} has no {missing}; {todo}")
 
 

@@ -107,10 +107,12 @@ def milestone_before_dependency(ctx: Context) -> Iterator[Hit]:
       fix="Spread the week's deadlines: move what is not urgent to a later week or finish some items early.")
 def deadline_pile_up(ctx: Context) -> Iterator[Hit]:
     """Too many open items are due in the same week."""
+    dated, limit = _open_with_due(ctx), ctx["max_items_per_week"]
+    if len(dated) <= limit:  # no week can hold too many (most plans)
+        return
     weeks: dict[int, list[Record]] = {}  # the day number of each week's Monday -> its items
-    for due, rec in sorted(_open_with_due(ctx), key=_first):  # stable: ties keep milestones-then-actions order
+    for due, rec in sorted(dated, key=_first):  # stable: ties keep milestones-then-actions order
         weeks.setdefault(due.toordinal() - due.weekday(), []).append(rec)
-    limit = ctx["max_items_per_week"]
     for day, recs in weeks.items():
         if len(recs) > limit:
             monday = dt.date.fromordinal(day)
