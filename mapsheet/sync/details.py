@@ -38,11 +38,10 @@ def read(s: dict, render: bool) -> Read:
     if s["error"]:
         return Read(s, summary.dumps(s), summary.dumps_light(s), b"", *_index({}))
     rows = rendered(s)
-    light = summary.light(s)
     texts = b"".join(chain.from_iterable(xml for _, _, xml in rows.values()))  # one bytes pickles far faster
     # Stored without milestones: a plan taken from the history keeps the state the last sync recorded.
-    stored = summary.dumps_light(light | {"milestones": []})
-    return Read(light, summary.dumps(s), stored, texts, *_index(rows))
+    light = summary.light(s)
+    return Read(light, *summary.dumps_read(s, light), texts, *_index(rows))
 
 
 _INDEX = b"rows 3\n"  # what a stored index starts with (the first kind was JSON, the second compressed): another
