@@ -95,6 +95,23 @@ def test_a_sort_key_equal_to_one_packed_before_but_of_other_types_is_still_refus
             _index({"Actions": ([odd], [b"d" * 8], [b"<row></row>"])})
 
 
+def test_each_rows_entry_is_its_packed_key_and_digest_whether_its_values_were_met_before_or_not():
+    """A sheet's keys are packed a value at a time, each value remembered: an entry is still ``packed`` of its
+    whole key followed by its digest, for values met before in another place of the key, keys of other lengths,
+    texts with NULs, and empty sheets."""
+    from mapsheet.sync.details import _index
+
+    sheets = [[(-3, 739000), (0, 739000), (-3, 739000)],
+              [(739000, "Contoso"), (739001, "Contoso\0x"), (5, ""), (739000, "739000")],
+              [(-3,), (1, "a", 2)],  # keys of other lengths
+              [(-1 << 62, "é"), (1 << 62, "-3")], []]
+    for _ in range(2):  # the second time every value is one met before
+        for orders in sheets:
+            digests = [bytes([i]) * 8 for i in range(len(orders))]
+            _, (entries, _) = _index({"Risks": (orders, digests, [b"<row>" for _ in orders])})
+            assert entries["Risks"] == [packed(o) + d for o, d in zip(orders, digests)]
+
+
 def _rows_2(entries: dict[str, list[bytes]]) -> bytes:
     """A stored index of the kind before (``rows 2``: compressed, each entry after its key's length)."""
     import struct
