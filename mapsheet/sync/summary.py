@@ -318,7 +318,11 @@ def loads(blob: bytes) -> dict[str, Any]:
     ``dumps_light`` (JSON text); either the list of a read plan's values, or a summary with its keys (as every
     summary was stored before)."""
     decoded = _DECODER.decode(blob.decode() if blob[:1] in (b"[", b"{") else deflate.decompress(blob).decode())
-    summary = dict(zip(LIGHT_KEYS, decoded, strict=True)) if type(decoded) is list else decoded
+    return named(dict(zip(LIGHT_KEYS, decoded, strict=True)) if type(decoded) is list else decoded)
+
+
+def named(summary: dict[str, Any]) -> dict[str, Any]:
+    """``summary`` with its rows (sequences of their values) made their named tuples again (``ROW_TYPES``)."""
     for key, row_type in ROW_TYPES.items():
         rows = summary.get(key)
         if rows:  # as row_type._make makes each, with one call for all
@@ -326,3 +330,10 @@ def loads(blob: bytes) -> dict[str, Any]:
                 raise TypeError(f"Expected {len(row_type._fields)} arguments in each of {key}")
             summary[key] = list(map(_MAKE[key], rows))
     return summary
+
+
+def unnamed(summary: dict[str, Any]) -> dict[str, Any]:
+    """``summary`` with its rows as plain tuples (``named`` makes it again): a named tuple pickles through two
+    Python calls of its class (``__getnewargs__``, then ``__new__`` where it is unpickled), a plain one through
+    none."""
+    return summary | {key: list(map(tuple, rows)) for key in ROW_TYPES if (rows := summary.get(key))}

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mapsheet.sync.details import packed
+from mapsheet.sync.details import Read, packed
 
 ints = st.integers(min_value=-(1 << 62), max_value=1 << 62)
 texts = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=("Cs",)))
@@ -81,6 +81,33 @@ def test_what_a_reading_process_hands_over_is_what_its_index_and_rows_give():
     r = read(_summary(), render=True)
     with pytest.raises(ValueError):
         taken.add("short", r.texts[:-1], r.kept)
+
+
+def test_a_plans_read_comes_back_from_a_pickle_the_same_type_for_type(sample_plans):
+    """What a reading process hands over is pickled with its rows as plain tuples (``Read.__reduce__``): the main
+    process unpickles the same summary, its rows their named tuples again, and the same stored forms."""
+    import datetime as dt
+    import pickle
+
+    from mapsheet.config import Config
+    from mapsheet.sync import summary
+    from mapsheet.sync.details import read
+
+    def typed(value):
+        if isinstance(value, dict):
+            return {k: typed(v) for k, v in value.items()}, list(value)
+        if isinstance(value, (list, tuple)):
+            return type(value), [typed(v) for v in value]
+        return type(value), value
+
+    plans = [summary.summarize(str(path), dt.date(2026, 11, 27), Config.default()) for _, path in sample_plans[:4]]
+    drifted = _summary() | {"drift": [summary.DriftRow("missing-column", "Actions!D2", "missing: Due")]}
+    reads = [read(s, render) for s in [*plans, drifted, {"path": "x.xlsx", "error": "locked"}]
+             for render in (True, False)]
+    assert all(any(r.summary.get(key) for r in reads) for key in summary.ROW_TYPES)
+    back = pickle.loads(pickle.dumps(reads, pickle.HIGHEST_PROTOCOL))
+    assert [typed(r) for r in back] == [typed(r) for r in reads]
+    assert all(type(r) is Read for r in back)
 
 
 def test_a_sort_key_equal_to_one_packed_before_but_of_other_types_is_still_refused():
