@@ -93,12 +93,7 @@ def test_a_plans_read_comes_back_from_a_pickle_the_same_type_for_type(sample_pla
     from mapsheet.sync import summary
     from mapsheet.sync.details import read
 
-    def typed(value):
-        if isinstance(value, dict):
-            return {k: typed(v) for k, v in value.items()}, list(value)
-        if isinstance(value, (list, tuple)):
-            return type(value), [typed(v) for v in value]
-        return type(value), value
+    from .test_summary_store import _typed as typed
 
     plans = [summary.summarize(str(path), dt.date(2026, 11, 27), Config.default()) for _, path in sample_plans[:4]]
     drifted = _summary() | {"drift": [summary.DriftRow("missing-column", "Actions!D2", "missing: Due")]}
