@@ -265,16 +265,21 @@ def _stored(text: str) -> bytes:
     return deflate.compress(text.encode())
 
 
-def dumps(summary: dict[str, Any]) -> bytes:
-    return _stored(_json(summary))
-
-
 #: The keys of a read plan's summary, in their order (``plan_summary``'s, then the check's): a light summary with
 #: exactly these is stored as the list of its values (``dumps_light``).
 LIGHT_KEYS = ("path", "error", "deal", "customer", "owner", "stage", "value", "currency", "close_date", "days_to_close",
               "pct_done", "overdue_vendor", "overdue_customer", "overdue_no_party", "next_milestone",
               "next_milestone_due", "last_checkin", "last_reviewed", "actions", "milestones", "risks", "drift", "score",
               "grade", "band", "why")
+
+
+def dumps(summary: dict[str, Any]) -> bytes:
+    """A whole summary stored: compressed JSON; a read plan's as the list of its values in the order of
+    ``LIGHT_KEYS`` (as ``dumps_light`` stores a light one), another with its keys (as every summary was stored
+    before: ``loads`` reads both)."""
+    if tuple(summary) == LIGHT_KEYS:
+        return _stored(_json(list(summary.values())))
+    return _stored(_json(summary))
 
 
 def dumps_light(summary: dict[str, Any]) -> bytes:
@@ -287,18 +292,37 @@ def dumps_light(summary: dict[str, Any]) -> bytes:
     return _json(summary).encode()
 
 
+_ROWS = LIGHT_KEYS.index("actions"), LIGHT_KEYS.index("drift")  # where the rows a light summary lacks sit
+
+
+def dumps_read(summary: dict[str, Any], light: dict[str, Any]) -> tuple[bytes, bytes]:
+    """``dumps`` of a read plan's summary and ``dumps_light`` of its ``light`` summary without milestones (what
+    a reading process stores of a plan whose rows it rendered), the values both hold encoded once: the light
+    one is the whole one's list of values with only the overdue actions, and no milestones or risks."""
+    light = light | {"milestones": []}
+    if tuple(summary) != LIGHT_KEYS or tuple(light) != LIGHT_KEYS:
+        return dumps(summary), dumps_light(light)
+    values = list(summary.values())
+    head, tail = _json(values[:_ROWS[0]])[:-1], _json(values[_ROWS[1]:])[1:]  # each without its bracket
+    actions = _json(summary["actions"])
+    late = actions if len(light["actions"]) == len(summary["actions"]) else _json(light["actions"])
+    whole = f"{head},{actions},{_json(summary['milestones'])},{_json(summary['risks'])},{tail}"
+    return _stored(whole), f"{head},{late},[],[],{tail}".encode()
+
+
 _DECODER = json.JSONDecoder(object_hook=_decode)  # made once: ``json.loads`` with a hook makes one a call
 
 
 def loads(blob: bytes) -> dict[str, Any]:
     """A summary from its stored form, told by its first byte: ``dumps`` (compressed: zlib's header), or
-    ``dumps_light`` (JSON text: the list of a read plan's values, or a summary with its keys, as every light
+    ``dumps_light`` (JSON text); either the list of a read plan's values, or a summary with its keys (as every
     summary was stored before)."""
-    first = blob[:1]
-    if first == b"[":
-        summary = dict(zip(LIGHT_KEYS, _DECODER.decode(blob.decode()), strict=True))
-    else:
-        summary = _DECODER.decode(blob.decode() if first == b"{" else deflate.decompress(blob).decode())
+    decoded = _DECODER.decode(blob.decode() if blob[:1] in (b"[", b"{") else deflate.decompress(blob).decode())
+    return named(dict(zip(LIGHT_KEYS, decoded, strict=True)) if type(decoded) is list else decoded)
+
+
+def named(summary: dict[str, Any]) -> dict[str, Any]:
+    """``summary`` with its rows (sequences of their values) made their named tuples again (``ROW_TYPES``)."""
     for key, row_type in ROW_TYPES.items():
         rows = summary.get(key)
         if rows:  # as row_type._make makes each, with one call for all
@@ -306,3 +330,10 @@ def loads(blob: bytes) -> dict[str, Any]:
                 raise TypeError(f"Expected {len(row_type._fields)} arguments in each of {key}")
             summary[key] = list(map(_MAKE[key], rows))
     return summary
+
+
+def unnamed(summary: dict[str, Any]) -> dict[str, Any]:
+    """``summary`` with its rows as plain tuples (``named`` makes it again): a named tuple pickles through two
+    Python calls of its class (``__getnewargs__``, then ``__new__`` where it is unpickled), a plain one through
+    none."""
+    return summary | {key: list(map(tuple, rows)) for key in ROW_TYPES if (rows := summary.get(key))}

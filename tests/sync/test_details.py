@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mapsheet.sync.details import packed
+from mapsheet.sync.details import Read, packed
 
 ints = st.integers(min_value=-(1 << 62), max_value=1 << 62)
 texts = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=("Cs",)))
@@ -83,6 +83,28 @@ def test_what_a_reading_process_hands_over_is_what_its_index_and_rows_give():
         taken.add("short", r.texts[:-1], r.kept)
 
 
+def test_a_plans_read_comes_back_from_a_pickle_the_same_type_for_type(sample_plans):
+    """What a reading process hands over is pickled with its rows as plain tuples (``Read.__reduce__``): the main
+    process unpickles the same summary, its rows their named tuples again, and the same stored forms."""
+    import datetime as dt
+    import pickle
+
+    from mapsheet.config import Config
+    from mapsheet.sync import summary
+    from mapsheet.sync.details import read
+
+    from .test_summary_store import _typed as typed
+
+    plans = [summary.summarize(str(path), dt.date(2026, 11, 27), Config.default()) for _, path in sample_plans[:4]]
+    drifted = _summary() | {"drift": [summary.DriftRow("missing-column", "Actions!D2", "missing: Due")]}
+    reads = [read(s, render) for s in [*plans, drifted, {"path": "x.xlsx", "error": "locked"}]
+             for render in (True, False)]
+    assert all(any(r.summary.get(key) for r in reads) for key in summary.ROW_TYPES)
+    back = pickle.loads(pickle.dumps(reads, pickle.HIGHEST_PROTOCOL))
+    assert [typed(r) for r in back] == [typed(r) for r in reads]
+    assert all(type(r) is Read for r in back)
+
+
 def test_a_sort_key_equal_to_one_packed_before_but_of_other_types_is_still_refused():
     """Packed keys are remembered by key: (1, "x") packed first must not let (True, "x") or (1.0, "x"), equal to
     it, through as if they were it."""
@@ -93,6 +115,23 @@ def test_a_sort_key_equal_to_one_packed_before_but_of_other_types_is_still_refus
     for odd in ((True, "x"), (1.0, "x")):
         with pytest.raises(TypeError):
             _index({"Actions": ([odd], [b"d" * 8], [b"<row></row>"])})
+
+
+def test_each_rows_entry_is_its_packed_key_and_digest_whether_its_values_were_met_before_or_not():
+    """A sheet's keys are packed a value at a time, each value remembered: an entry is still ``packed`` of its
+    whole key followed by its digest, for values met before in another place of the key, keys of other lengths,
+    texts with NULs, and empty sheets."""
+    from mapsheet.sync.details import _index
+
+    sheets = [[(-3, 739000), (0, 739000), (-3, 739000)],
+              [(739000, "Contoso"), (739001, "Contoso\0x"), (5, ""), (739000, "739000")],
+              [(-3,), (1, "a", 2)],  # keys of other lengths
+              [(-1 << 62, "é"), (1 << 62, "-3")], []]
+    for _ in range(2):  # the second time every value is one met before
+        for orders in sheets:
+            digests = [bytes([i]) * 8 for i in range(len(orders))]
+            _, (entries, _) = _index({"Risks": (orders, digests, [b"<row>" for _ in orders])})
+            assert entries["Risks"] == [packed(o) + d for o, d in zip(orders, digests)]
 
 
 def _rows_2(entries: dict[str, list[bytes]]) -> bytes:

@@ -99,6 +99,25 @@ def test_a_read_plans_light_summary_is_stored_as_its_values_and_loads_as_one_sto
         _typed(summary.loads(summary.dumps(s)))
 
 
+def test_a_read_plans_stored_forms_made_together_are_each_as_made_alone_and_load_as_stored_with_keys(sample_plans):
+    """A reading process makes a read plan's stored whole summary and light summary together (``dumps_read``): the
+    same bytes as ``dumps`` and ``dumps_light`` give each alone. The whole one is the list of its values (as the
+    light one is); it loads as the same summary stored with its keys, as every summary was stored before."""
+    from mapsheet.config import Config
+
+    plans = [summary.summarize(str(path), dt.date(2026, 11, 27), Config.default()) for _, path in sample_plans[:6]]
+    s = plans[0]
+    every = s | {"actions": [a._replace(days_overdue=3) for a in s["actions"]]}  # every action overdue
+    none = s | {"actions": [a._replace(days_overdue=0) for a in s["actions"]]}
+    assert s["actions"] and every["actions"] and not summary.light(none)["actions"]
+    for s in [*plans, every, none, _summary(), {"path": "a.xlsx", "error": "locked"}]:
+        light = summary.light(s)
+        whole, stored = summary.dumps_read(s, light)
+        assert whole == summary.dumps(s) and stored == summary.dumps_light(light | {"milestones": []})
+        assert _typed(summary.loads(whole)) == _typed(summary.loads(zlib.compress(_standard(s).encode())))
+    assert zlib.decompress(summary.dumps(plans[0]))[:1] == b"["
+
+
 def test_a_stored_list_of_values_of_another_length_is_refused():
     import pytest
 
