@@ -145,8 +145,9 @@ _REMEMBERED = 4096
 
 def _clean_head(xml: bytes) -> None:
     """Refuses a part whose first ``_HEAD`` bytes are UTF-16 or declare a document type (looked at in place: a
-    sheet is not copied for it)."""
-    if xml[:2] in (b"\xff\xfe", b"\xfe\xff") or (xml.find(b"<!", 0, _HEAD) >= 0 and _DOCTYPE.search(xml, 0, _HEAD)):
+    sheet is not copied for it). A declaration starts ``<!``: the rare ``!`` alone is looked for first (a search for
+    one byte, far cheaper than one for two)."""
+    if xml[:2] in (b"\xff\xfe", b"\xfe\xff") or (xml.find(b"!", 0, _HEAD) >= 0 and _DOCTYPE.search(xml, 0, _HEAD)):
         raise _NotProven
 
 
