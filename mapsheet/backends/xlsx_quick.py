@@ -51,9 +51,9 @@ _POSIX_NAMES = os.sep == "/" and os.altsep is None
 def name_and_suffix(path: str | os.PathLike) -> tuple[str, str]:
     """The file's name as ``str(Path(path))`` gives it (what messages and the grid name it by) and its suffix, lower
     case; worked out from the text without making a ``Path`` when it is in that form already: a POSIX path with no
-    empty or "." part and no name that starts with a dot, as a sync's are."""
-    if (type(path) is str and _POSIX_NAMES and path and path[0] != "." and path[-1] != "/" and "//" not in path
-            and "/." not in path):
+    empty or "." part, as a sync's are."""
+    if (type(path) is str and _POSIX_NAMES and path and path[-1] != "/" and "//" not in path and "/./" not in path
+            and not path.startswith("./") and not path.endswith("/.") and path != "."):
         name = path[path.rfind("/") + 1:]
         dot = name.rfind(".")
         return path, name[dot:].lower() if 0 < dot < len(name) - 1 else ""

@@ -135,7 +135,8 @@ def test_an_error_or_far_cell_outside_the_cells_is_found_as_the_full_guard_finds
     "plan.xlsx", "/abs/dir/plan.xlsx", "dir/Plan.XLSX", "./plan.xlsx", "dir//plan.xlsx", "//server/plan.xlsx",
     "///root/plan.xlsx", "dir/./plan.xlsx", "dir/../plan.xlsx", "dir/plan.xlsx/", "dir/.", ".", "", "plan",
     ".xlsx", "dir/.xlsx", "..xlsx", "plan.", "plan.tar.CSV", "dir.d/plan", "a b/c d.xlsm", "dir\\plan.xlsx",
-    "~$plan.xlsx", "plan .xlsx", "é/plän.xlsx",
+    "~$plan.xlsx", "plan .xlsx", "é/plän.xlsx", "/data/.plans/p.xlsx", ".hidden/p.xlsx", "dir/..", "../p.xlsx",
+    "dir/.../p.xlsx", "/.", "/", "./", "a/./", ".a.xlsx", "dir/.a.CSV",
 ])
 def test_a_plans_name_and_suffix_are_those_its_path_gives(text):
     """The name messages and the grid give a plan, and the suffix that picks its reader, are what ``Path`` gives,
