@@ -32,7 +32,7 @@ def read_plan(path: str | os.PathLike, *, config: Config | None = None) -> Plan:
 def read_grid(path: str | os.PathLike, *, config: Config | None = None) -> Workbook:
     """The cells of a plan file: a workbook (within the reading limits of ``config``), or a CSV export of one
     sheet."""
-    return read_file(Path(path), Limits.from_settings((config or Config.default()).raw.get("limits")))
+    return read_file(path, Limits.from_settings((config or Config.default()).raw.get("limits")))
 
 
 def to_plan(source: Source, *, config: Config | None = None) -> Plan:

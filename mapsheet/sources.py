@@ -105,15 +105,16 @@ class FileSource:
         return str(target), changed
 
 
-def read_file(path: Path, limits=None) -> "Workbook":
+def read_file(path: str | os.PathLike, limits=None) -> "Workbook":
     """A plan file's cells (what ``FileSource.read`` reads, without the file's reference worked out first)."""
-    if path.suffix.lower() == ".csv":  # a MAP sheet exported as CSV: read, never annotated
+    from .backends.xlsx_read import name_and_suffix, read_workbook
+
+    name, suffix = name_and_suffix(path)
+    if suffix == ".csv":  # a MAP sheet exported as CSV: read, never annotated
         from .backends.csv_read import read_csv
 
-        return read_csv(path)
-    from .backends.xlsx_read import read_workbook
-
-    return read_workbook(path, limits=limits)
+        return read_csv(name)
+    return read_workbook(name, limits=limits)
 
 
 class MemorySource:

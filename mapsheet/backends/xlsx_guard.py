@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from dataclasses import dataclass, field, fields
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -47,7 +48,7 @@ class Limits:
             from ..config import DEFAULTS
 
             settings = DEFAULTS["limits"]
-        values = tuple(settings[f.name] for f in fields(cls))
+        values = _SETTINGS(settings)  # a KeyError for a setting missing, as before
         key = (cls, *values, *map(type, values))  # by type too: 1000 and 1000.0 are shown apart in a refusal
         try:
             return _MADE[key]
@@ -61,6 +62,8 @@ class Limits:
 
 #: The limits made from each set of settings met: one per plan read otherwise (they are frozen, so shared).
 _MADE: dict[tuple, Limits] = {}
+#: The settings ``Limits`` is made of, in its fields' order (taken at each plan, so looked up once).
+_SETTINGS = itemgetter(*(f.name for f in fields(Limits)))
 
 
 def remember(cache: dict, key, value, most: int) -> None:

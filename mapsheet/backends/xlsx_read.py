@@ -19,7 +19,7 @@ from ..grid import Sheet, Workbook
 from ..template.spec import CHECK_SHEET, STATE_SHEET
 from .xlsx_guard import Limits, Package, inspect
 from .xlsx_image import image
-from .xlsx_quick import quick_package
+from .xlsx_quick import name_and_suffix, quick_package
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -99,22 +99,22 @@ def read_workbook(path: str | os.PathLike, *, skip: frozenset[str] = UNREAD_SHEE
     Sheets named in ``skip`` are listed with no values. The package is inspected first (``xlsx_guard``):
     whatever it holds, reading it raises UnreadableWorkbook or returns, never crashes or exhausts memory.
     A healthy file is proven so in one cheap pass (``xlsx_quick``); any other gets the full diagnosis."""
-    path = Path(path)
+    name, _ = name_and_suffix(path)  # a healthy file is read by its name: a Path is made only to diagnose one
     limits = limits or Limits.from_settings()
-    package = quick_package(path, SUPPORTED_SUFFIXES, limits, skip)
+    package = quick_package(name, SUPPORTED_SUFFIXES, limits, skip)
     if package is None:
-        sniff(path)
-        package = inspect(path, limits, skip)
+        sniff(Path(name))
+        package = inspect(Path(name), limits, skip)
     try:
         sheets = _read_image(package, skip) if package.unpacked is not None else None
         if sheets is None:
-            sheets = _read_sheets(open_calamine(path, package), package, skip)
+            sheets = _read_sheets(open_calamine(Path(name), package), package, skip)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine raises its own types for every kind of damage, and panics (a
         # BaseException from Rust) on some; each is this file's problem, never the caller's crash
-        raise UnreadableWorkbook(path, f"the workbook could not be read ({type(exc).__name__}: {exc})") from None
-    return Workbook(str(path), sheets)
+        raise UnreadableWorkbook(name, f"the workbook could not be read ({type(exc).__name__}: {exc})") from None
+    return Workbook(name, sheets)
 
 
 def _read_image(package: Package, skip: frozenset[str]) -> list[Sheet] | None:

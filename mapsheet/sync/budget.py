@@ -11,34 +11,59 @@ from __future__ import annotations
 
 import signal
 import threading
-from contextlib import contextmanager
-from typing import Iterator
 
 from ..errors import MapsheetError
+
+_TIMER = hasattr(signal, "setitimer")  # POSIX: Windows has no interval timer, and no limit
+#: Whether this process keeps the budget's SIGALRM handler installed for good (``keep_handler``).
+_KEPT = False
+#: The budget of the plan being read, which the handler names.
+_seconds: float = 0
 
 
 class OverBudget(MapsheetError):
     """A plan took longer to read and check than ``limits.plan_seconds``."""
 
 
-@contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
-    """Raise OverBudget in the block once ``seconds`` have passed (main thread on POSIX; else no limit)."""
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def _over(signum, frame):
+    raise OverBudget(f"reading and checking this plan took longer than {_seconds:g} s (limits.plan_seconds); "
+                     "it is skipped: make it smaller or raise the limit in mapsheet.toml")
 
-    def over(signum, frame):
-        raise OverBudget(f"reading and checking this plan took longer than {seconds:g} s (limits.plan_seconds); "
-                         "it is skipped: make it smaller or raise the limit in mapsheet.toml")
 
-    previous = signal.signal(signal.SIGALRM, over)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+def keep_handler() -> None:
+    """Install the SIGALRM handler for good in a process that only reads plans (a sync's reading process): each
+    plan's ``time_budget`` then only arms and disarms the timer, rather than swapping handlers twice a plan."""
+    global _KEPT
+    if _TIMER and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGALRM, _over)
+        _KEPT = True
+
+
+class time_budget:
+    """``with time_budget(seconds):`` raises OverBudget in the block once ``seconds`` have passed (main thread on
+    POSIX; else no limit). The handler it installs is put back after the block, unless the process keeps it
+    (``keep_handler``). A class, not a generator: a sync enters one for each plan."""
+
+    __slots__ = ("seconds", "previous")
+
+    def __init__(self, seconds: float):
+        self.seconds, self.previous = seconds, None
+
+    def __enter__(self) -> None:
+        global _seconds
+        if not self.seconds or not _TIMER or threading.current_thread() is not threading.main_thread():
+            self.seconds = 0
+            return
+        if not _KEPT:
+            self.previous = (signal.signal(signal.SIGALRM, _over),)
+        _seconds = self.seconds
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc) -> None:
+        if self.seconds:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if self.previous is not None:
+                signal.signal(signal.SIGALRM, self.previous[0])
 
 
 def limit_memory(megabytes: float) -> None:

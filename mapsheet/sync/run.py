@@ -458,6 +458,7 @@ def _init_worker(today: dt.date, configs: dict[str, Config], render: bool = Fals
 
 def _init_pool_worker(today: dt.date, configs: dict[str, Config], render: bool) -> None:
     _init_worker(today, configs, render)
+    budget.keep_handler()  # a process that only reads plans: each plan then only arms the timer
     budget.limit_memory(max((c.raw["limits"]["plan_memory_mb"] for c in configs.values()), default=0) or 1 << 20)
 
 

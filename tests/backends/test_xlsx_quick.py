@@ -129,3 +129,31 @@ def test_an_error_or_far_cell_outside_the_cells_is_found_as_the_full_guard_finds
         assert _quick(changed) == inspect(changed, LIMITS, UNREAD_SHEETS)
         if name == "error":
             assert _quick(changed).errors["Actions"] == {(6, 2): "#N/A"}
+
+
+@pytest.mark.parametrize("text", [
+    "plan.xlsx", "/abs/dir/plan.xlsx", "dir/Plan.XLSX", "./plan.xlsx", "dir//plan.xlsx", "//server/plan.xlsx",
+    "///root/plan.xlsx", "dir/./plan.xlsx", "dir/../plan.xlsx", "dir/plan.xlsx/", "dir/.", ".", "", "plan",
+    ".xlsx", "dir/.xlsx", "..xlsx", "plan.", "plan.tar.CSV", "dir.d/plan", "a b/c d.xlsm", "dir\\plan.xlsx",
+    "~$plan.xlsx", "plan .xlsx", "é/plän.xlsx", "/data/.plans/p.xlsx", ".hidden/p.xlsx", "dir/..", "../p.xlsx",
+    "dir/.../p.xlsx", "/.", "/", "./", "a/./", ".a.xlsx", "dir/.a.CSV",
+])
+def test_a_plans_name_and_suffix_are_those_its_path_gives(text):
+    """The name messages and the grid give a plan, and the suffix that picks its reader, are what ``Path`` gives,
+    whether or not one is made for it (a sync's paths are read without one)."""
+    from mapsheet.backends.xlsx_quick import name_and_suffix
+
+    assert name_and_suffix(text) == (str(Path(text)), Path(text).suffix.lower())
+    assert name_and_suffix(Path(text)) == (str(Path(text)), Path(text).suffix.lower())
+
+
+def test_a_plan_is_named_as_its_path_tidies_it(sample_plans, tmp_path, monkeypatch):
+    """A path with an empty or "." part names the file as ``Path`` tidies it, in the reader's sentence and the grid."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UnreadableWorkbook) as raised:
+        read_workbook(".//gone.xlsx")
+    assert str(raised.value) == "gone.xlsx: no such file"
+    Path("dir").mkdir()
+    Path("dir/p.xlsx").write_bytes(sample_plans[0][1].read_bytes())
+    assert read_workbook("dir//./p.xlsx").source == "dir/p.xlsx"
+    assert read_workbook(str(tmp_path / "dir/p.xlsx")).source == str(tmp_path / "dir/p.xlsx")
