@@ -4,10 +4,16 @@ each refusal names the file, the sheet and the cell, and error cells reach the p
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import openpyxl
+import pytest
 
 from mapsheet import api
+from mapsheet.backends.xlsx_guard import Limits
+from mapsheet.backends.xlsx_quick import quick_package
+from mapsheet.backends.xlsx_read import SUPPORTED_SUFFIXES, UNREAD_SHEETS
 from cli.runner import run_cli
 from mapsheet.model import ProblemKind
 
@@ -89,3 +95,18 @@ def test_limits_made_from_settings_are_those_the_settings_give():
     as_float = Limits.from_settings(settings | {"max_parts": float(settings["max_parts"])})
     assert type(as_float.max_parts) is float and type(Limits.from_settings(settings).max_parts) is int
     assert Limits.from_settings(settings | {"max_rows": [1]}).max_rows == [1]  # not a key: made afresh
+
+
+@pytest.mark.parametrize("cell", ["<c r='XFD1048576'><v>1</v></c>", '<c r = "XFD1048576"><v>1</v></c>',
+                                  '<c r="xfd1048576"><v>1</v></c>', "<c t=\"n\" r='XFD1048576'><v>1</v></c>"])
+def test_a_far_cell_whose_reference_is_spelled_otherwise_is_refused_not_read(sample_plans, tmp_path, cell):
+    """Quotes, spaces and case XML allows but no spreadsheet program writes: python-calamine reads such a reference,
+    and one in the last cell would make it allocate the whole sheet and abort the process. The file is refused,
+    naming the sheet and the cell (checked in a process of its own, so that a crash fails the test, not the run)."""
+    odd = with_cells(sample_plans[0][1], tmp_path / "odd.xlsx", "Actions", {"XFD1048576": cell})
+    assert quick_package(odd, SUPPORTED_SUFFIXES, Limits.from_settings(), UNREAD_SHEETS) is None  # not vouched for
+    done = subprocess.run([sys.executable, "-m", "mapsheet", "check", str(odd), "--today", "2026-11-27"],
+                          capture_output=True, text=True, timeout=120)
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 2, said
+    assert str(odd) in said and "sheet 'Actions' has a cell whose reference is written as no spreadsheet program" in said
