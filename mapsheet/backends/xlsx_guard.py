@@ -25,7 +25,7 @@ from typing import Any, Iterable
 
 from ..errors import UnreadableWorkbook
 from ..frozen import frozen
-from ..grid import column_index
+from ..grid import column_index, column_letter
 
 MB = 1 << 20
 
@@ -110,6 +110,8 @@ _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL = rb"<c\b([^>]*?)(/?)>"
 _REF = rb'\br="([A-Z]{1,3})([0-9]{1,7})"'
 _ANY_REF = rb"\br\s*="  # a reference in any spelling XML allows (quotes, spaces, case), which calamine reads too
+_ROW_OR_CELL = rb"<row\b([^>]*?)/?>|<c\b([^>]*?)(/?)>"
+_ROW_REF = rb'\br="([0-9]{1,7})"'
 _ERROR = rb'\bt="e"'
 _VALUE = rb"<v>([^<]{1,20})</v>"
 _HINT = "; if it is a real plan, open it in Excel and save it again"
@@ -216,30 +218,48 @@ def _scan_sheet(path: Path, name: str, xml: bytes, limits: Limits) -> tuple[dict
     widest = None
     errors = {}
     ref_in, error_in, value_at = re.compile(_REF).search, re.compile(_ERROR).search, re.compile(_VALUE).search
-    for m in re.finditer(_CELL, xml):
-        if m.group(2):  # <c r="I1048576" s="3"/>: a format, no value
+    row_ref_in, any_ref_in = re.compile(_ROW_REF).search, re.compile(_ANY_REF).search
+    here, after = -1, 0  # the row being read (0-based), and the column a cell without a reference would take
+    placed = False  # whether a value cell has no reference (a reader puts it after the cell before it)
+    for m in re.finditer(_ROW_OR_CELL, xml):
+        if m.group(2) is None:  # <row ...>: where the cells that name no place of their own go
+            found = row_ref_in(m.group(1))
+            if found is None and any_ref_in(m.group(1)):
+                _spelled(path, name, m.group(0))
+            here, after = (int(found.group(1)) - 1 if found else here + 1), 0
             continue
-        ref = ref_in(m.group(1))
-        if ref is None:
-            if re.search(_ANY_REF, m.group(1)):  # r='XFD1048576': where it lies is not measured here, so not read
-                shown = m.group(0)[:60].decode("utf-8", "replace")
-                raise UnreadableWorkbook(path, f"sheet '{name}' has a cell whose reference is written as no spreadsheet "
-                                               f"program writes it ({shown}){_HINT}")
+        attributes = m.group(2)
+        ref = ref_in(attributes)
+        if ref is not None:
+            row, col = int(ref.group(2)) - 1, column_index(ref.group(1).decode())
+        elif any_ref_in(attributes):  # r='XFD1048576': calamine reads it; where it lies is not measured here
+            _spelled(path, name, m.group(0))
+        else:
+            row, col = max(here, 0), after
+        after = col + 1
+        if m.group(3):  # <c r="I1048576" s="3"/>: a format, no value
             continue
-        row, col = int(ref.group(2)) - 1, column_index(ref.group(1).decode())
+        placed = placed or ref is None
         if row > last_row:
             last_row = row
         if col > last_col:
-            last_col, widest = col, ref
-        if error_in(m.group(1)):
+            last_col, widest = col, f"{column_letter(col)}{row + 1}"
+        if error_in(attributes):
             value = value_at(xml, m.end(), m.end() + 300)
             if value:
                 errors[(row, col)] = value.group(1).decode("utf-8", "replace")
     rows, cols = last_row + 1, last_col + 1
     if rows <= limits.max_rows and rows * cols <= limits.max_cells:
         return errors, None
-    widest_cell = (widest.group(1) + widest.group(2)).decode()
-    return errors, _far_rows(path, name, xml, limits, cols, widest_cell)
+    if placed:  # the far cells' reading is planned by their references: cells without one are not read so
+        _spelled(path, name, b"<c> (a cell without its reference)")
+    return errors, _far_rows(path, name, xml, limits, cols, widest)
+
+
+def _spelled(path: Path, name: str, tag: bytes) -> None:
+    shown = tag[:60].decode("utf-8", "replace")
+    raise UnreadableWorkbook(path, f"sheet '{name}' has a cell whose place is written as no spreadsheet program "
+                                   f"writes it ({shown}){_HINT}")
 
 
 _VALUE_ROW = rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{1,7})"[^>]*?(?<!/)>'

@@ -17,7 +17,7 @@ from mapsheet.backends.xlsx_read import SUPPORTED_SUFFIXES, UNREAD_SHEETS
 from cli.runner import run_cli
 from mapsheet.model import ProblemKind
 
-from corpus.zipparts import with_cells
+from corpus.zipparts import rewrite, sheet_parts, with_cells
 
 
 
@@ -109,4 +109,18 @@ def test_a_far_cell_whose_reference_is_spelled_otherwise_is_refused_not_read(sam
                           capture_output=True, text=True, timeout=120)
     said = " ".join((done.stdout + done.stderr).split())
     assert done.returncode == 2, said
-    assert str(odd) in said and "sheet 'Actions' has a cell whose reference is written as no spreadsheet program" in said
+    assert str(odd) in said and "sheet 'Actions' has a cell whose place is written as no spreadsheet program" in said
+
+
+def test_cells_without_a_reference_far_below_the_plan_are_refused_not_read_as_a_million_rows(sample_plans, tmp_path):
+    """A cell may leave out its reference: a reader puts it after the cell before it, in its row. In a row a
+    million down, python-calamine read the sheet as a million rows (470 MB, seconds) past the row ceiling."""
+    part = sheet_parts(sample_plans[0][1])["Actions"]
+    far = b'<row r="1048576"><c><v>1</v></c><c><v>2</v></c></row></sheetData>'
+    odd = rewrite(sample_plans[0][1], tmp_path / "odd.xlsx",
+                  lambda n, data: data.replace(b"</sheetData>", far) if n == part else data)
+    assert quick_package(odd, SUPPORTED_SUFFIXES, Limits.from_settings(), UNREAD_SHEETS) is None
+    done = subprocess.run([sys.executable, "-m", "mapsheet", "check", str(odd), "--today", "2026-11-27"],
+                          capture_output=True, text=True, timeout=120)
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 2 and "sheet 'Actions' has a cell whose place is written as no spreadsheet program" in said
