@@ -522,7 +522,10 @@ def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], toda
     jobs = max(1, jobs or os.cpu_count() or 1)
     reading = _Reading(items, configs, today, jobs, progress, render, arrived)
     initargs = (today, configs, render)
-    if early is not None and len(items) >= IN_PROCESS and early.jobs == jobs:
+    if early is not None and len(items) < IN_PROCESS:  # fewer to read than it was started for: not needed
+        early.close()
+        early = None
+    if early is not None:
         reading.pool = early.read(_chunks(items, jobs), initargs)
     elif 0 < len(items) < IN_PROCESS and jobs > 1:
         from . import forked
@@ -562,7 +565,6 @@ class _Early:
     def __init__(self, jobs: int):
         from concurrent.futures import ProcessPoolExecutor
 
-        self.jobs = jobs
         self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_loaded_worker)
         self.pool.submit(int)  # the processes start at a pool's first task
         self.taken = False
@@ -570,12 +572,7 @@ class _Early:
     def read(self, chunks: list[list], initargs: tuple) -> tuple["ProcessPoolExecutor", dict["Future", list]]:
         """The pool reading ``chunks`` (as ``_start_pool`` gives it): ``_collect`` takes what it reads."""
         self.taken = True
-        setup = (os.urandom(8), *initargs)
-        try:
-            return self.pool, {self.pool.submit(_read_setup_chunk, setup, chunk): chunk for chunk in chunks}
-        except BaseException:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        return self.pool, _submitted(self.pool, _read_setup_chunk, chunks, (os.urandom(8), *initargs))
 
     def close(self) -> None:
         """Stop the processes, unless they were given plans to read (``_collect`` ends them then)."""
@@ -679,8 +676,14 @@ def _start_pool(chunks: list[list], jobs: int, initargs: tuple) -> tuple["Proces
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_pool_worker, initargs=initargs)
+    return pool, _submitted(pool, _read_chunk, chunks)
+
+
+def _submitted(pool: "ProcessPoolExecutor", read: Callable, chunks: list[list], *first) -> dict["Future", list]:
+    """``read(*first, chunk)`` of each chunk handed to ``pool``, each future with its chunk; the pool stopped if
+    that fails."""
     try:
-        return pool, {pool.submit(_read_chunk, chunk): chunk for chunk in chunks}
+        return {pool.submit(read, *first, chunk): chunk for chunk in chunks}
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
