@@ -142,7 +142,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                 report.unreadable, report.drifted = last.unreadable, last.drifted
                 return report
             from . import details, excel, summary
-            from .changes import compare
+            from .changes import compare, state_of
             from .details import Details, Read
             from .tables import build_rollup
 
@@ -151,17 +151,21 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             by_blocks = _by_blocks(to_google, exports, writer_used)
             rows = Details() if by_blocks else None
             ids: dict[str, bytes] = {}  # plan -> its stored light summary's digest (``xlsx_blocks.keyed_rows``)
+            made: dict[str, PlanState] = {}  # plan -> its state, for the plans read (``_states``)
 
             def arrived(p: str, r: Read) -> Read:
-                """A plan read: its rows' text put aside (``rows.xml``) and its stored forms staged in the
-                history (a plan whose file could not be stat'ed, or a Drive plan that could not be read, is
-                not cached): the main process keeps only the summary the roll-up needs."""
+                """A plan read: its rows' text put aside (``rows.xml``), its stored forms staged in the history (a
+                plan whose file could not be stat'ed, or a Drive plan that could not be read, is not cached) and
+                its state made (while the others are read, not after the last); the main process keeps only the
+                summary the roll-up needs. Called once the history's last states are loaded (``wait``)."""
                 if rows is not None and r.texts is not None:
                     rows.add(p, r.texts, r.kept)
                 if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"]):
                     store.stage([CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)])
                 if r.light is not None:
                     ids[p] = _light_id(r.light)
+                if not r.summary["error"]:
+                    made[p] = state_of(r.summary, previous.get(p) if previous else None)
                 return Read(r.summary, b"")
 
             reading = start_reading([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
@@ -195,7 +199,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             summaries.update(new)
             report.read, report.cached = len(new), len(fresh)
             ordered = [summaries[k] for k in order]
-            states = _states(ordered, previous or {}, same)
+            states = _states(ordered, previous or {}, same, made)
             unreadable = {s["path"] for s in ordered if s["error"]}
             changes = compare(previous, {p: s for p, s in states.items() if s.readable}, unreadable) \
                 if previous is not None else None
@@ -431,19 +435,24 @@ def _unchanged(last, fingerprint: str, out, exports: dict[str, Path]) -> bool:
     return all(any(folder.glob(f"*.{fmt}")) for fmt, folder in exports.items())
 
 
-def _states(ordered: list[dict], previous: dict[str, PlanState], same: set[str]) -> dict[str, PlanState]:
-    """This sync's snapshot: read plans as they are; unreadable ones keep their last good state, marked;
-    those in ``same`` (cached since the last sync) the state it recorded."""
+def _states(ordered: list[dict], previous: dict[str, PlanState], same: set[str],
+            made: dict[str, PlanState]) -> dict[str, PlanState]:
+    """This sync's snapshot: read plans as they are (``made``, as they arrived: ``changes.state_of`` of each);
+    unreadable ones keep their last good state, marked; those in ``same`` (cached since the last sync) the state
+    it recorded; other cached ones (whose last state does not stand) a state made from their summary here."""
     from .changes import state_of
 
     states = {}
     for s in ordered:
-        if s["path"] in same and not s["error"]:
-            states[s["path"]] = previous[s["path"]]
-        elif not s["error"]:
-            states[s["path"]] = state_of(s, previous.get(s["path"]))
-        elif s["path"] in previous:
-            states[s["path"]] = previous[s["path"]]._replace(readable=False)
+        path = s["path"]
+        if s["error"]:
+            if path in previous:
+                states[path] = previous[path]._replace(readable=False)
+        elif path in same:
+            states[path] = previous[path]
+        else:
+            state = made.get(path)
+            states[path] = state if state is not None else state_of(s, previous.get(path))
     return states
 
 
