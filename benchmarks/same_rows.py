@@ -4,14 +4,17 @@ them costs there and here (issue #16).
     python benchmarks/same_rows.py --baseline /path/to/a/checkout/of/main [--pairs 5] [--work DIR]
 
 The rows of a plan (``xlsx_rows.plan_rows``: each detail sheet's rows with their order, digest and
-SpreadsheetML) are stored in the history by digest: rows rendered to other bytes would make every re-sync
-rewrite every block. The summaries of the 1,000 sample plans (benchmarks/.data/plans-1000, written by
-run.py) are made once, here, then each of them also with its free text made unique (the samples draw theirs
-from short lists; a column remembers the cells of values it has seen) and with hostile values in its rows (text
-with markup, ``_xHHHH_``, edge spaces, control characters, newlines, 40,000 characters; numbers and dates
-Excel cannot hold; values of an unexpected type), seeded so every run is the same. Both checkouts render
-every summary; the outputs are compared row by row. Then baseline and candidate time one pass of
-``plan_rows`` over the sample summaries, and over them with unique text, each in a fresh process, runs
+SpreadsheetML) are compared as the roll-up writes them: their order, and their bytes with the formats put in
+(``xlsx_rows.styled``, the same format numbers both sides). Their digests, of the text before its formats go
+in, change with how a format is marked there: kept blocks hold rows with their formats in, so a mark that
+changed costs nothing but the rows of plans read again, whose digests change anyway. The summaries of the
+1,000 sample plans (benchmarks/.data/plans-1000, written by run.py) are made once, here, then each of them
+also with its free text made unique (the samples draw theirs from short lists; a column remembers the cells
+of values it has seen) and with hostile values in its rows (text with markup, ``_xHHHH_``, edge spaces,
+control characters, newlines, 40,000 characters; numbers and dates Excel cannot hold; values of an
+unexpected type), seeded so every run is the same. Both checkouts render every summary; the outputs are
+compared row by row. Then baseline and candidate time one pass of ``plan_rows`` over the sample summaries,
+and over them with unique text, each in a fresh process, runs
 alternating (CPU time, medians), in ms per plan.
 """
 
@@ -30,6 +33,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+FORMATS = list(range(101, 126))  # a format number for each column a detail sheet may have (three digits each)
 ROOT = HERE.parent
 PLANS = HERE / ".data" / "plans-1000"
 TODAY = dt.date(2026, 11, 27)
@@ -84,12 +88,13 @@ def unique(s: dict, n: int) -> dict:
 def render(inputs: Path, out: Path) -> None:
     """Run in the checkout under test (its own mapsheet first on sys.path): every summary's rows."""
     sys.path.insert(0, ".")
-    from mapsheet.sync.xlsx_rows import plan_rows
+    from mapsheet.sync.xlsx_rows import plan_rows, styled
 
     found = []
     for s in pickle.loads(inputs.read_bytes()):
         try:
-            found.append({sheet: [tuple(r) for r in rows] for sheet, rows in plan_rows(s).items()})
+            found.append({sheet: [(r.order, styled(r.xml, FORMATS)) for r in rows]
+                          for sheet, rows in plan_rows(s).items()})
         except Exception as exc:  # a hostile value the sort key cannot take: the same error both sides
             found.append(f"{type(exc).__name__}: {exc}")
     out.write_bytes(pickle.dumps(found))

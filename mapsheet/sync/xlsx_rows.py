@@ -6,9 +6,9 @@ A row is written as the Rust writer writes it (inline strings, numbers and dates
 format on every cell, a height when its wrapped text needs more than one line), with two differences that
 keep a row the same wherever it lands: no ``r`` attributes (optional in SpreadsheetML: a row follows the one
 before, a cell the one before it; an empty cell between two others is written, in its column's format), and
-each cell's format as a placeholder (``\\x01`` and the column's letter), replaced by the format's number in
+each cell's format as its column's mark (``MARKS``: a control character), replaced by the format's number in
 the workbook when the sheet is written (``styled``). Values are made safe exactly as the other writers make
-them (``excel.cell_value``; control characters never reach here, so ``\\x01`` cannot occur in a value).
+them (``excel.cell_value``: control characters are shown as their pictures, so no mark occurs in a value).
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ from ..grid import EXCEL_EPOCH
 from . import excel
 from .tables import DETAILS, Column, Kind
 
-PLACEHOLDER = b"\x01"
+#: The mark of each column's format (A, B, ...), one byte: control characters, which no value keeps (``excel.cell_value``),
+#: so each occurs only where its column's cells name their format.
+MARKS = bytes([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_MARK = [MARKS[i:i + 1] for i in range(len(MARKS))]
 ROW_END = b"</row>"  # where a rendered row ends: a value's "<" is escaped, so nowhere else
 
 
@@ -113,7 +116,9 @@ class _Cells:
     def __init__(self, index: int, column: Column, width: float):
         self.kind = column.kind
         self.convert = plain(column.kind)
-        self.mark = f' s="{PLACEHOLDER.decode()}{chr(65 + index)}"'
+        if index >= len(MARKS):
+            raise ValueError(f"a detail sheet of {index + 1} columns: rows are rendered for at most {len(MARKS)}")
+        self.mark = f' s="{chr(MARKS[index])}"'
         self.empty = f"<c{self.mark}/>".encode()
         self.text = f'<c{self.mark} t="inlineStr"><is><t>'.encode()
         self.spaced = f'<c{self.mark} t="inlineStr"><is><t xml:space="preserve">'.encode()
@@ -230,8 +235,12 @@ def _number(value: float) -> str:
 
 
 def styled(xml: bytes, styles: list[int]) -> bytes:
-    """Rows with each column's format number in place of its placeholder (one pass: cut at the placeholders,
-    each piece but the first starting with its column's letter)."""
-    numbers = {65 + i: str(style).encode() for i, style in enumerate(styles)}
-    pieces = xml.split(PLACEHOLDER)
-    return pieces[0] + b"".join([numbers[p[0]] + p[1:] for p in pieces[1:]])
+    """Rows with each column's format number (``styles``: column A's first) in place of its mark: a replacement of
+    one byte by a column, each a pass in C over the text (a block of rows: about a fifth of the time its cutting at
+    every cell took). ValueError when a row has more columns than ``styles`` says: its cells are written in
+    column order, so such a row holds the mark of the column after the last."""
+    if len(styles) < len(_MARK) and _MARK[len(styles)] in xml:
+        raise ValueError(f"rows of more than the {len(styles)} columns whose formats are given")
+    for mark, style in zip(_MARK, styles):
+        xml = xml.replace(mark, b"%d" % style)
+    return xml

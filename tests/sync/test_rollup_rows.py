@@ -6,9 +6,12 @@ as numbers, a True as the text it is, never as the number 1."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+import pytest
 
 from mapsheet.sync.summary import ActionRow, RiskRow
-from mapsheet.sync.xlsx_rows import plan_rows
+from mapsheet.sync.xlsx_rows import MARKS, plan_rows, styled
 
 
 def actions_xml(*actions: ActionRow, deal: str = "Tom & Jerry", owner: str = " Ann") -> list[bytes]:
@@ -18,8 +21,8 @@ def actions_xml(*actions: ActionRow, deal: str = "Tom & Jerry", owner: str = " A
 
 
 def cells(*xml: str) -> bytes:
-    """A row's cells, the format placeholder of column A, B, ... written as "@"."""
-    return "".join(xml).replace("@", "\x01").encode()
+    """A row's cells, the format mark of column A, B, ... written as "@A", "@B", ..."""
+    return re.sub("@([A-Z])", lambda m: chr(MARKS[ord(m[1]) - 65]), "".join(xml)).encode()
 
 
 DEAL = cells('<c s="@A" t="inlineStr"><is><t>Tom &amp; Jerry</t></is></c>',
@@ -94,3 +97,17 @@ def test_a_rows_digest_is_eight_bytes_of_blake2b_of_its_text():
     assert len(rows) == 2 and rows[0].digest != rows[1].digest
     for row in rows:
         assert row.digest == hashlib.blake2b(row.xml, digest_size=8).digest()
+
+
+def test_each_columns_format_number_takes_its_marks_place_and_a_row_wider_than_the_formats_is_refused():
+    """``styled``: every cell gets its own column's format number, however many digits it has; a row with more
+    cells than formats given is refused, never written with a control character for a format."""
+    first = ActionRow("A1", "Call", "M1", "Vendor", "Bo", dt.date(2026, 11, 20), "Open", 7)
+    row = actions_xml(first)[0]
+    formats = [5, 123, 7, 40, 8, 9, 10, 11, 12, 1000]
+    out = styled(row, formats)
+    assert re.findall(rb' s="([^"]*)"', out) == [b"5", b"123", b"7", b"40", b"8", b"9", b"10", b"11", b"12", b"1000"]
+    assert out.count(b"<c ") == 10 and not any(bytes([m]) in out for m in MARKS)
+    assert styled(out, [1, 2]) == out  # rows styled already (a kept block's) are left as they are
+    with pytest.raises(ValueError, match="more than the 9 columns"):
+        styled(row, formats[:9])
