@@ -180,6 +180,19 @@ class Spilled:
             return bytes(self.held[at - self.end:at - self.end + length])
         return _read_at(self.file, at, length)
 
+    def texts(self, digests: list[bytes]) -> tuple[list, list[int]]:
+        """``get`` of each of ``digests`` at once (a block's rows: one call, not two a row), each text as bytes or
+        a copy of where it is held; and the places of the digests not here (None in the first list)."""
+        out, missing, held, end = [], [], self.held, self.end
+        for i, where in enumerate(map(self.at.get, digests)):
+            if where is None:
+                missing.append(i)
+                out.append(None)
+                continue
+            at = (where >> 32) - end
+            out.append(held[at:at + (where & 0xFFFFFFFF)] if at >= 0 else _read_at(self.file, at + end, where & 0xFFFFFFFF))
+        return out, missing
+
     def close(self) -> None:
         self.file.close()
 

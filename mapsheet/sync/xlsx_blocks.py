@@ -71,9 +71,11 @@ class TooBig(Exception):
 
 
 class Texts(Protocol):
-    """Rows' text by digest (a dict, or ``details.Spilled``)."""
+    """Rows' text by digest (``details.Spilled``)."""
 
     def get(self, digest: bytes) -> bytes | None: ...
+
+    def texts(self, digests: list[bytes]) -> tuple[list, list[int]]: ...
 
 
 class Written(NamedTuple):
@@ -330,6 +332,13 @@ class _Rows:
             self.inflated[key] = deflate.inflate_start(self.kept[key].data)
         return self.inflated[key][at:at + length]
 
+    def texts(self, digests: list[bytes]) -> list:
+        """``text`` of each of the rows ``digests``: those read in this sync found at once (``xml.texts``)."""
+        found, missing = self.xml.texts(digests)
+        for i in missing:
+            found[i] = self.text(digests[i])
+        return found
+
     def _index(self, keys: list[bytes]) -> None:
         for key in keys:
             block = self.kept[key]
@@ -367,7 +376,7 @@ def _new_blocks(new: list[tuple[bytes, list[bytes], list[int]]], rows: _Rows) ->
 
 
 def _rows_block(digests: list[bytes], styles: list[int], rows: _Rows) -> Block:
-    text = styled(b"".join(rows.text(d) for d in digests), styles)
+    text = styled(b"".join(rows.texts(digests)), styles)
     lengths = [len(p) + len(ROW_END) for p in cut_rows(text, len(digests))]
     return _block(text, b"".join(digests) + struct.pack(f">{len(lengths)}I", *lengths))
 
