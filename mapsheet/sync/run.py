@@ -156,8 +156,9 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             def arrived(p: str, r: Read) -> Read:
                 """A plan read: its rows' text put aside (``rows.xml``), its stored forms staged in the history (a
                 plan whose file could not be stat'ed, or a Drive plan that could not be read, is not cached) and
-                its state made (while the others are read, not after the last); the main process keeps only the
-                summary the roll-up needs. Called once the history's last states are loaded (``wait``)."""
+                its state made, with the row the history will keep of it (while the others are read, not after the
+                last); the main process keeps only the summary the roll-up needs. Called once the history's last
+                states are loaded (``wait``)."""
                 if rows is not None and r.texts is not None:
                     rows.add(p, r.texts, r.kept)
                 if stats[p] != (-1, -1) and not (p in by_key and r.summary["error"]):
@@ -165,7 +166,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                 if r.light is not None:
                     ids[p] = _light_id(r.light)
                 if not r.summary["error"]:
-                    made[p] = state_of(r.summary, previous.get(p) if previous else None)
+                    made[p] = state = state_of(r.summary, previous.get(p) if previous else None)
+                    store.prepare((state,))  # its row in the history made now too, not after the last plan
                 return Read(r.summary, b"")
 
             reading = start_reading([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
