@@ -315,10 +315,16 @@ class _Rows:
         self.index: dict[bytes, tuple[bytes, int, int]] = {}
         self.inflated: dict[bytes, bytes] = {}
 
-    def text(self, digest: bytes) -> bytes:
-        found = self.xml.get(digest)
-        if found is not None:
-            return found
+    def texts(self, digests: list[bytes]) -> list:
+        """The text of each of the rows ``digests``: those read in this sync found at once (``xml.texts``), the others
+        in kept blocks."""
+        found, missing = self.xml.texts(digests)
+        for i in missing:
+            found[i] = self._kept(digests[i])
+        return found
+
+    def _kept(self, digest: bytes) -> bytes:
+        """The text of a row not read in this sync, from the kept block that holds it."""
         where = self.index.get(digest)
         while where is None and self.unindexed:
             self._index(self.unindexed.pop(0))
@@ -331,13 +337,6 @@ class _Rows:
                 self.inflated.clear()
             self.inflated[key] = deflate.inflate_start(self.kept[key].data)
         return self.inflated[key][at:at + length]
-
-    def texts(self, digests: list[bytes]) -> list:
-        """``text`` of each of the rows ``digests``: those read in this sync found at once (``xml.texts``)."""
-        found, missing = self.xml.texts(digests)
-        for i in missing:
-            found[i] = self.text(digests[i])
-        return found
 
     def _index(self, keys: list[bytes]) -> None:
         for key in keys:

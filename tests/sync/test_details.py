@@ -45,6 +45,10 @@ def test_rows_text_comes_back_the_same_from_memory_and_from_the_spill_file():
     assert spilled.end > 0 and spilled.held  # some of it in the file, the last of it still in memory
     assert all(spilled.get(d) == t for d, t in reversed(texts.items()))
     assert spilled.get(b"\0" * 8) is None
+    wanted = [*reversed(texts), b"\0" * 8, *texts]  # a block's rows, one of them not here
+    found, missing = spilled.texts(wanted)
+    assert missing == [len(texts)] and found[len(texts)] is None
+    assert [bytes(f) for i, f in enumerate(found) if i != len(texts)] == [texts[d] for d in wanted if d in texts]
     spilled.close()
 
 
