@@ -32,10 +32,9 @@ from .writers import writer_name
 # nothing changed stops before: tests/cli/test_startup.py), so that such a re-sync costs little more than
 # Python's own start.
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
-
     from ..google.client import GoogleClient
     from .details import Details, Read
+    from .forkpool import ForkPool
     from .gsheet import GoogleRollup, GoogleWrite
 
 Progress = Callable[[int, int], None]  # (plans read so far, plans to read)
@@ -543,7 +542,6 @@ def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], toda
 
         reading.child = forked.start(lambda put: _read_forked(items, initargs, put))
     elif len(items) >= IN_PROCESS and jobs > 1:
-        _load_checker()  # loaded once here before the reader processes fork, not in each of them
         reading.pool = _start_pool(_chunks(items, jobs), jobs, initargs)
     return reading
 
@@ -561,9 +559,9 @@ def _load_checker() -> None:
 
 class _Early:
     """Reading processes started before a sync knows what it will read: when it has no history yet, every plan
-    will be, and a pool forked as soon as the plans are listed loads the checker (``_load_checker``) on the core
+    will be, and processes started as soon as the plans are listed load the checker (``_load_checker``) on the core
     this process leaves free while it works out the plans' settings and opens the history, instead of this
-    process loading it first and forking them after (about 0.05 s of a full sync of 1,000 plans). Each chunk
+    process loading it first and starting them after (about 0.05 s of a full sync of 1,000 plans). Each chunk
     of plans is handed over with what ``_init_pool_worker`` is given, applied once in each process."""
 
     @classmethod
@@ -574,21 +572,19 @@ class _Early:
         return cls(jobs) if plans >= IN_PROCESS and jobs > 1 and not history.exists() else None
 
     def __init__(self, jobs: int):
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_loaded_worker)
-        self.pool.submit(int)  # the processes start at a pool's first task
+        self.pool = _pool(jobs)
         self.taken = False
 
-    def read(self, chunks: list[list], initargs: tuple) -> tuple["ProcessPoolExecutor", dict["Future", list]]:
-        """The pool reading ``chunks`` (as ``_start_pool`` gives it): ``_collect`` takes what it reads."""
+    def read(self, chunks: list[list], initargs: tuple) -> "ForkPool | _Futures":
+        """The processes reading ``chunks`` (as ``_start_pool`` gives them): ``collect`` takes what they read."""
         self.taken = True
-        return self.pool, _submitted(self.pool, _read_setup_chunk, chunks, (os.urandom(8), *initargs))
+        self.pool.submit(_read_setup_chunk, ((os.urandom(8), *initargs),), chunks)
+        return self.pool
 
     def close(self) -> None:
-        """Stop the processes, unless they were given plans to read (``_collect`` ends them then)."""
+        """Stop the processes, unless they were given plans to read (``collect`` ends them then)."""
         if not self.taken:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool.close()
 
 
 class _Reading:
@@ -599,14 +595,14 @@ class _Reading:
         self.report = progress or (lambda done, total: None)
         self.results = _Results(arrived)
         self.child = None  # the forked process reading them (forked.Forked)
-        self.pool = None  # or the processes reading them, and what each was given (``_start_pool``)
+        self.pool = None  # or the processes reading them (``_start_pool``)
 
     def close(self) -> None:
         """Stop reading (the caller failed before ``wait``)."""
         if self.child is not None:
             self.child.close()
         if self.pool is not None:
-            self.pool[0].shutdown(wait=False, cancel_futures=True)
+            self.pool.close()
 
     def wait(self) -> dict[str, Read]:
         items, results, report = self.items, self.results, self.report
@@ -617,7 +613,7 @@ class _Reading:
                 report(len(results), len(items))
             return self._crashed([item for item in items if item[0] not in results])
         if self.pool is not None:
-            chunks = _collect(*self.pool, results, report, len(items))
+            chunks = self.pool.collect(results, report, len(items))
             return self._crashed([item for chunk in chunks for item in chunk])
         _init_worker(self.today, self.configs, self.render)
         for path, key in items:
@@ -678,48 +674,70 @@ class _Results(dict):
 
 
 def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple[str, str]]]:
-    return _collect(*_start_pool(chunks, jobs, initargs), results, report, total)
+    return _start_pool(chunks, jobs, initargs).collect(results, report, total)
 
 
-def _start_pool(chunks: list[list], jobs: int, initargs: tuple) -> tuple["ProcessPoolExecutor", dict["Future", list]]:
-    """Processes started on reading ``chunks`` (``_collect`` takes what they read): started before the main
+def _start_pool(chunks: list[list], jobs: int, initargs: tuple) -> "ForkPool | _Futures":
+    """Processes started on reading ``chunks`` (``collect`` takes what they read): started before the main
     process goes on with what does not need the plans (a full sync loads the writer meanwhile)."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_pool_worker, initargs=initargs)
-    return pool, _submitted(pool, _read_chunk, chunks)
-
-
-def _submitted(pool: "ProcessPoolExecutor", read: Callable, chunks: list[list], *first) -> dict["Future", list]:
-    """``read(*first, chunk)`` of each chunk handed to ``pool``, each future with its chunk; the pool stopped if
-    that fails."""
-    try:
-        return {pool.submit(read, *first, chunk): chunk for chunk in chunks}
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
+    pool = _pool(min(jobs, len(chunks)))
+    pool.submit(_read_setup_chunk, ((os.urandom(8), *initargs),), chunks)
+    return pool
 
 
-def _collect(pool: "ProcessPoolExecutor", futures: dict["Future", list], results, report,
-             total) -> list[list[tuple[str, str]]]:
-    """What the processes of ``_start_pool`` read, into ``results`` as it comes; the chunks of a process that died."""
-    from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
+def _pool(jobs: int) -> "ForkPool | _Futures":
+    """``jobs`` reading processes, started now: forked from this one where it can fork (``forkpool``: the first
+    loads the checker and forks the others), else a ``concurrent.futures`` pool whose processes each load it."""
+    from . import forked
 
-    crashed = []
-    try:
-        for future in as_completed(futures):
-            chunk = futures.pop(future)  # a future keeps its result (every row's text): let it go with it
-            try:
-                results.add(future.result())
-            except BrokenProcessPool:
-                crashed.append(chunk)
-                continue
-            report(len(results), total)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    # Every chunk is in: the processes end while the sync goes on (the pool's own thread waits for them), not
-    # before it (about 10 ms each time here).
-    pool.shutdown(wait=False)
-    return crashed
+    if forked.can_fork():
+        from .forkpool import ForkPool
+
+        return ForkPool(jobs, _loaded_worker)
+    return _Futures(jobs)
+
+
+class _Futures:
+    """A ``concurrent.futures`` process pool, where this process cannot fork (Windows, macOS), as ``ForkPool`` is
+    used: ``submit``, ``collect``, ``close``."""
+
+    def __init__(self, jobs: int):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_loaded_worker)
+        self.pool.submit(int)  # the processes start at a pool's first task
+        self.futures: dict = {}  # each future with its chunk
+
+    def submit(self, read: Callable, first: tuple, chunks: list[list]) -> None:
+        """``read(*first, chunk)`` of each chunk, in the processes; the pool stopped if that fails."""
+        try:
+            self.futures = {self.pool.submit(read, *first, chunk): chunk for chunk in chunks}
+        except BaseException:
+            self.close()
+            raise
+
+    def collect(self, results, report, total) -> list[list[tuple[str, str]]]:
+        """What the processes read, into ``results`` as it comes; the chunks of a process that died."""
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        crashed, futures = [], self.futures
+        try:
+            for future in as_completed(futures):
+                chunk = futures.pop(future)  # a future keeps its result (every row's text): let it go with it
+                try:
+                    results.add(future.result())
+                except BrokenProcessPool:
+                    crashed.append(chunk)
+                    continue
+                report(len(results), total)
+        except BaseException:
+            self.close()
+            raise
+        # Every chunk is in: the processes end while the sync goes on (the pool's own thread waits for them), not
+        # before it (about 10 ms each time here).
+        self.pool.shutdown(wait=False)
+        return crashed
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)

@@ -1,11 +1,11 @@
 """A sync with no history yet reads every plan: its reading processes start as soon as the plans are listed
-(``run._Early``), loading the checker while the sync works out the plans' settings and opens the history. The
-roll-up must be the one a sync whose processes started later writes, and a sync that fails meanwhile must leave
-no process behind."""
+(``run._Early``), the first loading the checker while the sync works out the plans' settings and opens the
+history. The roll-up must be the one a sync whose processes started later writes, and a sync that fails meanwhile
+must leave no process behind."""
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mapsheet.errors import MapsheetError
-from mapsheet.sync import run, sync
+from mapsheet.sync import forked, run, sync
 from mapsheet.sync.history import History
 
 from .conftest import TODAY
@@ -21,18 +21,19 @@ from .conftest import TODAY
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from workbook_dump import dump_workbook  # noqa: E402
 
-pytestmark = pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
-                                reason="the early processes are a pool's, forked")
+pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="the early processes are forked (forkpool)")
 
 
 class _Started(run._Early):
-    """``run._Early``, counting its starts."""
+    """``run._Early``, counting its starts, the last one kept."""
 
     starts = 0
+    last = None
 
     def __init__(self, jobs):
         type(self).starts += 1
         super().__init__(jobs)
+        type(self).last = self
 
 
 def test_a_first_sync_reads_with_processes_started_early_and_writes_the_same_rollup(plans_dir, tmp_path, monkeypatch):
@@ -59,10 +60,16 @@ def test_a_sync_that_fails_after_its_processes_started_leaves_none_running(plans
     assert _Started.starts == before + 1
     # While the error is held (its traceback keeps the sync's frame, and so the pool object, alive), the processes
     # must have been stopped by the sync itself, not by the pool's collection as garbage.
-    deadline = time.monotonic() + 20
-    while multiprocessing.active_children() and time.monotonic() < deadline:
+    group, deadline = _Started.last.pool.group, time.monotonic() + 20
+    while time.monotonic() < deadline:
+        forked._reap()
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            break
         time.sleep(0.05)
-    assert multiprocessing.active_children() == []
+    else:
+        pytest.fail("the early reading processes were left running")
     assert failed.traceback
     assert not (tmp_path / "rollup.xlsx").exists()
 
@@ -74,4 +81,23 @@ def test_a_first_sync_on_one_process_reads_in_this_one(plans_dir, tmp_path, monk
     before = _Started.starts
     report = sync([plans_dir], tmp_path / "rollup.xlsx", today=TODAY, jobs=1)
     assert report.read == 25 and _Started.starts == before
-    assert multiprocessing.active_children() == []
+
+
+def test_where_a_process_cannot_fork_a_process_pool_reads_the_same_rollup(plans_dir, tmp_path, monkeypatch):
+    """Windows and macOS: the reading processes are a ``concurrent.futures`` pool's (``run._Futures``), each loading
+    the checker itself; the roll-up is the one the forked processes write."""
+    monkeypatch.setattr(run, "IN_PROCESS", 4)
+    forked_report = sync([plans_dir], tmp_path / "forked.xlsx", today=TODAY, jobs=2)
+    pools = []
+
+    class Counted(run._Futures):
+        def __init__(self, jobs):
+            pools.append(jobs)
+            super().__init__(jobs)
+
+    monkeypatch.setattr(run, "_Futures", Counted)
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    pooled = sync([plans_dir], tmp_path / "pooled.xlsx", today=TODAY, jobs=2)
+    assert pools == [2]
+    assert (pooled.read, pooled.unreadable) == (forked_report.read, forked_report.unreadable) == (25, 0)
+    assert dump_workbook(tmp_path / "pooled.xlsx") == dump_workbook(tmp_path / "forked.xlsx")
