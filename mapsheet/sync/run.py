@@ -473,8 +473,8 @@ def _init_pool_worker(today: dt.date, configs: dict[str, Config], render: bool) 
 
 
 def _loaded_worker() -> None:
-    """An ``_Early`` reading process's start: the checker loaded, and frozen out of the cyclic collector as a sync's
-    main process freezes what it holds (``_fewer_collections``)."""
+    """A pool's start (``_pool``: in the first process, which forks the others, or in each): the checker loaded, and
+    frozen out of the cyclic collector as a sync's main process freezes what it holds (``_fewer_collections``)."""
     import gc
 
     _load_checker()
@@ -482,7 +482,7 @@ def _loaded_worker() -> None:
 
 
 def _read_setup_chunk(setup: tuple, chunk: list[tuple[str, str]]) -> list[Read]:
-    """``_read_chunk`` in an ``_Early`` process: ``setup`` is a key of its own, then ``_init_pool_worker``'s
+    """``_read_chunk`` in a pool's process (``_pool``): ``setup`` is a key of its own, then ``_init_pool_worker``'s
     arguments, which the process applies at the first chunk with that key."""
     if _WORKER.get("setup") != setup[0]:
         _init_pool_worker(*setup[1:])
