@@ -335,12 +335,13 @@ def _write_by_blocks(out: Path, rows: Details, ordered: list[dict], store: Histo
             table = deals(plans, layout["pushes"], layout["today"], layout["out_dir"])
             kept, styles, known = {k: xlsx_blocks.Block(*v) for k, v in kept[0].items()}, kept[1], kept[2]
             order[xlsx_blocks.KEYED] = xlsx_blocks.keyed_rows(table, plans, ids, known, rows.xml)
+            links = xlsx_blocks.keyed_links(table)
             try:
-                written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, kept, styles, meanwhile)
+                written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, kept, styles, links, meanwhile)
             except xlsx_blocks.Missing:  # a row in no kept block (the last roll-up was not written by blocks)
                 rows.rerender([s["path"] for s in plans if s["path"] not in read], store)
                 order[xlsx_blocks.KEYED] = xlsx_blocks.keyed_rows(table, plans, ids, b"", rows.xml)
-                written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, {}, "")
+                written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, {}, "", links)
             if written is not None:
                 return ((written.blocks, written.styles, b"".join(order[xlsx_blocks.KEYED])),
                         skeleton.rows | {sheet: len(o) for sheet, o in order.items()})
