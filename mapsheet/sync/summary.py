@@ -178,17 +178,19 @@ def _texts(values: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
     return ["" if v is None else str(v) for v in map(values.get, keys)]
 
 
-_ACTION_TEXTS = ("id", "action", "party", "owner", "status")
+_ACTION_KEYS = ("id", "action", "party", "owner", "status", "milestone", "due")
 _MILESTONE_TEXTS = ("id", "name", "side", "owner", "status")
 _action_row, _milestone_row, _risk_row = _MAKE["actions"], _MAKE["milestones"], _MAKE["risks"]
 
 
 def _action(v: dict[str, Any], names: dict[str, Any], today: dt.date) -> ActionRow:
-    """The row of an open action (not closed), from its record's values."""
-    id_, action, party, owner, status = _texts(v, _ACTION_TEXTS)
-    ids, due = v.get("milestone"), v.get("due")
+    """The row of an open action (not closed), from its record's values: each text as ``_text`` makes it and its
+    days overdue as ``_overdue`` counts them, written out (a plan's most frequent row: two calls fewer a row)."""
+    id_, action, party, owner, status, ids, due = map(v.get, _ACTION_KEYS)
     milestone = ", ".join([str(names.get(i) or i) for i in ids]) if ids else ""
-    return _action_row((id_, action, milestone, party, owner, due, status, _overdue(due, False, today)))
+    return _action_row(("" if id_ is None else str(id_), "" if action is None else str(action), milestone,
+                        "" if party is None else str(party), "" if owner is None else str(owner), due,
+                        "" if status is None else str(status), max(0, (today - due).days) if due else 0))
 
 
 def _milestone(v: dict[str, Any], today: dt.date) -> MilestoneRow:
