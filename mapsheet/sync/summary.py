@@ -179,7 +179,7 @@ def _texts(values: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
 
 
 _ACTION_KEYS = ("id", "action", "party", "owner", "status", "milestone", "due")
-_MILESTONE_TEXTS = ("id", "name", "side", "owner", "status")
+_MILESTONE_KEYS = ("id", "name", "side", "owner", "status", "due")
 _action_row, _milestone_row, _risk_row = _MAKE["actions"], _MAKE["milestones"], _MAKE["risks"]
 
 
@@ -194,11 +194,13 @@ def _action(v: dict[str, Any], names: dict[str, Any], today: dt.date) -> ActionR
 
 
 def _milestone(v: dict[str, Any], today: dt.date) -> MilestoneRow:
-    """The row of a milestone, from its record's values (closed as ``Record.is_closed`` says of a milestone)."""
-    id_, name, side, owner, status = _texts(v, _MILESTONE_TEXTS)
-    due = v.get("due")
-    return _milestone_row((id_, name, side, owner, v.get("start"), due, status, v.get("completed"),
-                           _overdue(due, v.get("status") in CLOSED_STATUSES, today)))
+    """The row of a milestone, from its record's values, written out as ``_action``'s (closed as
+    ``Record.is_closed`` says of a milestone)."""
+    id_, name, side, owner, status, due = map(v.get, _MILESTONE_KEYS)
+    return _milestone_row(("" if id_ is None else str(id_), "" if name is None else str(name),
+                           "" if side is None else str(side), "" if owner is None else str(owner), v.get("start"), due,
+                           "" if status is None else str(status), v.get("completed"),
+                           max(0, (today - due).days) if due and status not in CLOSED_STATUSES else 0))
 
 
 def _risk(r: Record) -> RiskRow:
