@@ -165,7 +165,8 @@ def deal_name(plan: Plan, path: str) -> str:
 
 
 def _overdue(due: Any, closed: bool, today: dt.date) -> int:
-    """Days a record due on ``due`` is overdue ``today``: 0 when it is closed or has no due date."""
+    """Days a record due on ``due`` is overdue ``today``: 0 when it is closed or has no due date (what ``_action``
+    and ``_milestone`` write out inline; tests/sync/test_plan_summary.py checks they agree)."""
     return max(0, (today - due).days) if due and not closed else 0
 
 
