@@ -190,15 +190,18 @@ def _render(columns: list[_Cells], rows: list[tuple], order) -> tuple[list[tuple
         cells.append(made)
         if heights is not None:
             lines.append(heights)
+    if columns[len(cells) - 1].empty in cells[-1]:  # rows ending in empty cells, which are left out
+        # Each row's trailing empty cells made b"" before the rows are joined (once each, not joined again without
+        # them): from the last column back, among the rows whose cells after it are all empty.
+        trailing = range(len(rows))
+        for c, made in zip(reversed(columns[:len(cells)]), reversed(cells)):
+            trailing = [i for i in trailing if made[i] is c.empty]
+            if not trailing:
+                break
+            for i in trailing:
+                made[i] = b""
     starts = list(map(_row_start, map(max, *lines) if len(lines) > 1 else lines[0] if lines else [1] * len(rows)))
     xml = list(map(b"".join, zip(starts, *cells, repeat(ROW_END))))
-    if columns[len(cells) - 1].empty in cells[-1]:  # rows ending in empty cells, which are left out
-        for i, start in enumerate(starts):
-            end = len(cells)
-            while end and cells[end - 1][i] is columns[end - 1].empty:
-                end -= 1
-            if end < len(cells):
-                xml[i] = b"".join([start, *[c[i] for c in cells[:end]], ROW_END])
     digests = []
     for x in xml:  # a fresh hash copied (``_DIGEST``) costs less than one made from its arguments
         made = _DIGEST.copy()

@@ -111,3 +111,29 @@ def test_each_columns_format_number_takes_its_marks_place_and_a_row_wider_than_t
     assert styled(out, [1, 2]) == out  # rows styled already (a kept block's) are left as they are
     with pytest.raises(ValueError, match="more than the 9 columns"):
         styled(row, formats[:9])
+
+
+
+def test_rows_of_one_sheet_each_lose_only_their_own_trailing_empty_cells():
+    """Rendered together, each row leaves out its own empty cells at its end and no others, as a row made cell by
+    cell (``_Cells.cell``) is: a row whose cells are all empty, an empty cell between two filled ones, rows ending
+    filled, on every detail sheet."""
+    from mapsheet.sync import xlsx_rows
+
+    base = RiskRow("R1", "Budget", "", "Low", "Low", "Weekly check", "Ann", "Open")
+    risks = [base, base._replace(owner="", status=""), RiskRow(*[""] * 8), base._replace(status=""),
+             base._replace(mitigation="", status="Mitigated")]
+    action = ActionRow("A1", "Call", "", "Vendor", "", None, "Open", 0)
+    actions = [action, action._replace(days_overdue=3), ActionRow("", "", "", "", "", None, "", 0)]
+    for deal, owner in (("D", ""), ("", "")):
+        summary = {"deal": deal, "owner": owner, "close_date": None, "actions": actions, "milestones": [],
+                   "risks": risks}
+        for sheet, (detail, columns) in xlsx_rows._SHEETS.items():
+            expected = []
+            for row in detail.rows(summary):
+                made = [c.cell(v) for c, v in zip(columns, row)]
+                while made and made[-1][0] is columns[len(made) - 1].empty:
+                    made.pop()
+                start = xlsx_rows._row_start(max([lines for _, lines in made], default=1))
+                expected.append(b"".join([start, *[cell for cell, _ in made], xlsx_rows.ROW_END]))
+            assert [row.xml for row in plan_rows(summary)[sheet]] == expected
