@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator, Sequence
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
+from .base import CLOSED_STATUSES, Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
 from .registry import rule
 
 _WHY_FOLLOW = ("\"Lack of follow-through: Either the sales team or the customer fails to follow through on their "
@@ -29,12 +29,13 @@ def _tracked(records: Iterable[Record]) -> list[Record]:
 
 @per_check
 def _late(ctx: Context, table: str) -> tuple[tuple[Record, int], ...]:
-    """(record, days overdue) of the overdue records of ``table``, in plan order (only those due before
-    today can be: the others are not asked)."""
+    """(record, days overdue) of the overdue records of ``table`` (actions or milestones), in plan order: those
+    due before today and not closed (``Record.is_closed``, read here without a property call a record)."""
     today = ctx.today
-    return tuple([(rec, days) for rec in ctx.plan.tables[table].records
+    # Without a Status column nothing is known to be open; MAP002 reports the column instead.
+    return tuple([(rec, (today - due).days) for rec in ctx.plan.tables[table].records
                   if (due := rec.values.get("due")) is not None and due < today
-                  and (days := ctx.days_overdue(rec)) > 0])
+                  and "status" in rec.columns and rec.values.get("status") not in CLOSED_STATUSES])
 
 
 def _late_actions_of(ctx: Context, party: str) -> list[tuple[Record, int]]:
