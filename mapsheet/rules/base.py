@@ -120,6 +120,20 @@ class Context:
         """The steps not closed, in the order of ``steps``."""
         return (*self.open_milestones, *self.open_actions)
 
+    @cached_property
+    def steps_by_status(self) -> dict[Any, list[Record]]:
+        """Status -> the steps that have it, in the order of ``steps`` (shared: not to be changed): the rules
+        about one status (Done, Blocked) look at those steps alone, not each at every step."""
+        groups: dict[Any, list[Record]] = {}
+        for rec in self.steps:
+            status = rec.values.get("status")
+            group = groups.get(status)
+            if group is None:
+                groups[status] = [rec]
+            else:
+                group.append(rec)
+        return groups
+
     def party(self, record: Record) -> str | None:
         """Vendor / Customer / Joint for an action or a milestone."""
         return record.values.get("party") or record.values.get("side")

@@ -102,9 +102,7 @@ def overdue_milestone(ctx: Context) -> Iterator[Hit]:
           "check-in.")
 def blocked_item(ctx: Context) -> Iterator[Hit]:
     """An action or milestone is blocked."""
-    for rec in ctx.steps:
-        if rec.values.get("status") != "Blocked":
-            continue
+    for rec in ctx.steps_by_status.get("Blocked", ()):
         if rec.table == "actions":
             yield Hit(rec.loc("status"), f"action {label(rec)} is blocked; write in its notes what unblocks it and "
                                          "who will do that by when")
@@ -159,9 +157,8 @@ def _what(rec: Record) -> str:
       fix="Write the day it was finished in 'Completed on', so on-time rates can be measured.")
 def done_without_date(ctx: Context) -> Iterator[Hit]:
     """An item is Done but has no completion date."""
-    for rec in ctx.steps:
-        if (rec.values.get("status") == "Done" and "completed" in rec.columns
-                and rec.values.get("completed") is None and "completed" not in rec.raw):
+    for rec in ctx.steps_by_status.get("Done", ()):
+        if "completed" in rec.columns and rec.values.get("completed") is None and "completed" not in rec.raw:
             yield Hit(rec.loc("completed"), f"{_what(rec)} {label(rec)} is done but has no completion date; write the "
                                             "day it was finished")
 
@@ -195,8 +192,8 @@ def on_time_rate_low(ctx: Context) -> Iterator[Hit]:
     table = ctx.plan.tables["actions"]
     if "completed" not in table.columns:
         return
-    finished = [a for a in table.records if a.values.get("status") == "Done" and a.values.get("due") is not None
-                and a.values.get("completed") is not None]
+    finished = [a for a in ctx.steps_by_status.get("Done", ()) if a.table == "actions"
+                and a.values.get("due") is not None and a.values.get("completed") is not None]
     if len(finished) < ctx["min_items_for_rates"]:
         return
     on_time = sum(1 for a in finished if a.values["completed"] <= a.values["due"])
