@@ -186,10 +186,9 @@ def _ignored_in_rows(records: Iterable[Record]) -> dict[tuple[str, int], set[str
     that hold a finding: the only ones whose cells are read, as a sync asks it of every plan)."""
     per_row: dict[tuple[str, int], set[str]] = {}
     for rec in records:
-        for texts in (rec.values.values(), rec.extra.values()):
-            for text in texts:
-                m = re.search(_IGNORE_IN_CELL, text, re.IGNORECASE) if isinstance(text, str) and "mapsheet" in text \
-                    else None
+        for text in (*rec.values.values(), *rec.extra.values()):
+            if isinstance(text, str) and "mapsheet" in text:  # most cells: the regular expression is not run
+                m = re.search(_IGNORE_IN_CELL, text, re.IGNORECASE)
                 if m:
                     per_row.setdefault((rec.sheet, rec.row), set()).update(ignored_codes(m.group(1)))
     return per_row

@@ -23,7 +23,7 @@ from typing import Any
 
 from .frozen import quick
 from .model import Plan, Record
-from .rules.base import Band, Family, Finding, Severity, is_closed
+from .rules.base import Band, Family, Finding, Severity, still_open
 from .rules.specific import is_named_person_in
 from .template.spec import PARTY, SIDE
 
@@ -319,8 +319,7 @@ def _flagged_share(findings: list[Finding], plan: Plan, rows: dict[tuple[str, in
         among = considered.get(key)
         if among is None:
             records = plan.tables[key].records
-            among = considered[key] = (len(records) - sum(map(is_closed, records)) if key in STEP_TABLES
-                                       else len(records))
+            among = considered[key] = len(still_open(records)) if key in STEP_TABLES else len(records)
         if len(hit) / among >= settings["failing_share"]:
             what = f"open {key}" if key in STEP_TABLES else key
             return f"{len(hit)} of {among} {what} have a problem here, e.g. {_plain(example[key])}"

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from ..frozen import frozen, quick
 from ..grid import Location
 from ..levels import FAMILY_TITLES, Band, Family, Severity  # noqa: F401  (re-exported: the rules' names for them)
+from ..levels import CLOSED_STATUSES
 from ..model import Plan, Record
 
 
@@ -107,28 +108,35 @@ class Context:
     @cached_property
     def open_milestones(self) -> tuple[Record, ...]:
         """The milestones not closed (``Record.is_closed``), in plan order."""
-        return tuple([m for m in self.plan.milestones if not m.is_closed])
+        return still_open(self.plan.milestones)
 
     @cached_property
     def open_actions(self) -> tuple[Record, ...]:
         """The actions not closed, in plan order."""
-        return tuple([a for a in self.plan.actions if not a.is_closed])
+        return still_open(self.plan.actions)
 
     @cached_property
     def open_steps(self) -> tuple[Record, ...]:
         """The steps not closed, in the order of ``steps``."""
         return (*self.open_milestones, *self.open_actions)
 
+    @cached_property
+    def steps_by_status(self) -> dict[Any, list[Record]]:
+        """Status -> the steps that have it, in the order of ``steps`` (shared: not to be changed): the rules
+        about one status (Done, Blocked) look at those steps alone, not each at every step."""
+        groups: dict[Any, list[Record]] = {}
+        for rec in self.steps:
+            status = rec.values.get("status")
+            group = groups.get(status)
+            if group is None:
+                groups[status] = [rec]
+            else:
+                group.append(rec)
+        return groups
+
     def party(self, record: Record) -> str | None:
         """Vendor / Customer / Joint for an action or a milestone."""
         return record.values.get("party") or record.values.get("side")
-
-    def days_overdue(self, record: Record) -> int:
-        due = record.values.get("due")
-        # Without a Status column nothing is known to be open; MAP002 reports the column instead.
-        if due is None or "status" not in record.columns or is_closed(record):
-            return 0
-        return max(0, (self.today - due).days)
 
     def milestone(self, ident: str) -> Record | None:
         """The first milestone whose id is ``ident``."""
@@ -269,6 +277,12 @@ _REMEMBERED = 20_000
 #: is_closed(record): finished, Done or Cancelled (a risk: Mitigated or Closed); ``Record.is_closed`` read
 #: without a Python call of its own, as rules ask it hundreds of times a plan.
 is_closed: Callable[[Record], bool] = operator.attrgetter("is_closed")
+
+
+def still_open(steps: Iterable[Record]) -> tuple[Record, ...]:
+    """The milestones or actions of ``steps`` not closed (``Record.is_closed`` of a step: its status read here,
+    without a property call for each of the plan's steps)."""
+    return tuple([r for r in steps if r.values.get("status") not in CLOSED_STATUSES])
 
 
 def label(record: Record) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator, Sequence
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
+from .base import CLOSED_STATUSES, Band, Context, Family, Hit, Severity, is_closed, label, per_check, plural
 from .registry import rule
 
 _WHY_FOLLOW = ("\"Lack of follow-through: Either the sales team or the customer fails to follow through on their "
@@ -29,12 +29,13 @@ def _tracked(records: Iterable[Record]) -> list[Record]:
 
 @per_check
 def _late(ctx: Context, table: str) -> tuple[tuple[Record, int], ...]:
-    """(record, days overdue) of the overdue records of ``table``, in plan order (only those due before
-    today can be: the others are not asked)."""
+    """(record, days overdue) of the overdue records of ``table`` (actions or milestones), in plan order: those
+    due before today and not closed (``Record.is_closed``, read here without a property call a record)."""
     today = ctx.today
-    return tuple([(rec, days) for rec in ctx.plan.tables[table].records
+    # Without a Status column nothing is known to be open; MAP002 reports the column instead.
+    return tuple([(rec, (today - due).days) for rec in ctx.plan.tables[table].records
                   if (due := rec.values.get("due")) is not None and due < today
-                  and (days := ctx.days_overdue(rec)) > 0])
+                  and "status" in rec.columns and rec.values.get("status") not in CLOSED_STATUSES])
 
 
 def _late_actions_of(ctx: Context, party: str) -> list[tuple[Record, int]]:
@@ -101,9 +102,7 @@ def overdue_milestone(ctx: Context) -> Iterator[Hit]:
           "check-in.")
 def blocked_item(ctx: Context) -> Iterator[Hit]:
     """An action or milestone is blocked."""
-    for rec in ctx.steps:
-        if rec.values.get("status") != "Blocked":
-            continue
+    for rec in ctx.steps_by_status.get("Blocked", ()):
         if rec.table == "actions":
             yield Hit(rec.loc("status"), f"action {label(rec)} is blocked; write in its notes what unblocks it and "
                                          "who will do that by when")
@@ -158,9 +157,8 @@ def _what(rec: Record) -> str:
       fix="Write the day it was finished in 'Completed on', so on-time rates can be measured.")
 def done_without_date(ctx: Context) -> Iterator[Hit]:
     """An item is Done but has no completion date."""
-    for rec in ctx.steps:
-        if (rec.values.get("status") == "Done" and "completed" in rec.columns
-                and rec.values.get("completed") is None and "completed" not in rec.raw):
+    for rec in ctx.steps_by_status.get("Done", ()):
+        if "completed" in rec.columns and rec.values.get("completed") is None and "completed" not in rec.raw:
             yield Hit(rec.loc("completed"), f"{_what(rec)} {label(rec)} is done but has no completion date; write the "
                                             "day it was finished")
 
@@ -194,8 +192,8 @@ def on_time_rate_low(ctx: Context) -> Iterator[Hit]:
     table = ctx.plan.tables["actions"]
     if "completed" not in table.columns:
         return
-    finished = [a for a in table.records if a.values.get("status") == "Done" and a.values.get("due") is not None
-                and a.values.get("completed") is not None]
+    finished = [a for a in ctx.steps_by_status.get("Done", ()) if a.table == "actions"
+                and a.values.get("due") is not None and a.values.get("completed") is not None]
     if len(finished) < ctx["min_items_for_rates"]:
         return
     on_time = sum(1 for a in finished if a.values["completed"] <= a.values["due"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..model import Record
-from .base import Band, Context, Family, Hit, Severity, label, per_check
+from .base import Band, Context, Family, Hit, Severity, label, per_check, still_open
 from .registry import rule
 from .specific import norm_name, owners
 
@@ -34,9 +34,10 @@ def _customer_live(ctx: Context) -> list[Record]:
 
 
 @per_check
-def _customer_open(ctx: Context) -> list[Record]:
-    """The customer's open actions (shared: not to be changed)."""
-    return _customer_actions(ctx.open_actions)
+def _customer_open(ctx: Context) -> tuple[Record, ...]:
+    """The customer's open actions (shared: not to be changed): the live ones not Done, as a cancelled action is
+    closed (``still_open``), picked from the customer's live actions rather than from all the open ones."""
+    return still_open(_customer_live(ctx))
 
 
 def _has_column(ctx: Context, table: str, key: str) -> bool:

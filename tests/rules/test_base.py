@@ -99,3 +99,35 @@ def test_quick_and_frozen_classes_behave_as_the_frozen_dataclasses_they_stand_in
     assert dataclasses.replace(field) == field and hash(dataclasses.replace(field)) == hash(field)
     with pytest.raises(dataclasses.FrozenInstanceError):
         field.header = "Responsible"
+
+
+def test_open_late_and_done_steps_are_those_a_look_at_each_step_finds():
+    # The shared views read a step's status themselves rather than through ``Record.is_closed``: they must keep
+    # and drop the same steps, whatever the status (closed, open, empty, misspelt) and wherever the due date is.
+    from mapsheet.backends.memory import draft_workbook
+    from mapsheet.config import Config
+    from mapsheet.parse import parse_plan
+    from mapsheet.rules.base import Context
+    from mapsheet.rules.follow_through import _late
+    from mapsheet.rules.ownership import _customer_open
+
+    from .base_plan import TODAY, base_plan
+
+    draft = base_plan()
+    statuses = ["Done", "Cancelled", "Blocked", None, "In progress", "done", "Not started", "Cancelled"]
+    for i, row in enumerate(draft.tables["actions"] + draft.tables["milestones"]):
+        row["status"] = statuses[i % len(statuses)]
+        row["due"] = TODAY + dt.timedelta(days=(i % 3 - 1) * 9)  # before, on and after today
+    plan = parse_plan(draft_workbook(draft))
+    ctx = Context(plan, TODAY, Config.default().thresholds)
+    assert ctx.open_actions == tuple(a for a in plan.actions if not a.is_closed)
+    assert ctx.open_milestones == tuple(m for m in plan.milestones if not m.is_closed)
+    statuses_kept = {r.values["status"] for r in ctx.open_steps}
+    assert {r.values["status"] for r in ctx.steps} - statuses_kept == {"Done", "Cancelled"} and len(statuses_kept) > 3
+    for table, records in (("actions", plan.actions), ("milestones", plan.milestones)):
+        late = [(r, (TODAY - r.values["due"]).days) for r in records if not r.is_closed and r.values["due"] < TODAY]
+        assert late and _late(ctx, table) == tuple(late)
+    assert list(_customer_open(ctx)) == [a for a in ctx.open_actions if a.values["party"] == "Customer"] != []
+    assert ctx.steps_by_status.keys() == {r.values["status"] for r in ctx.steps}
+    for status in ctx.steps_by_status:  # each status's steps, in the order of ``steps``
+        assert ctx.steps_by_status[status] == [r for r in ctx.steps if r.values["status"] == status]
