@@ -171,18 +171,9 @@ class Spilled:
             self.end += len(self.held)
             self.held.clear()
 
-    def get(self, digest: bytes) -> bytes | None:
-        where = self.at.get(digest)
-        if where is None:
-            return None
-        at, length = where >> 32, where & 0xFFFFFFFF
-        if at >= self.end:
-            return bytes(self.held[at - self.end:at - self.end + length])
-        return _read_at(self.file, at, length)
-
     def texts(self, digests: list[bytes]) -> tuple[list, list[int]]:
-        """``get`` of each of ``digests`` at once (a block's rows: one call, not two a row), each text as bytes or
-        a copy of where it is held; and the places of the digests not here (None in the first list)."""
+        """The text of each of the rows ``digests`` (a block's: one call, not two a row), as bytes or a copy of where
+        it is held in memory; and the places of the digests not here (None in the first list)."""
         out, missing, held, end = [], [], self.held, self.end
         for i, where in enumerate(map(self.at.get, digests)):
             if where is None:

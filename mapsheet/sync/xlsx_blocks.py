@@ -73,8 +73,6 @@ class TooBig(Exception):
 class Texts(Protocol):
     """Rows' text by digest (``details.Spilled``)."""
 
-    def get(self, digest: bytes) -> bytes | None: ...
-
     def texts(self, digests: list[bytes]) -> tuple[list, list[int]]: ...
 
 
