@@ -164,12 +164,6 @@ def deal_name(plan: Plan, path: str) -> str:
     return plan.deal or _text(plan.field("customer")) or Path(path).stem
 
 
-def _overdue(due: Any, closed: bool, today: dt.date) -> int:
-    """Days a record due on ``due`` is overdue ``today``: 0 when it is closed or has no due date (what ``_action``
-    and ``_milestone`` write out inline; tests/sync/test_plan_summary.py checks they agree)."""
-    return max(0, (today - due).days) if due and not closed else 0
-
-
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -186,7 +180,8 @@ _action_row, _milestone_row, _risk_row = _MAKE["actions"], _MAKE["milestones"], 
 
 def _action(v: dict[str, Any], names: dict[str, Any], today: dt.date) -> ActionRow:
     """The row of an open action (not closed), from its record's values: each text as ``_text`` makes it and its
-    days overdue as ``_overdue`` counts them, written out (a plan's most frequent row: two calls fewer a row)."""
+    days overdue (past its due date, 0 without one), written out (a plan's most frequent row: two calls fewer a
+    row; tests/sync/test_plan_summary.py checks them against the records read one value at a time)."""
     id_, action, party, owner, status, ids, due = map(v.get, _ACTION_KEYS)
     milestone = ", ".join([str(names.get(i) or i) for i in ids]) if ids else ""
     return _action_row(("" if id_ is None else str(id_), "" if action is None else str(action), milestone,

@@ -1,6 +1,6 @@
 """A plan's summary rows (summary.plan_summary) as the record's own words say them: which actions and milestones
-are open (``Record.is_closed``), their texts (``summary._text``) and days overdue (``summary._overdue``), whatever
-the types of the values read."""
+are open (``Record.is_closed``), their texts (``summary._text``) and days overdue (``overdue``), whatever the types
+of the values read."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ def make_plan(actions: list[dict], milestones: list[dict]) -> Plan:
     plan.tables["actions"].records = [Record("actions", "Actions", i + 1, v) for i, v in enumerate(actions)]
     plan.tables["milestones"].records = [Record("milestones", "Milestones", i + 1, v) for i, v in enumerate(milestones)]
     return plan
+
+
+def overdue(due: dt.date | None, closed: bool) -> int:
+    """Days a step due on ``due`` is overdue on TODAY: none when it is closed or has no due date."""
+    return 0 if closed or due is None or due >= TODAY else (TODAY - due).days
 
 
 VALUES = [None, "", "Done", "Cancelled", "In progress", 7, 2.5, True, dt.date(2026, 11, 1), " x "]
@@ -44,15 +49,17 @@ def test_rows_are_those_the_records_give_one_value_at_a_time():
         expected_actions.append(summary.ActionRow(
             text(v.get("id")), text(v.get("action")), ", ".join(str(names.get(i) or i) for i in ids) if ids else "",
             text(v.get("party")), text(v.get("owner")), v.get("due"), text(v.get("status")),
-            summary._overdue(v.get("due"), False, TODAY)))
+            overdue(v.get("due"), False)))
     assert made["actions"] == expected_actions
     assert [type(a) for a in made["actions"]] == [summary.ActionRow] * len(expected_actions)
     assert any(a.days_overdue for a in made["actions"]) and any(not a.days_overdue for a in made["actions"])
+    assert {(a.due, a.days_overdue) for a in made["actions"] if a.due} == {  # 20 Nov and 2 Oct: 7 and 56 days
+        (dt.date(2026, 11, 20), 7), (dt.date(2026, 11, 27), 0), (dt.date(2027, 1, 5), 0), (dt.date(2026, 10, 2), 56)}
 
     expected_milestones = [summary.MilestoneRow(
         *[summary._text(m.values.get(k)) for k in ("id", "name", "side", "owner")], m.values.get("start"),
         m.values.get("due"), summary._text(m.values.get("status")), None,
-        summary._overdue(m.values.get("due"), m.is_closed, TODAY)) for m in plan.milestones]
+        overdue(m.values.get("due"), m.is_closed)) for m in plan.milestones]
     assert made["milestones"] == expected_milestones
 
     counted = [a for a in plan.actions if a.values.get("status") != "Cancelled"]
