@@ -42,7 +42,6 @@ class ForkPool:
 
     def __init__(self, jobs: int, setup: Callable[[], None]):
         forked._reap()
-        self.jobs = jobs
         self.work = tempfile.TemporaryFile()
         self.chunks: list[list] = []
         tasks, self.tasks = os.pipe()

@@ -579,8 +579,7 @@ class _Early:
     def read(self, chunks: list[list], initargs: tuple) -> "ForkPool | _Futures":
         """The processes reading ``chunks`` (as ``_start_pool`` gives them): ``collect`` takes what they read."""
         self.taken = True
-        self.pool.submit(_read_setup_chunk, ((os.urandom(8), *initargs),), chunks)
-        return self.pool
+        return _handed(self.pool, chunks, initargs)
 
     def close(self) -> None:
         """Stop the processes, unless they were given plans to read (``collect`` ends them then)."""
@@ -681,7 +680,12 @@ def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple
 def _start_pool(chunks: list[list], jobs: int, initargs: tuple) -> "ForkPool | _Futures":
     """Processes started on reading ``chunks`` (``collect`` takes what they read): started before the main
     process goes on with what does not need the plans (a full sync loads the writer meanwhile)."""
-    pool = _pool(min(jobs, len(chunks)))
+    return _handed(_pool(min(jobs, len(chunks))), chunks, initargs)
+
+
+def _handed(pool: "ForkPool | _Futures", chunks: list[list], initargs: tuple) -> "ForkPool | _Futures":
+    """``pool`` reading ``chunks``, each process applying ``initargs`` (``_init_pool_worker``'s) at its first chunk
+    (``_read_setup_chunk``, under a key of this hand-over's own)."""
     pool.submit(_read_setup_chunk, ((os.urandom(8), *initargs),), chunks)
     return pool
 
