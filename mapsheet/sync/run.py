@@ -123,6 +123,9 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     early = _Early.when(len(paths) if not files else 0, report.history, jobs)
     try:
         configs, contexts, config_errors = _contexts(paths, today, config)
+        by_blocks = _by_blocks(to_google, exports, writer_used)
+        if early is not None:  # a first sync reads every plan: handed over now, before the history is made
+            early.hand([(p, contexts[p][1]) for p in paths if p not in config_errors], (today, configs, by_blocks))
         stats = {key: _stat(key) for key in paths}
         by_key = {f.ref.key: f for f in files}
         if files:
@@ -142,7 +145,6 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                 return report
             fresh_set = set(fresh)
             to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
-            by_blocks = _by_blocks(to_google, exports, writer_used)
             ids: dict[str, bytes] = {}  # plan -> its stored light summary's digest (``xlsx_blocks.keyed_rows``)
             made: dict[str, PlanState] = {}  # plan -> its state, for the plans read (``_states``)
 
@@ -532,13 +534,15 @@ def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], toda
     ``early``, already started), so the caller's work until ``wait`` (loading the writer; a re-sync its cached
     summaries) overlaps their reading; ``arrived`` is called in ``wait``."""
     jobs = max(1, jobs or os.cpu_count() or 1)
-    reading = _Reading(items, configs, today, jobs, progress, render, arrived)
     initargs = (today, configs, render)
-    if early is not None and len(items) < IN_PROCESS:  # fewer to read than it was started for: not needed
-        early.close()
+    if early is not None and early.items is None and len(items) < IN_PROCESS:  # fewer to read than it was
+        early.close()  # started for: not needed
         early = None
+    if early is not None:  # the plans it was handed (``_Early.hand``), else these
+        items = early.read(items, initargs)
+    reading = _Reading(items, configs, today, jobs, progress, render, arrived)
     if early is not None:
-        reading.pool = early.read(_chunks(items, jobs), initargs)
+        reading.pool = early.pool
     elif 0 < len(items) < IN_PROCESS and jobs > 1:
         from . import forked
 
@@ -564,7 +568,8 @@ class _Early:
     will be, and processes started as soon as the plans are listed load the checker (``_load_checker``) on the core
     this process leaves free while it works out the plans' settings and opens the history, instead of this
     process loading it first and starting them after (about 0.05 s of a full sync of 1,000 plans). Each chunk
-    of plans is handed over with what ``_init_pool_worker`` is given, applied once in each process."""
+    of plans is handed over with what ``_init_pool_worker`` is given, applied once in each process: as soon as
+    the plans' settings are known (``hand``), before the sync makes its history."""
 
     @classmethod
     def when(cls, plans: int, history: Path, jobs: int | None) -> "_Early | None":
@@ -574,16 +579,28 @@ class _Early:
         return cls(jobs) if plans >= IN_PROCESS and jobs > 1 and not history.exists() else None
 
     def __init__(self, jobs: int):
+        self.jobs = jobs
         self.pool = _pool(jobs)
-        self.taken = False
+        self.items: list[tuple[str, str]] | None = None  # the plans handed over
+        self.taken = False  # whether the reading of them was taken on (``read``): ``collect`` ends the processes
 
-    def read(self, chunks: list[list], initargs: tuple) -> "ForkPool | _Futures":
-        """The processes reading ``chunks`` (as ``_start_pool`` gives them): ``collect`` takes what they read."""
+    def hand(self, items: list[tuple[str, str]], initargs: tuple) -> None:
+        """Hand the processes ``items`` ((path, config key)) to read, each process applying ``initargs``
+        (``_init_pool_worker``'s) first; ``collect`` then takes what they read."""
+        self.pool = _handed(self.pool, _chunks(items, self.jobs), initargs)
+        self.items = items
+
+    def read(self, items: list[tuple[str, str]], initargs: tuple) -> list[tuple[str, str]]:
+        """The plans the processes read: those handed over already, else ``items``, handed now. (Handed
+        already, they are every plan but those whose settings failed, as ``items`` are; unless another sync
+        made the history meanwhile: then the plans it cached are read again, which changes nothing.)"""
+        if self.items is None:
+            self.hand(items, initargs)
         self.taken = True
-        return _handed(self.pool, chunks, initargs)
+        return self.items
 
     def close(self) -> None:
-        """Stop the processes, unless they were given plans to read (``collect`` ends them then)."""
+        """Stop the processes, unless their reading was taken on (``collect`` ends them then)."""
         if not self.taken:
             self.pool.close()
 

@@ -41,6 +41,7 @@ def test_a_first_sync_reads_with_processes_started_early_and_writes_the_same_rol
     monkeypatch.setattr(run, "_Early", _Started)
     early = sync([plans_dir], tmp_path / "early.xlsx", today=TODAY, jobs=2)
     assert _Started.starts == 1
+    assert len(_Started.last.items) == 25  # every plan, handed over as soon as the plans' settings were known
     later_history = tmp_path / "later.history.sqlite"
     History(later_history).close()  # a history, empty: every plan is read, by processes started when it is known
     later = sync([plans_dir], tmp_path / "later.xlsx", today=TODAY, jobs=2, history=later_history)
@@ -60,18 +61,34 @@ def test_a_sync_that_fails_after_its_processes_started_leaves_none_running(plans
     assert _Started.starts == before + 1
     # While the error is held (its traceback keeps the sync's frame, and so the pool object, alive), the processes
     # must have been stopped by the sync itself, not by the pool's collection as garbage.
-    group, deadline = _Started.last.pool.group, time.monotonic() + 20
+    _gone(_Started.last.pool.group)
+    assert failed.traceback
+    assert not (tmp_path / "rollup.xlsx").exists()
+
+
+def test_a_sync_that_fails_after_handing_its_plans_over_leaves_no_process_running(plans_dir, tmp_path, monkeypatch):
+    """A first sync hands its plans to the early processes before it makes its history (``_Early.hand``): a history
+    that cannot be made stops the sync, and the processes, busy with the plans, with it."""
+    monkeypatch.setattr(run, "IN_PROCESS", 4)
+    monkeypatch.setattr(run, "_Early", _Started)
+    (tmp_path / "a file").write_text("")
+    with pytest.raises(OSError):
+        sync([plans_dir], tmp_path / "rollup.xlsx", today=TODAY, jobs=2, history=tmp_path / "a file" / "h.sqlite")
+    assert len(_Started.last.items) == 25  # the plans were handed over before the history failed
+    _gone(_Started.last.pool.group)
+    assert not (tmp_path / "rollup.xlsx").exists()
+
+
+def _gone(group: int) -> None:
+    deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         forked._reap()
         try:
             os.killpg(group, 0)
         except ProcessLookupError:
-            break
+            return
         time.sleep(0.05)
-    else:
-        pytest.fail("the early reading processes were left running")
-    assert failed.traceback
-    assert not (tmp_path / "rollup.xlsx").exists()
+    pytest.fail("the early reading processes were left running")
 
 
 def test_a_first_sync_on_one_process_reads_in_this_one(plans_dir, tmp_path, monkeypatch):
