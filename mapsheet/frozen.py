@@ -2,13 +2,14 @@
 import, and a reading process imports dozens of these classes before it reads its first plan.
 
 ``frozen`` and ``quick`` each make ``cls`` a frozen dataclass whose equality, hashing, repr and refusals of a
-change are the ones ``dataclass(frozen=True)`` makes, but the two methods that refuse a change
-(``_refuse_set``, ``_refuse_delete``) are shared by every such class rather than compiled for each. Their fields
-must have no default factory."""
+change are the ones ``dataclass(frozen=True)`` makes, but the repr (``_repr``, seldom called) and the two methods
+that refuse a change (``_refuse_set``, ``_refuse_delete``) are shared by every such class rather than compiled for
+each. Their fields must have no default factory."""
 
 from __future__ import annotations
 
 import dataclasses
+import reprlib
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -32,7 +33,9 @@ def quick(cls: type[T]) -> type[T]:
 def _made(cls: type[T], each: str, first: str = "") -> type[T]:
     """``cls`` a dataclass with its equality and hashing, the shared refusals of a change, and an ``__init__``
     whose body sets each field by ``each`` (after ``first``)."""
-    cls = dataclass(init=False, unsafe_hash=True)(cls)
+    cls = dataclass(init=False, repr=False, unsafe_hash=True)(cls)
+    if "__repr__" not in cls.__dict__:  # as the dataclass leaves a repr of the class's own
+        cls.__repr__ = _repr  # type: ignore[method-assign]
     cls.__setattr__, cls.__delattr__ = _refuse_set, _refuse_delete  # type: ignore[method-assign, assignment]
     fields = dataclasses.fields(cls)
     if any(f.default_factory is not dataclasses.MISSING or not f.init for f in fields):
@@ -47,6 +50,13 @@ def _made(cls: type[T], each: str, first: str = "") -> type[T]:
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = init  # type: ignore[misc]
     return cls
+
+
+@reprlib.recursive_repr()
+def _repr(self: Any) -> str:
+    """The dataclass's repr: ``Name(field=value, ...)``, each field that asks to be shown."""
+    shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self) if f.repr)
+    return f"{type(self).__qualname__}({shown})"
 
 
 def _refuse_set(self: Any, name: str, value: Any) -> None:

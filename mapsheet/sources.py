@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 from .errors import MapsheetError, NoPlans, display_path
+from .frozen import frozen
 from .google.ids import spreadsheet_id
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 FILE, GOOGLE, MEMORY = "file", "google", "memory"
 
 
-@dataclass(frozen=True)
+@frozen  # dataclass(frozen=True), with fewer methods compiled before a sync starts reading
 class PlanRef:
     """A plan wherever it lives. ``key`` is stable across runs (what the sync history is keyed by: a
     file's absolute path, ``google:<id>`` for a Sheet); ``version`` changes whenever the plan does (a

@@ -8,13 +8,14 @@ check reads like Excel's own formatting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from .frozen import frozen
 from .levels import SEVERITY_FILLS
 
 
-@dataclass(frozen=True)
+@frozen  # dataclass(frozen=True), with fewer methods compiled: a sync's reading processes import this module
 class Format:
+    """How a cell looks: None leaves a property to the sheet's default."""
+
     bold: bool | None = None
     italic: bool | None = None
     size: float | None = None

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
 from functools import partial
 from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple
@@ -105,6 +104,8 @@ class History:
         # The states ``states`` gave, with their rows as stored, and those ``prepare`` made rows of (by id: a
         # state recorded is written from its row, not serialised again; the state is kept so its id is not reused).
         self._loaded: dict[int, tuple[PlanState, tuple]] = {}
+        import sqlite3  # here: a sync forks its reading processes before it opens its history (~2 ms)
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=30)

@@ -10,7 +10,6 @@ sheet keeps showing what changed at the last real change.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import sys
@@ -292,6 +291,8 @@ def _cached(store: History, fresh: list[str], rows: Details | None, same: set[st
 
 
 def _light_id(light: bytes) -> bytes:
+    import hashlib  # imported after the reading processes are started (OpenSSL's, ~3 ms), as in ``_hash``
+
     return hashlib.blake2b(light, digest_size=8).digest()
 
 
@@ -403,6 +404,8 @@ def _contexts(paths: list[str], today: dt.date, config: str | Path | None):
 
 
 def _hash(value: object) -> str:
+    import hashlib  # imported after the reading processes are started: they do not use it (OpenSSL's, ~3 ms)
+
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..levels import CLOSED_STATUSES, Band
-from .changes import Change
 from .summary import DRIFT_VALUES, NOT_CHECKABLE, has_synonyms, needs_attention
+
+if TYPE_CHECKING:  # the reading processes lay out rows with this module, never a Changes sheet
+    from .changes import Change
 
 BANDS = [b.value for b in sorted(Band, key=lambda b: b.rank)]
 LEVEL_RANK = {"High": 3, "Medium": 2, "Low": 1}

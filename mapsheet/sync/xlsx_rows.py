@@ -14,8 +14,8 @@ them (``excel.cell_value``: control characters are shown as their pictures, so n
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
+from _blake2 import blake2b  # hashlib's own BLAKE2b: hashlib would load OpenSSL too (~3 ms at a reader's start)
 from functools import lru_cache, partial
 from itertools import repeat
 from typing import Any, NamedTuple
@@ -215,7 +215,7 @@ def _row_start(lines: int) -> bytes:
     return f'<row ht="{_number(excel.LINE_HEIGHT * lines)}" customHeight="1">'.encode() if lines > 1 else b"<row>"
 
 
-_DIGEST = hashlib.blake2b(digest_size=8)  # a row's digest: 8 bytes of BLAKE2b of its text (``Row.digest``)
+_DIGEST = blake2b(digest_size=8)  # a row's digest: 8 bytes of BLAKE2b of its text (``Row.digest``)
 _row = partial(tuple.__new__, Row)  # Row(...) without the Python call in namedtuple's __new__
 
 

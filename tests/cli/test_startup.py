@@ -170,3 +170,42 @@ def test_typer_is_not_a_dependency():
     """Nothing needs Typer any more: it must not come back through pyproject.toml."""
     pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
     assert "typer" not in pyproject.lower() and "rich-argparse" in pyproject
+
+
+#: Records the modules a sync's main process holds when it forks its first reading process, and those the first
+#: reading process holds when it forks the second (its checker loaded), as ``mapsheet ARGS...`` would run.
+FORKS = """
+import json, os, sys
+from mapsheet.cli import main
+from mapsheet.sync import run
+run.IN_PROCESS = 2  # a few plans are many, for the test: read by processes started early (``run._Early``)
+out, sys.argv = sys.argv[1], ["mapsheet", *sys.argv[2:]]
+started, fork = os.getpid(), os.fork
+def recorded():
+    at = "main" if os.getpid() == started else "reader"
+    if not os.path.exists(out + at):
+        with open(out + at, "w") as f:
+            json.dump(sorted(sys.modules), f)
+    return fork()
+os.fork = recorded
+main()
+"""
+#: Not needed before the reading processes start, nor in them: the TOML reader (the settings are read after the
+#: first is forked, and handed to them), SQLite (the history is opened after) and OpenSSL's hashes.
+NOT_BEFORE_READING = ("tomllib", "sqlite3", "_sqlite3", "hashlib", "_hashlib")
+
+
+def test_a_first_sync_starts_reading_before_it_imports_what_only_its_main_process_uses(sample_plans, tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for _, path in sample_plans[:4]:
+        shutil.copy2(path, plans / path.name)
+    out = tmp_path / "modules-"
+    proc = subprocess.run([sys.executable, "-c", FORKS, str(out), "sync", str(plans), "--out",
+                           str(tmp_path / "rollup.xlsx"), "--today", TODAY.isoformat(), "--jobs", "2", "--quiet"],
+                          capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert (tmp_path / "rollup.xlsx").exists() and "4 plans synced: 4 read" in proc.stdout
+    main, reader = (json.loads(Path(f"{out}{at}").read_text()) for at in ("main", "reader"))
+    assert "mapsheet.sync.forkpool" in main and "mapsheet.check" in reader  # it forked them, the checker loaded
+    assert [m for m in NOT_BEFORE_READING if m in main or m in reader] == []
