@@ -12,7 +12,7 @@ from itertools import accumulate, chain
 from operator import itemgetter
 from typing import NamedTuple
 
-from . import summary
+from . import changes, history, summary
 from .tables import DETAILS
 
 
@@ -27,11 +27,16 @@ class Read(NamedTuple):
     #: the index as ``Details`` keeps it ({sheet: [packed key + digest, ...]}) and each row's length in ``texts``:
     #: made here with the index, so the main process need not take the index and the texts apart again
     kept: tuple[dict[str, list[bytes]], list[int]] | None = None
+    #: its milestones as the history stores its state (``history.stored_milestones``), made with its rows: all the
+    #: main process needs of them (its state), so they are handed over so and not as its summary's rows
+    milestones: str | None = None
 
     def __reduce__(self):
         """Pickled (to the main process, which unpickles every plan's while the others are read) with its
-        summary's rows as plain tuples (``summary.unnamed``): about a third less work each way."""
-        return _unpickled, (summary.unnamed(self.summary), *self[1:])
+        summary's rows as plain tuples (``summary.unnamed``): about a third less work each way; without its
+        milestones' rows when it holds them as text (``milestones``): about half of what was left."""
+        s = self.summary if self.milestones is None else self.summary | {"milestones": []}
+        return _unpickled, (summary.unnamed(s), *self[1:])
 
 
 def _unpickled(unnamed: dict, *rest) -> Read:
@@ -50,7 +55,8 @@ def read(s: dict, render: bool) -> Read:
     texts = b"".join(chain.from_iterable(xml for _, _, xml in rows.values()))  # one bytes pickles far faster
     # Stored without milestones: a plan taken from the history keeps the state the last sync recorded.
     light = summary.light(s)
-    return Read(light, *summary.dumps_read(s, light), texts, *_index(rows))
+    return Read(light, *summary.dumps_read(s, light), texts, *_index(rows),
+                milestones=history.stored_milestones(changes.milestones_of(s)))
 
 
 _INDEX = b"rows 3\n"  # what a stored index starts with (the first kind was JSON, the second compressed): another
