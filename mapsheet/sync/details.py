@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import struct
 import tempfile
-from itertools import accumulate, chain
-from operator import itemgetter
-from typing import NamedTuple
+from itertools import accumulate, chain, repeat
+from operator import itemgetter, lshift, or_
+from typing import Iterable, NamedTuple
 
 from . import changes, history, summary
 from .tables import DETAILS
@@ -165,12 +165,13 @@ class Spilled:
     def add(self, digest: bytes, xml: bytes) -> None:
         self.add_rows([digest], xml, [len(xml)])
 
-    def add_rows(self, digests: list[bytes], text: bytes, lengths: list[int]) -> None:
+    def add_rows(self, digests: Iterable[bytes], text: bytes, lengths: list[int]) -> None:
         """Rows one after another in ``text``, ``lengths`` bytes each, by digest: kept at once, not row by row
         (the main process receives a plan's rows so while the others are read). A row kept before is kept
         again: the same digest, the same text."""
         at = self.end + len(self.held)
-        self.at.update(zip(digests, [start << 32 | n for start, n in zip(accumulate(lengths, initial=at), lengths)]))
+        # start << 32 | length of each row, by calls over all of them (no Python step a row)
+        self.at.update(zip(digests, map(or_, map(lshift, accumulate(lengths, initial=at), repeat(32)), lengths)))
         self.held += text
         if len(self.held) > self.MEMORY:
             self.file.write(self.held)  # unbuffered: all of it, or an error
@@ -218,7 +219,7 @@ class Details:
             raise ValueError(f"{len(lengths)} rows in {len(texts)} bytes of rendered rows where the index has "
                              f"{sum(map(len, entries.values()))}")
         self.rows[key] = entries
-        self.xml.add_rows([e[-8:] for es in entries.values() for e in es], texts, lengths)
+        self.xml.add_rows(map(_DIGEST_OF, chain.from_iterable(entries.values())), texts, lengths)
 
     def add_index(self, key: str, index: bytes) -> None:
         """A plan's rows as a stored index gives them (their text in kept blocks); ValueError when it is not one
