@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import struct
 import tempfile
-from itertools import accumulate, chain, repeat
-from operator import itemgetter, lshift, or_
+from array import array
+from itertools import accumulate, chain, count
+from operator import itemgetter
 from typing import Iterable, NamedTuple
 
 from . import changes, history, summary
@@ -158,7 +159,10 @@ class Spilled:
 
     def __init__(self):
         self.file = tempfile.TemporaryFile(buffering=0)
-        self.at: dict[bytes, int] = {}  # digest -> where << 32 | length
+        self.at: dict[bytes, int] = {}  # digest -> its row's number
+        # Where each row starts, and after the last where the text ends: row n is starts[n]:starts[n + 1] (a row's
+        # number and an array of 8 bytes a row, not a number of its own made of where it starts and its length).
+        self.starts = array("q", [0])
         self.held = bytearray()  # the text after the first ``self.end`` bytes, not yet in the file
         self.end = 0
 
@@ -166,12 +170,12 @@ class Spilled:
         self.add_rows([digest], xml, [len(xml)])
 
     def add_rows(self, digests: Iterable[bytes], text: bytes, lengths: list[int]) -> None:
-        """Rows one after another in ``text``, ``lengths`` bytes each, by digest: kept at once, not row by row
-        (the main process receives a plan's rows so while the others are read). A row kept before is kept
-        again: the same digest, the same text."""
-        at = self.end + len(self.held)
-        # start << 32 | length of each row, by calls over all of them (no Python step a row)
-        self.at.update(zip(digests, map(or_, map(lshift, accumulate(lengths, initial=at), repeat(32)), lengths)))
+        """Rows one after another in ``text``, ``lengths`` bytes each, by digest: kept at once, by calls over all of
+        them, not row by row (the main process receives a plan's rows so while the others are read). A row kept
+        before is kept again: the same digest, the same text."""
+        first = len(self.starts) - 1
+        self.starts.extend(accumulate(lengths, initial=self.starts.pop()))
+        self.at.update(zip(digests, count(first)))
         self.held += text
         if len(self.held) > self.MEMORY:
             self.file.write(self.held)  # unbuffered: all of it, or an error
@@ -181,14 +185,14 @@ class Spilled:
     def texts(self, digests: list[bytes]) -> tuple[list, list[int]]:
         """The text of each of the rows ``digests`` (a block's: one call, not two a row), as bytes or a copy of where
         it is held in memory; and the places of the digests not here (None in the first list)."""
-        out, missing, held, end = [], [], self.held, self.end
-        for i, where in enumerate(map(self.at.get, digests)):
-            if where is None:
+        out, missing, held, end, starts = [], [], self.held, self.end, self.starts
+        for i, row in enumerate(map(self.at.get, digests)):
+            if row is None:
                 missing.append(i)
                 out.append(None)
                 continue
-            at = (where >> 32) - end
-            out.append(held[at:at + (where & 0xFFFFFFFF)] if at >= 0 else _read_at(self.file, at + end, where & 0xFFFFFFFF))
+            at, stop = starts[row] - end, starts[row + 1] - end
+            out.append(held[at:stop] if at >= 0 else _read_at(self.file, at + end, stop - at))
         return out, missing
 
     def close(self) -> None:
