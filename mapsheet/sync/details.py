@@ -162,7 +162,7 @@ class Spilled:
         self.at: dict[bytes, int] = {}  # digest -> its row's number
         # Where each row starts, and after the last where the text ends: row n is starts[n]:starts[n + 1] (a row's
         # number and an array of 8 bytes a row, not a number of its own made of where it starts and its length).
-        self.starts = array("q", [0])
+        self.starts = array("Q", [0])  # unsigned: stored without the argument parsing a signed item costs
         self.held = bytearray()  # the text after the first ``self.end`` bytes, not yet in the file
         self.end = 0
 

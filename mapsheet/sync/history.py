@@ -75,6 +75,14 @@ class _Dates(dict):
         return made
 
 
+class _Isos(dict):
+    """Dates (or None) as stored (ISO text), each written once (the same few come back plan after plan)."""
+
+    def __missing__(self, d: dt.date | None) -> str | None:
+        made = self[d] = _iso(d)
+        return made
+
+
 class LastSync(NamedTuple):
     id: int
     at: str
@@ -105,6 +113,7 @@ class History:
         # The states ``states`` gave, with their rows as stored, and those ``prepare`` made rows of (by id: a
         # state recorded is written from its row, not serialised again; the state is kept so its id is not reused).
         self._loaded: dict[int, tuple[PlanState, tuple]] = {}
+        self._isos = _Isos()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=30)
@@ -257,7 +266,7 @@ class History:
         milestones = s.milestones
         text = milestones.text if type(milestones) is Milestones and milestones.text is not None \
             else stored_milestones(milestones)
-        return (_stored(s.path), _text(s.deal), _text(s.owner), _iso(s.close_date), s.score, s.band, s.pct_done,
+        return (_stored(s.path), _text(s.deal), _text(s.owner), self._isos[s.close_date], s.score, s.band, s.pct_done,
                 s.pushes, text, int(s.readable))
 
     def _keep_blocks(self, blocks: dict[bytes, tuple], styles: str, keyed: bytes = b"") -> None:
