@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from ..levels import Band
-from .history import PlanState
+from .history import Milestones, PlanState
 
 BAND_RANK = {b.value: b.rank for b in Band}
 #: Most alarming first: the order of the Changes sheet.
@@ -26,13 +26,21 @@ class Change(NamedTuple):
     path: str
 
 
-def state_of(summary: dict[str, Any], previous: PlanState | None) -> PlanState:
+def state_of(summary: dict[str, Any], previous: PlanState | None, milestones: str | None = None) -> PlanState:
+    """A read plan's state; ``milestones``: its milestones as the history stores them (``history.stored_milestones``
+    of ``milestones_of``), when they came so instead of as its summary's rows (``details.Read.milestones``)."""
     close = summary["close_date"]
     pushes = previous.pushes if previous else 0
     if previous and previous.close_date and close and close > previous.close_date:
         pushes += 1
     return PlanState(summary["path"], summary["deal"], summary["owner"], close, summary["score"], summary["band"],
-                     summary["pct_done"], pushes, {m.id: (m.name, m.due) for m in summary["milestones"] if m.id})
+                     summary["pct_done"], pushes,
+                     Milestones(milestones) if milestones is not None else milestones_of(summary))
+
+
+def milestones_of(summary: dict[str, Any]) -> dict[str, tuple[str, dt.date | None]]:
+    """A read plan's milestones as its state keeps them: id -> (name, due), those with an id."""
+    return {m.id: (m.name, m.due) for m in summary["milestones"] if m.id}
 
 
 def compare(previous: dict[str, PlanState], current: dict[str, PlanState], unreadable: set[str]) -> list[Change]:

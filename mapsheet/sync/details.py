@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import struct
 import tempfile
-from itertools import accumulate, chain
+from array import array
+from itertools import accumulate, chain, count
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
-from . import summary
+from . import changes, history, summary
 from .tables import DETAILS
 
 
@@ -27,11 +28,16 @@ class Read(NamedTuple):
     #: the index as ``Details`` keeps it ({sheet: [packed key + digest, ...]}) and each row's length in ``texts``:
     #: made here with the index, so the main process need not take the index and the texts apart again
     kept: tuple[dict[str, list[bytes]], list[int]] | None = None
+    #: its milestones as the history stores its state (``history.stored_milestones``), made with its rows: all the
+    #: main process needs of them (its state), so they are handed over so and not as its summary's rows
+    milestones: str | None = None
 
     def __reduce__(self):
         """Pickled (to the main process, which unpickles every plan's while the others are read) with its
-        summary's rows as plain tuples (``summary.unnamed``): about a third less work each way."""
-        return _unpickled, (summary.unnamed(self.summary), *self[1:])
+        summary's rows as plain tuples (``summary.unnamed``): about a third less work each way; without its
+        milestones' rows when it holds them as text (``milestones``): about half of what was left."""
+        s = self.summary if self.milestones is None else self.summary | {"milestones": []}
+        return _unpickled, (summary.unnamed(s), *self[1:])
 
 
 def _unpickled(unnamed: dict, *rest) -> Read:
@@ -50,7 +56,8 @@ def read(s: dict, render: bool) -> Read:
     texts = b"".join(chain.from_iterable(xml for _, _, xml in rows.values()))  # one bytes pickles far faster
     # Stored without milestones: a plan taken from the history keeps the state the last sync recorded.
     light = summary.light(s)
-    return Read(light, *summary.dumps_read(s, light), texts, *_index(rows))
+    return Read(light, *summary.dumps_read(s, light), texts, *_index(rows),
+                milestones=history.stored_milestones(changes.milestones_of(s)))
 
 
 _INDEX = b"rows 3\n"  # what a stored index starts with (the first kind was JSON, the second compressed): another
@@ -152,19 +159,23 @@ class Spilled:
 
     def __init__(self):
         self.file = tempfile.TemporaryFile(buffering=0)
-        self.at: dict[bytes, int] = {}  # digest -> where << 32 | length
+        self.at: dict[bytes, int] = {}  # digest -> its row's number
+        # Where each row starts, and after the last where the text ends: row n is starts[n]:starts[n + 1] (a row's
+        # number and an array of 8 bytes a row, not a number of its own made of where it starts and its length).
+        self.starts = array("Q", [0])  # unsigned: stored without the argument parsing a signed item costs
         self.held = bytearray()  # the text after the first ``self.end`` bytes, not yet in the file
         self.end = 0
 
     def add(self, digest: bytes, xml: bytes) -> None:
         self.add_rows([digest], xml, [len(xml)])
 
-    def add_rows(self, digests: list[bytes], text: bytes, lengths: list[int]) -> None:
-        """Rows one after another in ``text``, ``lengths`` bytes each, by digest: kept at once, not row by row
-        (the main process receives a plan's rows so while the others are read). A row kept before is kept
-        again: the same digest, the same text."""
-        at = self.end + len(self.held)
-        self.at.update(zip(digests, [start << 32 | n for start, n in zip(accumulate(lengths, initial=at), lengths)]))
+    def add_rows(self, digests: Iterable[bytes], text: bytes, lengths: list[int]) -> None:
+        """Rows one after another in ``text``, ``lengths`` bytes each, by digest: kept at once, by calls over all of
+        them, not row by row (the main process receives a plan's rows so while the others are read). A row kept
+        before is kept again: the same digest, the same text."""
+        first = len(self.starts) - 1
+        self.starts.extend(accumulate(lengths, initial=self.starts.pop()))
+        self.at.update(zip(digests, count(first)))
         self.held += text
         if len(self.held) > self.MEMORY:
             self.file.write(self.held)  # unbuffered: all of it, or an error
@@ -174,14 +185,14 @@ class Spilled:
     def texts(self, digests: list[bytes]) -> tuple[list, list[int]]:
         """The text of each of the rows ``digests`` (a block's: one call, not two a row), as bytes or a copy of where
         it is held in memory; and the places of the digests not here (None in the first list)."""
-        out, missing, held, end = [], [], self.held, self.end
-        for i, where in enumerate(map(self.at.get, digests)):
-            if where is None:
+        out, missing, held, end, starts = [], [], self.held, self.end, self.starts
+        for i, row in enumerate(map(self.at.get, digests)):
+            if row is None:
                 missing.append(i)
                 out.append(None)
                 continue
-            at = (where >> 32) - end
-            out.append(held[at:at + (where & 0xFFFFFFFF)] if at >= 0 else _read_at(self.file, at + end, where & 0xFFFFFFFF))
+            at, stop = starts[row] - end, starts[row + 1] - end
+            out.append(held[at:stop] if at >= 0 else _read_at(self.file, at + end, stop - at))
         return out, missing
 
     def close(self) -> None:
@@ -212,7 +223,7 @@ class Details:
             raise ValueError(f"{len(lengths)} rows in {len(texts)} bytes of rendered rows where the index has "
                              f"{sum(map(len, entries.values()))}")
         self.rows[key] = entries
-        self.xml.add_rows([e[-8:] for es in entries.values() for e in es], texts, lengths)
+        self.xml.add_rows(map(_DIGEST_OF, chain.from_iterable(entries.values())), texts, lengths)
 
     def add_index(self, key: str, index: bytes) -> None:
         """A plan's rows as a stored index gives them (their text in kept blocks); ValueError when it is not one

@@ -74,6 +74,14 @@ class _Dates(dict):
         return made
 
 
+class _Isos(dict):
+    """Dates (or None) as stored (ISO text), each written once (the same few come back plan after plan)."""
+
+    def __missing__(self, d: dt.date | None) -> str | None:
+        made = self[d] = _iso(d)
+        return made
+
+
 class LastSync(NamedTuple):
     id: int
     at: str
@@ -104,6 +112,7 @@ class History:
         # The states ``states`` gave, with their rows as stored, and those ``prepare`` made rows of (by id: a
         # state recorded is written from its row, not serialised again; the state is kept so its id is not reused).
         self._loaded: dict[int, tuple[PlanState, tuple]] = {}
+        self._isos = _Isos()
         import sqlite3  # here: a sync forks its reading processes before it opens its history (~2 ms)
 
         try:
@@ -175,7 +184,7 @@ class History:
         out, dates = {}, _Dates()
         for r in rows:  # every plan of the last sync (a re-sync's 1,000): its state made without a Python call
             path = _path(r[0]) if r[0].startswith(_BYTES) else r[0]
-            state = out[path] = _state((path, r[1], r[2], dates[r[3]], r[4], r[5], r[6], r[7], _Milestones(r[8]),
+            state = out[path] = _state((path, r[1], r[2], dates[r[3]], r[4], r[5], r[6], r[7], Milestones(r[8]),
                                         bool(r[9])))
             self._loaded[id(state)] = (state, r)
         return out
@@ -255,8 +264,11 @@ class History:
         loaded = self._loaded.get(id(s))
         if loaded is not None and loaded[0] is s:
             return loaded[1]
-        return (_stored(s.path), _text(s.deal), _text(s.owner), _iso(s.close_date), s.score, s.band, s.pct_done,
-                s.pushes, json.dumps({k: [n, _iso(d)] for k, (n, d) in s.milestones.items()}), int(s.readable))
+        milestones = s.milestones
+        text = milestones.text if type(milestones) is Milestones and milestones.text is not None \
+            else stored_milestones(milestones)
+        return (_stored(s.path), _text(s.deal), _text(s.owner), self._isos[s.close_date], s.score, s.band, s.pct_done,
+                s.pushes, text, int(s.readable))
 
     def _keep_blocks(self, blocks: dict[bytes, tuple], styles: str, keyed: bytes = b"") -> None:
         kept = {key for key, in self.db.execute("SELECT key FROM rollup_blocks")}
@@ -305,9 +317,16 @@ def _milestones(text: str | None) -> dict[str, tuple[str, dt.date | None]]:
     return {k: (n, _date(d)) for k, (n, d) in json.loads(text or "{}").items()}
 
 
-class _Milestones(Mapping):
-    """A stored state's milestones (``PlanState.milestones``), read from their JSON when first looked at: the
-    states of plans not read again are carried to the next sync as stored, never looked at."""
+def stored_milestones(milestones: Mapping[str, tuple[str, dt.date | None]]) -> str:
+    """A state's milestones as ``plan_state`` holds them (JSON: id -> [name, ISO date or null])."""
+    return json.dumps({k: [n, _iso(d)] for k, (n, d) in milestones.items()})
+
+
+class Milestones(Mapping):
+    """A state's milestones (``PlanState.milestones``) as stored (``stored_milestones``), read from their JSON when
+    first looked at: the states of plans not read again are carried to the next sync as stored, never looked at;
+    those of plans read come so from where they were read (``details.Read.milestones``), and are written as they
+    came."""
 
     __slots__ = ("text", "read")
 

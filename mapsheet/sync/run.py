@@ -160,7 +160,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                 if r.light is not None:
                     ids[p] = _light_id(r.light)
                 if not r.summary["error"]:
-                    made[p] = state = state_of(r.summary, previous.get(p) if previous else None)
+                    made[p] = state = state_of(r.summary, previous.get(p) if previous else None, r.milestones)
                     store.prepare((state,))  # its row in the history made now too, not after the last plan
                 return Read(r.summary, b"")
 

@@ -88,7 +88,8 @@ def test_what_a_reading_process_hands_over_is_what_its_index_and_rows_give():
 
 def test_a_plans_read_comes_back_from_a_pickle_the_same_type_for_type(sample_plans):
     """What a reading process hands over is pickled with its rows as plain tuples (``Read.__reduce__``): the main
-    process unpickles the same summary, its rows their named tuples again, and the same stored forms."""
+    process unpickles the same summary, its rows their named tuples again, and the same stored forms; but for
+    the milestones' rows of a plan whose milestones come as text (``Read.milestones``: the test after this)."""
     import datetime as dt
     import pickle
 
@@ -104,7 +105,9 @@ def test_a_plans_read_comes_back_from_a_pickle_the_same_type_for_type(sample_pla
              for render in (True, False)]
     assert all(any(r.summary.get(key) for r in reads) for key in summary.ROW_TYPES)
     back = pickle.loads(pickle.dumps(reads, pickle.HIGHEST_PROTOCOL))
-    assert [typed(r) for r in back] == [typed(r) for r in reads]
+    sent = [r if r.milestones is None else r._replace(summary=r.summary | {"milestones": []}) for r in reads]
+    assert [typed(r) for r in back] == [typed(r) for r in sent]
+    assert sum(r.milestones is not None for r in reads) == 5  # each plan read whose rows were rendered
     assert all(type(r) is Read for r in back)
 
 
@@ -193,3 +196,42 @@ def test_a_plan_whose_stored_index_is_of_the_kind_before_has_its_rows_rendered_a
     assert rows.rows["old.xlsx"] == rows.rows["new.xlsx"] == r.kept[0]
     assert list(rows.rerendered) == ["old.xlsx"] and rows.rerendered["old.xlsx"].index == r.index
     assert rows.xml.texts([e[-8:] for es in r.kept[0].values() for e in es])[1] == []
+
+
+def test_a_plans_state_made_from_its_handed_over_milestones_is_the_one_made_from_its_rows(sample_plans, tmp_path):
+    """A reading process hands a plan's milestones over as the history stores them (``Read.milestones``), not as
+    its summary's rows: the state the main process makes of them compares with the last sync's and is recorded
+    exactly as the state made from the rows (an undated milestone, one without an id, names beyond ASCII too)."""
+    import datetime as dt
+    import pickle
+    import sqlite3
+
+    from mapsheet.config import Config
+    from mapsheet.sync import summary
+    from mapsheet.sync.changes import compare, state_of
+    from mapsheet.sync.details import read
+    from mapsheet.sync.history import History, PlanState
+
+    today = dt.date(2026, 11, 27)
+    plans = [summary.summarize(str(path), today, Config.default()) for _, path in sample_plans[:3]]
+    odd = _summary("Müller – ERP") | {"score": 40, "band": "At risk", "pct_done": None, "milestones": [
+        summary.MilestoneRow("M1", "Kick-off “joint”", "Joint", "Ann", None, None, "Open", None, 0),
+        summary.MilestoneRow("", "No id", "Vendor", "", None, today, "Open", None, 0),
+        summary.MilestoneRow("M3", "Sign", "Customer", "Bo", today, today, "Done", today, 0)]}
+    with History(tmp_path / "fast.sqlite") as fast, History(tmp_path / "slow.sqlite") as slow:
+        for s in [*plans, odd]:
+            assert s["milestones"]
+            back = pickle.loads(pickle.dumps(read(s, render=True), pickle.HIGHEST_PROTOCOL))
+            assert back.summary["milestones"] == [] and back.milestones is not None  # handed over as text only
+            moved = {m.id: (m.name, m.due and m.due - dt.timedelta(days=3)) for m in s["milestones"] if m.id}
+            before = PlanState(s["path"], s["deal"], s["owner"], s["close_date"], 1, "On track", 0.0, 2, moved)
+            made, rows = state_of(back.summary, before, back.milestones), state_of(s, before)
+            assert made._replace(milestones=dict(made.milestones)) == rows
+            assert compare({s["path"]: before}, {s["path"]: made}, set()) == \
+                compare({s["path"]: before}, {s["path"]: rows}, set()) != []
+            for store, state in ((fast, made), (slow, rows)):
+                store.record(today=today, version="1", fingerprint="f", rollup=None, states=[state], cache=[],
+                             forget=[], unreadable=0, drifted=0)
+    recorded = [sqlite3.connect(tmp_path / name).execute("SELECT * FROM plan_state").fetchall()
+                for name in ("fast.sqlite", "slow.sqlite")]
+    assert recorded[0] == recorded[1] and len(recorded[0]) == 4

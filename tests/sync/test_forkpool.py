@@ -80,6 +80,24 @@ def test_more_chunks_than_a_pipe_holds_at_once_are_each_read_once(tmp_path):
     assert _gone(pool)
 
 
+def _big(chunk: list) -> list:
+    """Results of every size, from a few bytes to more than a pipe holds at once (1 MB), each its own bytes."""
+    return [bytes([n % 251]) * size + str(n).encode() for n, size in chunk]
+
+
+def test_results_larger_than_a_pipe_holds_come_back_whole_and_in_their_chunks(tmp_path):
+    """A result is read a frame at a time into a buffer kept from frame to frame (``_Frames``): results past the
+    pipe's size, read in many pieces, after small ones and before them, come back byte for byte."""
+    pool = ForkPool(2, _setup_in(tmp_path))
+    sizes = [0, 1, 13, 70_000, 3 << 20, 5, 1 << 20, 200_000, 2, 2_500_000, 64 << 10]
+    chunks = [[(n, size)] for n, size in enumerate(sizes)] + [[(20, 7), (21, 1 << 21)]]
+    pool.submit(_big, (), chunks)
+    results = _Results()
+    assert pool.collect(results, lambda done, total: None, len(sizes) + 2) == []
+    assert sorted(results) == sorted(_big([item for chunk in chunks for item in chunk]))
+    assert _gone(pool)
+
+
 def test_a_process_that_dies_gives_back_only_the_chunk_it_took(tmp_path):
     pool = ForkPool(2, _setup_in(tmp_path))
     chunks = [["a", "b"], ["c", "die", "d"], ["e"], ["f", "g"], ["h"]]
