@@ -556,12 +556,14 @@ def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], toda
 
 
 def _load_checker() -> None:
-    """The checker, its rules and what a reading process makes of a plan, loaded (imported and registered)."""
+    """The checker, its rules and what a reading process makes of a plan, loaded (imported and registered); the
+    workbook reader too (python-calamine, the quick pass and the image), which a plan's first reading would load in
+    each process: loaded here, once, before a pool's first process forks the others (``forkpool``)."""
     from importlib import import_module
 
     from ..rules.registry import all_rules
 
-    for module in ("..api", ".details", ".summary", ".xlsx_rows"):
+    for module in ("..api", ".details", ".summary", ".xlsx_rows", "..backends.xlsx_read"):
         import_module(module, __package__)
     all_rules()
 

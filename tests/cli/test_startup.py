@@ -208,4 +208,6 @@ def test_a_first_sync_starts_reading_before_it_imports_what_only_its_main_proces
     assert (tmp_path / "rollup.xlsx").exists() and "4 plans synced: 4 read" in proc.stdout
     main, reader = (json.loads(Path(f"{out}{at}").read_text()) for at in ("main", "reader"))
     assert "mapsheet.sync.forkpool" in main and "mapsheet.check" in reader  # it forked them, the checker loaded
+    # and the workbook reader, once, not in each process at its first plan
+    assert {"python_calamine", "mapsheet.backends.xlsx_read", "mapsheet.backends.xlsx_image"} <= set(reader)
     assert [m for m in NOT_BEFORE_READING if m in main or m in reader] == []
