@@ -41,6 +41,8 @@ Progress = Callable[[int, int], None]  # (plans read so far, plans to read)
 
 @dataclass
 class SyncReport:
+    """What a sync did: how many plans it read, took from the history or could not read, and what it wrote."""
+
     out: Path
     history: Path
     plans: int = 0

@@ -53,6 +53,8 @@ class Link(NamedTuple):
 
 @dataclass
 class Table:
+    """One sheet of the roll-up: a caption, a header row and its rows, laid out as data."""
+
     sheet: str
     caption: str
     columns: list[Column]
@@ -71,6 +73,8 @@ class Table:
 
 @dataclass
 class Chart:
+    """A chart of the Dashboard, drawn from the numbers under its title."""
+
     title: str
     kind: str  # "pie", "bar" (horizontal) or "column"
     categories: list[str]
@@ -80,6 +84,8 @@ class Chart:
 
 @dataclass
 class Dashboard:
+    """The roll-up's first sheet: its figures and charts."""
+
     title: str
     alert: str  # said at the top when plans have problems ("" when none)
     figures: list[tuple[str, Any, Kind]]
@@ -88,6 +94,8 @@ class Dashboard:
 
 @dataclass
 class Rollup:
+    """Every sheet of the roll-up, as data (``build_rollup``); the writers make the workbook of it."""
+
     today: dt.date
     dashboard: Dashboard
     tables: list[Table]
