@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from _blake2 import blake2b  # hashlib's own BLAKE2b: hashlib would load OpenSSL too (~3 ms at a reader's start)
 from functools import lru_cache, partial
 from itertools import repeat
 from typing import Any, NamedTuple
+
+try:  # hashlib's own BLAKE2b: hashlib would load OpenSSL too (~3 ms at a reader's start)
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it (hashlib then finds BLAKE2b elsewhere)
+    from hashlib import blake2b
 
 from ..grid import EXCEL_EPOCH
 from . import excel
