@@ -121,12 +121,33 @@ def _read_image(package: Package, skip: frozenset[str]) -> list[Sheet] | None:
     """The sheets as calamine reads them from the package rebuilt in memory (``xlsx_image``), or None when it
     fails there: then the file itself is read, and its failure is the one reported."""
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(image(package.unpacked)))
-        return _read_sheets(book, package, skip)
+        return _read_sheets(open_image(image(package.unpacked)), package, skip)
     except (KeyboardInterrupt, SystemExit, MapsheetError):  # an interruption, or the time budget running out
         raise
     except BaseException:
         return None
+
+
+#: Where a file can be made in memory and named by a path (Linux): ``open_image``.
+_MEMORY_FILES = hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd")
+
+
+def open_image(data: bytes) -> python_calamine.CalamineWorkbook:
+    """calamine opening ``data``. Handed bytes (``from_filelike``), python-calamine copies them twice and zeroes its
+    buffer first; handed a path, it reads the file as it goes. So where the system has them the bytes are written
+    to a file in memory (``memfd_create``) and calamine is handed its path (~0.06-0.1 ms less a plan). The path has
+    no suffix: calamine then tries the formats in the order it tries them for bytes, and judges the image alike.
+    Our descriptor is closed at once; calamine's own, opened by the path, keeps the file until the book goes."""
+    if not _MEMORY_FILES:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    fd = os.memfd_create("mapsheet-image", os.MFD_CLOEXEC)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        return python_calamine.CalamineWorkbook.from_path(f"/proc/self/fd/{fd}")
+    finally:
+        os.close(fd)
 
 
 def _read_sheets(book, package: Package, skip: frozenset[str]) -> list[Sheet]:

@@ -5,6 +5,7 @@ read the same."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -255,3 +256,42 @@ def test_the_image_is_the_same_whatever_sheet_starts_were_met_before(sample_plan
     assert unpacked.frames and xlsx_image.image(unpacked) == fresh
     unpacked.frames = {}
     assert xlsx_image.image(unpacked) == fresh
+
+
+def _opened(open_book, data: bytes) -> tuple:
+    """What calamine makes of ``data``: every sheet's values, or the error it raises, by type and words."""
+    try:
+        book = open_book(data)
+        return "read", {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+    except Exception as exc:
+        return "refused", type(exc).__name__, str(exc)
+
+
+def test_the_image_opened_as_a_file_in_memory_reads_and_refuses_as_the_bytes_do(sample_plans, tmp_path, monkeypatch):
+    """``open_image`` hands calamine a file in memory by a path with no suffix (where the system has one): it reads
+    what calamine reads from the bytes, and refuses what it refuses, in the same words; no descriptor is left open."""
+    import io
+
+    from mapsheet.backends import xlsx_read
+    from mapsheet.backends.xlsx_image import image
+
+    def from_bytes(data):
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+    ods = tmp_path / "sheet.ods"
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    images = [image(_quick(path).unpacked) for _, path in sample_plans[:3]]
+    others = [b"", b"a,b\n1,2\n", b"PK\x05\x06 not a package", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+              ods.read_bytes(), images[0][:len(images[0]) // 2]]
+    open_before = sorted(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    for data in images + others:
+        expected = _opened(from_bytes, data)
+        assert _opened(xlsx_read.open_image, data) == expected
+        monkeypatch.setattr(xlsx_read, "_MEMORY_FILES", False)  # a system without files in memory
+        assert _opened(xlsx_read.open_image, data) == expected
+        monkeypatch.undo()
+        assert expected[0] == ("read" if data in images else "refused")
+    if open_before is not None:
+        assert sorted(os.listdir("/proc/self/fd")) == open_before
