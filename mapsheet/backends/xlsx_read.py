@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import python_calamine
 
@@ -121,33 +124,55 @@ def _read_image(package: Package, skip: frozenset[str]) -> list[Sheet] | None:
     """The sheets as calamine reads them from the package rebuilt in memory (``xlsx_image``), or None when it
     fails there: then the file itself is read, and its failure is the one reported."""
     try:
-        return _read_sheets(open_image(image(package.unpacked)), package, skip)
+        with opened_image(image(package.unpacked)) as book:
+            return _read_sheets(book, package, skip)
     except (KeyboardInterrupt, SystemExit, MapsheetError):  # an interruption, or the time budget running out
         raise
     except BaseException:
         return None
 
 
-#: Where a file can be made in memory and named by a path (Linux): ``open_image``.
+#: Where a file can be made in memory and named by a path (Linux): ``opened_image``.
 _MEMORY_FILES = hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd")
+#: The file in memory a process reads its images from (``opened_image``): the process that made it, its descriptor.
+_image_file = [0, -1]
+_image_file_lock = threading.Lock()
 
 
-def open_image(data: bytes) -> python_calamine.CalamineWorkbook:
-    """calamine opening ``data``. Handed bytes (``from_filelike``), python-calamine copies them twice and zeroes its
-    buffer first; handed a path, it reads the file as it goes. So where the system has them the bytes are written
-    to a file in memory (``memfd_create``) and calamine is handed its path (~0.06-0.1 ms less a plan). The path has
-    no suffix: calamine then tries the formats in the order it tries them for bytes, and judges the image alike.
-    Our descriptor is closed at once; calamine's own, opened by the path, keeps the file until the book goes."""
+@contextmanager
+def opened_image(data: bytes) -> Iterator[python_calamine.CalamineWorkbook]:
+    """calamine's book of ``data``, to be read within the block. Handed bytes (``from_filelike``), python-calamine
+    copies them twice and zeroes its buffer first; handed a path, it reads the file as it goes. So where the system
+    has them the bytes are written to a file in memory (``memfd_create``) and calamine is handed its path, with no
+    suffix: calamine then tries the formats in the order it tries them for bytes, and judges the image alike. Each
+    process writes every image over the last in one such file (making a file and its pages at each plan costs as
+    much as what the path saves); a thread that finds it in use by another makes one of its own for the block."""
     if not _MEMORY_FILES:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    fd = os.memfd_create("mapsheet-image", os.MFD_CLOEXEC)
+        yield python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return
+    shared = _image_file_lock.acquire(blocking=False)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        return python_calamine.CalamineWorkbook.from_path(f"/proc/self/fd/{fd}")
+        if not shared:
+            fd = os.memfd_create("mapsheet-image", os.MFD_CLOEXEC)
+        elif _image_file[0] == os.getpid():
+            fd = _image_file[1]
+        else:  # none yet, or the one a forked process inherited, which is its parent's
+            if _image_file[1] >= 0:
+                os.close(_image_file[1])
+            fd = _image_file[1] = os.memfd_create("mapsheet-image", os.MFD_CLOEXEC)
+            _image_file[0] = os.getpid()
+        try:
+            view, at = memoryview(data), 0
+            while at < len(view):
+                at += os.pwrite(fd, view[at:], at)
+            os.ftruncate(fd, at)
+            yield python_calamine.CalamineWorkbook.from_path(f"/proc/self/fd/{fd}")
+        finally:
+            if not shared:
+                os.close(fd)
     finally:
-        os.close(fd)
+        if shared:
+            _image_file_lock.release()
 
 
 def _read_sheets(book, package: Package, skip: frozenset[str]) -> list[Sheet]:
