@@ -134,9 +134,23 @@ def _read_image(package: Package, skip: frozenset[str]) -> list[Sheet] | None:
 
 #: Where a file can be made in memory and named by a path (Linux): ``opened_image``.
 _MEMORY_FILES = hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd")
-#: The file in memory a process reads its images from (``opened_image``): the process that made it, its descriptor.
-_image_file = [0, -1]
+#: The file in memory this process reads its images from (``opened_image``): its descriptor, -1 before the first.
+_image_file = [-1]
 _image_file_lock = threading.Lock()
+
+
+def _forget_image_file() -> None:
+    """In a forked process: the file it inherited is its parent's, which it must not write over (closed here, where
+    the descriptor is still that file), and the lock may be held by a thread that was not forked."""
+    global _image_file_lock
+    if _image_file[0] >= 0:
+        os.close(_image_file[0])
+        _image_file[0] = -1
+    _image_file_lock = threading.Lock()
+
+
+if _MEMORY_FILES:
+    os.register_at_fork(after_in_child=_forget_image_file)
 
 
 @contextmanager
@@ -146,21 +160,20 @@ def opened_image(data: bytes) -> Iterator[python_calamine.CalamineWorkbook]:
     has them the bytes are written to a file in memory (``memfd_create``) and calamine is handed its path, with no
     suffix: calamine then tries the formats in the order it tries them for bytes, and judges the image alike. Each
     process writes every image over the last in one such file (making a file and its pages at each plan costs as
-    much as what the path saves); a thread that finds it in use by another makes one of its own for the block."""
+    much as what the path saves); a thread that finds it in use by another makes one of its own for the block, and
+    a forked process its own (``_forget_image_file``)."""
     if not _MEMORY_FILES:
         yield python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         return
-    shared = _image_file_lock.acquire(blocking=False)
+    lock = _image_file_lock
+    shared = lock.acquire(blocking=False)
     try:
         if not shared:
             fd = os.memfd_create("mapsheet-image", os.MFD_CLOEXEC)
-        elif _image_file[0] == os.getpid():
-            fd = _image_file[1]
-        else:  # none yet, or the one a forked process inherited, which is its parent's
-            if _image_file[1] >= 0:
-                os.close(_image_file[1])
-            fd = _image_file[1] = os.memfd_create("mapsheet-image", os.MFD_CLOEXEC)
-            _image_file[0] = os.getpid()
+        else:
+            if _image_file[0] < 0:
+                _image_file[0] = os.memfd_create("mapsheet-image", os.MFD_CLOEXEC)
+            fd = _image_file[0]
         try:
             view, at = memoryview(data), 0
             while at < len(view):
@@ -172,7 +185,7 @@ def opened_image(data: bytes) -> Iterator[python_calamine.CalamineWorkbook]:
                 os.close(fd)
     finally:
         if shared:
-            _image_file_lock.release()
+            lock.release()
 
 
 def _read_sheets(book, package: Package, skip: frozenset[str]) -> list[Sheet]:

@@ -322,20 +322,21 @@ def test_a_forked_process_writes_its_images_to_a_file_of_its_own(sample_plans, t
     expected = _opened(_from_bytes, images[1])
     assert _opened(xlsx_read.opened_image, images[0]) == _opened(_from_bytes, images[0])
     parent_file = list(xlsx_read._image_file)
-    with open(f"/proc/self/fd/{parent_file[1]}", "rb") as fh:
-        parent_bytes = fh.read()
+    with open(f"/proc/self/fd/{parent_file[0]}", "rb") as fh:
+        assert fh.read() == images[0]
     read, write = os.pipe()
     child = os.fork()
     if child == 0:  # the child: reads another plan, says whether it read it right
-        os.close(read)
-        ok = _opened(xlsx_read.opened_image, images[1]) == expected and xlsx_read._image_file[0] == os.getpid()
-        os.write(write, b"ok" if ok else b"wrong")
-        os._exit(0)
+        try:
+            os.close(read)
+            os.write(write, b"ok" if _opened(xlsx_read.opened_image, images[1]) == expected else b"wrong")
+        finally:
+            os._exit(0)
     os.close(write)
     with os.fdopen(read, "rb") as fh:
         said = fh.read()
     os.waitpid(child, 0)
     assert said == b"ok"
     assert xlsx_read._image_file == parent_file
-    with open(f"/proc/self/fd/{parent_file[1]}", "rb") as fh:
-        assert fh.read() == parent_bytes == images[0]
+    with open(f"/proc/self/fd/{parent_file[0]}", "rb") as fh:
+        assert fh.read() == images[0]  # the child wrote its image to a file of its own
