@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import python_calamine
 
@@ -121,12 +124,68 @@ def _read_image(package: Package, skip: frozenset[str]) -> list[Sheet] | None:
     """The sheets as calamine reads them from the package rebuilt in memory (``xlsx_image``), or None when it
     fails there: then the file itself is read, and its failure is the one reported."""
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(image(package.unpacked)))
-        return _read_sheets(book, package, skip)
+        with opened_image(image(package.unpacked)) as book:
+            return _read_sheets(book, package, skip)
     except (KeyboardInterrupt, SystemExit, MapsheetError):  # an interruption, or the time budget running out
         raise
     except BaseException:
         return None
+
+
+#: Where a file can be made in memory and named by a path (Linux): ``opened_image``.
+_MEMORY_FILES = hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd")
+#: The file in memory this process reads its images from (``opened_image``): its descriptor, -1 before the first.
+_image_file = [-1]
+_image_file_lock = threading.Lock()
+
+
+def _forget_image_file() -> None:
+    """In a forked process: the file it inherited is its parent's, which it must not write over (closed here, where
+    the descriptor is still that file), and the lock may be held by a thread that was not forked."""
+    global _image_file_lock
+    if _image_file[0] >= 0:
+        os.close(_image_file[0])
+        _image_file[0] = -1
+    _image_file_lock = threading.Lock()
+
+
+if _MEMORY_FILES:
+    os.register_at_fork(after_in_child=_forget_image_file)
+
+
+@contextmanager
+def opened_image(data: bytes) -> Iterator[python_calamine.CalamineWorkbook]:
+    """calamine's book of ``data``, to be read within the block. Handed bytes (``from_filelike``), python-calamine
+    copies them twice and zeroes its buffer first; handed a path, it reads the file as it goes. So where the system
+    has them the bytes are written to a file in memory (``memfd_create``) and calamine is handed its path, with no
+    suffix: calamine then tries the formats in the order it tries them for bytes, and judges the image alike. Each
+    process writes every image over the last in one such file (making a file and its pages at each plan costs as
+    much as what the path saves); a thread that finds it in use by another makes one of its own for the block, and
+    a forked process its own (``_forget_image_file``)."""
+    if not _MEMORY_FILES:
+        yield python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return
+    lock = _image_file_lock
+    shared = lock.acquire(blocking=False)
+    try:
+        if not shared:
+            fd = os.memfd_create("mapsheet-image", os.MFD_CLOEXEC)
+        else:
+            if _image_file[0] < 0:
+                _image_file[0] = os.memfd_create("mapsheet-image", os.MFD_CLOEXEC)
+            fd = _image_file[0]
+        try:
+            view, at = memoryview(data), 0
+            while at < len(view):
+                at += os.pwrite(fd, view[at:], at)
+            os.ftruncate(fd, at)
+            yield python_calamine.CalamineWorkbook.from_path(f"/proc/self/fd/{fd}")
+        finally:
+            if not shared:
+                os.close(fd)
+    finally:
+        if shared:
+            lock.release()
 
 
 def _read_sheets(book, package: Package, skip: frozenset[str]) -> list[Sheet]:

@@ -5,6 +5,7 @@ read the same."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -255,3 +256,87 @@ def test_the_image_is_the_same_whatever_sheet_starts_were_met_before(sample_plan
     assert unpacked.frames and xlsx_image.image(unpacked) == fresh
     unpacked.frames = {}
     assert xlsx_image.image(unpacked) == fresh
+
+
+def _opened(open_book, data: bytes) -> tuple:
+    """What calamine makes of ``data``: every sheet's values, or the error it raises, by type and words."""
+    try:
+        with open_book(data) as book:
+            return "read", {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                            for name in book.sheet_names}
+    except Exception as exc:
+        return "refused", type(exc).__name__, str(exc)
+
+
+def _from_bytes(data: bytes):
+    import contextlib
+    import io
+
+    return contextlib.nullcontext(python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
+
+
+def _open_descriptors() -> list[str]:
+    return sorted(os.listdir("/proc/self/fd"))
+
+
+def _images(sample_plans, tmp_path) -> tuple[list[bytes], list[bytes]]:
+    """Images of sample plans, and bytes calamine refuses (nothing, text, an .xls's start, an .ods, a cut image)."""
+    from mapsheet.backends.xlsx_image import image
+
+    ods = tmp_path / "sheet.ods"
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    images = [image(_quick(path).unpacked) for _, path in sample_plans[:3]]
+    return images, [b"", b"a,b\n1,2\n", b"PK\x05\x06 not a package", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+                    ods.read_bytes(), images[0][:len(images[0]) // 2]]
+
+
+def test_the_image_opened_as_a_file_in_memory_reads_and_refuses_as_the_bytes_do(sample_plans, tmp_path, monkeypatch):
+    """``opened_image`` hands calamine a file in memory by a path with no suffix (where the system has one), each
+    image written over the last, a long one then a short one: it reads what calamine reads from the bytes, and
+    refuses what it refuses, in the same words; so does a thread that finds that file in use (it makes its own,
+    closed after), and a system without such files."""
+    from mapsheet.backends import xlsx_read
+
+    images, others = _images(sample_plans, tmp_path)
+    _opened(xlsx_read.opened_image, images[0])  # the process's own file, made before the count
+    before = _open_descriptors()
+    for data in sorted(images + others, key=len, reverse=True) + images:
+        expected = _opened(_from_bytes, data)
+        assert expected[0] == ("read" if data in images else "refused")
+        assert _opened(xlsx_read.opened_image, data) == expected
+        with xlsx_read._image_file_lock:  # another thread reading its image
+            assert _opened(xlsx_read.opened_image, data) == expected
+        monkeypatch.setattr(xlsx_read, "_MEMORY_FILES", False)
+        assert _opened(xlsx_read.opened_image, data) == expected
+        monkeypatch.undo()
+    assert _open_descriptors() == before
+
+
+def test_a_forked_process_writes_its_images_to_a_file_of_its_own(sample_plans, tmp_path):
+    """A reading process forked after its parent read a plan must not write over the parent's file in memory."""
+    from mapsheet.backends import xlsx_read
+
+    images, _ = _images(sample_plans, tmp_path)
+    expected = _opened(_from_bytes, images[1])
+    assert _opened(xlsx_read.opened_image, images[0]) == _opened(_from_bytes, images[0])
+    parent_file = list(xlsx_read._image_file)
+    with open(f"/proc/self/fd/{parent_file[0]}", "rb") as fh:
+        assert fh.read() == images[0]
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: reads another plan, says whether it read it right
+        try:
+            os.close(read)
+            os.write(write, b"ok" if _opened(xlsx_read.opened_image, images[1]) == expected else b"wrong")
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        said = fh.read()
+    os.waitpid(child, 0)
+    assert said == b"ok"
+    assert xlsx_read._image_file == parent_file
+    with open(f"/proc/self/fd/{parent_file[0]}", "rb") as fh:
+        assert fh.read() == images[0]  # the child wrote its image to a file of its own
