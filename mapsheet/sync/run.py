@@ -144,8 +144,16 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                 report.cached, report.written = len(fresh), False
                 report.unreadable, report.drifted = last.unreadable, last.drifted
                 return report
+            # Before the reading starts: a re-sync's few plans are read by a forked copy of this process, which then
+            # has these already (a first sync's plans were handed over before: ``_Early.hand``).
+            from . import details, excel, summary
+            from .changes import compare, state_of
+            from .details import Details, Read
+            from .tables import build_rollup
+
             fresh_set = set(fresh)
             to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
+            rows = Details() if by_blocks else None
             ids: dict[str, bytes] = {}  # plan -> its stored light summary's digest (``xlsx_blocks.keyed_rows``)
             made: dict[str, PlanState] = {}  # plan -> its state, for the plans read (``_states``)
 
@@ -168,14 +176,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
 
             reading = start_reading([(p, contexts[p][1]) for p in to_read if p not in by_key], configs, today, jobs,
                                     progress, render=by_blocks, arrived=arrived, early=early)
-            try:  # while the plans are read: what does not need them. The modules below too: loaded once the readers
-                # have their plans, so that the first plan is handed over about 0.02 s sooner.
-                from . import details, excel, summary
-                from .changes import compare, state_of
-                from .details import Details, Read
-                from .tables import build_rollup
-
-                rows = Details() if by_blocks else None
+            try:  # while the plans are read: what does not need them
                 if by_blocks:
                     _writer_modules()
                 previous = store.states(last.id) if last else None
