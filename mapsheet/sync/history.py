@@ -66,19 +66,16 @@ class PlanState(NamedTuple):
 _state = partial(tuple.__new__, PlanState)  # a PlanState from a tuple of its fields, without namedtuple's __new__
 
 
-class _Dates(dict):
-    """Stored dates (ISO text, or None) read as dates, each text once (the same few come back plan after plan)."""
+class _Once(dict):
+    """``make`` of each value asked for, made once (the same few dates come back plan after plan): stored dates
+    read (``_Once(_date)``), dates written as stored (``_Once(_iso)``)."""
 
-    def __missing__(self, text: str | None) -> dt.date | None:
-        made = self[text] = _date(text)
-        return made
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
 
-
-class _Isos(dict):
-    """Dates (or None) as stored (ISO text), each written once (the same few come back plan after plan)."""
-
-    def __missing__(self, d: dt.date | None) -> str | None:
-        made = self[d] = _iso(d)
+    def __missing__(self, value):
+        made = self[value] = self.make(value)
         return made
 
 
@@ -116,7 +113,7 @@ class History:
         # The states ``states`` gave, with their rows as stored, and those ``prepare`` made rows of (by id: a
         # state recorded is written from its row, not serialised again; the state is kept so its id is not reused).
         self._loaded: dict[int, tuple[PlanState, tuple]] = {}
-        self._isos = _Isos()
+        self._isos = _Once(_iso)  # close dates as stored (``_row``)
         import sqlite3  # here: a sync forks its reading processes before it opens its history (~2 ms)
 
         try:
@@ -189,7 +186,7 @@ class History:
 
     def states(self, sync_id: int) -> dict[str, PlanState]:
         rows = self.db.execute(f"SELECT {_STATE_COLUMNS} FROM plan_state WHERE sync_id = ?", (sync_id,))
-        out, dates = {}, _Dates()
+        out, dates = {}, _Once(_date)
         for r in rows:  # every plan of the last sync (a re-sync's 1,000): its state made without a Python call
             path = _path(r[0]) if r[0].startswith(_BYTES) else r[0]
             state = out[path] = _state((path, r[1], r[2], dates[r[3]], r[4], r[5], r[6], r[7], Milestones(r[8]),
