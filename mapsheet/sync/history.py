@@ -19,7 +19,7 @@ import json
 import os
 from functools import partial
 from pathlib import Path
-from typing import Iterable, Mapping, NamedTuple
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 from ..errors import MapsheetError
 
@@ -227,11 +227,14 @@ class History:
     def record(self, *, today: dt.date, version: str, fingerprint: str, rollup: Path | None,
                states: Iterable[PlanState], cache: Iterable[CacheEntry], forget: Iterable[str],
                unreadable: int, drifted: int, rollup_stat: tuple[int, int] | None = None,
-               blocks: tuple[dict[bytes, tuple], str, bytes] | None = None) -> int:
+               blocks: tuple[dict[bytes, tuple], str, bytes] | None = None,
+               before_commit: Callable[[], object] | None = None) -> int:
         """``cache``: summaries to keep besides those staged (``stage``), which are kept first; ``rollup_stat``:
-        a roll-up that is not a file (a Google Sheet) says what marks it unchanged; ``blocks``: the roll-up's
-        blocks of rows, their formats and its Deals rows' keys, when it was written by blocks (they replace the
-        blocks kept)."""
+        what marks the roll-up unchanged when it is not (yet) at ``rollup`` (a Google Sheet; a workbook not yet put
+        in place); ``blocks``: the roll-up's blocks of rows, their formats and its Deals rows' keys, when it was
+        written by blocks (they replace the blocks kept); ``before_commit``: called once all is written but not
+        committed (the roll-up put in place: ``safeio.Staged.replace``); what it raises leaves the history as it
+        was."""
         states = list(states)
         if rollup_stat is not None:
             stat = _Stat(*rollup_stat)
@@ -255,6 +258,8 @@ class History:
             self.db.executemany("DELETE FROM plan_cache WHERE path = ?", [(_stored(p),) for p in forget])
             if blocks is not None:
                 self._keep_blocks(*blocks)
+            if before_commit is not None:
+                before_commit()
         return sync_id
 
     def prepare(self, states: Iterable[PlanState]) -> None:

@@ -211,32 +211,39 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                 if previous is not None else None
             layout = dict(pushes={p: s.pushes for p, s in states.items()}, changes=changes, today=today,
                           out_dir=Path.cwd() if to_google else out.parent, last_sync_at=last.at if last else None)
-            blocks = None
-            if rows is not None:
-                try:
-                    blocks, report.rows = _write_by_blocks(out, rows, ordered, store, read, layout, writer, kept, ids,
-                                                           meanwhile=lambda: store.prepare(states.values()))
-                finally:
-                    rows.xml.close()
-                upgraded.update(rows.rerendered)
-            else:
-                rollup = build_rollup(ordered, **layout)
-                if to_google:
-                    report.google = out.write(rollup)
+            blocks, staged = None, None  # staged: the roll-up by blocks, written beside ``out`` and being flushed
+            try:
+                if rows is not None:
+                    try:
+                        blocks, report.rows, staged = _write_by_blocks(out, rows, ordered, store, read, layout, writer,
+                                                                       kept, ids, meanwhile=lambda: store.prepare(states.values()))
+                    finally:
+                        rows.xml.close()
+                    upgraded.update(rows.rerendered)
                 else:
-                    excel.write_rollup(rollup, out, writer)
-                for fmt, folder in exports.items():
-                    report.exports += export.export(rollup, folder, fmt)
-                report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
-            report.unreadable = len(unreadable)
-            report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
-            report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
-            cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
-            store.record(today=today, version=__version__, fingerprint=fingerprint,
-                         rollup=out if not to_google else None,
-                         rollup_stat=report.google.stat if to_google else None, states=states.values(),
-                         cache=cache, forget=[p for p in keys if p not in stats], unreadable=report.unreadable,
-                         drifted=report.drifted, blocks=blocks)
+                    rollup = build_rollup(ordered, **layout)
+                    if to_google:
+                        report.google = out.write(rollup)
+                    else:
+                        excel.write_rollup(rollup, out, writer)
+                    for fmt, folder in exports.items():
+                        report.exports += export.export(rollup, folder, fmt)
+                    report.rows = {t.sheet: len(t.rows) for t in rollup.tables}
+                report.unreadable = len(unreadable)
+                report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
+                report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
+                cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
+                # The history's statements made while the roll-up is flushed to disk; committed once it is in place (a
+                # roll-up that cannot be put there leaves the history as it was).
+                rollup_stat = report.google.stat if to_google else \
+                    (staged.stat.st_size, staged.stat.st_mtime_ns) if staged is not None else None
+                store.record(today=today, version=__version__, fingerprint=fingerprint,
+                             rollup=out if not to_google else None, rollup_stat=rollup_stat, states=states.values(),
+                             cache=cache, forget=[p for p in keys if p not in stats], unreadable=report.unreadable,
+                             drifted=report.drifted, blocks=blocks, before_commit=staged and staged.replace)
+            finally:
+                if staged is not None:
+                    staged.discard()
         return report
     finally:
         if early is not None:
@@ -315,8 +322,9 @@ def _add_indexes(rows: Details, indexes: dict[str, bytes], store: History) -> No
 def _write_by_blocks(out: Path, rows: Details, ordered: list[dict], store: History, read: dict[str, Read],
                      layout: dict, writer: str | None, kept: tuple[dict[bytes, tuple], str, bytes],
                      ids: dict[str, bytes], meanwhile: Callable[[], None] | None = None):
-    """Write the roll-up of the plans ``ordered`` (laid out by ``tables.build_rollup`` with ``layout``) by blocks;
-    (its blocks to keep, or None, and the rows of each sheet). A roll-up the
+    """Write the roll-up of the plans ``ordered`` (laid out by ``tables.build_rollup`` with ``layout``) by blocks:
+    its blocks to keep (or None), the rows of each sheet, and the roll-up written beside ``out`` (``Staged``: the
+    caller puts it in place), or None when it was written in place. A roll-up the
     blocks cannot make (a detail sheet past Excel's rows, a part past 4 GB, the Rust writer's package not as
     expected; a writer that does not load) is laid out afresh from every plan's whole summary and written by
     ``excel.write_rollup`` (with the ``writer`` asked for when the Rust writer does not load). ``kept``: the
@@ -351,7 +359,7 @@ def _write_by_blocks(out: Path, rows: Details, ordered: list[dict], store: Histo
                 written = xlsx_blocks.write_rollup(skeleton, out, order, rows.xml, {}, "", links)
             if written is not None:
                 return ((written.blocks, written.styles, b"".join(order[xlsx_blocks.KEYED])),
-                        skeleton.rows | {sheet: len(o) for sheet, o in order.items()})
+                        skeleton.rows | {sheet: len(o) for sheet, o in order.items()}, written.file)
     finally:
         if skeleton:
             skeleton.close()
@@ -360,7 +368,7 @@ def _write_by_blocks(out: Path, rows: Details, ordered: list[dict], store: Histo
     whole |= {p: summary.loads(b) for p, b in cached.items()}
     full = build_rollup([whole.get(s["path"], s) for s in ordered], **layout)
     excel.write_rollup(full, out, "rust" if xlsx_blocks else writer)
-    return None, {t.sheet: len(t.rows) for t in full.tables}
+    return None, {t.sheet: len(t.rows) for t in full.tables}, None
 
 
 #: Plans read in this sync up to which its roll-up's skeleton is made apart (``_write_by_blocks``).

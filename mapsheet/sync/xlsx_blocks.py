@@ -32,7 +32,7 @@ from typing import Callable, Iterable, NamedTuple, Protocol
 from zipfile import ZipFile
 
 from .. import deflate
-from ..safeio import atomic_write
+from ..safeio import Staged
 from . import excel, xlsx_rust
 from .tables import Rollup, Table, deal_row_rest
 from .xlsx_rows import ROW_END, cut_rows, render, styled
@@ -79,17 +79,19 @@ class Texts(Protocol):
 class Written(NamedTuple):
     blocks: dict[bytes, Block]  # every block of this roll-up, by key: what the next sync may use
     styles: str  # the column formats the blocks were written with
+    file: Staged | None = None  # the roll-up written beside its path, being flushed: ``file.replace()`` puts it there
 
 
 def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[bytes]], xml: Texts,
                  kept: dict[bytes, Block], kept_styles: str, links: dict[str, list[tuple[int, int, str, str]]],
                  meanwhile: Callable[[], None] | None = None) -> Written | None:
-    """Write the roll-up to ``path`` atomically with its detail sheets' rows ``order`` ({sheet: row digests,
-    in order}); a row's text is in ``xml`` (rows read in this sync) or in a ``kept`` block (written with
-    ``kept_styles``); ``links``: those of the ``KEYED`` sheet's rows (``keyed_links``). ``rollup`` may be its
-    ``Skeleton`` being made meanwhile, and ``meanwhile`` is called before this process waits for it (not when it
-    is made here). None (nothing written) when the Rust writer's package is not as expected or the workbook would
-    need Zip64; raises Missing when a row is nowhere."""
+    """Write the roll-up beside ``path``, to be put in place atomically by the caller (``Written.file``: its
+    ``replace``, or ``discard``), with its detail sheets' rows ``order`` ({sheet: row digests, in order}); a row's
+    text is in ``xml`` (rows read in this sync) or in a ``kept`` block (written with ``kept_styles``); ``links``:
+    those of the ``KEYED`` sheet's rows (``keyed_links``). ``rollup`` may be its ``Skeleton`` being made meanwhile,
+    and ``meanwhile`` is called before this process waits for it (not when it is made here). None (nothing
+    written) when the Rust writer's package is not as expected or the workbook would need Zip64; raises Missing
+    when a row is nowhere."""
     skeleton = rollup if isinstance(rollup, Skeleton) else Skeleton(lambda: rollup, apart=False)
     # While the skeleton is made apart: the blocks, with the formats the kept ones were made with (the same
     # unless the roll-up's layout changed; checked below, and made again if not).
@@ -111,10 +113,10 @@ def write_rollup(rollup: "Rollup | Skeleton", path: Path, order: dict[str, list[
         written["done"] = _assemble(package, tmp, order, xml, kept, kept_styles, early, links)
 
     try:
-        atomic_write(path, write)
+        file = Staged(path, write)
     except (TooBig, Unexpected):
         return None
-    return written["done"]
+    return written["done"]._replace(file=file)
 
 
 class Skeleton:

@@ -22,6 +22,7 @@ import pytest
 from cli.runner import run_cli
 from mapsheet.fill import PlanDraft, write_plan
 import mapsheet.sync
+from mapsheet import safeio
 from mapsheet.sync import excel, forked, run, sync
 
 from rules.base_plan import base_plan
@@ -178,6 +179,34 @@ sync([{str(plans_dir)!r}], {str(out)!r}, today=dt.date(2026, 11, 28), jobs=1, wr
     assert cache_of(out) == cached
     report = sync([plans_dir], out, today=dt.date(2026, 11, 28), writer=writer)  # the history is as before
     assert report.written and RollupBook(out).caption("Changes").startswith("Since the last sync")
+
+
+def test_a_rollup_that_cannot_be_put_in_place_leaves_the_history_as_it_was(plans_dir, tmp_path, monkeypatch):
+    # The roll-up is flushed to disk while the history is recorded, and the history committed only once the roll-up
+    # replaced the old one: refused there (Windows, when a program holds the file), the next sync still shows what
+    # changed since the last roll-up the user could open.
+    out = tmp_path / "out" / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    before, cached = out.read_bytes(), cache_of(out)
+    with sqlite3.connect(out.with_name("rollup.history.sqlite")) as db:
+        syncs = db.execute("SELECT id, at, fingerprint FROM syncs").fetchall()
+
+    def refused(tmp, target):
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process",
+                              str(target))
+
+    monkeypatch.setattr(safeio, "_replace", refused)
+    with pytest.raises(PermissionError):
+        sync([plans_dir], out, today=dt.date(2026, 11, 28))  # a day later: every plan read, the roll-up rewritten
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["rollup.history.sqlite", "rollup.xlsx"]  # no temporary
+    assert cache_of(out) == cached
+    with sqlite3.connect(out.with_name("rollup.history.sqlite")) as db:
+        assert db.execute("SELECT id, at, fingerprint FROM syncs").fetchall() == syncs
+    monkeypatch.undo()
+    report = sync([plans_dir], out, today=dt.date(2026, 11, 28))
+    assert report.written and RollupBook(out).caption("Changes").startswith("Since the last sync")
+    assert not sync([plans_dir], out, today=dt.date(2026, 11, 28)).written  # recorded as it is in place
 
 
 def test_rows_past_a_sheets_limit_continue_on_another_sheet(plans_dir, tmp_path, monkeypatch, writer):
