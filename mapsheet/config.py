@@ -32,10 +32,16 @@ def _toml():
 
 
 @lru_cache(maxsize=1)
-def _defaults() -> dict[str, Any]:
+def defaults_text() -> str:
+    """The packaged defaults as written: what the defaults are, known without the TOML reader (a sync keys the
+    settings of plans that have no project file by it, and parses them only where plans are read)."""
     # Beside this module: importlib.resources finds the same file, but importing it costs every sync about 2 ms.
-    text = Path(__file__).with_name("defaults.toml").read_text(encoding="utf-8")
-    return _toml().loads(text)
+    return Path(__file__).with_name("defaults.toml").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> dict[str, Any]:
+    return _toml().loads(defaults_text())
 
 
 def __getattr__(name: str) -> Any:

@@ -19,7 +19,6 @@ each time, laid out for the rows to come; this module only puts the rows in and 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import itertools
 import os
@@ -34,6 +33,7 @@ from zipfile import ZipFile
 from .. import deflate
 from ..safeio import Staged
 from . import excel, xlsx_rust
+from .digest import blake2b
 from .tables import Rollup, Table, deal_row_rest
 from .xlsx_rows import ROW_END, cut_rows, render, styled
 
@@ -174,7 +174,7 @@ def keyed_rows(table: Table, plans: list[dict], ids: dict[str, bytes], known: by
     keys: list[bytes | None] = []
     for s, row in zip(plans, table.rows):
         ident = ids.get(s["path"]) if keyable else None
-        keys.append(None if ident is None else hashlib.blake2b(
+        keys.append(None if ident is None else blake2b(
             KEYED_FORMAT + ident + deal_row_rest(row).encode("utf-8", "surrogatepass"), digest_size=8).digest())
     have = {known[at:at + 8] for at in range(0, len(known), 8)}
     new = [i for i, key in enumerate(keys) if key is None or key not in have]
@@ -217,7 +217,7 @@ def _blocks(order: dict[str, list[bytes]], styles: dict[str, list[int]], xml: Te
             kept_styles: str) -> _Made:
     style_key = f"{FORMAT} {sorted(styles.items())!r}"
     kept = kept if style_key == kept_styles else {}
-    cut = {sheet: [(hashlib.blake2b(b"".join(digests) + style_key.encode(), digest_size=16).digest(), digests)
+    cut = {sheet: [(blake2b(b"".join(digests) + style_key.encode(), digest_size=16).digest(), digests)
                    for digests in _cut(digests, _KEYED_ENDS if sheet == KEYED else _ENDS)]
            for sheet, digests in order.items()}
     wanted = {key for blocks in cut.values() for key, _ in blocks}

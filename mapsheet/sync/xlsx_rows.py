@@ -19,13 +19,9 @@ from functools import lru_cache, partial
 from itertools import repeat
 from typing import Any, NamedTuple
 
-try:  # hashlib's own BLAKE2b: hashlib would load OpenSSL too (~3 ms at a reader's start)
-    from _blake2 import blake2b
-except ImportError:  # a Python built without it (hashlib then finds BLAKE2b elsewhere)
-    from hashlib import blake2b
-
 from ..grid import EXCEL_EPOCH
 from . import excel
+from .digest import blake2b
 from .tables import DETAILS, Column, Kind
 
 #: The mark of each column's format (A, B, ...), one byte: control characters, which no value keeps (``excel.cell_value``),

@@ -65,8 +65,9 @@ def test_checking_a_plan_imports_only_what_checking_uses(sample_plans, tmp_path)
 
 #: Not needed by a re-sync that finds nothing changed (it lists, stats and asks the history): the checker and its
 #: rules, the plan model and the template, the reader, the process pool, the roll-up's layout and its writers
-#: (Excel and Google), temporary files (and shutil's archives), the other commands' modules, the progress bar.
-NOT_FOR_A_RESYNC = ("mapsheet.check", "mapsheet.parse", "mapsheet.api", "mapsheet.rules", "mapsheet.model",
+#: (Excel and Google), temporary files (and shutil's archives), the other commands' modules, the progress bar; the
+#: TOML reader (no project file: the packaged defaults are parsed only where plans are read) and OpenSSL's hashes.
+NOT_FOR_A_RESYNC = ("tomllib", "hashlib", "_hashlib", "mapsheet.check", "mapsheet.parse", "mapsheet.api", "mapsheet.rules", "mapsheet.model",
                     "mapsheet.template", "mapsheet.grid", "mapsheet.backends", "python_calamine", "xml.etree",
                     "mapsheet.sync.summary", "mapsheet.sync.details", "mapsheet.sync.tables", "mapsheet.sync.changes",
                     "mapsheet.sync.excel", "mapsheet.styles", "mapsheet.edits", "mapsheet.sync.gsheet",
@@ -95,8 +96,9 @@ def test_a_resync_with_nothing_changed_imports_only_what_it_uses(sample_plans, t
 
 #: Not needed by the main process of a re-sync that reads a few changed plans (a forked process reads and checks
 #: them): the edits that annotate a plan (the roll-up's formats are ``styles``), the checker and its rules, the
-#: plan model and the template (the roll-up is laid out from stored summaries), and the rare paths.
-NOT_FOR_A_RESYNC_MAIN = ("mapsheet.edits", "mapsheet.check", "mapsheet.rules", "mapsheet.parse", "mapsheet.api",
+#: plan model and the template (the roll-up is laid out from stored summaries), the TOML reader (as in a re-sync
+#: that reads nothing), and the rare paths.
+NOT_FOR_A_RESYNC_MAIN = ("tomllib", "mapsheet.edits", "mapsheet.check", "mapsheet.rules", "mapsheet.parse", "mapsheet.api",
                          "mapsheet.model", "mapsheet.template",
                          "python_calamine", "mapsheet.cli.plans", "mapsheet.cli.check", *RARE, *NOT_FOR_ANY_COMMAND)
 
@@ -190,9 +192,10 @@ def recorded():
 os.fork = recorded
 main()
 """
-#: Not needed before the reading processes start, nor in them: the TOML reader (the settings are read after the
-#: first is forked, and handed to them), SQLite (the history is opened after) and OpenSSL's hashes.
-NOT_BEFORE_READING = ("tomllib", "sqlite3", "_sqlite3", "hashlib", "_hashlib")
+#: Not needed before the reading processes start, nor in them: SQLite (the history is opened after) and OpenSSL's
+#: hashes; nor in the main process the TOML reader (the packaged defaults are parsed where plans are read, once,
+#: before the first reading process forks the others).
+NOT_BEFORE_READING = ("sqlite3", "_sqlite3", "hashlib", "_hashlib")
 
 
 def test_a_first_sync_starts_reading_before_it_imports_what_only_its_main_process_uses(sample_plans, tmp_path):
@@ -211,3 +214,4 @@ def test_a_first_sync_starts_reading_before_it_imports_what_only_its_main_proces
     # and the workbook reader, once, not in each process at its first plan
     assert {"python_calamine", "mapsheet.backends.xlsx_read", "mapsheet.backends.xlsx_image"} <= set(reader)
     assert [m for m in NOT_BEFORE_READING if m in main or m in reader] == []
+    assert "tomllib" not in main and "tomllib" in reader
