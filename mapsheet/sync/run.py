@@ -388,8 +388,9 @@ def _contexts(paths: list[str], today: dt.date, config: str | Path | None):
     cached summary must match: reference date, configuration, mapsheet version. A configuration file that
     cannot be used makes the plans it governs Problems (third value: path -> message), not the sync's end.
     The packaged defaults (plans without a project file) are keyed by their text and left None: they are parsed
-    where plans are read (``_init_worker``), so a re-sync neither imports the TOML reader nor parses them (about
-    8 ms, measured: a fifteenth of a re-sync that finds nothing changed)."""
+    only when plans are read (``_parsed``: by a pool's hand-over, or where they are read), so a re-sync that reads
+    nothing, or reads a few plans in a forked process, neither imports the TOML reader nor parses them in this
+    process (about 8 ms, measured: a fifteenth of a re-sync that finds nothing changed)."""
     fixed = load_config(Path(config)) if config else None
     # By folder, as text: a Path made per plan to ask for its folder cost more than everything else done here.
     by_folder: dict[str, tuple[str, str]] = {}  # folder -> (context hash, config key), worked out once
@@ -493,8 +494,12 @@ _WORKER: dict = {}
 def _init_worker(today: dt.date, configs: dict[str, Config | None], render: bool = False) -> None:
     """What reading plans needs, set where they are read: ``configs`` by key (None: the packaged defaults, made
     here: ``_contexts``)."""
-    configs = {key: Config.default() if cfg is None else cfg for key, cfg in configs.items()}
-    _WORKER.update(today=today, configs=configs, render=render)
+    _WORKER.update(today=today, configs=_parsed(configs), render=render)
+
+
+def _parsed(configs: dict[str, Config | None]) -> dict[str, Config]:
+    """``configs`` with the packaged defaults (None: ``_contexts``) parsed."""
+    return {key: Config.default() if cfg is None else cfg for key, cfg in configs.items()}
 
 
 def _init_pool_worker(today: dt.date, configs: dict[str, Config | None], render: bool) -> None:
@@ -591,7 +596,6 @@ def _load_checker() -> None:
     for module in ("..api", ".details", ".summary", ".xlsx_rows", "..backends.xlsx_read"):
         import_module(module, __package__)
     all_rules()
-    Config.default()  # the packaged defaults parsed once too (``_init_worker``)
 
 
 class _Early:
@@ -734,8 +738,10 @@ def _start_pool(chunks: list[list], jobs: int, initargs: tuple) -> "ForkPool | _
 
 def _handed(pool: "ForkPool | _Futures", chunks: list[list], initargs: tuple) -> "ForkPool | _Futures":
     """``pool`` reading ``chunks``, each process applying ``initargs`` (``_init_pool_worker``'s) at its first chunk
-    (``_read_setup_chunk``, under a key of this hand-over's own)."""
-    pool.submit(_read_setup_chunk, ((os.urandom(8), *initargs),), chunks)
+    (``_read_setup_chunk``, under a key of this hand-over's own). The settings are handed over parsed: once here
+    (where a first sync has time to spare while the first process loads the checker), not once in each process."""
+    today, configs, render = initargs
+    pool.submit(_read_setup_chunk, ((os.urandom(8), today, _parsed(configs), render),), chunks)
     return pool
 
 

@@ -192,10 +192,9 @@ def recorded():
 os.fork = recorded
 main()
 """
-#: Not needed before the reading processes start, nor in them: SQLite (the history is opened after) and OpenSSL's
-#: hashes; nor in the main process the TOML reader (the packaged defaults are parsed where plans are read, once,
-#: before the first reading process forks the others).
-NOT_BEFORE_READING = ("sqlite3", "_sqlite3", "hashlib", "_hashlib")
+#: Not needed before the reading processes start, nor in them: the TOML reader (the settings are read after the
+#: first is forked, and handed to them), SQLite (the history is opened after) and OpenSSL's hashes.
+NOT_BEFORE_READING = ("tomllib", "sqlite3", "_sqlite3", "hashlib", "_hashlib")
 
 
 def test_a_first_sync_starts_reading_before_it_imports_what_only_its_main_process_uses(sample_plans, tmp_path):
@@ -214,4 +213,3 @@ def test_a_first_sync_starts_reading_before_it_imports_what_only_its_main_proces
     # and the workbook reader, once, not in each process at its first plan
     assert {"python_calamine", "mapsheet.backends.xlsx_read", "mapsheet.backends.xlsx_image"} <= set(reader)
     assert [m for m in NOT_BEFORE_READING if m in main or m in reader] == []
-    assert "tomllib" not in main and "tomllib" in reader
