@@ -348,7 +348,9 @@ def _write_by_blocks(out: Path, rows: Details, ordered: list[dict], store: Histo
     # The skeleton made apart while the rows are ordered, but in a sync that read many thousands of plans: it holds
     # their summaries and rows, which both processes would touch and so copy (10,000 plans: 290 MB for the two,
     # against 212 MB for the sync made in one; 1,000 plans read: about 8 MB more, for 0.07 s less).
-    make = partial(build_rollup, ordered, details=False, **layout)
+    # Without the Deals sheet's rows either, which the skeleton leaves out (``xlsx_blocks.KEYED``): their rows and
+    # links are this process's (``keyed_rows``, ``keyed_links``).
+    make = partial(build_rollup, ordered, details=False, deal_rows=False, **layout)
     skeleton = xlsx_blocks.Skeleton(make, apart=len(read) <= APART) if xlsx_blocks else None
     try:
         plans = deal_order(ordered)
