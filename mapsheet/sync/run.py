@@ -501,18 +501,11 @@ def _init_pool_worker(today: dt.date, configs: dict[str, Config], render: bool) 
 
 def _loaded_worker() -> None:
     """A pool's start (``_pool``: in the first process, which forks the others, or in each): the checker loaded, and
-    frozen out of the cyclic collector as a sync's main process freezes what it holds (``_fewer_collections``). The
-    collector is off while it loads, as in a forked process (``forked._run``): loading makes lasting objects, no
-    garbage, and the collections that walked them cost a re-sync's single reading process (``_Early.changed``)
-    about 30M instructions (~10 ms) more than ``forked.start``'s."""
+    frozen out of the cyclic collector as a sync's main process freezes what it holds (``_fewer_collections``)."""
     import gc
 
-    gc.disable()
-    try:
-        _load_checker()
-    finally:
-        gc.freeze()
-        gc.enable()
+    _load_checker()
+    gc.freeze()
 
 
 def _read_setup_chunk(setup: tuple, chunk: list[tuple[str, str]]) -> list[Read]:
