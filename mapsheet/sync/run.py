@@ -275,9 +275,13 @@ def _by_blocks(to_google: bool, exports: dict, writer: str) -> bool:
 
 def _writer_modules() -> None:
     """Load the writer by blocks (its modules and rustpy-xlsxwriter's), if it loads: ``_write_by_blocks`` says
-    what happens when it does not."""
+    what happens when it does not. XlsxWriter too (``xlsx``), which only the skeleton maker uses (its charts:
+    ``xlsx_rust._chart_parts``) but which is loaded here, while the plans are read, for it to inherit: left to the
+    skeleton maker, it took this process about 85M instructions less (0.025 s) and the skeleton maker 72M more,
+    where it had about 0.014 s to spare beside this process's ordering of the rows (10 plans of 1,000 edited:
+    the re-sync took no less; benchmarks/resync_instructions.sh and each process's CPU time)."""
     try:
-        from . import xlsx_blocks, xlsx_rust  # noqa: F401
+        from . import xlsx, xlsx_blocks, xlsx_rust  # noqa: F401
     except ImportError:
         pass
 

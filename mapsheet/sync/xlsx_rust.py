@@ -392,9 +392,8 @@ def _placeholders(charts: list[_Chart], col: int) -> list[dict]:
 def _chart_parts(charts: list[_Chart]) -> list[bytes]:
     """The charts as XlsxWriter draws them (colours, ranges, labels), one chart part each, in order: assembled by
     the charts themselves once the workbook has prepared them (``_assembled``), else taken from the whole workbook
-    XlsxWriter writes (``close``). XlsxWriter is imported here: a sync's main process, which writes the roll-up
-    by blocks, never draws a chart (its skeleton is made apart: ``xlsx_blocks.Skeleton``) and so never loads it
-    (about 0.05 s of a re-sync's main process)."""
+    XlsxWriter writes (``close``). XlsxWriter is imported where it is used (a sync by blocks loads it while the
+    plans are read, for the skeleton maker to inherit: ``run._writer_modules``)."""
     parts = _assembled(_chart_book(charts, io.BytesIO()), len(charts))
     if parts is not None:
         return parts

@@ -95,10 +95,9 @@ def test_a_resync_with_nothing_changed_imports_only_what_it_uses(sample_plans, t
 
 #: Not needed by the main process of a re-sync that reads a few changed plans (a forked process reads and checks
 #: them): the edits that annotate a plan (the roll-up's formats are ``styles``), the checker and its rules, the
-#: plan model and the template (the roll-up is laid out from stored summaries), XlsxWriter (only the Dashboard's
-#: charts need it, drawn by the forked copy that makes the roll-up's skeleton), and the rare paths.
+#: plan model and the template (the roll-up is laid out from stored summaries), and the rare paths.
 NOT_FOR_A_RESYNC_MAIN = ("mapsheet.edits", "mapsheet.check", "mapsheet.rules", "mapsheet.parse", "mapsheet.api",
-                         "mapsheet.model", "mapsheet.template", "xlsxwriter", "mapsheet.sync.xlsx",
+                         "mapsheet.model", "mapsheet.template",
                          "python_calamine", "mapsheet.cli.plans", "mapsheet.cli.check", *RARE, *NOT_FOR_ANY_COMMAND)
 
 
@@ -116,8 +115,6 @@ def test_a_resync_that_reads_a_changed_plan_imports_in_its_main_process_only_wha
     assert "mapsheet.sync.xlsx_blocks" in again["modules"] and "mapsheet.sync.forked" in again["modules"]
     assert "mapsheet.styles" in again["modules"]
     assert _loaded(again, NOT_FOR_A_RESYNC_MAIN) == []
-    assert _loaded(first, ("xlsxwriter",)) == []  # nor the first sync's, by blocks too
-    assert "mapsheet.sync.xlsx" not in again["modules"] and "mapsheet.sync.xlsx" not in first["modules"]
     # rustpy-xlsxwriter's compiled module, loaded without the package's __init__, which reads the package's
     # metadata as it loads (importlib.metadata and an e-mail parser: about 20 ms).
     assert "rustpy_xlsxwriter.rustpy_xlsxwriter" in again["modules"]
