@@ -192,3 +192,21 @@ def test_a_resync_that_fails_after_its_early_process_started_leaves_none_running
         sync([plans_dir], out, today=TODAY, jobs=2, history=history, config=broken)
     assert _Started.starts == before + 1
     _gone(_Started.last.pool.group)
+
+
+def test_a_resync_on_a_new_day_reads_every_plan_whatever_was_started_early(plans_dir, tmp_path, monkeypatch):
+    """A new reference date changes every plan's context, not its size or time: the plans are all read again, by
+    the processes ``start_reading`` starts when the early one was started for fewer (its reader then stopped)."""
+    import datetime as dt
+
+    monkeypatch.setattr(run, "IN_PROCESS", 4)  # 3 edited plans are few, the 25 plans many, for the test
+    monkeypatch.setattr(run, "_Early", _Started)
+    out, history = _edited_resync(plans_dir, tmp_path, "newday")
+    before = _Started.starts
+    report = sync([plans_dir], out, today=TODAY + dt.timedelta(days=1), jobs=2, history=history)
+    assert _Started.starts == before + 1 and _Started.last.jobs == 1 and _Started.last.items is None
+    _gone(_Started.last.pool.group)
+    assert (report.read, report.cached) == (25, 0)
+    again = sync([plans_dir], out, today=TODAY + dt.timedelta(days=2), jobs=2, history=history)
+    assert _Started.starts == before + 1  # nothing changed by size or time: none started early
+    assert (again.read, again.cached) == (25, 0)
