@@ -122,12 +122,21 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     if not paths and not files:
         raise no_plans(sources)
     early = _Early.when(len(paths) if not files else 0, report.history, jobs)
+    opened: History | None = None  # a re-sync's history, opened before the plans' settings are worked out
     try:
+        stats, keys = None, None
+        if early is None and not files and report.history.exists():
+            stats = {key: _stat(key) for key in paths}
+            opened = History(report.history)
+            keys = opened.cache_keys()
+            early = _Early.changed(stats, keys, jobs)
         configs, contexts, config_errors = _contexts(paths, today, config)
         by_blocks = _by_blocks(to_google, exports, writer_used)
-        if early is not None:  # a first sync reads every plan: handed over now, before the history is made
+        if early is not None and keys is None:  # a first sync reads every plan: handed over now, before the
+            # history is made
             early.hand([(p, contexts[p][1]) for p in paths if p not in config_errors], (today, configs, by_blocks))
-        stats = {key: _stat(key) for key in paths}
+        if stats is None:
+            stats = {key: _stat(key) for key in paths}
         by_key = {f.ref.key: f for f in files}
         if files:
             drive_context = _fixed_context(today, config, configs)
@@ -136,14 +145,20 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
         order = [*paths, *(f.ref.key for f in files)]
         report.plans = len(order)
         fingerprint = _fingerprint(stats, contexts, out.link if to_google else out, exports, writer_used)
-        with History(report.history) as store:
+        with opened or History(report.history) as store:
             last = store.last_sync()
-            keys = store.cache_keys()
+            keys = store.cache_keys() if keys is None else keys
             fresh = [p for p in stats if keys.get(p) == (*stats[p], contexts[p][0])]
             if len(fresh) == len(stats) and last and _unchanged(last, fingerprint, out, exports):
                 report.cached, report.written = len(fresh), False
                 report.unreadable, report.drifted = last.unreadable, last.drifted
                 return report
+            fresh_set = set(fresh)
+            to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
+            if early is not None and early.items is None and early.fits(to_read):  # a re-sync's processes
+                # started on what changed by size and time (``_Early.changed``): the plans handed over as soon as
+                # known, before this process imports what it lays the roll-up out with
+                early.hand([(p, contexts[p][1]) for p in to_read], (today, configs, by_blocks))
             # Before the reading starts: a re-sync's few plans are read by a forked copy of this process, which then
             # has these already (a first sync's plans were handed over before: ``_Early.hand``).
             from . import details, excel, summary
@@ -151,8 +166,6 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             from .details import Details, Read
             from .tables import build_rollup
 
-            fresh_set = set(fresh)
-            to_read = [p for p in stats if p not in fresh_set and p not in config_errors]
             rows = Details() if by_blocks else None
             ids: dict[str, bytes] = {}  # plan -> its stored light summary's digest (``xlsx_blocks.keyed_rows``)
             made: dict[str, PlanState] = {}  # plan -> its state, for the plans read (``_states``)
@@ -248,6 +261,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
     finally:
         if early is not None:
             early.close()
+        if opened is not None:
+            opened.close()
 
 
 def _by_blocks(to_google: bool, exports: dict, writer: str) -> bool:
@@ -267,9 +282,13 @@ def _by_blocks(to_google: bool, exports: dict, writer: str) -> bool:
 
 def _writer_modules() -> None:
     """Load the writer by blocks (its modules and rustpy-xlsxwriter's), if it loads: ``_write_by_blocks`` says
-    what happens when it does not."""
+    what happens when it does not. XlsxWriter too (``xlsx``), which only the skeleton maker uses (its charts:
+    ``xlsx_rust._chart_parts``) but which is loaded here, while the plans are read, for it to inherit: left to the
+    skeleton maker, it took this process about 85M instructions less (0.025 s) and the skeleton maker 72M more,
+    where it had about 0.014 s to spare beside this process's ordering of the rows (10 plans of 1,000 edited:
+    the re-sync took no less; benchmarks/resync_instructions.sh and each process's CPU time)."""
     try:
-        from . import xlsx_blocks, xlsx_rust  # noqa: F401
+        from . import xlsx, xlsx_blocks, xlsx_rust  # noqa: F401
     except ImportError:
         pass
 
@@ -341,7 +360,9 @@ def _write_by_blocks(out: Path, rows: Details, ordered: list[dict], store: Histo
     # The skeleton made apart while the rows are ordered, but in a sync that read many thousands of plans: it holds
     # their summaries and rows, which both processes would touch and so copy (10,000 plans: 290 MB for the two,
     # against 212 MB for the sync made in one; 1,000 plans read: about 8 MB more, for 0.07 s less).
-    make = partial(build_rollup, ordered, details=False, **layout)
+    # Without the Deals sheet's rows either, which the skeleton leaves out (``xlsx_blocks.KEYED``): their rows and
+    # links are this process's (``keyed_rows``, ``keyed_links``).
+    make = partial(build_rollup, ordered, details=False, deal_rows=False, **layout)
     skeleton = xlsx_blocks.Skeleton(make, apart=len(read) <= APART) if xlsx_blocks else None
     try:
         plans = deal_order(ordered)
@@ -568,8 +589,8 @@ def start_reading(items: list[tuple[str, str]], configs: dict[str, Config], toda
     summaries) overlaps their reading; ``arrived`` is called in ``wait``."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     initargs = (today, configs, render)
-    if early is not None and early.items is None and len(items) < IN_PROCESS:  # fewer to read than it was
-        early.close()  # started for: not needed
+    if early is not None and early.items is None and not early.fits(items):  # fewer to read than it was started
+        early.close()  # for (or, a re-sync's single process, many more): not what they need
         early = None
     if early is not None:  # the plans it was handed (``_Early.hand``), else these
         items = early.read(items, initargs)
@@ -613,11 +634,41 @@ class _Early:
         jobs = max(1, jobs or os.cpu_count() or 1)
         return cls(jobs) if plans >= IN_PROCESS and jobs > 1 and not history.exists() else None
 
+    @classmethod
+    def changed(cls, stats: dict[str, tuple[int, int]], keys: dict[str, tuple[int, int, str]],
+                jobs: int | None) -> "_Early | None":
+        """Processes started for a re-sync as soon as its plans are listed and ``stat``\\ ed (``stats``), if some
+        changed by size or time (or are new) against the history's ``keys`` (``History.cache_keys``): they load the
+        checker while this process works out the plans' settings (started about 0.04 s of this process's CPU
+        earlier than ``start_reading`` would: a re-sync of 10 edited plans of 1,000 then has them read about
+        0.02 s of its CPU before it comes to wait for them, where it came to them as they were done, or waited),
+        and are handed the plans to read (those whose settings changed too) once known. As ``start_reading``
+        would: one process for fewer than ``IN_PROCESS`` plans (here a ``ForkPool`` of one, which can be handed
+        its plans after it started: two read 10 plans with 36M instructions more in all, on the cores this
+        process needs), a pool for more; none where this process cannot fork (then it reads a few plans itself),
+        on one core, or when nothing changed (a no-change re-sync forks nothing)."""
+        jobs = max(1, jobs or os.cpu_count() or 1)
+        changed = 0
+        for p, stat in stats.items():
+            key = keys.get(p)
+            if key is None or key[0] != stat[0] or key[1] != stat[1]:
+                changed += 1
+        if not changed or jobs == 1:
+            return None
+        from . import forked  # not before: a re-sync that finds nothing changed imports nothing more
+
+        return cls(1 if changed < IN_PROCESS else jobs) if forked.can_fork() else None
+
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.pool = _pool(jobs)
         self.items: list[tuple[str, str]] | None = None  # the plans handed over
         self.taken = False  # whether the reading of them was taken on (``read``): ``collect`` ends the processes
+
+    def fits(self, items: list) -> bool:
+        """Whether these processes read ``items`` as ``start_reading`` would have them read: a pool of several
+        for ``IN_PROCESS`` plans or more, one process for fewer (none for none)."""
+        return bool(items) and (len(items) < IN_PROCESS) == (self.jobs == 1)
 
     def hand(self, items: list[tuple[str, str]], initargs: tuple) -> None:
         """Hand the processes ``items`` ((path, config key)) to read, each process applying ``initargs``

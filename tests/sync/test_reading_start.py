@@ -44,6 +44,8 @@ def test_a_first_sync_reads_with_processes_started_early_and_writes_the_same_rol
     assert len(_Started.last.items) == 25  # every plan, handed over as soon as the plans' settings were known
     later_history = tmp_path / "later.history.sqlite"
     History(later_history).close()  # a history, empty: every plan is read, by processes started when it is known
+    # (not as soon as the plans are listed, as a re-sync's are: ``_Early.changed``)
+    monkeypatch.setattr(_Started, "changed", classmethod(lambda cls, stats, keys, jobs: None))
     later = sync([plans_dir], tmp_path / "later.xlsx", today=TODAY, jobs=2, history=later_history)
     assert _Started.starts == 1
     assert (early.read, early.cached, early.unreadable) == (later.read, later.cached, later.unreadable) == (25, 0, 0)
@@ -118,3 +120,93 @@ def test_where_a_process_cannot_fork_a_process_pool_reads_the_same_rollup(plans_
     assert pools == [2]
     assert (pooled.read, pooled.unreadable) == (forked_report.read, forked_report.unreadable) == (25, 0)
     assert dump_workbook(tmp_path / "pooled.xlsx") == dump_workbook(tmp_path / "forked.xlsx")
+
+
+def _edited_resync(plans_dir: Path, tmp_path: Path, name: str, edits: int = 3) -> tuple[Path, Path]:
+    """The 25 plans synced, then ``edits`` of them given other plans' contents (changed size and time): the
+    roll-up and history of that sync, copied under ``name``, for a re-sync to read the edited plans."""
+    import shutil
+
+    first = tmp_path / "first.xlsx"
+    if not first.exists():
+        sync([plans_dir], first, today=TODAY, jobs=2)
+        files = sorted(plans_dir.iterdir())
+        for target, source in zip(files[:edits], files[-edits:]):
+            shutil.copy(source, target)
+    out = tmp_path / f"{name}.xlsx"
+    shutil.copy(first, out)
+    shutil.copy(tmp_path / "first.history.sqlite", tmp_path / f"{name}.history.sqlite")
+    return out, tmp_path / f"{name}.history.sqlite"
+
+
+def test_a_resync_reads_its_changed_plans_with_a_process_started_early_and_writes_the_same_rollup(
+        plans_dir, tmp_path, monkeypatch):
+    """A re-sync whose plans changed by size or time starts its reading process as soon as they are listed
+    (``_Early.changed``: one process for a few plans), hands it the plans once their settings are known, and
+    writes the roll-up a re-sync reading them in a process started later writes."""
+    monkeypatch.setattr(run, "_Early", _Started)
+    out, history = _edited_resync(plans_dir, tmp_path, "early")
+    before = _Started.starts
+    early = sync([plans_dir], out, today=TODAY, jobs=2, history=history)
+    assert _Started.starts == before + 1 and _Started.last.jobs == 1
+    assert len(_Started.last.items) == 3  # the edited plans, handed over
+    later_out, later_history = _edited_resync(plans_dir, tmp_path, "later")
+    monkeypatch.setattr(_Started, "changed", classmethod(lambda cls, stats, keys, jobs: None))
+    later = sync([plans_dir], later_out, today=TODAY, jobs=2, history=later_history)
+    assert (early.read, early.cached) == (later.read, later.cached) == (3, 22)
+    assert dump_workbook(out) == dump_workbook(later_out)
+
+
+def test_a_resync_of_many_changed_plans_reads_them_with_a_pool_started_early(plans_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "IN_PROCESS", 4)  # 6 plans are many, for the test
+    monkeypatch.setattr(run, "_Early", _Started)
+    out, history = _edited_resync(plans_dir, tmp_path, "early", edits=6)
+    report = sync([plans_dir], out, today=TODAY, jobs=2, history=history)
+    assert _Started.last.jobs == 2 and len(_Started.last.items) == 6
+    assert (report.read, report.cached) == (6, 19)
+
+
+def test_a_resync_where_nothing_changed_starts_no_process(plans_dir, tmp_path, monkeypatch):
+    """Nothing changed by size or time: no reading process is started (a no-change re-sync costs little more than
+    the listing), and none is forked later either."""
+    out = tmp_path / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY, jobs=2)
+    monkeypatch.setattr(run, "_Early", _Started)
+    forks = []
+    monkeypatch.setattr(forked, "start", lambda work: forks.append(work))
+    before = _Started.starts
+    again = sync([plans_dir], out, today=TODAY, jobs=2)
+    assert (again.written, again.read) == (False, 0)
+    assert _Started.starts == before and forks == []
+
+
+def test_a_resync_that_fails_after_its_early_process_started_leaves_none_running(plans_dir, tmp_path, monkeypatch):
+    """The process is started before the plans' settings are worked out: settings that cannot be read stop the
+    sync, and the process with it (as the history failing to open stops a first sync's: ``_Early.taken``)."""
+    monkeypatch.setattr(run, "_Early", _Started)
+    out, history = _edited_resync(plans_dir, tmp_path, "failing")
+    before = _Started.starts
+    broken = tmp_path / "mapsheet.toml"
+    broken.write_text("[thresholds\n")
+    with pytest.raises(MapsheetError, match="not valid TOML"):
+        sync([plans_dir], out, today=TODAY, jobs=2, history=history, config=broken)
+    assert _Started.starts == before + 1
+    _gone(_Started.last.pool.group)
+
+
+def test_a_resync_on_a_new_day_reads_every_plan_whatever_was_started_early(plans_dir, tmp_path, monkeypatch):
+    """A new reference date changes every plan's context, not its size or time: the plans are all read again, by
+    the processes ``start_reading`` starts when the early one was started for fewer (its reader then stopped)."""
+    import datetime as dt
+
+    monkeypatch.setattr(run, "IN_PROCESS", 4)  # 3 edited plans are few, the 25 plans many, for the test
+    monkeypatch.setattr(run, "_Early", _Started)
+    out, history = _edited_resync(plans_dir, tmp_path, "newday")
+    before = _Started.starts
+    report = sync([plans_dir], out, today=TODAY + dt.timedelta(days=1), jobs=2, history=history)
+    assert _Started.starts == before + 1 and _Started.last.jobs == 1 and _Started.last.items is None
+    _gone(_Started.last.pool.group)
+    assert (report.read, report.cached) == (25, 0)
+    again = sync([plans_dir], out, today=TODAY + dt.timedelta(days=2), jobs=2, history=history)
+    assert _Started.starts == before + 1  # nothing changed by size or time: none started early
+    assert (again.read, again.cached) == (25, 0)
