@@ -228,8 +228,9 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             try:
                 if rows is not None:
                     try:
-                        blocks, report.rows, staged = _write_by_blocks(out, rows, ordered, store, read, layout, writer,
-                                                                       kept, ids, meanwhile=lambda: store.prepare(states.values()))
+                        blocks, report.rows, staged = _write_by_blocks(
+                            out, rows, ordered, store, read, layout, writer, kept, ids,
+                            meanwhile=lambda: store.prepare(states.values()))
                     finally:
                         rows.xml.close()
                     upgraded.update(rows.rerendered)
@@ -245,7 +246,8 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
                 report.unreadable = len(unreadable)
                 report.drifted = sum(1 for s in ordered if summary.needs_attention(s))
                 report.renamed = sum(1 for s in ordered if summary.has_synonyms(s))
-                cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index) for p, r in upgraded.items()]
+                cache = [CacheEntry(p, *stats[p], contexts[p][0], r.blob, r.light, r.index)
+                         for p, r in upgraded.items()]
                 # The history's statements made while the roll-up is flushed to disk; committed once it is in place (a
                 # roll-up that cannot be put there leaves the history as it was).
                 rollup_stat = report.google.stat if to_google else \
@@ -673,7 +675,7 @@ class _Early:
     def hand(self, items: list[tuple[str, str]], initargs: tuple) -> None:
         """Hand the processes ``items`` ((path, config key)) to read, each process applying ``initargs``
         (``_init_pool_worker``'s) first; ``collect`` then takes what they read."""
-        self.pool = _handed(self.pool, _chunks(items, self.jobs), initargs)
+        self.pool = _handed(self.pool, self.jobs, _chunks(items, self.jobs), initargs)
         self.items = items
 
     def read(self, items: list[tuple[str, str]], initargs: tuple) -> list[tuple[str, str]]:
@@ -784,15 +786,18 @@ def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple
 def _start_pool(chunks: list[list], jobs: int, initargs: tuple) -> "ForkPool | _Futures":
     """Processes started on reading ``chunks`` (``collect`` takes what they read): started before the main
     process goes on with what does not need the plans (a full sync loads the writer meanwhile)."""
-    return _handed(_pool(min(jobs, len(chunks))), chunks, initargs)
+    processes = min(jobs, len(chunks))
+    return _handed(_pool(processes), processes, chunks, initargs)
 
 
-def _handed(pool: "ForkPool | _Futures", chunks: list[list], initargs: tuple) -> "ForkPool | _Futures":
-    """``pool`` reading ``chunks``, each process applying ``initargs`` (``_init_pool_worker``'s) at its first chunk
-    (``_read_setup_chunk``, under a key of this hand-over's own). The settings are handed over parsed: once here
-    (where a first sync has time to spare while the first process loads the checker), not once in each process."""
+def _handed(pool: "ForkPool | _Futures", processes: int, chunks: list[list], initargs: tuple) -> "ForkPool | _Futures":
+    """``pool`` (of ``processes``) reading ``chunks``, each process applying ``initargs`` (``_init_pool_worker``'s) at
+    its first chunk (``_read_setup_chunk``, under a key of this hand-over's own). The settings are handed to several
+    processes parsed: once here (where a first sync has time to spare while the first process loads the checker),
+    not once in each; a single process (a re-sync's few plans) parses them itself, off this process."""
     today, configs, render = initargs
-    pool.submit(_read_setup_chunk, ((os.urandom(8), today, _parsed(configs), render),), chunks)
+    pool.submit(_read_setup_chunk, ((os.urandom(8), today, _parsed(configs) if processes > 1 else configs, render),),
+                chunks)
     return pool
 
 
