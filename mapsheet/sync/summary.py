@@ -3,7 +3,9 @@
 A worker reads and checks one plan and keeps only what a manager reads: the Deals row, the open actions,
 the open risks, the milestones and the template drift. Summaries are plain dicts of plain values and
 named tuples, so they pickle cheaply back from a worker process and store as JSON in the history (JSON,
-not pickle: the history file may sit in a shared folder, and loading a pickle runs code).
+not pickle: the history file may sit in a shared folder, and loading a pickle runs code); a read plan's light
+summary, which a re-sync loads for every plan it does not read again, by marshal (which loads values and runs
+nothing), refused unless it has a light summary's shape.
 
 Everything date-dependent (days to close, days overdue) is computed from the plan's own records and the
 reference date, never from rule findings, so the roll-up does not depend on which rules exist.
@@ -322,8 +324,9 @@ def dumps_read(summary: dict[str, Any], light: dict[str, Any]) -> tuple[bytes, b
 
 # -- a read plan's light summary by marshal ---------------------------------------------------------------
 # A re-sync of 1,000 plans with 10 changed loads the other 990's light summaries in its main process, on its critical
-# path: 26 ms as JSON (the date hook, the rows made named tuples, the dict made of the list), ~10 ms by marshal of
-# the same values with dates as their ordinals at the places a summary holds dates, converted back there. marshal,
+# path: 83.5M instructions as JSON (26 ms here: the date hook, the rows made named tuples, the dict made of the
+# list), 47.6M by marshal of the same values with dates as their ordinals at the places a summary holds dates,
+# converted back there (its main process: 941.5M -> 911.7M, benchmarks/resync_instructions.sh). marshal,
 # not pickle: loading marshal's data makes values and never runs code (the history may sit in a shared folder), and
 # what it loads is refused unless it is what ``_marshalled`` stores (``_unmarshalled``). Its format 2 is written:
 # the same bytes for the same values (formats 3 and later mark an object met twice, which depends on how a reading
