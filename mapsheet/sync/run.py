@@ -307,7 +307,10 @@ def _cached(store: History, fresh: list[str], rows: Details | None, same: set[st
         return {p: summary.loads(b) for p, b in store.cached_summaries(fresh).items()}, {}
     summaries, upgraded, indexes = {}, {}, {}
     for p, (light, index) in store.cached_light(p for p in fresh if p in same).items():
-        summaries[p] = summary.loads(light)
+        try:
+            summaries[p] = summary.loads(light)
+        except ValueError:  # one that does not load (refused: summary.loads): made again of its whole summary below
+            continue
         indexes[p] = index
         ids[p] = _light_id(light)
     _add_indexes(rows, indexes, store)
@@ -433,7 +436,8 @@ def _contexts(paths: list[str], today: dt.date, config: str | Path | None):
                 continue
             key = _hash([cfg.source, cfg.raw] if cfg is not None else ["defaults", defaults_text()])
             configs[key] = cfg
-            context = by_folder[folder] = (_hash([key, today.isoformat(), __version__]), key)
+            # Python's version too: a plan's light summary is stored by marshal, whose format is Python's (summary.py)
+            context = by_folder[folder] = (_hash([key, today.isoformat(), __version__, sys.version_info[:2]]), key)
         contexts[ref] = context
     broken = {ref: errors[os.path.dirname(ref)] for ref in paths if os.path.dirname(ref) in errors} if errors else {}
     for p in broken:  # never cached, never read; a stable key keeps the fingerprint honest

@@ -199,6 +199,86 @@ def test_rows_kept_by_an_older_mapsheet_are_rendered_again_not_trusted(plans_dir
         assert all(rows.startswith(b"rows 3\n") for rows, in db.execute("SELECT rows FROM plan_cache"))
 
 
+def resynced_alike(plans_dir: Path, tmp_path: Path, spoil) -> tuple[Path, Path]:
+    """A roll-up synced, its history copied and ``spoil``-ed (``spoil(db)``), a plan edited, then both re-synced:
+    (the roll-up of the spoiled history, that of the other), each re-sync having read the edited plan alone."""
+    kept, spoiled = tmp_path / "kept" / "rollup.xlsx", tmp_path / "spoiled" / "rollup.xlsx"  # at the same depth
+    sync([plans_dir], kept, today=TODAY)
+    spoiled.parent.mkdir()
+    for name in ("rollup.xlsx", "rollup.history.sqlite"):
+        shutil.copy2(kept.with_name(name), spoiled.with_name(name))
+    with sqlite3.connect(spoiled.with_name("rollup.history.sqlite")) as db:
+        spoil(db)
+    first = sorted(plans_dir.glob("*.xlsx"))[0]
+    plan = read_plan(first)
+    edit(first, plan.field_loc("close_date"), plan.close_date + dt.timedelta(days=30))
+    assert sync([plans_dir], spoiled, today=TODAY).read == sync([plans_dir], kept, today=TODAY).read == 1
+    return spoiled, kept
+
+
+def same_parts(a: Path, b: Path) -> None:
+    """Two roll-ups byte for byte alike, but for when they were written (docProps/core.xml)."""
+    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+        assert za.namelist() == zb.namelist()
+        for name in za.namelist():
+            if name != "docProps/core.xml":
+                assert za.read(name) == zb.read(name), name
+
+
+def test_light_summaries_stored_as_json_make_the_same_rollup(plans_dir, tmp_path):
+    """A history whose plans' light summaries are stored as JSON (as every one was before marshal) serves a re-sync
+    as it did: each loads, and the Deals rows, keyed by a digest of those bytes (``run._light_id``), are rendered
+    again (no kept block holds their keys): the roll-up is the one the same re-sync writes from a history by
+    marshal, byte for byte."""
+    from mapsheet.sync import summary
+
+    def as_json(db):
+        lights = db.execute("SELECT path, light FROM plan_cache WHERE light IS NOT NULL").fetchall()
+        assert lights and all(light[:2] == b"m2" for _, light in lights)
+        db.executemany("UPDATE plan_cache SET light = ? WHERE path = ?",
+                       [(summary._json(list(summary.loads(light).values())).encode(), path) for path, light in lights])
+
+    spoiled, kept = resynced_alike(plans_dir, tmp_path, as_json)
+    same_parts(spoiled, kept)
+    with sqlite3.connect(spoiled.with_name("rollup.history.sqlite")) as db:  # taken light, not made again
+        assert sum(light[:1] == b"[" for light, in db.execute("SELECT light FROM plan_cache")) == \
+            len(list(plans_dir.glob("*.xlsx"))) - 1
+
+
+def test_a_light_summary_that_does_not_load_is_made_again_from_its_whole_summary(plans_dir, tmp_path):
+    """A stored light summary that does not load (refused: ``summary.loads``) is taken as a stale one: the plan's
+    whole summary is loaded instead, its rows rendered again, and the roll-up is the one the same re-sync writes
+    from the history as it was; the light summary is stored anew."""
+    from mapsheet.sync import summary
+
+    victim = str(sorted(plans_dir.glob("*.xlsx"))[3])
+
+    def spoil(db):
+        db.execute("UPDATE plan_cache SET light = ? WHERE path = ?", (b"m2[\x1a\x00\x00\x00N", victim))
+
+    spoiled, kept = resynced_alike(plans_dir, tmp_path, spoil)
+    same_parts(spoiled, kept)
+    with sqlite3.connect(spoiled.with_name("rollup.history.sqlite")) as db:
+        light, = db.execute("SELECT light FROM plan_cache WHERE path = ?", (victim,)).fetchone()
+    assert summary.loads(light)["path"] == victim
+
+
+def test_a_history_is_read_again_under_another_python(plans_dir, tmp_path, monkeypatch):
+    """A light summary is stored by marshal, whose format is Python's own: a history kept under one Python has its
+    plans read again under another, not its summaries loaded."""
+    import types
+
+    from mapsheet.sync import run
+
+    out = tmp_path / "rollup.xlsx"
+    sync([plans_dir], out, today=TODAY)
+    plans = len(list(plans_dir.glob("*.xlsx")))
+    monkeypatch.setattr(run, "sys", types.SimpleNamespace(version_info=(3, 99, 0), modules=sys.modules))
+    assert sync([plans_dir], out, today=TODAY).read == plans
+    monkeypatch.undo()
+    assert sync([plans_dir], out, today=TODAY).read == plans  # and again under the first
+
+
 def synced_twice(plans_dir: Path, tmp_path: Path) -> tuple[Path, Path]:
     """A roll-up synced once, and another with the same history but no blocks kept (every row rendered anew)."""
     out = tmp_path / "rollup.xlsx"
