@@ -414,9 +414,9 @@ def _contexts(paths: list[str], today: dt.date, config: str | Path | None):
     cached summary must match: reference date, configuration, mapsheet version. A configuration file that
     cannot be used makes the plans it governs Problems (third value: path -> message), not the sync's end.
     The packaged defaults (plans without a project file) are keyed by their text and left None: they are parsed
-    only when plans are read (``_parsed``: by a pool's hand-over, or where they are read), so a re-sync that reads
-    nothing, or reads a few plans in a forked process, neither imports the TOML reader nor parses them in this
-    process (about 8 ms, measured: a fifteenth of a re-sync that finds nothing changed)."""
+    only when plans are read (``_parsed``: as they are handed to reading processes, or where they are read), so a
+    re-sync that reads nothing neither imports the TOML reader nor parses them (about 8 ms, measured: a fifteenth
+    of a re-sync that finds nothing changed)."""
     fixed = load_config(Path(config)) if config else None
     # By folder, as text: a Path made per plan to ask for its folder cost more than everything else done here.
     by_folder: dict[str, tuple[str, str]] = {}  # folder -> (context hash, config key), worked out once
@@ -679,7 +679,7 @@ class _Early:
     def hand(self, items: list[tuple[str, str]], initargs: tuple) -> None:
         """Hand the processes ``items`` ((path, config key)) to read, each process applying ``initargs``
         (``_init_pool_worker``'s) first; ``collect`` then takes what they read."""
-        self.pool = _handed(self.pool, self.jobs, _chunks(items, self.jobs), initargs)
+        self.pool = _handed(self.pool, _chunks(items, self.jobs), initargs)
         self.items = items
 
     def read(self, items: list[tuple[str, str]], initargs: tuple) -> list[tuple[str, str]]:
@@ -790,18 +790,16 @@ def _run_pool(chunks, jobs, initargs, results, report, total) -> list[list[tuple
 def _start_pool(chunks: list[list], jobs: int, initargs: tuple) -> "ForkPool | _Futures":
     """Processes started on reading ``chunks`` (``collect`` takes what they read): started before the main
     process goes on with what does not need the plans (a full sync loads the writer meanwhile)."""
-    processes = min(jobs, len(chunks))
-    return _handed(_pool(processes), processes, chunks, initargs)
+    return _handed(_pool(min(jobs, len(chunks))), chunks, initargs)
 
 
-def _handed(pool: "ForkPool | _Futures", processes: int, chunks: list[list], initargs: tuple) -> "ForkPool | _Futures":
-    """``pool`` (of ``processes``) reading ``chunks``, each process applying ``initargs`` (``_init_pool_worker``'s) at
-    its first chunk (``_read_setup_chunk``, under a key of this hand-over's own). The settings are handed to several
-    processes parsed: once here (where a first sync has time to spare while the first process loads the checker),
-    not once in each; a single process (a re-sync's few plans) parses them itself, off this process."""
+def _handed(pool: "ForkPool | _Futures", chunks: list[list], initargs: tuple) -> "ForkPool | _Futures":
+    """``pool`` reading ``chunks``, each process applying ``initargs`` (``_init_pool_worker``'s) at its first chunk
+    (``_read_setup_chunk``, under a key of this hand-over's own). The settings are handed over parsed: once here,
+    while the first process still loads the checker (a first sync, a re-sync's early reader: each waited for by this
+    process, which has time to spare then), not by each process on its way to its first plan."""
     today, configs, render = initargs
-    pool.submit(_read_setup_chunk, ((os.urandom(8), today, _parsed(configs) if processes > 1 else configs, render),),
-                chunks)
+    pool.submit(_read_setup_chunk, ((os.urandom(8), today, _parsed(configs), render),), chunks)
     return pool
 
 

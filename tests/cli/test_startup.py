@@ -96,9 +96,8 @@ def test_a_resync_with_nothing_changed_imports_only_what_it_uses(sample_plans, t
 
 #: Not needed by the main process of a re-sync that reads a few changed plans (a forked process reads and checks
 #: them): the edits that annotate a plan (the roll-up's formats are ``styles``), the checker and its rules, the
-#: plan model and the template (the roll-up is laid out from stored summaries), the TOML reader (as in a re-sync
-#: that reads nothing), and the rare paths.
-NOT_FOR_A_RESYNC_MAIN = ("tomllib", "mapsheet.edits", "mapsheet.check", "mapsheet.rules", "mapsheet.parse", "mapsheet.api",
+#: plan model and the template (the roll-up is laid out from stored summaries), and the rare paths.
+NOT_FOR_A_RESYNC_MAIN = ("mapsheet.edits", "mapsheet.check", "mapsheet.rules", "mapsheet.parse", "mapsheet.api",
                          "mapsheet.model", "mapsheet.template",
                          "python_calamine", "mapsheet.cli.plans", "mapsheet.cli.check", *RARE, *NOT_FOR_ANY_COMMAND)
 
