@@ -24,6 +24,7 @@ from ..errors import MapsheetError
 from ..safeio import ensure_not_open
 from ..sources import no_plans, plan_keys
 from . import budget, drive, export
+from .digest import blake2b, sha256
 from .history import CacheEntry, History, PlanState, default_history_path
 from .writers import writer_name
 
@@ -325,8 +326,6 @@ def _cached(store: History, fresh: list[str], rows: Details | None, same: set[st
 
 
 def _light_id(light: bytes) -> bytes:
-    from .digest import blake2b
-
     return blake2b(light, digest_size=8).digest()
 
 
@@ -453,8 +452,6 @@ def _project_config(folder: str) -> Config | None:
 
 
 def _hash(value: object) -> str:
-    from .digest import sha256
-
     return sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
