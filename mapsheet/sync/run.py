@@ -193,7 +193,7 @@ def sync(sources: Iterable[str | Path], out: "str | Path | GoogleRollup", *, tod
             try:  # while the plans are read: what does not need them
                 if by_blocks:
                     _writer_modules()
-                previous = store.states(last.id) if last else None
+                previous = store.last_states() if last else None
                 # A plan not read again keeps the state the last sync recorded from the same summary (its cached
                 # summary then needs no milestones); not a Drive plan, which may be cached before a sync ends.
                 same = ({p for p, s in (previous or {}).items() if s.readable and p not in by_key}

@@ -64,14 +64,65 @@ def test_states_read_back_are_the_states_recorded(tmp_path):
     with History(tmp_path / "h.sqlite") as store:
         sync_id = record(store, kept)
     with History(tmp_path / "h.sqlite") as store:
-        back = store.states(sync_id)
+        back = store.last_states()
         assert back.keys() == {s.path for s in kept}
         for s in kept:
             got = back[s.path]
             assert type(got) is PlanState and got._replace(milestones=dict(got.milestones)) == s
             assert [type(v) for v in got[:-2]] == [type(v) for v in s[:-2]]
-        again = record(store, back.values())
-    assert rows(tmp_path / "h.sqlite", again) == [(again, *r[1:]) for r in rows(tmp_path / "h.sqlite", sync_id)]
+        record(store, back.values())
+    with History(tmp_path / "h.sqlite") as store:
+        assert store.last_states() == back
+
+
+def test_a_sync_writes_the_states_that_changed_and_forgets_the_plans_gone(tmp_path):
+    """A sync adds a row for each plan whose state changed or that is new, none for the others (the history grows
+    with what changes, not with every plan at every sync); its last states are then this sync's plans, as they are,
+    whether recorded by this sync or an earlier one; a plan no longer synced is not among them."""
+    path = tmp_path / "h.sqlite"
+    first = states()
+    with History(path) as store:
+        one = record(store, first)
+    moved = first[1]._replace(close_date=TODAY + dt.timedelta(days=40), pushes=2)
+    new = PlanState("/plans/new.xlsx", "New", "Bo", None, 55, "At risk", 0.0, 0, {})
+    with History(path) as store:
+        last = store.last_states()
+        now = [last[first[0].path], moved, last[first[2].path], last[first[3].path], new]  # plan 4 is gone
+        two = record(store, now)
+    assert [r[1] for r in rows(path, two)] == [moved.path, new.path]
+    assert len(rows(path, one)) == 5
+    with History(path) as store:
+        back = store.last_states()
+        assert back.keys() == {s.path for s in now}
+        assert back[moved.path].close_date == TODAY + dt.timedelta(days=40) and back[moved.path].pushes == 2
+        assert dict(back[first[0].path].milestones) == first[0].milestones
+        three = record(store, back.values())  # nothing changed: no row
+    assert rows(path, three) == []
+    with History(path) as store:
+        assert store.last_states() == back
+
+
+def test_a_history_of_schema_1_reads_its_last_sync_and_goes_on_by_changes(tmp_path):
+    """A history written when every sync wrote every plan's state (schema 1, no ``plan_last``) gives its last sync's
+    states when first opened, and is then written by changes (schema 2)."""
+    path = tmp_path / "h.sqlite"
+    with History(path) as store:
+        record(store, states())
+    old = states()
+    with sqlite3.connect(path) as db:  # as schema 1 left it: two syncs, each with a row for every plan
+        db.execute("DROP TABLE plan_last")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+        db.execute("INSERT INTO syncs (id, plans) VALUES (2, 5)")
+        db.executemany("INSERT INTO plan_state SELECT 2, path, deal, owner, close_date, score + 1, band, pct_done, "
+                       "pushes, milestones, readable FROM plan_state WHERE sync_id = 1 AND path = ?",
+                       [(s.path,) for s in old])
+    with History(path) as store:
+        back = store.last_states()
+        assert {p: s.score for p, s in back.items()} == {s.path: s.score + 1 for s in old}
+        record(store, back.values())
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
+        assert db.execute("SELECT count(*) FROM plan_state").fetchone() == (10,)
 
 
 def test_a_new_history_has_large_pages_and_one_made_before_keeps_its_own(tmp_path):
@@ -86,7 +137,7 @@ def test_a_new_history_has_large_pages_and_one_made_before_keeps_its_own(tmp_pat
     with History(old) as store:
         store.stage([CacheEntry("/plans/1.xlsx", 1, 1, "c", b"summary")])
         first = record(store, states())
-        assert store.states(first) == {s.path: s for s in states()}
+        assert store.last_states() == {s.path: s for s in states()}
         assert store.cached_summaries(["/plans/1.xlsx"]) == {"/plans/1.xlsx": b"summary"}
     for path, size in ((tmp_path / "new.sqlite", 16384), (old, 4096)):
         with sqlite3.connect(path) as db:
