@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 import zlib
 from dataclasses import dataclass, field, fields
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import UnreadableWorkbook
 from ..frozen import frozen
 from ..grid import column_index, column_letter
+
+if TYPE_CHECKING:
+    import zipfile
 
 MB = 1 << 20
 
@@ -118,7 +120,10 @@ _HINT = "; if it is a real plan, open it in Excel and save it again"
 
 
 def inspect(path: Path, limits: Limits, skip: Iterable[str] = ()) -> Package:
-    """Raise UnreadableWorkbook when the package at ``path`` breaks a guard; else what the reader needs."""
+    """Raise UnreadableWorkbook when the package at ``path`` breaks a guard; else what the reader needs. (Only
+    for a file ``xlsx_quick`` did not prove healthy: ``zipfile`` is imported here, not where plans are read.)"""
+    import zipfile
+
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 import struct
+import zlib
 from dataclasses import dataclass, field
+from functools import partial
 
 from .. import deflate
 from .xlsx_guard import remember
@@ -77,29 +79,45 @@ def frame(xml: bytes) -> tuple[int, int, bytes, bytes] | None:
 def image(unpacked: Unpacked) -> bytes:
     """The package as a zip in memory: the inflated sheets stored (their cells first, ``_cells_first``), the other
     parts held inflated stored as they are (the styles short, ``xlsx_styles``), every other part as it was."""
-    out, central, offset = [], [], 0
-    for info in unpacked.entries:
-        name, flags, size, crc = info.name, info.flag_bits & 0x800, info.file_size, info.CRC
-        xml = unpacked.inflated.get(info.filename)
-        if xml is None:
-            whole = unpacked.opened.get(info.filename)
-            short = short_styles(whole) if whole is not None and info.filename == "xl/styles.xml" else None
-            if short is not None:
-                (whole, crc), size = short, len(short[0])
-            method, body = (info.compress_type, (info.raw,)) if whole is None else (0, (whole,))
+    return _zip(map(partial(_entry, unpacked), unpacked.entries))
+
+
+def stored(parts: dict[str, bytes]) -> bytes:
+    """A zip in memory of ``parts`` (by name), each stored (as ``zipfile.ZipFile.writestr`` stores it by default):
+    ``xlsx_styles``'s probes, made without importing ``zipfile`` where plans are read."""
+    return _zip((name.encode(), 0, 0, zlib.crc32(data), len(data), (data,)) for name, data in parts.items())
+
+
+def _entry(unpacked: Unpacked, info) -> tuple[bytes, int, int, int, int, tuple]:
+    """A part of the image: its name, flags, method, CRC, size and the chunks of its stored bytes."""
+    name, flags, size, crc = info.name, info.flag_bits & 0x800, info.file_size, info.CRC
+    xml = unpacked.inflated.get(info.filename)
+    if xml is None:
+        whole = unpacked.opened.get(info.filename)
+        short = short_styles(whole) if whole is not None and info.filename == "xl/styles.xml" else None
+        if short is not None:
+            (whole, crc), size = short, len(short[0])
+        method, body = (info.compress_type, (info.raw,)) if whole is None else (0, (whole,))
+    else:
+        cut = unpacked.frames.get(info.filename, False)
+        method, body = 0, _cells_first(xml, frame(xml) if cut is False else cut)
+        if body is None:
+            body = (xml,)
         else:
-            cut = unpacked.frames.get(info.filename, False)
-            method, body = 0, _cells_first(xml, frame(xml) if cut is False else cut)
-            if body is None:
-                body = (xml,)
-            else:
-                size = sum(map(len, body))  # the CRC is the sheet's own (``_no_merges``)
-        stored = sum(map(len, body))
-        out += (_LOCAL.pack(b"PK\x03\x04", 20, flags, method, 0, _DOS_DATE, crc, stored, size, len(name), 0), name,
+            size = sum(map(len, body))  # the CRC is the sheet's own (``_no_merges``)
+    return name, flags, method, crc, size, body
+
+
+def _zip(entries) -> bytes:
+    """The zip of ``entries`` (``_entry``'s), in that order."""
+    out, central, offset = [], [], 0
+    for name, flags, method, crc, size, body in entries:
+        length = sum(map(len, body))
+        out += (_LOCAL.pack(b"PK\x03\x04", 20, flags, method, 0, _DOS_DATE, crc, length, size, len(name), 0), name,
                 *body)
-        central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, method, 0, _DOS_DATE, crc, stored, size,
+        central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, method, 0, _DOS_DATE, crc, length, size,
                                      len(name), 0, 0, 0, 0, 0, offset) + name)
-        offset += _LOCAL.size + len(name) + stored
+        offset += _LOCAL.size + len(name) + length
     directory = b"".join(central)
     out += (directory, _END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0))
     return b"".join(out)

@@ -16,7 +16,6 @@ import os
 import re
 import stat
 import struct
-import zipfile
 import zlib
 from pathlib import Path
 from typing import Iterable
@@ -39,7 +38,8 @@ _ERROR_CELL = b't="e"'
 _NEAR_ROWS, _NEAR_CELLS = 999, 999 * 26
 _UTF16 = re.compile(rb'<\?xml[^>]*encoding="UTF-16', re.IGNORECASE)
 _PLAIN_FLAGS = 0x2 | 0x4 | 0x8 | 0x800  # compression level hints, a data descriptor, UTF-8 names
-_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_STORED, _DEFLATED = 0, 8  # zipfile.ZIP_STORED, ZIP_DEFLATED (zipfile is not imported to read a plan)
+_METHODS = (_STORED, _DEFLATED)
 
 
 class _NotProven(Exception):
@@ -68,7 +68,7 @@ def quick_package(path: str | os.PathLike, suffixes: tuple[str, ...], limits: Li
     """The guard's ``Package`` for a clean workbook, or None when the full ``sniff`` + ``inspect`` must run."""
     try:
         return _prove(*name_and_suffix(path), suffixes, limits, frozenset(skip))
-    except (_NotProven, UnreadableWorkbook, zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError,
+    except (_NotProven, UnreadableWorkbook, OSError, EOFError, ValueError, RuntimeError,
             LookupError, struct.error, zlib.error, NotImplementedError):
         return None
 
@@ -292,9 +292,9 @@ def _stored(data: bytes, entries: list[Entry], bound: int) -> None:
 def _inflate(raw: bytes, info: Entry, limit: int | None) -> bytes:
     """A part's bytes (its first ``limit`` bytes at least, when given), with the CRC of a part read to its end
     checked as zipfile checks it."""
-    if info.compress_type == zipfile.ZIP_STORED:
+    if info.compress_type == _STORED:
         out = raw
-    elif info.compress_type != zipfile.ZIP_DEFLATED:
+    elif info.compress_type != _DEFLATED:
         raise _NotProven
     elif limit is not None and info.file_size > 2 * limit:
         head = deflate.inflate_start(raw, limit)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import threading
-import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -31,6 +30,8 @@ SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
 
 def sniff(path: Path) -> None:
     """Raise UnreadableWorkbook with a helpful reason unless ``path`` looks like an OOXML workbook."""
+    import zipfile  # here: a healthy plan is read without it (``xlsx_quick``)
+
     try:
         exists, is_dir = path.exists(), path.is_dir()
     except OSError as exc:  # a name too long for the file system, a symlink loop

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
-import zipfile
 import zlib
 
 import python_calamine
@@ -83,17 +82,18 @@ def _short(styles: bytes) -> bytes | None:
 def _probe(styles: bytes, count: int):
     """What calamine reads, with these styles, from one number in each of the first ``count`` cell formats; what it
     raises when it cannot read them."""
+    from .xlsx_image import stored  # which imports this module
+
     cells = "".join(f'<row r="{i + 1}"><c r="A{i + 1}" s="{i}"><v>45000.25</v></c></row>' for i in range(count))
-    package = io.BytesIO()
-    with zipfile.ZipFile(package, "w") as z:
-        z.writestr("_rels/.rels", _REL.format("officeDocument", "xl/workbook.xml"))
-        z.writestr("xl/workbook.xml", _BOOK)
-        z.writestr("xl/_rels/workbook.xml.rels", _REL.format("worksheet", "worksheets/sheet1.xml"))
-        z.writestr("xl/styles.xml", styles)
-        z.writestr("xl/worksheets/sheet1.xml", '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
-                                               f'main"><sheetData>{cells}</sheetData></worksheet>')
+    package = stored({
+        "_rels/.rels": _REL.format("officeDocument", "xl/workbook.xml").encode(),
+        "xl/workbook.xml": _BOOK.encode(),
+        "xl/_rels/workbook.xml.rels": _REL.format("worksheet", "worksheets/sheet1.xml").encode(),
+        "xl/styles.xml": styles,
+        "xl/worksheets/sheet1.xml": ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                                     f'main"><sheetData>{cells}</sheetData></worksheet>').encode()})
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package.getvalue()))
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package))
         return book.get_sheet_by_name("s").to_python(skip_empty_area=False)
     except (KeyboardInterrupt, SystemExit):
         raise

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import struct
-import tempfile
 from array import array
 from itertools import accumulate, chain, count
 from operator import itemgetter
@@ -158,6 +157,8 @@ class Spilled:
     MEMORY = 16 << 20
 
     def __init__(self):
+        import tempfile  # here, in the process that writes the roll-up: not where plans are read
+
         self.file = tempfile.TemporaryFile(buffering=0)
         self.at: dict[bytes, int] = {}  # digest -> its row's number
         # Where each row starts, and after the last where the text ends: row n is starts[n]:starts[n + 1] (a row's

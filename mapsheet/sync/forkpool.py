@@ -24,7 +24,6 @@ import pickle
 import select
 import signal
 import struct
-import tempfile
 from typing import Callable
 
 from . import forked
@@ -42,7 +41,7 @@ class ForkPool:
 
     def __init__(self, jobs: int, setup: Callable[[], None]):
         forked._reap()
-        self.work = tempfile.TemporaryFile()
+        self.work = forked.scratch()
         self.chunks: list[list] = []
         tasks, self.tasks = os.pipe()
         pipes = [os.pipe() for _ in range(jobs)]
