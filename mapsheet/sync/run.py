@@ -675,8 +675,9 @@ class _Early:
 
     def hand(self, items: list[tuple[str, str]], initargs: tuple) -> None:
         """Hand the processes ``items`` ((path, config key)) to read, each process applying ``initargs``
-        (``_init_pool_worker``'s) first; ``collect`` then takes what they read."""
-        self.pool = _handed(self.pool, _chunks(items, self.jobs), initargs)
+        (``_init_pool_worker``'s) first; ``collect`` then takes what they read. A re-sync's single process parses
+        the packaged defaults itself (``_handed``)."""
+        self.pool = _handed(self.pool, _chunks(items, self.jobs), initargs, parse=self.jobs > 1)
         self.items = items
 
     def read(self, items: list[tuple[str, str]], initargs: tuple) -> list[tuple[str, str]]:
@@ -790,13 +791,16 @@ def _start_pool(chunks: list[list], jobs: int, initargs: tuple) -> "ForkPool | _
     return _handed(_pool(min(jobs, len(chunks))), chunks, initargs)
 
 
-def _handed(pool: "ForkPool | _Futures", chunks: list[list], initargs: tuple) -> "ForkPool | _Futures":
+def _handed(pool: "ForkPool | _Futures", chunks: list[list], initargs: tuple,
+            parse: bool = True) -> "ForkPool | _Futures":
     """``pool`` reading ``chunks``, each process applying ``initargs`` (``_init_pool_worker``'s) at its first chunk
-    (``_read_setup_chunk``, under a key of this hand-over's own). The settings are handed over parsed: once here,
-    while the first process still loads the checker (a first sync, a re-sync's early reader: each waited for by this
-    process, which has time to spare then), not by each process on its way to its first plan."""
+    (``_read_setup_chunk``, under a key of this hand-over's own). The settings are handed over parsed (``parse``):
+    once here, while the first process still loads the checker (a sync that reads many plans, which this process
+    waits for, with time to spare then), not by each process on its way to its first plan; else the process parses
+    them (a re-sync's single reading process, which is done with a few plans before this process has loaded the
+    cached ones: the TOML reader is then never loaded here, about 7 ms)."""
     today, configs, render = initargs
-    pool.submit(_read_setup_chunk, ((os.urandom(8), today, _parsed(configs), render),), chunks)
+    pool.submit(_read_setup_chunk, ((os.urandom(8), today, _parsed(configs) if parse else configs, render),), chunks)
     return pool
 
 
