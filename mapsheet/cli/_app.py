@@ -97,6 +97,12 @@ def main(argv: list[str] | None = None, *, obj: Any = None) -> int:
         return EXIT_FINDINGS
 
 
+#: What a command leaves to the end of the process (a sync's summaries and rows: ``sync(hold=...)``) instead of taking
+#: it apart object by object as it returns: a list while ``run`` runs the command (it then ends the process without
+#: Python's shutdown), None where a program calls ``main`` and goes on after.
+LEFT_TO_EXIT: list | None = None
+
+
 def run() -> NoReturn:
     """The ``mapsheet`` program (its console script, and ``python -m mapsheet``): ``main``, its exit code the
     process's. Once the command has ended and what it printed is flushed, the process ends at once, without
@@ -104,6 +110,8 @@ def run() -> NoReturn:
     left (the modules, the caches a sync fills) object by object, with collections that walk them all: 30-60 ms
     of a full sync (measured; benchmarks/README.md), and of every other command. Not in ``main``, which programs
     (and the tests) call and go on after."""
+    global LEFT_TO_EXIT
+    LEFT_TO_EXIT = []
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:

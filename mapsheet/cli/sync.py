@@ -10,6 +10,7 @@ from ..errors import MapsheetError
 from ..google.ids import spreadsheet_id
 from ..sync import SyncReport, sync as run_sync
 from ..sync.drive import client_factory
+from . import _app
 from ._app import DEMO_STAGES, command
 from ._console import rich_console, say
 from ._options import CREDENTIALS, TODAY, embedded, today_or
@@ -55,7 +56,7 @@ def sync(sources: list[str], out: str | None, out_google: str | None, folder: st
     with _progress(quiet) as on_progress:
         report = run_sync(sources, target, today=today_or(today), config=config, history=history,
                           csv=csv, parquet=parquet, jobs=jobs, progress=on_progress, google=google, read_via=read_via,
-                          time_limit=time_limit * 60)
+                          time_limit=time_limit * 60, hold=_app.LEFT_TO_EXIT)
     print_report(report, quiet)
     return report.exit_code
 

@@ -38,6 +38,24 @@ def test_the_rollup_is_never_read_as_a_plan(plans_dir):
     assert again.plans == 25
 
 
+def test_the_command_line_leaves_what_a_sync_worked_with_to_the_process_end(plans_dir, tmp_path, monkeypatch):
+    """A sync asked to hold what it worked with (the command line, which ends its process right after without
+    tearing anything down) leaves every plan's summary in the list it is given; a program's sync (``main``, the
+    API) holds nothing past its return."""
+    from mapsheet.cli import _app
+
+    held: list = []
+    report = sync([plans_dir], tmp_path / "rollup.xlsx", today=TODAY, hold=held)
+    assert report.read == 25 and len(held) == 1
+    summaries = held[0][0]
+    assert {str(p) for p in plans_dir.glob("*.xlsx")} == set(summaries)
+    assert _app.LEFT_TO_EXIT is None  # main, called by a program: nothing is held
+    monkeypatch.setattr(_app, "LEFT_TO_EXIT", [])  # as run() sets it before running the command
+    result = run_cli(["sync", str(plans_dir), "--out", str(tmp_path / "again.xlsx"), "--today", TODAY.isoformat()])
+    assert result.exit_code in (0, 1), result.output
+    assert len(_app.LEFT_TO_EXIT) == 1 and len(_app.LEFT_TO_EXIT[0][0]) == 25
+
+
 def test_csv_and_parquet_hold_the_same_tables(plans_dir, tmp_path):
     out = tmp_path / "rollup.xlsx"
     report = sync([plans_dir], out, today=TODAY, csv=tmp_path / "csv", parquet=tmp_path / "parquet")
