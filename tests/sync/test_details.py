@@ -152,10 +152,23 @@ def _rows_2(entries: dict[str, list[bytes]]) -> bytes:
     return zlib.compress(b"".join(out), 1)
 
 
+def _rows_3(entries: dict[str, list[bytes]]) -> bytes:
+    """A stored index of the kind before (``rows 3``: the sheets' entries packed by struct, their lengths first)."""
+    import struct
+
+    out = [b"rows 3\n", bytes([len(entries)])]
+    for sheet, kept in entries.items():
+        name = sheet.encode()
+        out += struct.pack(">BI", len(name), len(kept)), name, struct.pack(f">{len(kept)}H", *map(len, kept)), *kept
+    return b"".join(out)
+
+
 def test_a_stored_index_gives_back_what_the_reading_process_laid_out_and_refuses_anything_else():
-    """The index a re-sync reads (``rows 3``, stored as it is) gives each sheet's entries as the reading process
-    handed them over (``Read.kept``); one of the kind before (compressed), or one cut short or garbled, is
-    refused as another kind (ValueError: the plan's rows are then rendered again from its whole summary)."""
+    """The index a re-sync reads (``rows 4``) gives each sheet's entries as the reading process handed them over
+    (``Read.kept``); one of a kind before, one cut short or with bytes after its end, or one whose entries are not
+    byte strings ending in a digest, is refused as another kind (ValueError: the plan's rows are then rendered
+    again from its whole summary)."""
+    import marshal
     import struct
 
     from mapsheet.sync.details import _entries, read
@@ -165,18 +178,19 @@ def test_a_stored_index_gives_back_what_the_reading_process_laid_out_and_refuses
         assert _entries(r.index) == r.kept[0]
         if not r.kept[0]:
             continue
-        with pytest.raises(ValueError):
-            _entries(_rows_2(r.kept[0]))
+        for before in (_rows_2(r.kept[0]), _rows_3(r.kept[0])):
+            with pytest.raises(ValueError):
+                _entries(before)
         for end in range(len(r.index)):  # cut short anywhere
             with pytest.raises(ValueError):
                 _entries(r.index[:end])
         with pytest.raises(ValueError):
             _entries(r.index + b"\0")
-        sizes = r.index.index(b"Actions") + len(b"Actions")  # the first entry's length, one more than it is
-        garbled = r.index[:sizes] + struct.pack(">H", struct.unpack_from(">H", r.index, sizes)[0] + 1) \
-            + r.index[sizes + 2:]
-        with pytest.raises(ValueError):
-            _entries(garbled)
+        for shape in ({"Actions": [b"short"]}, {"Actions": ["text" * 4]}, {"Actions": (b"x" * 12,)}, [b"x" * 12],
+                      {1: [b"x" * 12]}):
+            body = marshal.dumps(shape, 4)
+            with pytest.raises(ValueError):
+                _entries(b"rows 4\n" + struct.pack(">I", len(body)) + body)
 
 
 def test_a_plan_whose_stored_index_is_of_the_kind_before_has_its_rows_rendered_again():
