@@ -167,7 +167,7 @@ def keyed_links(table: Table) -> dict[str, list[tuple[int, int, str, str]]]:
 def keyed_rows(table: Table, plans: list[dict], ids: dict[str, bytes], known: bytes, xml) -> list[bytes]:
     """The keys of the ``KEYED`` sheet's rows (``table``: the Deals sheet of ``plans``, in its order), each row not
     ``known`` (keys the last roll-up's blocks hold, 8 bytes each) rendered into ``xml`` (``details.Spilled``). A
-    row's key is made of its plan's stored light summary's (``ids``: a light summary's JSON holds every value of
+    row's key is made of its plan's stored light summary's (``ids``: a stored light summary holds every value of
     its row but its link and its pushes, ``tables.deal_row_rest``); a plan without one, or every row of a sheet
     past Excel's links (where a row's link depends on its place), is rendered again."""
     keyable = len(table.rows) <= excel.MAX_LINKS
