@@ -108,8 +108,8 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
     ``details`` False: the detail sheets (``DETAILS``) come without rows, for a writer that has them already
     (each plan's rows of each ``DETAILS`` sheet, in its ``order``); ``deal_rows`` False: the Deals sheet too (a
     writer that lays its rows out itself: ``xlsx_blocks.KEYED``), and the plans' links worked out only for the
-    sheets that show some (about 0.015 s of a roll-up's skeleton of 1,000 plans)."""
-    links = _Links(summaries, out_dir) if not deal_rows else _links(summaries, out_dir)
+    sheets that show some (``_Links``: about 0.015 s of a roll-up's skeleton of 1,000 plans)."""
+    links = _Links(summaries, out_dir)
     read = deal_order(summaries)
     as_of = _as_of(today)
     problems = problems_table(summaries, links, as_of)
@@ -126,23 +126,17 @@ def build_rollup(summaries: list[dict], pushes: dict[str, int], changes: list[Ch
 
 def deals(read: list[dict], pushes: dict[str, int], today: dt.date, out_dir: Path) -> Table:
     """The Deals sheet alone, as ``build_rollup`` lays it out: ``read`` are the plans in ``deal_order``."""
-    return deals_table(read, pushes, _links(read, out_dir), _as_of(today))
-
-
-def _links(summaries: list[dict], out_dir: Path) -> dict[str, Link]:
-    base = out_dir.resolve()  # once: resolving is a system call per folder level
-    folders: dict[str, str | None] = {}
-    return {s["path"]: _link(s, base, folders) for s in summaries}
+    return deals_table(read, pushes, _Links(read, out_dir), _as_of(today))
 
 
 class _Links(dict):
-    """``_links``' of each plan, each worked out when first asked for (the same, as ``_link`` of a plan depends
-    only on it and the roll-up's folder); ``in`` tells the plans."""
+    """Each plan's link (``_link``) by path, each worked out when first asked for (a sheet that shows none asks for
+    none); ``in`` tells the plans."""
 
     def __init__(self, summaries: list[dict], out_dir: Path):
         super().__init__()
         self.plans = {s["path"]: s for s in summaries}
-        self.base = out_dir.resolve()
+        self.base = out_dir.resolve()  # once: resolving is a system call per folder level
         self.folders: dict[str, str | None] = {}
 
     def __missing__(self, path: str) -> Link:
