@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from ..errors import UnreadableWorkbook
 from ..frozen import frozen
 from ..grid import column_index, column_letter
+from ..memo import remember
 
 if TYPE_CHECKING:
     import zipfile
@@ -66,14 +67,6 @@ class Limits:
 _MADE: dict[tuple, Limits] = {}
 #: The settings ``Limits`` is made of, in its fields' order (taken at each plan, so looked up once).
 _SETTINGS = itemgetter(*(f.name for f in fields(Limits)))
-
-
-def remember(cache: dict, key, value, most: int) -> None:
-    """``cache[key] = value``, the cache emptied first when it holds ``most``: the reader's caches of what it met in
-    earlier plans (parts, sheet starts and tails, limits) stay bounded whatever a sync reads."""
-    if len(cache) >= most:
-        cache.clear()
-    cache[key] = value
 
 
 #: Empty rows below a sheet's content after which a value is "far": a stray value at A1048576 is read at its

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from .. import deflate
-from .xlsx_guard import remember
+from ..memo import remember
 from .xlsx_styles import short_styles
 
 _LOCAL = struct.Struct("<4s5H3L2H")  # signature, version, flags, method, time, date, CRC, sizes, name and extra lengths

@@ -22,7 +22,8 @@ from typing import Iterable
 
 from .. import deflate
 from ..errors import UnreadableWorkbook
-from .xlsx_guard import _DOCTYPE, Limits, Package, _check_directory, _scan_sheet, remember, sheet_parts
+from ..memo import remember
+from .xlsx_guard import _DOCTYPE, Limits, Package, _check_directory, _scan_sheet, sheet_parts
 from .xlsx_image import frame, unpacked
 
 _ZIP_MAGIC = b"PK\x03\x04"

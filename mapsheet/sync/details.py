@@ -13,6 +13,7 @@ from itertools import accumulate, chain, count
 from operator import itemgetter
 from typing import Iterable, NamedTuple
 
+from ..memo import Memo
 from . import changes, history, summary
 from .tables import DETAILS
 
@@ -89,20 +90,6 @@ def _index(rows: dict[str, tuple[list[tuple], list[bytes], list[bytes]]]) -> tup
     return _INDEX + _LENGTH.pack(len(body)) + body, (entries, lengths)
 
 
-class _Made(dict):
-    """``make`` of each value asked for, by value (each made when first asked for; all forgotten past 4,096)."""
-
-    def __init__(self, make):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, value):
-        if len(self) >= 4096:
-            self.clear()
-        made = self[value] = self.make(value)
-        return made
-
-
 def _entries(index: bytes) -> dict[str, list[bytes]]:
     """{sheet: [packed key + digest, ...]} from a stored index; ValueError when it is not one of this kind (or not
     whole)."""
@@ -143,7 +130,7 @@ def packed(order) -> bytes:
 
 
 _OFFSET = 1 << 63
-_PACKED = _Made(lambda value: packed((value,)))  # packed of each value of the sort keys met
+_PACKED = Memo(lambda value: packed((value,)), 4096)  # packed of each value of the sort keys met
 
 
 class Spilled:

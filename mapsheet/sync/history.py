@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 from ..errors import MapsheetError
+from ..memo import Memo
 
 SCHEMA_VERSION = "2"
 _SCHEMA = """
@@ -78,19 +79,6 @@ class PlanState(NamedTuple):
 _state = partial(tuple.__new__, PlanState)  # a PlanState from a tuple of its fields, without namedtuple's __new__
 
 
-class _Once(dict):
-    """``make`` of each value asked for, made once (the same few dates come back plan after plan): stored dates
-    read (``_Once(_date)``), dates written as stored (``_Once(_iso)``)."""
-
-    def __init__(self, make):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, value):
-        made = self[value] = self.make(value)
-        return made
-
-
 class LastSync(NamedTuple):
     id: int
     at: str
@@ -126,7 +114,7 @@ class History:
         # state recorded is written from its row, not serialised again; the state is kept so its id is not reused).
         self._loaded: dict[int, tuple[PlanState, tuple]] = {}
         self._last: dict[str, tuple] | None = None  # the last sync's states as stored, by stored path (``last_states``)
-        self._isos = _Once(_iso)  # close dates as stored (``_row``)
+        self._isos = Memo(_iso)  # close dates as stored (``_row``)
         import sqlite3  # here: a sync forks its reading processes before it opens its history (~2 ms)
 
         try:
@@ -201,7 +189,7 @@ class History:
 
     def last_states(self) -> dict[str, PlanState]:
         """The state of every plan of the last sync (each as the last sync that changed it recorded it)."""
-        out, dates, last = {}, _Once(_date), {}
+        out, dates, last = {}, Memo(_date), {}
         for r in self.db.execute(_LAST_STATES):  # a re-sync's 1,000: each state made without a Python call
             path = _path(r[0]) if r[0].startswith(_BYTES) else r[0]
             state = out[path] = _state((path, r[1], r[2], dates[r[3]], r[4], r[5], r[6], r[7], Milestones(r[8]),

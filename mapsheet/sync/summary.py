@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from .. import deflate
 from ..errors import MapsheetError
 from ..levels import CLOSED_STATUSES, Band, ProblemKind
-from .history import _Once
+from ..memo import Memo
 
 if TYPE_CHECKING:  # a sync's main process only stores and loads summaries: not the plan model and the template
     from ..config import Config
@@ -358,7 +358,7 @@ def _storable(types: tuple[type, ...]) -> bool:
         t is list if i in rows else t in dates if i in _DATE_AT else t in _PLAIN for i, t in enumerate(types))
 
 
-_STORABLE = _Once(_storable)  # each shape met, judged once
+_STORABLE = Memo(_storable)  # each shape met, judged once
 
 
 def _marshalled(light: dict[str, Any]) -> bytes | None:
@@ -405,7 +405,7 @@ def _date_of(ordinal: int | None) -> dt.date | None:
         raise ValueError(f"a stored date past the calendar ({ordinal})") from None
 
 
-_DATES = _Once(_date_of)  # each stored date's, made once (the same few come back plan after plan)
+_DATES = Memo(_date_of)  # each stored date's, made once (the same few come back plan after plan)
 
 
 def _made(name: str, args: str, body: list[str], namespace: dict[str, Any]) -> Callable:
