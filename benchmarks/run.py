@@ -383,6 +383,34 @@ def compiled_as_installed() -> None:
     compileall.compile_dir(Path(mapsheet.__file__).parent, quiet=1)
 
 
+#: The reference loop for ``python_speed``: rows made as dicts and tuples, text compared and lowered, a dict of
+#: totals, a sort by key; the kinds of work a plan's parse, check and rows are made of, in pure Python.
+_REFERENCE = """
+import time
+def row(i, names):
+    d = {"id": f"A{i}", "owner": names[i % 7], "status": ("Open", "Done", "Blocked")[i % 3], "due": i % 365}
+    return (d["id"], d["owner"].lower(), d["status"] == "Done", d.get("due", 0) + 1)
+names = ["Ana", "Ben", "Cy", "Dee", "Eve", "Fay", "Gus"]
+started = time.process_time()
+for _ in range(4):
+    rows = [row(i, names) for i in range(50_000)]
+    owners = {}
+    for r in rows:
+        owners[r[1]] = owners.get(r[1], 0) + r[3]
+    rows.sort(key=lambda r: (r[2], r[0]))
+print(time.process_time() - started)
+"""
+
+
+def python_speed(runs: int = 5) -> float:
+    """CPU seconds this interpreter takes for a fixed pure-Python loop (``_REFERENCE``), median of ``runs``
+    processes: not a goal, a measure of the host. The full sync's ratio to the calamine floor is Python's speed
+    against Rust's; two hosts, or two builds of one Python version, differ in it (a build without profile-guided
+    optimisation, as pyenv makes by default, took about 1.2x as long as one with it on the same machine)."""
+    return median([float(subprocess.run([sys.executable, "-c", _REFERENCE], capture_output=True, text=True,
+                                        check=True).stdout) for _ in range(runs)])
+
+
 def main(argv: list[str]) -> int:
     global ROUNDS
     if argv[:1] == ["--rounds"]:
@@ -393,7 +421,10 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHES)}", file=sys.stderr)
         return 2
     load = os.getloadavg()[0]
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load:.2f} at the start")
+    speed = python_speed()
+    host = (f"Python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} cores; Python's own speed here: "
+            f"{speed:.3f} s for the reference loop (run.py's _REFERENCE, lower is faster)")
+    print(f"{host}; load average {load:.2f} at the start")
     compiled_as_installed()
     started, results = time.perf_counter(), {}
     with tempfile.TemporaryDirectory(prefix="mapsheet-bench-") as tmp:
@@ -403,6 +434,7 @@ def main(argv: list[str]) -> int:
           f"{os.getloadavg()[0]:.2f} at the end):")
     for line in FIGURES:
         print("  " + line.strip())
+    print(f"  ({host})")
     return 0
 
 
