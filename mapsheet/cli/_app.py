@@ -108,8 +108,8 @@ def run() -> NoReturn:
     process's. Once the command has ended and what it printed is flushed, the process ends at once, without
     Python's shutdown: every file the command wrote is closed, and the shutdown would only take apart what is
     left (the modules, the caches a sync fills) object by object, with collections that walk them all: 30-60 ms
-    of a full sync (measured; benchmarks/README.md), and of every other command. Not in ``main``, which programs
-    (and the tests) call and go on after."""
+    of a full sync (measured: benchmarks/ROUNDS.md, the seventh round), and of every other command. Not in
+    ``main``, which programs (and the tests) call and go on after."""
     global LEFT_TO_EXIT
     LEFT_TO_EXIT = []
     code = main()
