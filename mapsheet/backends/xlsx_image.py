@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import struct
-import zlib
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -85,7 +84,7 @@ def image(unpacked: Unpacked) -> bytes:
 def stored(parts: dict[str, bytes]) -> bytes:
     """A zip in memory of ``parts`` (by name), each stored (as ``zipfile.ZipFile.writestr`` stores it by default):
     ``xlsx_styles``'s probes, made without importing ``zipfile`` where plans are read."""
-    return _zip((name.encode(), 0, 0, zlib.crc32(data), len(data), (data,)) for name, data in parts.items())
+    return _zip((name.encode(), 0, 0, deflate.crc32(data), len(data), (data,)) for name, data in parts.items())
 
 
 def _entry(unpacked: Unpacked, info) -> tuple[bytes, int, int, int, int, tuple]:
