@@ -58,6 +58,8 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         compiled = compile_copy(folder)
+        if not compiled:  # a kept folder whose compiling failed before: its copy alone would be compared with itself
+            sys.exit(f"no compiled module in {folder}: delete it and run again")
         print(f"{len(compiled)} modules compiled in {folder}; 'before' below is the compiled copy, 'after' the source",
               flush=True)
         subprocess.run([sys.executable, str(HERE / "worker_stages.py"), "--baseline", str(folder),
